@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/** Secret and provider ids: what a Dockerfile can name in `--mount=type=secret,id=…`. */
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+/** A build-arg / environment variable name. */
+const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The four ways a secret can reach the build, plus `none` for helper secrets (a key passphrase). */
+export const INJECTION_KINDS = ['secret-mount', 'ssh-agent', 'served-file', 'build-arg', 'none'] as const;
+
+/** How a secret reaches the build. */
+export type InjectionKind = (typeof INJECTION_KINDS)[number];
+
+/** One named provider instance: `providers.<name>`. */
+export const providerConfigSchema = z
+  .object({
+    use: z.string().min(1).describe('A built-in short name (env, keywhiz, vault, aws, gcp, exec), an npm package name, or a relative path to a plugin module.'),
+    options: z.record(z.string(), z.unknown()).optional().describe("The provider's own options, validated by its schema."),
+  })
+  .strict();
+
+/** One secret: `secrets.<id>`. */
+export const secretConfigSchema = z
+  .object({
+    from: z.string().regex(ID, 'must be a provider name defined under `providers`').describe('The provider instance (a key of `providers`).'),
+    ref: z.string().min(1, 'must not be empty').describe("The provider's own address of the secret: variable name, file name, Vault path, secret name or ARN."),
+    key: z.string().min(1).optional().describe('A field to pick out of a JSON / key-value secret. Keys containing dots work.'),
+    version: z.string().min(1).optional().describe('A version pin in the provider syntax.'),
+    inject: z.enum(INJECTION_KINDS).default('secret-mount').describe('How the secret reaches the build (default secret-mount).'),
+    allowEmpty: z.boolean().optional().describe('Accept an empty value instead of failing.'),
+    source: z.enum(['file', 'env']).optional().describe('secret-mount only: hand BuildKit a tmpfs file (default) or an environment variable of the engine process.'),
+    env: z.string().regex(VAR_NAME).optional().describe('secret-mount with source env: the variable name (default BUILDSECRET_<ID>).'),
+    sshId: z.string().regex(ID).optional().describe('ssh-agent only: the id the Dockerfile uses in --mount=type=ssh,id=… (default "default").'),
+    passphraseFrom: z.string().regex(ID).optional().describe('ssh-agent only: the id of another secret holding the private key passphrase.'),
+    maxReads: z.number().int().min(1).max(100).optional().describe('served-file only: how many times the secret may be fetched (default 1).'),
+    buildArg: z.string().regex(VAR_NAME).optional().describe('build-arg only: the ARG name (default: the secret id).'),
+    allowInsecure: z.boolean().optional().describe('build-arg only: accept that the value lands in image history.'),
+  })
+  .strict();
+
+/** Settings for resolving secrets. */
+export const resolveConfigSchema = z
+  .object({
+    concurrency: z.number().int().min(1).max(256).default(16).describe('Requests in flight at once (default 16).'),
+    timeoutMs: z.number().int().min(1).max(600_000).default(15_000).describe('Per-request timeout in ms (default 15000).'),
+    deadlineMs: z.number().int().min(1).max(3_600_000).default(60_000).describe('Deadline for all resolution in ms (default 60000).'),
+    retries: z.number().int().min(0).max(10).default(2).describe('Retries of retryable failures (default 2).'),
+  })
+  .strict();
+
+/** Settings for the served-file server. */
+export const servedFileConfigSchema = z
+  .object({
+    host: z.string().min(1).default('127.0.0.1').describe('Address to listen on: 127.0.0.1 (default) or the docker bridge gateway.'),
+    port: z.number().int().min(0).max(65535).default(0).describe('Port (default: a free one).'),
+  })
+  .strict();
+
+/** Settings for the build. */
+export const buildConfigSchema = z
+  .object({
+    docker: z.string().min(1).default('docker').describe('The docker binary to call (default docker; also --docker, BUILDSECRETS_DOCKER).'),
+    dockerfile: z.string().min(1).optional().describe('Dockerfile path relative to the config file (default <context>/Dockerfile).'),
+    audit: z.union([z.boolean(), z.literal('warn')]).default(true).describe('Scan the built image for every resolved value: true (fail on leak), "warn", or false.'),
+    servedFile: servedFileConfigSchema.optional(),
+  })
+  .strict();
+
+/** The whole `buildsecrets.yaml`. */
+export const configSchema = z
+  .object({
+    $schema: z.string().optional().describe('JSON Schema URL for editors; ignored.'),
+    version: z.literal(1).describe('Config format version; only 1 exists.'),
+    providers: z.record(z.string().regex(ID, 'provider names use letters, digits, _ . -'), providerConfigSchema).describe('Named provider instances.'),
+    secrets: z.record(z.string().regex(ID, 'secret ids use letters, digits, _ . - (as BuildKit ids)'), secretConfigSchema).describe('Secrets by the id the Dockerfile mounts.'),
+    resolve: resolveConfigSchema.optional(),
+    build: buildConfigSchema.optional(),
+  })
+  .strict();
+
+/** A secret entry after defaults are applied. */
+export type SecretConfig = z.output<typeof secretConfigSchema>;
+/** A provider entry. */
+export type ProviderConfig = z.output<typeof providerConfigSchema>;
+/** Resolution settings after defaults. */
+export type ResolveConfig = z.output<typeof resolveConfigSchema>;
+/** Build settings after defaults. */
+export type BuildConfig = z.output<typeof buildConfigSchema>;
+/** The whole config after validation and defaults (provider options not yet validated by the provider). */
+export type BuildSecretsConfig = z.output<typeof configSchema>;
+/** The config as a user writes it (defaults optional). */
+export type BuildSecretsConfigInput = z.input<typeof configSchema>;

@@ -1,0 +1,21 @@
+export { BuildSecretsError, isBuildSecretsError, type ErrorCode, type BuildSecretsErrorOptions } from './build-secrets-error.js';
+export { ScrubbedCause, scrubCause } from './scrub-cause.js';
+export {
+  ConfigError,
+  PluginLoadError,
+  SecretNotFoundError,
+  InvalidSecretError,
+  AuthenticationError,
+  PermissionDeniedError,
+  ProviderUnavailableError,
+  TimeoutError,
+  AbortedError,
+  StrategyRefusedError,
+  EngineError,
+  UsageError,
+  SecretsUnresolvedError,
+  LeakDetectedError,
+  type ConfigIssue,
+  type UnresolvedSecret,
+  type LeakFinding,
+} from './error-classes.js';

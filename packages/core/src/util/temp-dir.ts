@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TempDir } from '../provider/types.js';
+
+/** Prefix of every directory buildsecrets makes; leftover checks look for it. */
+export const TEMP_PREFIX = 'buildsecrets-';
+
+/**
+ * Where secret files go: `/dev/shm` (tmpfs, never hits a disk) when it is there and writable,
+ * else the OS temp directory. `BUILDSECRETS_TMPDIR` overrides both (tests use it).
+ */
+export function secretTempRoot(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const override = env['BUILDSECRETS_TMPDIR'];
+  if (override) return override;
+  return existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+}
+
+/** Overwrite a file's bytes with zeros before unlinking, so the value does not linger in freed pages of a disk-backed temp dir. */
+async function overwrite(path: string): Promise<void> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile() || info.size === 0) return;
+    const handle = await open(path, 'r+');
+    try {
+      await handle.write(Buffer.alloc(info.size), 0, info.size, 0);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Already gone, or not a regular file (a socket): removing it is all that is left to do.
+  }
+}
+
+/** Overwrite every regular file under `dir` (recursively), then remove the tree. Idempotent. */
+export async function shredDirectory(dir: string): Promise<void> {
+  let entries: string[] = [];
+  try {
+    entries = await readdir(dir, { recursive: true });
+  } catch {
+    return;
+  }
+  await Promise.all(entries.map((name) => overwrite(join(dir, name))));
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** Make a fresh 0700 directory under {@link secretTempRoot}. */
+export async function makeTempDir(prefix = 'run', env: Readonly<Record<string, string | undefined>> = process.env): Promise<TempDir> {
+  const path = await mkdtemp(join(secretTempRoot(env), `${TEMP_PREFIX}${prefix}-`));
+  // mkdtemp already uses 0700; say so explicitly in case a umask or platform differs.
+  const { chmod } = await import('node:fs/promises');
+  await chmod(path, 0o700);
+  let removed: Promise<void> | undefined;
+  return {
+    path,
+    remove: () => (removed ??= shredDirectory(path)),
+  };
+}

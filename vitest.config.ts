@@ -1,0 +1,39 @@
+import { readdirSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * Tests import workspace packages by name; point those names at their TypeScript sources so
+ * there is exactly one copy of each module in a test process (and no stale dist).
+ */
+function workspaceAliases(): Record<string, string> {
+  const aliases: Record<string, string> = {};
+  const dirs = ['packages/core', 'packages/test-kit', 'packages/cli'];
+  const providers = join(root, 'packages/providers');
+  if (existsSync(providers)) for (const d of readdirSync(providers)) dirs.push(`packages/providers/${d}`);
+  for (const dir of dirs) {
+    const src = join(root, dir, 'src/index.ts');
+    if (!existsSync(src)) continue;
+    const name = dir === 'packages/core' ? '@buildsecrets/core'
+      : dir === 'packages/test-kit' ? '@buildsecrets/test-kit'
+      : dir === 'packages/cli' ? 'buildsecrets'
+      : `@buildsecrets/provider-${dir.split('/').pop()}`;
+    aliases[name] = src;
+  }
+  return aliases;
+}
+
+export default defineConfig({
+  resolve: { alias: workspaceAliases() },
+  test: {
+    include: ['packages/**/src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    setupFiles: ['test/setup/canary.ts'],
+  },
+});
