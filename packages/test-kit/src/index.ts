@@ -1,0 +1,7 @@
+/**
+ * `@buildsecrets/test-kit`: the provider conformance suite and wire-level test servers
+ * (Vault HTTP API, AWS Secrets Manager JSON 1.1, Google Secret Manager gRPC) for testing
+ * buildsecrets providers and configs offline.
+ *
+ * @packageDocumentation
+ */

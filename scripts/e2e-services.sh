@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Start or stop what the end-to-end tests need: a private dockerd with BuildKit and a busybox base image.
+# Usage: scripts/e2e-services.sh install|start|stop|env
+# Everything lives under $BUILDSECRETS_E2E_DIR (default /tmp/buildsecrets-e2e) and is stopped by pid.
+set -euo pipefail
+E2E_DIR=${BUILDSECRETS_E2E_DIR:-/tmp/buildsecrets-e2e}
+SOCK="$E2E_DIR/docker.sock"
+DOCKER_BIN=${BUILDSECRETS_E2E_DOCKER:-/usr/bin/docker}
+BASE_IMAGE=buildsecrets-test/busybox:latest
+
+log() { echo "[e2e-services] $*" >&2; }
+
+install_packages() {
+  local missing=()
+  [ -x /usr/sbin/dockerd ] && [ -x /usr/bin/docker ] || missing+=(docker.io)
+  [ -x /bin/busybox ] || missing+=(busybox-static)
+  [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+  command -v ssh-agent >/dev/null || missing+=(openssh-client)
+  command -v git >/dev/null || missing+=(git)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+start() {
+  mkdir -p "$E2E_DIR"
+  if [ -S "$SOCK" ] && DOCKER_HOST="unix://$SOCK" "$DOCKER_BIN" info >/dev/null 2>&1; then
+    log "dockerd already running on $SOCK"
+  else
+    log "starting dockerd on $SOCK"
+    # containerd is started by dockerd itself (a managed child) when none is given.
+    nohup /usr/sbin/dockerd --host "unix://$SOCK" --data-root "$E2E_DIR/data" --exec-root "$E2E_DIR/exec" \
+      --pidfile "$E2E_DIR/dockerd.pid" --bridge none --iptables=false --ip-masq=false \
+      >"$E2E_DIR/dockerd.log" 2>&1 &
+    for _ in $(seq 1 60); do
+      DOCKER_HOST="unix://$SOCK" "$DOCKER_BIN" info >/dev/null 2>&1 && break
+      sleep 0.5
+    done
+    DOCKER_HOST="unix://$SOCK" "$DOCKER_BIN" info >/dev/null 2>&1 || { log "dockerd did not come up:"; tail -20 "$E2E_DIR/dockerd.log" >&2; exit 1; }
+  fi
+  if ! DOCKER_HOST="unix://$SOCK" "$DOCKER_BIN" image inspect "$BASE_IMAGE" >/dev/null 2>&1; then
+    log "importing $BASE_IMAGE from /bin/busybox"
+    local rootfs; rootfs=$(mktemp -d)
+    mkdir -p "$rootfs/bin" "$rootfs/tmp" "$rootfs/etc" "$rootfs/root" "$rootfs/run"
+    cp /bin/busybox "$rootfs/bin/busybox"
+    for applet in $(/bin/busybox --list); do [ -e "$rootfs/bin/$applet" ] || ln -s busybox "$rootfs/bin/$applet"; done
+    echo 'root:x:0:0:root:/root:/bin/sh' >"$rootfs/etc/passwd"
+    echo 'root:x:0:' >"$rootfs/etc/group"
+    chmod 1777 "$rootfs/tmp"
+    tar -C "$rootfs" -c . | DOCKER_HOST="unix://$SOCK" "$DOCKER_BIN" import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - "$BASE_IMAGE" >/dev/null
+    rm -rf "$rootfs"
+  fi
+  log "ready: DOCKER_HOST=unix://$SOCK"
+}
+
+stop() {
+  if [ -f "$E2E_DIR/dockerd.pid" ]; then
+    local pid; pid=$(cat "$E2E_DIR/dockerd.pid")
+    if kill -0 "$pid" 2>/dev/null; then
+      log "stopping dockerd ($pid)"
+      kill "$pid"
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$E2E_DIR/dockerd.pid"
+  fi
+}
+
+case "${1:-}" in
+  install) install_packages ;;
+  start) start ;;
+  stop) stop ;;
+  env) echo "DOCKER_HOST=unix://$SOCK" ;;
+  *) echo "usage: $0 install|start|stop|env" >&2; exit 2 ;;
+esac
