@@ -5,3 +5,4 @@
  *
  * @packageDocumentation
  */
+export { runProviderConformance, type ConformanceOptions, type ConformanceSeed, type ConformanceIt, type ConformanceExpect, type SeededSecret } from './conformance/index.js';

@@ -1,0 +1,89 @@
+#!/bin/sh
+# buildsecrets-fetch: fetch secrets from the buildsecrets served-file server for ONE RUN step,
+# run a command with them, and delete them before the step ends.
+#
+#   ARG BUILDSECRETS_URL
+#   ARG BUILDSECRETS_TOKEN
+#   COPY buildsecrets-fetch /usr/local/bin/buildsecrets-fetch
+#   RUN --mount=type=tmpfs,target=/run/buildsecrets \
+#       buildsecrets-fetch npm_token -- sh -c 'NPM_TOKEN_FILE="$BUILDSECRETS_FILE_NPM_TOKEN" npm ci'
+#
+# Each <id> is saved to a private file (umask 077) under $BUILDSECRETS_DIR (default
+# /run/buildsecrets; mount a tmpfs there so nothing touches a layer) and its path is exported
+# as BUILDSECRETS_FILE_<ID> (upper case, characters other than A-Z 0-9 as _). Values are never
+# put in an argument or in the RUN text: the command reads the files.
+#
+# Fails closed: when any fetch fails (no server, bad token, read already spent, timeout) the
+# command is NOT run and the step fails. The files are removed on every exit path.
+# The token is single-use per secret and dies with the build; it is sent in a header, via
+# curl's stdin config when curl is there (so it is not in argv), else busybox/GNU wget --header.
+set -eu
+
+die() { echo "buildsecrets-fetch: $*" >&2; exit 2; }
+
+[ "${BUILDSECRETS_URL:-}" ] || die "BUILDSECRETS_URL is not set (declare ARG BUILDSECRETS_URL before this RUN)"
+[ "${BUILDSECRETS_TOKEN:-}" ] || die "BUILDSECRETS_TOKEN is not set (declare ARG BUILDSECRETS_TOKEN before this RUN)"
+
+ids=""
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do
+  case "$1" in
+    *[!A-Za-z0-9_.-]* | "" | .*) die "bad secret id: use letters, digits, _ . - as in buildsecrets.yaml" ;;
+  esac
+  ids="$ids $1"
+  shift
+done
+[ $# -gt 0 ] || die "usage: buildsecrets-fetch <id> [<id>...] -- <command> [args...]"
+shift
+[ -n "$ids" ] || die "name at least one secret id before --"
+[ $# -gt 0 ] || die "no command after --"
+
+umask 077
+base="${BUILDSECRETS_DIR:-/run/buildsecrets}"
+mkdir -p "$base" 2>/dev/null || die "cannot create $base"
+dir=$(mktemp -d "$base/fetch.XXXXXX") || die "cannot create a private directory in $base"
+
+cleanup() {
+  # Overwrite before unlinking in case $base is not a tmpfs.
+  for f in "$dir"/*; do
+    [ -f "$f" ] || continue
+    size=$(wc -c <"$f" 2>/dev/null || echo 0)
+    [ "$size" -gt 0 ] && dd if=/dev/zero of="$f" bs="$size" count=1 conv=notrunc 2>/dev/null || true
+    rm -f "$f"
+  done
+  rmdir "$dir" 2>/dev/null || rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+fetch() { # fetch <id> <file>
+  url="${BUILDSECRETS_URL%/}/v1/secrets/$1"
+  if command -v curl >/dev/null 2>&1; then
+    printf 'header = "Authorization: Bearer %s"\n' "$BUILDSECRETS_TOKEN" |
+      curl --config - --silent --show-error --fail --max-time 30 --noproxy '*' --output "$2" "$url"
+  elif command -v wget >/dev/null 2>&1; then
+    # The server is on loopback or the bridge gateway: never go through a proxy.
+    http_proxy='' HTTP_PROXY='' no_proxy='*' \
+      wget -q -T 30 --header "Authorization: Bearer $BUILDSECRETS_TOKEN" -O "$2" "$url"
+  else
+    echo "buildsecrets-fetch: neither curl nor wget is in this image" >&2
+    return 1
+  fi
+}
+
+for id in $ids; do
+  file="$dir/$id"
+  if ! fetch "$id" "$file"; then
+    echo "buildsecrets-fetch: could not fetch secret '$id'; the command was not run" >&2
+    exit 1
+  fi
+  var="BUILDSECRETS_FILE_$(printf '%s' "$id" | tr 'a-z' 'A-Z' | tr -c 'A-Z0-9' '_')"
+  export "$var=$file"
+done
+
+# Not exec: the trap must run after the command to delete the files within this step.
+set +e
+"$@"
+status=$?
+exit "$status"

@@ -1,0 +1,75 @@
+import { parseDocument } from 'yaml';
+import { ConfigError, type ConfigIssue } from '../errors/index.js';
+import { findDuplicateKeys } from './duplicate-keys.js';
+import { describePosition, describeYamlError } from './yaml-error-messages.js';
+
+/** The syntaxes a config file may use. */
+export type ConfigFormat = 'yaml' | 'json';
+
+/** Only the first few syntax errors are shown: later ones are usually echoes of the first. */
+const MAX_SYNTAX_ISSUES = 5;
+
+/** `json` for `*.json`, `yaml` for everything else (YAML also reads most JSON). */
+export function formatFromFile(file: string | undefined): ConfigFormat {
+  return file !== undefined && file.toLowerCase().endsWith('.json') ? 'json' : 'yaml';
+}
+
+interface YamlErrorLike {
+  readonly code: string;
+  readonly linePos?: readonly { line: number; col: number }[] | undefined;
+}
+
+function syntaxIssue(kind: 'YAML' | 'JSON', error: YamlErrorLike): ConfigIssue {
+  const where = describePosition(error.linePos);
+  return { path: '', message: `${kind} syntax error${where ? ` at ${where}` : ''}: ${describeYamlError(error.code)}` };
+}
+
+function parseYaml(text: string, file: string | undefined): unknown {
+  const doc = parseDocument(text, { uniqueKeys: true, merge: true, prettyErrors: false });
+  const duplicates = findDuplicateKeys(doc);
+  // Our duplicate report names the path; the parser's only knows a line.
+  const errors = doc.errors.filter((e) => !(e.code === 'DUPLICATE_KEY' && duplicates.length > 0));
+  const issues = [...duplicates, ...errors.slice(0, MAX_SYNTAX_ISSUES).map((e) => syntaxIssue('YAML', e))];
+  if (issues.length > 0) throw new ConfigError(issues, { file });
+  // toJS throws on alias bombs (maxAliasCount); the caller turns that into a ConfigError.
+  return doc.toJS({ maxAliasCount: 100 });
+}
+
+function parseJson(text: string, file: string | undefined): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // JSON.parse messages quote the input; find a position through the YAML parser instead.
+    const doc = parseDocument(text, { schema: 'json', uniqueKeys: false });
+    const first = doc.errors[0];
+    const where = first ? describePosition(first.linePos) : '';
+    throw new ConfigError([{ path: '', message: `JSON syntax error${where ? ` near ${where}` : ''}: the file is not valid JSON` }], { file });
+  }
+  // Valid JSON silently keeps the last of two equal keys; re-read it to report duplicates by path.
+  // Only duplicates are taken from this second read: the text is already known to be valid JSON.
+  const duplicates = findDuplicateKeys(parseDocument(text, { schema: 'json', uniqueKeys: false }));
+  if (duplicates.length > 0) throw new ConfigError(duplicates, { file });
+  return value;
+}
+
+/**
+ * Parse config text into a plain tree. Never quotes file content in an error: syntax errors give
+ * line and column; duplicate keys (including ids repeated through YAML `<<` merges and anchors)
+ * give the path.
+ *
+ * @throws ConfigError for syntax errors, duplicate keys, alias bombs and absurd nesting.
+ */
+export function parseConfigText(text: string, options: { format: ConfigFormat; file?: string | undefined }): unknown {
+  const { format, file } = options;
+  try {
+    return format === 'json' ? parseJson(text, file) : parseYaml(text, file);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    // RangeError (nesting beyond the stack) or ReferenceError (excessive aliases): no message is kept.
+    throw new ConfigError(
+      [{ path: '', message: `the ${format === 'json' ? 'JSON' : 'YAML'} could not be read: it is nested too deeply or expands too many aliases` }],
+      { file },
+    );
+  }
+}

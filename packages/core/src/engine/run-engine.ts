@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
+import { AbortedError, EngineError } from '../errors/index.js';
+import type { Redactor } from '../redaction/types.js';
+import type { EngineMode } from './detect-engine.js';
+import { stopGroup } from './kill-group.js';
+
+/** Options for {@link runEngine}. */
+export interface RunEngineOptions {
+  /** The docker binary. */
+  readonly docker: string;
+  /** `buildx` runs `docker buildx build`; `buildkit` runs `docker build` with `DOCKER_BUILDKIT=1`. */
+  readonly mode: EngineMode;
+  /** Everything after `build`: the user's arguments, the injections' arguments, and the context last. */
+  readonly args: readonly string[];
+  /** The engine child's whole environment (the run's env plus the injections' env; values live only here). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Working directory of the child. */
+  readonly cwd?: string;
+  /** Stops the build: SIGTERM to the child's process group, SIGKILL after `killGraceMs`. */
+  readonly signal?: AbortSignal;
+  /** Where the (redacted) stdout and stderr of the engine go; default `process.stderr`. Never ended. */
+  readonly output?: NodeJS.WritableStream;
+  /** Redacts the engine's output. */
+  readonly redactor: Redactor;
+  /** When set, `--iidfile <path>` is added and the image id is read from it. */
+  readonly iidFile?: string;
+  /** Grace between SIGTERM and SIGKILL on abort, in ms (default 10000). */
+  readonly killGraceMs?: number;
+  /** Called with the child's pid once it runs (the CLI keeps it for a last-resort kill on exit). */
+  readonly onSpawn?: (pid: number) => void;
+}
+
+/** A finished, successful engine run. */
+export interface EngineRun {
+  /** Always 0 (a failed build throws an {@link EngineError} carrying its exit code). */
+  readonly exitCode: number;
+  /** The image id from `--iidfile`, when requested and written. */
+  readonly imageId?: string;
+  /** The command that ran, values redacted. */
+  readonly command: readonly string[];
+}
+
+/** The argv (binary first) and extra environment for a build in `mode`. */
+export function engineCommand(docker: string, mode: EngineMode, args: readonly string[]): { argv: string[]; env: Record<string, string> } {
+  const verb = mode === 'buildx' ? ['buildx', 'build'] : ['build'];
+  return { argv: [docker, ...verb, ...args], env: mode === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : {} };
+}
+
+function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/**
+ * Run one build: spawned without a shell, in its own process group, with output redacted on the
+ * way to `output`. Resolves with the image id; rejects with an {@link EngineError} (exit code
+ * attached) when the build fails, or an {@link AbortedError} once the aborted child has exited.
+ * The promise always settles: a hung child is SIGKILLed after the grace period.
+ */
+export async function runEngine(options: RunEngineOptions): Promise<EngineRun> {
+  const args = options.iidFile ? ['--iidfile', options.iidFile, ...options.args] : [...options.args];
+  const { argv, env } = engineCommand(options.docker, options.mode, args);
+  const command = argv.map((a) => options.redactor.redact(a));
+  if (options.signal?.aborted) throw new AbortedError('the run was cancelled before the build started');
+  const output = options.output ?? process.stderr;
+  const child = spawn(argv[0]!, argv.slice(1), {
+    cwd: options.cwd,
+    env: { ...definedEnv(options.env), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    windowsHide: true,
+  });
+  const onAbort = (): void => stopGroup(child, options.killGraceMs ?? 10_000);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const pipes = [child.stdout, child.stderr].map((source) => {
+    const redacting = options.redactor.createStream();
+    source.pipe(redacting);
+    redacting.pipe(output, { end: false });
+    return finished(redacting).catch(() => undefined);
+  });
+  try {
+    const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | { error: NodeJS.ErrnoException }>((resolve) => {
+      child.once('error', (error: NodeJS.ErrnoException) => resolve({ error }));
+      child.once('close', (code, signal) => resolve({ code, signal }));
+      if (child.pid !== undefined) options.onSpawn?.(child.pid);
+    });
+    await Promise.all(pipes);
+    if ('error' in outcome) {
+      const reason = outcome.error.code === 'ENOENT' ? 'was not found' : `could not be started (${outcome.error.code ?? 'unknown'})`;
+      throw new EngineError(`the docker binary "${options.docker}" ${reason}`, {
+        cause: outcome.error,
+        hint: 'install Docker, or name the binary with --docker /path/to/docker or BUILDSECRETS_DOCKER',
+      });
+    }
+    if (options.signal?.aborted) throw new AbortedError('the build was cancelled; the engine was stopped');
+    if (outcome.code !== 0) {
+      const exitCode = outcome.code ?? 1;
+      const how = outcome.code === null ? `was killed by ${outcome.signal ?? 'a signal'}` : `exited with code ${exitCode}`;
+      throw new EngineError(`the build failed: ${command.slice(0, options.mode === 'buildx' ? 3 : 2).join(' ')} ${how}`, {
+        exitCode,
+        hint: 'see the build output above; secrets were removed from the host',
+      });
+    }
+    const imageId = options.iidFile ? (await readFile(options.iidFile, 'utf8').catch(() => '')).trim() : '';
+    return { exitCode: 0, command, ...(imageId ? { imageId } : {}) };
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+}

@@ -1,0 +1,98 @@
+import { SecretValue } from '../secret-value.js';
+import { base64Alignments, jsonEscape, significantLines, urlEncode, type EncodingName } from './encodings.js';
+
+/** One byte sequence to look for, and which secret and encoding it stands for. Holds value bytes: keep it in memory only. */
+export interface SecretPattern {
+  /** The secret id the pattern was made from. */
+  readonly secretId: string;
+  /** How the value was encoded to make this pattern. */
+  readonly encoding: EncodingName;
+  /** The bytes to search for. */
+  readonly bytes: Buffer;
+}
+
+/** A secret to build patterns for. */
+export interface PatternSource {
+  /** The secret id. */
+  readonly id: string;
+  /** The value (a string is taken as UTF-8). */
+  readonly value: SecretValue | string | Uint8Array;
+}
+
+/** Options for {@link buildPatterns}. */
+export interface BuildPatternsOptions {
+  /**
+   * Values shorter than this (in bytes) are not searched at all and are listed in `tooShort`
+   * instead: a short value matches everywhere by chance. Default 8 (the auditor's threshold).
+   */
+  readonly minValueLength?: number;
+  /** Values shorter than this are searched only in their raw form. Default: `minValueLength`. */
+  readonly minEncodedLength?: number;
+  /** Lines of a multi-line value at least this long are patterns of their own. Default 8. */
+  readonly minLineLength?: number;
+}
+
+/** The patterns for a set of secrets, and the ids whose values were too short to search. */
+export interface PatternSet {
+  /** Every distinct (secret id, bytes) pattern. */
+  readonly patterns: readonly SecretPattern[];
+  /** Ids of secrets whose values were shorter than `minValueLength`. */
+  readonly tooShort: readonly string[];
+}
+
+/** The bytes of a value, whatever form it was given in. */
+export function valueBytes(value: SecretValue | string | Uint8Array): Buffer {
+  if (value instanceof SecretValue) return value.reveal();
+  return typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value);
+}
+
+/** Every encoded form of one value, in a fixed order (raw first, so deduplication keeps the plainest name). */
+export function encodingsOf(bytes: Buffer, options: { encoded: boolean; minLineLength: number }): { encoding: EncodingName; bytes: Buffer }[] {
+  const out: { encoding: EncodingName; bytes: Buffer }[] = [{ encoding: 'raw', bytes }];
+  if (!options.encoded) return out;
+  for (const b of base64Alignments(bytes, 'base64')) out.push({ encoding: 'base64', bytes: b });
+  for (const b of base64Alignments(bytes, 'base64url')) out.push({ encoding: 'base64url', bytes: b });
+  const hex = bytes.toString('hex');
+  out.push({ encoding: 'hex', bytes: Buffer.from(hex, 'latin1') }, { encoding: 'hex-upper', bytes: Buffer.from(hex.toUpperCase(), 'latin1') });
+  out.push({ encoding: 'url', bytes: urlEncode(bytes, false) }, { encoding: 'url-form', bytes: urlEncode(bytes, true) });
+  const json = jsonEscape(bytes);
+  if (json) out.push({ encoding: 'json', bytes: json });
+  for (const line of significantLines(bytes, options.minLineLength)) out.push({ encoding: 'line', bytes: line });
+  return out;
+}
+
+/**
+ * Build the search patterns for `sources`: each value raw, in base64 and base64url (all three
+ * alignments), hex (both cases), URL-encoded (both forms), JSON-escaped, and line by line when it
+ * spans lines. Duplicates (the same bytes for the same secret) are dropped; the same bytes for two
+ * secrets are kept twice so both ids are reported.
+ *
+ * @example
+ * ```ts
+ * const { patterns, tooShort } = buildPatterns([{ id: 'npm_token', value }]);
+ * ```
+ */
+export function buildPatterns(sources: readonly PatternSource[], options: BuildPatternsOptions = {}): PatternSet {
+  const minValue = options.minValueLength ?? 8;
+  const minEncoded = options.minEncodedLength ?? minValue;
+  const minLine = options.minLineLength ?? 8;
+  const patterns: SecretPattern[] = [];
+  const tooShort: string[] = [];
+  const seen = new Set<string>();
+  for (const source of sources) {
+    const bytes = valueBytes(source.value);
+    if (bytes.length === 0) continue;
+    if (bytes.length < minValue) {
+      if (!tooShort.includes(source.id)) tooShort.push(source.id);
+      continue;
+    }
+    for (const form of encodingsOf(bytes, { encoded: bytes.length >= minEncoded, minLineLength: minLine })) {
+      if (form.bytes.length === 0) continue;
+      const key = `${source.id}\u0000${form.bytes.toString('latin1')}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      patterns.push({ secretId: source.id, encoding: form.encoding, bytes: form.bytes });
+    }
+  }
+  return { patterns, tooShort };
+}

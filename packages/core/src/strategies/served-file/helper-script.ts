@@ -1,0 +1,23 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+/** The file name users COPY into their image. */
+export const SERVED_FILE_HELPER_NAME = 'buildsecrets-fetch';
+
+/**
+ * Absolute path of the shipped POSIX sh helper (`assets/buildsecrets-fetch.sh` in
+ * `@buildsecrets/core`). The same relative path holds from `src/` and from `dist/`.
+ */
+export function servedFileHelperPath(): string {
+  return fileURLToPath(new URL('../../../assets/buildsecrets-fetch.sh', import.meta.url));
+}
+
+/**
+ * The helper's text, for `buildsecrets helper > buildsecrets-fetch`. It holds no secret: it is
+ * meant to be COPYed into the image, and a RUN step calls it as
+ * `buildsecrets-fetch <id>... -- <command>` with the `BUILDSECRETS_URL` / `BUILDSECRETS_TOKEN`
+ * build args in scope.
+ */
+export function servedFileHelperScript(): Promise<string> {
+  return readFile(servedFileHelperPath(), 'utf8');
+}

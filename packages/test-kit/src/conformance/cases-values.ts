@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import type { ProviderCapabilities } from '@buildsecrets/core';
+import { assertFailure, assertValue } from './checks.js';
+import type { CaseContext } from './case-context.js';
+
+/** Cases about single values: found, missing, empty, keys, versions. */
+export function registerValueCases(ctx: CaseContext, capabilities: ProviderCapabilities): void {
+  const { seed, test, withProvider, resolveAll } = ctx;
+
+  test('resolves a found secret to its exact bytes', () =>
+    withProvider(async (p) => {
+      const [r] = await resolveAll(p, [{ id: 'found', ref: seed.found.ref }], 'found');
+      assertValue(r, seed.found.value, 'found');
+    }));
+
+  test('reports a missing secret as SecretNotFoundError naming the secret id', () =>
+    withProvider(async (p) => {
+      const [r] = await resolveAll(p, [{ id: 'missing', ref: seed.missing.ref }], 'missing');
+      assertFailure(r, 'SECRET_NOT_FOUND', seed.canary, 'missing');
+    }));
+
+  const empty = seed.empty;
+  if (empty) {
+    test('returns an empty value for an empty secret, which is not "not found"', () =>
+      withProvider(async (p) => {
+        const [r] = await resolveAll(p, [{ id: 'empty', ref: empty.ref }], 'empty');
+        assertValue(r, '', 'empty');
+      }));
+  }
+
+  const json = seed.json;
+  if (capabilities.keys && json) {
+    test('picks a key out of a JSON secret', () =>
+      withProvider(async (p) => {
+        const [r] = await resolveAll(p, [{ id: 'json', ref: json.ref, key: json.key }], 'key');
+        assertValue(r, json.value, 'key');
+      }));
+
+    test('reports a missing key as SecretNotFoundError', () =>
+      withProvider(async (p) => {
+        const [r] = await resolveAll(p, [{ id: 'json-missing-key', ref: json.ref, key: json.missingKey }], 'missing key');
+        const error = assertFailure(r, 'SECRET_NOT_FOUND', seed.canary, 'missing key');
+        assert.ok(error.message.includes(json.missingKey), 'missing key: the error should name the key that was asked for');
+      }));
+  }
+
+  const versioned = seed.versioned;
+  if (capabilities.versions && versioned) {
+    test('resolves a pinned version', () =>
+      withProvider(async (p) => {
+        const [r] = await resolveAll(p, [{ id: 'pinned', ref: versioned.ref, version: versioned.version }], 'version');
+        assertValue(r, versioned.value, 'version');
+      }));
+  }
+}

@@ -1,0 +1,2 @@
+export { runProviderConformance } from './run-provider-conformance.js';
+export type { ConformanceOptions, ConformanceSeed, ConformanceIt, ConformanceExpect, SeededSecret } from './types.js';

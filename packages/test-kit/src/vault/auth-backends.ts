@@ -1,0 +1,149 @@
+import { randomBytes } from 'node:crypto';
+import type { VaultReply } from './kv-stores.js';
+import type { TokenPolicy } from './types.js';
+
+/** An AppRole login the server accepts. */
+export interface AppRoleLogin extends TokenPolicy {
+  /** The role ID the client must send as `role_id`. */
+  readonly roleId: string;
+  /** The secret ID the client must send as `secret_id`. */
+  readonly secretId: string;
+  /** Auth mount path (default `approle`). */
+  readonly mount?: string;
+}
+
+/** A Kubernetes service-account login the server accepts. */
+export interface KubernetesLogin extends TokenPolicy {
+  /** The Vault role the client must name. */
+  readonly role: string;
+  /** The service-account JWT the client must present. */
+  readonly jwt: string;
+  /** Auth mount path (default `kubernetes`). */
+  readonly mount?: string;
+}
+
+/** A JWT/OIDC login the server accepts (CI identity tokens). */
+export interface JwtLogin extends TokenPolicy {
+  /** The role; when omitted the mount's default role accepts a login without `role`. */
+  readonly role?: string;
+  /** The token the client must present. */
+  readonly jwt: string;
+  /** Auth mount path (default `jwt`). */
+  readonly mount?: string;
+}
+
+/** A username/password login the server accepts. */
+export interface UserpassLogin extends TokenPolicy {
+  /** The user name (part of the login path). */
+  readonly username: string;
+  /** The password the client must send. */
+  readonly password: string;
+  /** Auth mount path (default `userpass`). */
+  readonly mount?: string;
+}
+
+type Method = 'approle' | 'kubernetes' | 'jwt' | 'userpass';
+type Check = (body: Record<string, unknown>, tail: string) => { readonly ok: true } | { readonly ok: false; readonly reply: VaultReply };
+interface Backend {
+  readonly method: Method;
+  readonly checks: Array<{ readonly check: Check; readonly policy: TokenPolicy }>;
+}
+
+const fail = (status: number, message: string) => ({ ok: false as const, reply: { status, body: { errors: [message] } } });
+
+/** Tokens the server knows, with the paths each may read. */
+export class TokenRegistry {
+  readonly #tokens = new Map<string, TokenPolicy>();
+
+  /** Make a new token with `policy` (default: may read everything). */
+  issue(policy: TokenPolicy = {}): string {
+    const token = `hvs.${randomBytes(18).toString('base64url')}`;
+    this.#tokens.set(token, policy);
+    return token;
+  }
+
+  /** Register a given token string (the root token). */
+  add(token: string, policy: TokenPolicy = {}): void {
+    this.#tokens.set(token, policy);
+  }
+
+  /** Forget a token; later requests with it get 403. */
+  revoke(token: string): void {
+    this.#tokens.delete(token);
+  }
+
+  /** Whether `token` exists and may touch `path`. */
+  check(token: string | undefined, path: string): 'ok' | 'invalid' | 'denied' {
+    const policy = token ? this.#tokens.get(token) : undefined;
+    if (!policy) return 'invalid';
+    if (!policy.allow) return 'ok';
+    return policy.allow.some((prefix) => path.startsWith(prefix)) ? 'ok' : 'denied';
+  }
+
+  /** Whether `token` may touch anything under `mountPath` (what Vault's mount preflight checks). */
+  canSee(token: string | undefined, mountPath: string): boolean {
+    const policy = token ? this.#tokens.get(token) : undefined;
+    if (!policy) return false;
+    return !policy.allow || policy.allow.some((prefix) => prefix.startsWith(mountPath) || mountPath.startsWith(prefix));
+  }
+}
+
+/** The auth methods mounted on the server and their accepted credentials. */
+export class AuthBackends {
+  readonly #mounts = new Map<string, Backend>();
+
+  constructor(private readonly tokens: TokenRegistry) {}
+
+  /** Accept an AppRole login. */
+  approle(login: AppRoleLogin): void {
+    this.#add('approle', login.mount ?? 'approle', login, (body) =>
+      body['role_id'] === login.roleId && body['secret_id'] === login.secretId ? { ok: true } : fail(400, 'invalid role or secret ID'));
+  }
+
+  /** Accept a Kubernetes login. */
+  kubernetes(login: KubernetesLogin): void {
+    this.#add('kubernetes', login.mount ?? 'kubernetes', login, (body) => {
+      if (body['role'] !== login.role) return fail(400, `invalid role name "${String(body['role'])}"`);
+      return body['jwt'] === login.jwt ? { ok: true } : fail(403, 'permission denied');
+    });
+  }
+
+  /** Accept a JWT/OIDC login. */
+  jwt(login: JwtLogin): void {
+    this.#add('jwt', login.mount ?? 'jwt', login, (body) => {
+      if ((body['role'] ?? undefined) !== login.role) return fail(400, `role "${String(body['role'] ?? '')}" could not be found`);
+      return body['jwt'] === login.jwt ? { ok: true } : fail(400, 'error validating token: invalid signature');
+    });
+  }
+
+  /** Accept a userpass login. */
+  userpass(login: UserpassLogin): void {
+    this.#add('userpass', login.mount ?? 'userpass', login, (body, tail) =>
+      tail === `login/${login.username}` && body['password'] === login.password ? { ok: true } : fail(400, 'invalid username or password'));
+  }
+
+  /** Handle `POST auth/<mount>/login[/<user>]`; undefined when no auth method is mounted there. */
+  login(path: string, body: Record<string, unknown>): VaultReply | undefined {
+    const match = /^auth\/(.+?)\/(login(?:\/[^/]+)?)$/.exec(path);
+    const backend = match ? this.#mounts.get(match[1]!) : undefined;
+    if (!match || !backend) return undefined;
+    let lastFailure: VaultReply = { status: 400, body: { errors: ['missing credentials'] } };
+    for (const { check, policy } of backend.checks) {
+      const outcome = check(body, match[2]!);
+      if (outcome.ok) {
+        const token = this.tokens.issue(policy);
+        return { status: 200, body: { request_id: crypto.randomUUID(), auth: { client_token: token, accessor: randomBytes(12).toString('hex'), policies: ['default'], token_policies: ['default'], lease_duration: 3600, renewable: true, metadata: { method: backend.method } }, data: null, lease_duration: 0, warnings: null } };
+      }
+      lastFailure = outcome.reply;
+    }
+    return lastFailure;
+  }
+
+  #add(method: Method, mount: string, policy: TokenPolicy, check: Check): void {
+    const key = mount.replace(/^\/+|\/+$/g, '');
+    const backend = this.#mounts.get(key) ?? { method, checks: [] };
+    if (backend.method !== method) throw new Error(`auth mount ${key} already holds the ${backend.method} method`);
+    backend.checks.push({ check, policy: { ...(policy.allow ? { allow: policy.allow } : {}) } });
+    this.#mounts.set(key, backend);
+  }
+}
