@@ -57,15 +57,20 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 trap 'exit 129' HUP
 
+bounded() {
+  if command -v timeout >/dev/null 2>&1; then timeout 30 "$@"; else "$@"; fi
+}
+
 fetch() { # fetch <id> <file>
   url="${BUILDSECRETS_URL%/}/v1/secrets/$1"
   if command -v curl >/dev/null 2>&1; then
     printf 'header = "Authorization: Bearer %s"\n' "$BUILDSECRETS_TOKEN" |
       curl --config - --silent --show-error --fail --max-time 30 --noproxy '*' --output "$2" "$url"
   elif command -v wget >/dev/null 2>&1; then
-    # The server is on loopback or the bridge gateway: never go through a proxy.
-    http_proxy='' HTTP_PROXY='' no_proxy='*' \
-      wget -q -T 30 --header "Authorization: Bearer $BUILDSECRETS_TOKEN" -O "$2" "$url"
+    # The server is on loopback or the bridge gateway: never go through a proxy. The time bound
+    # comes from timeout(1): `wget -T` crashes some busybox builds (1.35 static).
+    # A subshell, so the user's command still sees its proxy settings.
+    (unset http_proxy HTTP_PROXY all_proxy ALL_PROXY; bounded wget -q --header "Authorization: Bearer $BUILDSECRETS_TOKEN" -O "$2" "$url")
   else
     echo "buildsecrets-fetch: neither curl nor wget is in this image" >&2
     return 1

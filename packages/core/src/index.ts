@@ -42,3 +42,36 @@ export {
 } from './config/schema.js';
 export type { InjectionStrategy, PreparedInjection, SecretForInjection, StrategyContext } from './strategies/types.js';
 export { makeTempDir, secretTempRoot, shredDirectory, TEMP_PREFIX } from './util/temp-dir.js';
+export { detectEngine, type EngineInfo, type EngineMode, type DetectEngineOptions } from './engine/detect-engine.js';
+export { runEngine, engineCommand, type RunEngineOptions, type EngineRun } from './engine/run-engine.js';
+export { resolveDockerBinary, DEFAULT_DOCKER_BINARY, type DockerBinarySources } from './engine/docker-binary.js';
+export { runBuild } from './orchestrator/run-build.js';
+export type { BuildSteps, DockerfileCheck, AuditInput, AuditOutcome } from './orchestrator/build-steps.js';
+export { formatCommand } from './orchestrator/dry-run.js';
+export { handleSignals, type SignalScope, type HandleSignalsOptions, type RunSignal } from './orchestrator/signals.js';
+export { trackPath, trackProcessGroup, sweepSync } from './orchestrator/exit-cleanup.js';
+export type { BuildOptions, BuildResult, BuildSession } from './orchestrator/build-types.js';
+export { loadConfig, parseConfig, type LoadedConfig, type LoadConfigOptions, type ParseConfigOptions } from './config/load-config.js';
+export { findConfigFile, CONFIG_FILE_NAMES, type FindConfigFileOptions } from './config/discover.js';
+export { validateConfig, validateProviderOptions, type ValidateConfigOptions } from './config/validate.js';
+export type { SensitiveValue } from './config/interpolate.js';
+export { configJsonSchema, CONFIG_JSON_SCHEMA_ID } from './config/json-schema.js';
+export { MAX_CONFIG_BYTES } from './config/decode-config-text.js';
+export { loadProviderDefinition, type LoadProviderDefinitionOptions } from './plugins/load-provider-definition.js';
+export { assertProviderDefinition } from './plugins/assert-provider-definition.js';
+export { BUILTIN_PROVIDERS } from './plugins/builtin-providers.js';
+export {
+  createBuildSecrets,
+  type BuildSecrets,
+  type CreateBuildSecretsOptions,
+  type CheckReport,
+  type CheckEntry,
+} from './orchestrator/create-build-secrets.js';
+export type { Plan, PlanSecret, PlanOptions } from './orchestrator/plan.js';
+export { resolveSecrets } from './resolver/resolve-secrets.js';
+export type { ResolveInput, SecretEntry, ProviderHandle } from './resolver/types.js';
+export { retry } from './resolver/retry.js';
+export { defaultStrategies } from './strategies/default-strategies.js';
+export { TOKENS } from './container/tokens.js';
+export { composeRun, disposeRun, type RunComposition } from './container/compose.js';
+export { ProviderPool, type ProviderPoolInput } from './container/provider-pool.js';

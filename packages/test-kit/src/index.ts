@@ -5,4 +5,15 @@
  *
  * @packageDocumentation
  */
-export { runProviderConformance, type ConformanceOptions, type ConformanceSeed, type ConformanceIt, type ConformanceExpect, type SeededSecret } from './conformance/index.js';
+export {
+  runProviderConformance,
+  createTestContext,
+  type ConformanceOptions,
+  type ConformanceSeed,
+  type ConformanceIt,
+  type ConformanceExpect,
+  type SeededSecret,
+  type TestProviderContext,
+} from './conformance/index.js';
+export * from './vault/index.js';
+export * from './aws/index.js';

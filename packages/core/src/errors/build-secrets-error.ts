@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'STRATEGY_REFUSED'
   | 'ENGINE_FAILED'
   | 'LEAK_DETECTED'
+  | 'AUDIT_FAILED'
   | 'USAGE'
   | 'INTERNAL';
 

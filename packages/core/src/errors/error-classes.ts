@@ -142,7 +142,13 @@ export interface LeakFinding {
   readonly encoding: string;
   /** Where: `layer` with digest and path, or `config` with field (and history index). */
   readonly location:
-    | { readonly kind: 'layer'; readonly layer: string; readonly path: string }
+    | {
+        readonly kind: 'layer';
+        readonly layer: string;
+        readonly path: string;
+        /** Digest of a later layer that deletes (whiteouts) this file: still shipped, just hidden. */
+        readonly deletedInLayer?: string;
+      }
     | { readonly kind: 'config'; readonly field: string; readonly historyIndex?: number }
     | { readonly kind: 'manifest'; readonly file: string; readonly field: string };
 }
@@ -162,5 +168,15 @@ export class LeakDetectedError extends BuildSecretsError {
     });
     this.findings = findings;
     this.image = options.image;
+  }
+}
+
+/**
+ * The image could not be read for an audit: `docker save` failed, the archive is truncated or is
+ * not a tar, or a layer could not be decompressed. The audit fails closed: no report is produced.
+ */
+export class AuditError extends BuildSecretsError {
+  constructor(message: string, options: BuildSecretsErrorOptions = {}) {
+    super('AUDIT_FAILED', message, options);
   }
 }

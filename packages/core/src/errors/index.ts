@@ -15,6 +15,7 @@ export {
   UsageError,
   SecretsUnresolvedError,
   LeakDetectedError,
+  AuditError,
   type ConfigIssue,
   type UnresolvedSecret,
   type LeakFinding,

@@ -1,5 +1,7 @@
 import { Transform } from 'node:stream';
-import { SecretValue } from '../secret-value.js';
+import { compileMatcher } from './matcher.js';
+import { StreamMasker, type MaskSpec } from './masker.js';
+import { buildPatterns, valueBytes, type PatternSource } from './patterns.js';
 import type { RedactionStyle, Redactor } from './types.js';
 
 /** Options for {@link createRedactor}. */
@@ -8,72 +10,74 @@ export interface RedactorOptions {
   readonly style?: RedactionStyle;
 }
 
-interface Pattern {
-  readonly text: string;
-  readonly label: string;
-}
+/**
+ * Values shorter than this many bytes are redacted only in their raw form: their encodings are
+ * so short that they would mask unrelated text.
+ */
+export const MIN_ENCODED_REDACTION_LENGTH = 4;
 
-/** Values shorter than this are still redacted in logs (better safe), but only in their raw form. */
-const MIN_ENCODED_LENGTH = 4;
-
-function encodingsOf(raw: string): string[] {
-  const out = new Set<string>([raw]);
-  if (raw.length >= MIN_ENCODED_LENGTH) {
-    const bytes = Buffer.from(raw, 'utf8');
-    out.add(bytes.toString('base64'));
-    out.add(bytes.toString('base64url'));
-    out.add(encodeURIComponent(raw));
-    out.add(JSON.stringify(raw).slice(1, -1));
-  }
-  // A multi-line value (a PEM key) is also redacted line by line: builds print partial output.
-  if (raw.includes('\n')) for (const line of raw.split(/\r?\n/)) if (line.trim().length >= 8) out.add(line);
-  return [...out].filter((s) => s.length > 0);
-}
+/** The mask written in place of a value with the default style. */
+export const REDACTION_MASK = '***';
 
 /**
- * Make the run's redactor. Longest patterns are replaced first so a value that contains another
- * value is masked whole.
+ * Make the run's redactor. It masks every registered value raw and, for values of 4 bytes or
+ * more, in base64 / base64url (any alignment), hex, URL-encoded and JSON-escaped form, plus each
+ * line (8+ characters) of a multi-line value. All patterns are searched in one pass.
+ *
+ * @example
+ * ```ts
+ * const redactor = createRedactor();
+ * redactor.add('npm_token', value);
+ * engine.stdout.pipe(redactor.createStream()).pipe(process.stderr);
+ * ```
  */
 export function createRedactor(options: RedactorOptions = {}): Redactor {
   const style = options.style ?? 'mask';
-  const patterns = new Map<string, Pattern>();
-  let sorted: Pattern[] = [];
-  let longest = 0;
+  const sources: PatternSource[] = [];
+  const known = new Set<string>();
+  let spec: MaskSpec | undefined;
 
-  const replacement = (label: string): string => (style === 'id' ? `[secret:${label}]` : '***');
+  const currentSpec = (): MaskSpec => {
+    if (spec) return spec;
+    const { patterns } = buildPatterns(sources, { minValueLength: 1, minEncodedLength: MIN_ENCODED_REDACTION_LENGTH, minLineLength: 8 });
+    const replacements = patterns.map((p) => Buffer.from(style === 'id' ? `[secret:${p.secretId}]` : REDACTION_MASK, 'utf8'));
+    spec = { matcher: compileMatcher(patterns.map((p) => p.bytes)), replacements };
+    return spec;
+  };
 
-  const redact = (text: string): string => {
-    let out = text;
-    for (const p of sorted) if (out.includes(p.text)) out = out.split(p.text).join(replacement(p.label));
-    return out;
+  const redactBytes = (input: Uint8Array): Buffer => {
+    const masker = new StreamMasker(currentSpec);
+    return Buffer.concat([...masker.push(input), ...masker.end()]);
   };
 
   return {
     get size() {
-      return patterns.size;
+      return sources.length;
     },
     add(label, value) {
-      const raw = value instanceof SecretValue ? value.revealString() : typeof value === 'string' ? value : Buffer.from(value).toString('utf8');
-      if (raw.length === 0) return;
-      for (const text of encodingsOf(raw)) if (!patterns.has(text)) patterns.set(text, { text, label });
-      sorted = [...patterns.values()].sort((a, b) => b.text.length - a.text.length);
-      longest = sorted[0]?.text.length ?? 0;
+      const bytes = valueBytes(value);
+      if (bytes.length === 0) return;
+      const key = `${label}\u0000${bytes.toString('latin1')}`;
+      if (known.has(key)) return;
+      known.add(key);
+      sources.push({ id: label, value: bytes });
+      spec = undefined;
     },
-    redact,
+    redact(text) {
+      if (sources.length === 0 || text.length === 0) return text;
+      return redactBytes(Buffer.from(text, 'utf8')).toString('utf8');
+    },
     createStream() {
-      let pending = '';
+      const masker = new StreamMasker(currentSpec);
       return new Transform({
-        transform(chunk: Buffer | string, _enc, done) {
-          pending += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-          const redacted = redact(pending);
-          // Hold back a tail that could be the start of a value split across chunks.
-          const keep = Math.max(0, longest - 1);
-          const cut = Math.max(0, redacted.length - keep);
-          pending = redacted.slice(cut);
-          done(null, redacted.slice(0, cut));
+        transform(chunk: Buffer | string, encoding, done) {
+          const bytes = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
+          for (const part of masker.push(bytes)) if (part.length > 0) this.push(part);
+          done();
         },
         flush(done) {
-          done(null, redact(pending));
+          for (const part of masker.end()) if (part.length > 0) this.push(part);
+          done();
         },
       });
     },

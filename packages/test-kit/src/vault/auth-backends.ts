@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { VaultReply } from './kv-stores.js';
-import type { TokenPolicy } from './types.js';
+import type { VaultTokenPolicy } from './types.js';
 
 /** An AppRole login the server accepts. */
-export interface AppRoleLogin extends TokenPolicy {
+export interface VaultAppRoleLogin extends VaultTokenPolicy {
   /** The role ID the client must send as `role_id`. */
   readonly roleId: string;
   /** The secret ID the client must send as `secret_id`. */
@@ -13,7 +13,7 @@ export interface AppRoleLogin extends TokenPolicy {
 }
 
 /** A Kubernetes service-account login the server accepts. */
-export interface KubernetesLogin extends TokenPolicy {
+export interface VaultKubernetesLogin extends VaultTokenPolicy {
   /** The Vault role the client must name. */
   readonly role: string;
   /** The service-account JWT the client must present. */
@@ -23,7 +23,7 @@ export interface KubernetesLogin extends TokenPolicy {
 }
 
 /** A JWT/OIDC login the server accepts (CI identity tokens). */
-export interface JwtLogin extends TokenPolicy {
+export interface VaultJwtLogin extends VaultTokenPolicy {
   /** The role; when omitted the mount's default role accepts a login without `role`. */
   readonly role?: string;
   /** The token the client must present. */
@@ -33,7 +33,7 @@ export interface JwtLogin extends TokenPolicy {
 }
 
 /** A username/password login the server accepts. */
-export interface UserpassLogin extends TokenPolicy {
+export interface VaultUserpassLogin extends VaultTokenPolicy {
   /** The user name (part of the login path). */
   readonly username: string;
   /** The password the client must send. */
@@ -46,24 +46,24 @@ type Method = 'approle' | 'kubernetes' | 'jwt' | 'userpass';
 type Check = (body: Record<string, unknown>, tail: string) => { readonly ok: true } | { readonly ok: false; readonly reply: VaultReply };
 interface Backend {
   readonly method: Method;
-  readonly checks: Array<{ readonly check: Check; readonly policy: TokenPolicy }>;
+  readonly checks: Array<{ readonly check: Check; readonly policy: VaultTokenPolicy }>;
 }
 
 const fail = (status: number, message: string) => ({ ok: false as const, reply: { status, body: { errors: [message] } } });
 
 /** Tokens the server knows, with the paths each may read. */
 export class TokenRegistry {
-  readonly #tokens = new Map<string, TokenPolicy>();
+  readonly #tokens = new Map<string, VaultTokenPolicy>();
 
   /** Make a new token with `policy` (default: may read everything). */
-  issue(policy: TokenPolicy = {}): string {
+  issue(policy: VaultTokenPolicy = {}): string {
     const token = `hvs.${randomBytes(18).toString('base64url')}`;
     this.#tokens.set(token, policy);
     return token;
   }
 
   /** Register a given token string (the root token). */
-  add(token: string, policy: TokenPolicy = {}): void {
+  add(token: string, policy: VaultTokenPolicy = {}): void {
     this.#tokens.set(token, policy);
   }
 
@@ -95,13 +95,13 @@ export class AuthBackends {
   constructor(private readonly tokens: TokenRegistry) {}
 
   /** Accept an AppRole login. */
-  approle(login: AppRoleLogin): void {
+  approle(login: VaultAppRoleLogin): void {
     this.#add('approle', login.mount ?? 'approle', login, (body) =>
       body['role_id'] === login.roleId && body['secret_id'] === login.secretId ? { ok: true } : fail(400, 'invalid role or secret ID'));
   }
 
   /** Accept a Kubernetes login. */
-  kubernetes(login: KubernetesLogin): void {
+  kubernetes(login: VaultKubernetesLogin): void {
     this.#add('kubernetes', login.mount ?? 'kubernetes', login, (body) => {
       if (body['role'] !== login.role) return fail(400, `invalid role name "${String(body['role'])}"`);
       return body['jwt'] === login.jwt ? { ok: true } : fail(403, 'permission denied');
@@ -109,7 +109,7 @@ export class AuthBackends {
   }
 
   /** Accept a JWT/OIDC login. */
-  jwt(login: JwtLogin): void {
+  jwt(login: VaultJwtLogin): void {
     this.#add('jwt', login.mount ?? 'jwt', login, (body) => {
       if ((body['role'] ?? undefined) !== login.role) return fail(400, `role "${String(body['role'] ?? '')}" could not be found`);
       return body['jwt'] === login.jwt ? { ok: true } : fail(400, 'error validating token: invalid signature');
@@ -117,7 +117,7 @@ export class AuthBackends {
   }
 
   /** Accept a userpass login. */
-  userpass(login: UserpassLogin): void {
+  userpass(login: VaultUserpassLogin): void {
     this.#add('userpass', login.mount ?? 'userpass', login, (body, tail) =>
       tail === `login/${login.username}` && body['password'] === login.password ? { ok: true } : fail(400, 'invalid username or password'));
   }
@@ -139,7 +139,7 @@ export class AuthBackends {
     return lastFailure;
   }
 
-  #add(method: Method, mount: string, policy: TokenPolicy, check: Check): void {
+  #add(method: Method, mount: string, policy: VaultTokenPolicy, check: Check): void {
     const key = mount.replace(/^\/+|\/+$/g, '');
     const backend = this.#mounts.get(key) ?? { method, checks: [] };
     if (backend.method !== method) throw new Error(`auth mount ${key} already holds the ${backend.method} method`);

@@ -1,7 +1,7 @@
-import type { FaultScope, VaultFault } from './types.js';
+import type { VaultFaultScope, VaultFault } from './types.js';
 
 /** A fault added with {@link FaultTable.add}; `remove()` takes it out early. */
-export interface FaultHandle {
+export interface VaultFaultHandle {
   /** Stop injecting this fault. */
   remove(): void;
   /** How many requests it has hit so far. */
@@ -33,7 +33,7 @@ export class FaultTable {
   readonly #entries: Entry[] = [];
 
   /** Inject `fault` into requests matching `scope`. */
-  add(fault: VaultFault, scope: FaultScope = {}): FaultHandle {
+  add(fault: VaultFault, scope: VaultFaultScope = {}): VaultFaultHandle {
     const entry: Entry = { fault, path: scope.path, remaining: scope.times ?? Number.POSITIVE_INFINITY, hits: 0 };
     this.#entries.push(entry);
     return {

@@ -14,7 +14,7 @@ export function normalizePath(path: string): string {
 const notFound: VaultReply = { status: 404, body: { errors: [] } };
 
 /** A KV version 1 mount: one unversioned JSON object per path. */
-export class Kv1Store {
+export class VaultKv1Store {
   readonly #secrets = new Map<string, VaultData>();
 
   /** Write (replace) the secret at `path`. */
@@ -43,7 +43,7 @@ interface Kv2Version {
 }
 
 /** A KV version 2 mount: every write makes a new version; versions can be soft-deleted or destroyed. */
-export class Kv2Store {
+export class VaultKv2Store {
   readonly #secrets = new Map<string, Kv2Version[]>();
 
   /** Write a new version of `path`; returns its number (1 for the first write). */
@@ -55,7 +55,7 @@ export class Kv2Store {
     return versions.length;
   }
 
-  /** Soft-delete versions (default: the latest); the data can come back with {@link Kv2Store.undelete}. */
+  /** Soft-delete versions (default: the latest); the data can come back with {@link VaultKv2Store.undelete}. */
   delete(path: string, versions?: readonly number[]): void {
     for (const v of this.#pick(path, versions)) if (!v.destroyed) v.deletionTime = new Date().toISOString();
   }
@@ -111,7 +111,7 @@ export class Kv2Store {
 }
 
 /** A dynamic-secrets mount such as `database/`: `GET <mount>/creds/<role>` mints fresh credentials. */
-export class DynamicStore {
+export class VaultDynamicStore {
   readonly #roles = new Map<string, () => VaultData>();
   #leases = 0;
 

@@ -1,10 +1,10 @@
-import { DynamicStore, Kv1Store, Kv2Store, normalizePath } from './kv-stores.js';
+import { VaultDynamicStore, VaultKv1Store, VaultKv2Store, normalizePath } from './kv-stores.js';
 
 /** A secrets engine mounted on the test server. */
 export type TestMount =
-  | { readonly type: 'kv'; readonly version: 1; readonly store: Kv1Store }
-  | { readonly type: 'kv'; readonly version: 2; readonly store: Kv2Store }
-  | { readonly type: 'database'; readonly store: DynamicStore };
+  | { readonly type: 'kv'; readonly version: 1; readonly store: VaultKv1Store }
+  | { readonly type: 'kv'; readonly version: 2; readonly store: VaultKv2Store }
+  | { readonly type: 'database'; readonly store: VaultDynamicStore };
 
 /** A path split into the mount that serves it and the rest. */
 export interface MountHit {

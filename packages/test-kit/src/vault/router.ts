@@ -22,6 +22,8 @@ export interface RouterState {
 
 const errors = (status: number, ...messages: string[]): VaultReply => ({ status, body: { errors: messages } });
 const noHandler = (path: string): VaultReply => errors(404, `no handler for route "${path}". route entry not found.`);
+// Vault's exact answer to a missing, expired or revoked token.
+const invalidToken: VaultReply = { status: 403, body: { errors: ['2 errors occurred:\n\t* permission denied\n\t* invalid token\n\n'] } };
 const VERSION = '1.17.0+buildsecrets-test';
 
 function versionsOf(body: Record<string, unknown>): number[] {
@@ -84,12 +86,13 @@ export function route(state: RouterState, req: RoutedRequest): VaultReply {
     const hit = state.mounts.find(req.namespace, uiMounts[1]!);
     if (!hit) return preflightDenied(uiMounts[1]!);
     const access = state.tokens.check(req.token, `${hit.mountPath}/`);
-    if (access === 'invalid') return errors(403, 'permission denied');
+    if (access === 'invalid') return invalidToken;
     if (access === 'denied' && !state.tokens.canSee(req.token, `${hit.mountPath}/`)) return preflightDenied(hit.mountPath);
     return mountInfo(hit);
   }
   const access = state.tokens.check(req.token, req.path);
-  if (access !== 'ok') return errors(403, 'permission denied');
+  if (access === 'invalid') return invalidToken;
+  if (access === 'denied') return errors(403, 'permission denied');
   if (req.path === 'auth/token/lookup-self') {
     return { status: 200, body: { data: { accessor: 'test-accessor', display_name: 'token', policies: ['default'], ttl: 3600, renewable: true, type: 'service' } } };
   }

@@ -2,13 +2,13 @@
 export type VaultData = Record<string, unknown>;
 
 /** Where something lives: the Vault Enterprise namespace (`''` for the root namespace). */
-export interface NamespaceOption {
+export interface VaultNamespaceOption {
   /** The namespace, as sent in `X-Vault-Namespace` (default: the root namespace). */
   readonly namespace?: string;
 }
 
 /** Access a token grants. */
-export interface TokenPolicy {
+export interface VaultTokenPolicy {
   /**
    * Path prefixes (without `/v1/`) the token may read, for example `secret/data/ci/`.
    * Default: everything (a root-like token).
@@ -41,7 +41,7 @@ export type VaultFault =
   | { readonly kind: 'truncate' };
 
 /** Which requests a fault applies to, and how often. */
-export interface FaultScope {
+export interface VaultFaultScope {
   /** A path prefix without `/v1/` (for example `secret/data/ci`) or a pattern; default every path. */
   readonly path?: string | RegExp;
   /** Apply to the next N matching requests only (default: until removed). */

@@ -1,0 +1,50 @@
+import { resolve } from 'node:path';
+import { UsageError, type BuildOptions } from '@buildsecrets/core';
+import type { ParsedArgs } from '../args.js';
+
+/**
+ * `docker build` options that take their value as the next word. Needed to tell the context (the
+ * last positional) from the value of a trailing flag: in `-t app .` the context is `.`, in
+ * `. -t app` there is none after `app`, and `app` must not be taken for one.
+ */
+const DOCKER_VALUE_FLAGS = new Set([
+  '-t', '--tag', '--build-arg', '--target', '--platform', '--network', '--progress', '--label', '--cache-from', '--cache-to',
+  '-o', '--output', '--secret', '--ssh', '--add-host', '--iidfile', '--shm-size', '-m', '--memory', '--memory-swap', '--cpu-shares',
+  '--cpuset-cpus', '--cpuset-mems', '--cpu-period', '--cpu-quota', '--ulimit', '--isolation', '--cgroup-parent', '--metadata-file',
+  '--builder', '--allow', '--attest', '--annotation', '--build-context', '--security-opt', '--call',
+]);
+
+/** Split the passthrough words into docker's own arguments and the build context (the last positional). */
+export function splitContext(words: readonly string[]): { engineArgs: string[]; context: string } {
+  const last = words.at(-1);
+  const before = words.at(-2);
+  const isContext = last !== undefined && !last.startsWith('-') && !(before !== undefined && DOCKER_VALUE_FLAGS.has(before));
+  if (!isContext) {
+    throw new UsageError('missing the build context (the last argument, for example `.`)', { hint: 'usage: buildsecrets build [options] [docker build args] CONTEXT' });
+  }
+  return { engineArgs: words.slice(0, -1), context: last };
+}
+
+function auditFrom(values: ParsedArgs['values']): BuildOptions['audit'] | undefined {
+  if (values['no-audit'] === true) return 'off';
+  const audit = values['audit'];
+  if (audit === undefined) return undefined;
+  if (audit === 'fail' || audit === 'warn') return audit;
+  throw new UsageError(`--audit must be fail or warn, not "${String(audit)}"`, { hint: 'use --no-audit to skip the audit' });
+}
+
+/** Turn the parsed command line of `buildsecrets build` into {@link BuildOptions}. */
+export function buildOptionsFrom(args: ParsedArgs, cwd: string): Omit<BuildOptions, 'signal' | 'output'> {
+  const { engineArgs, context } = splitContext(args.passthrough);
+  const file = args.values['file'];
+  const docker = args.values['docker'];
+  const audit = auditFrom(args.values);
+  return {
+    context: resolve(cwd, context),
+    engineArgs,
+    ...(typeof file === 'string' ? { dockerfile: file === '-' ? file : resolve(cwd, file) } : {}),
+    ...(typeof docker === 'string' ? { docker } : {}),
+    ...(audit ? { audit } : {}),
+    dryRun: args.values['dry-run'] === true,
+  };
+}

@@ -1,0 +1,29 @@
+import type { CliCommand } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { style } from '../style.js';
+
+/** `buildsecrets check`: fetch everything and report per id, never a value. */
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: 'fetch every secret and report ok/failed per id (never a value)',
+  usage: 'check [--json]',
+  details: 'Exits 1 when any secret fails to resolve.',
+  options: {},
+  async run(ctx) {
+    const bs = await ctx.open();
+    const report = await bs.check({ signal: ctx.signal });
+    if (ctx.global.json) {
+      const entries = report.entries.map((e) => ({ id: e.id, provider: e.provider, ok: e.ok, ...(e.error ? { error: e.error.toJSON() } : {}) }));
+      ctx.stdout.write(`${bs.redactor.redact(JSON.stringify({ ok: report.ok, entries }, null, 2))}\n`);
+      return report.ok ? EXIT.ok : EXIT.failure;
+    }
+    const s = style(ctx.global.color);
+    const lines = report.entries.map((e) =>
+      e.ok ? `${s.ok('ok')}      ${e.id} (${e.provider})` : `${s.bad('failed')}  ${e.id} (${e.provider}): ${(e.error?.message ?? '').replace(/^\[buildsecrets[^\]]*\]\s*/, '').replace(/\n/g, '\n        ')}`,
+    );
+    const failed = report.entries.filter((e) => !e.ok).length;
+    lines.push('', failed ? s.bad(`${failed} of ${report.entries.length} secrets failed`) : s.ok(`all ${report.entries.length} secrets resolved`));
+    ctx.stdout.write(`${bs.redactor.redact(lines.join('\n'))}\n`);
+    return report.ok ? EXIT.ok : EXIT.failure;
+  },
+};

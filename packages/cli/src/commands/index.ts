@@ -1,0 +1,16 @@
+import type { CliCommand } from '../command.js';
+
+/** A command's name, summary and how to load it. Loading is lazy so `--help` and `--version` import nothing heavy. */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: () => Promise<CliCommand>;
+}
+
+/** Every command, in help order. */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'plan', summary: 'show where each secret comes from and how it reaches the build (fetches nothing)', load: async () => (await import('./plan.js')).planCommand },
+  { name: 'check', summary: 'fetch every secret and report ok/failed per id (never a value)', load: async () => (await import('./check.js')).checkCommand },
+  { name: 'schema', summary: 'print the JSON Schema of buildsecrets.yaml (for editor completion)', load: async () => (await import('./schema.js')).schemaCommand },
+  { name: 'init', summary: 'write a commented starter buildsecrets.yaml', load: async () => (await import('./init.js')).initCommand },
+];

@@ -1,0 +1,39 @@
+import type { CliCommand } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { style } from '../style.js';
+
+/** `buildsecrets plan`: where each secret comes from and how it reaches the build; fetches nothing. */
+export const planCommand: CliCommand = {
+  name: 'plan',
+  summary: 'show where each secret comes from and how it reaches the build (fetches nothing)',
+  usage: 'plan [-f Dockerfile] [CONTEXT] [--json]',
+  details: 'Exits 2 when the Dockerfile and the config disagree in a way that would break the build (a mounted secret not configured, an ssh id not forwarded).',
+  options: {
+    file: { type: 'string', short: 'f', value: 'DOCKERFILE', description: 'Dockerfile to cross-check (default: CONTEXT/Dockerfile when present)' },
+  },
+  async run(ctx, args) {
+    const bs = await ctx.open();
+    const dockerfile = args.values['file'];
+    const plan = await bs.plan({ ...(typeof dockerfile === 'string' ? { dockerfile } : {}), ...(args.positionals[0] ? { context: args.positionals[0] } : {}) });
+    const errors = plan.findings.filter((f) => f.severity === 'error');
+    if (ctx.global.json) {
+      ctx.stdout.write(`${JSON.stringify({ ok: errors.length === 0, configFile: bs.configFile ?? null, ...plan }, null, 2)}\n`);
+      return errors.length ? EXIT.usage : EXIT.ok;
+    }
+    const s = style(ctx.global.color);
+    const lines = [`config: ${bs.configFile ?? '(inline)'}`, ''];
+    if (plan.secrets.length === 0) lines.push('no secrets configured');
+    for (const secret of plan.secrets) {
+      const where = [`${secret.provider} (${secret.use})`, `ref ${secret.ref}`, secret.key ? `key ${secret.key}` : '', secret.version ? `version ${secret.version}` : ''].filter(Boolean).join(', ');
+      lines.push(`${secret.id}`, `  from     ${where}`, `  inject   ${secret.inject}${secret.detail ? ` ${s.dim(`(${secret.detail})`)}` : ''}`);
+    }
+    if (plan.dockerfile) lines.push('', `dockerfile: ${plan.dockerfile}`);
+    for (const f of plan.findings) {
+      const tag = f.severity === 'error' ? s.bad('error') : s.warn('warning');
+      lines.push(`  ${tag} ${f.line !== undefined ? `line ${f.line}: ` : ''}${f.message}`);
+    }
+    if (plan.dockerfile && plan.findings.length === 0) lines.push(`  ${s.ok('ok')} every mounted secret is configured and every configured secret is mounted`);
+    ctx.stdout.write(`${lines.join('\n')}\n`);
+    return errors.length ? EXIT.usage : EXIT.ok;
+  },
+};

@@ -1,0 +1,67 @@
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Pulls bytes from an async iterable on demand: exact reads for headers, bounded chunks for
+ * bodies. Never reads more than one source chunk ahead, so memory stays at one chunk per stream.
+ */
+export class ByteReader {
+  readonly #source: AsyncIterator<Uint8Array>;
+  #buffer: Buffer = EMPTY;
+  #ended = false;
+
+  constructor(source: AsyncIterable<Uint8Array>) {
+    this.#source = source[Symbol.asyncIterator]();
+  }
+
+  async #fill(): Promise<boolean> {
+    while (this.#buffer.length === 0 && !this.#ended) {
+      const next = await this.#source.next();
+      if (next.done) this.#ended = true;
+      else this.#buffer = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
+    }
+    return this.#buffer.length > 0;
+  }
+
+  /** Up to `n` bytes; fewer only at the end of the input. */
+  async read(n: number): Promise<Buffer> {
+    if (this.#buffer.length >= n) return this.#take(n);
+    const parts: Buffer[] = [];
+    let have = 0;
+    while (have < n && (await this.#fill())) {
+      const part = this.#take(Math.min(n - have, this.#buffer.length));
+      parts.push(part);
+      have += part.length;
+    }
+    return parts.length === 1 ? parts[0]! : Buffer.concat(parts, have);
+  }
+
+  /** The next 1..`max` bytes as they arrive, or an empty buffer at the end of the input. */
+  async chunk(max: number): Promise<Buffer> {
+    if (!(await this.#fill())) return EMPTY;
+    return this.#take(Math.min(max, this.#buffer.length));
+  }
+
+  /** Up to `n` bytes without consuming them (fewer only at the end of the input). */
+  async peek(n: number): Promise<Buffer> {
+    const head = await this.read(n);
+    this.#buffer = this.#buffer.length === 0 ? head : Buffer.concat([head, this.#buffer]);
+    return head;
+  }
+
+  /** Read and drop everything left, so the producer upstream is never left blocked. */
+  async drain(): Promise<void> {
+    this.#buffer = EMPTY;
+    while (await this.#fill()) this.#buffer = EMPTY;
+  }
+
+  /** Yield every remaining chunk. */
+  async *rest(): AsyncGenerator<Buffer> {
+    while (await this.#fill()) yield this.#take(this.#buffer.length);
+  }
+
+  #take(n: number): Buffer {
+    const out = this.#buffer.subarray(0, n);
+    this.#buffer = this.#buffer.subarray(n);
+    return out;
+  }
+}

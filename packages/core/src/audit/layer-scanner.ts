@@ -1,0 +1,68 @@
+import type { ByteReader } from './byte-reader.js';
+import type { ContentScanner } from './content-scanner.js';
+import { readTar } from './tar-reader.js';
+
+/** What one layer holds that matters to the audit. Paths are normalised (no leading `./` or `/`). */
+export interface LayerScan {
+  /** Files (or names) where patterns were found: path (already masked) → pattern indexes. */
+  readonly hits: Map<string, Set<number>>;
+  /** Paths this layer deletes from lower layers (`.wh.<name>` entries). */
+  readonly deleted: Set<string>;
+  /** Directories this layer makes opaque (`.wh..wh..opq`): everything below them in lower layers is hidden. */
+  readonly opaque: Set<string>;
+  /** Regular files read. */
+  files: number;
+  /** Uncompressed bytes read. */
+  bytes: number;
+}
+
+const WHITEOUT = '.wh.';
+const OPAQUE = '.wh..wh..opq';
+
+/** Normalise a tar path: no leading `./` or `/`, no trailing `/`. */
+export function normalisePath(path: string): string {
+  return path.replace(/^(\.\/|\/)+/, '').replace(/\/+$/, '');
+}
+
+function recordWhiteout(scan: LayerScan, path: string): boolean {
+  const slash = path.lastIndexOf('/');
+  const dir = slash === -1 ? '' : path.slice(0, slash);
+  const base = path.slice(slash + 1);
+  if (base === OPAQUE) {
+    scan.opaque.add(dir);
+    return true;
+  }
+  if (base.startsWith(WHITEOUT)) {
+    scan.deleted.add(dir ? `${dir}/${base.slice(WHITEOUT.length)}` : base.slice(WHITEOUT.length));
+    return true;
+  }
+  return false;
+}
+
+function addHits(scan: LayerScan, path: string, found: Set<number>): void {
+  if (found.size === 0) return;
+  const set = scan.hits.get(path) ?? new Set<number>();
+  for (const i of found) set.add(i);
+  scan.hits.set(path, set);
+}
+
+/**
+ * Search every file of one layer tar (bodies streamed, never buffered), plus entry names and link
+ * targets, and note its whiteouts so findings in lower layers can say the file is deleted later.
+ */
+export async function scanLayerTar(reader: ByteReader, where: string, scanner: ContentScanner): Promise<LayerScan> {
+  const scan: LayerScan = { hits: new Map(), deleted: new Set(), opaque: new Set(), files: 0, bytes: 0 };
+  for await (const entry of readTar(reader, where)) {
+    const raw = normalisePath(entry.path);
+    const path = scanner.maskText(raw);
+    if (recordWhiteout(scan, raw)) continue;
+    // A value used as a file name or link target is a leak too (reported under the masked name).
+    addHits(scan, path, scanner.scanBytes(Buffer.from(`${raw}\n${entry.linkPath}`, 'utf8')));
+    if (entry.type !== 'file') continue;
+    const { found, bytes } = await scanner.scanStream(entry.body);
+    scan.files++;
+    scan.bytes += bytes;
+    addHits(scan, path, found);
+  }
+  return scan;
+}

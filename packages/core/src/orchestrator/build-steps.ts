@@ -1,0 +1,52 @@
+import type { BuildSecretsConfig } from '../config/schema.js';
+import type { LeakFinding } from '../errors/index.js';
+import type { SecretValue } from '../secret-value.js';
+
+/** What the Dockerfile check reports to the build runner (names and positions only). */
+export interface DockerfileCheck {
+  /** Problems that stop the build before anything is resolved. */
+  readonly errors: readonly string[];
+  /** Problems worth a warning. */
+  readonly warnings: readonly string[];
+  /** ARG names the Dockerfile declares. */
+  readonly declaredArgs: ReadonlySet<string>;
+}
+
+/** What the post-build audit receives. */
+export interface AuditInput {
+  /** Image id or reference. */
+  readonly image: string;
+  /** The docker binary. */
+  readonly docker: string;
+  /** Environment for docker. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Every resolved value with its id. */
+  readonly secrets: readonly { readonly id: string; readonly value: SecretValue }[];
+  /** Cancels the audit. */
+  readonly signal: AbortSignal;
+}
+
+/** What the post-build audit reports. */
+export interface AuditOutcome {
+  /** True when no value was found. */
+  readonly clean: boolean;
+  /** Every finding (never a value). */
+  readonly findings: readonly LeakFinding[];
+}
+
+/**
+ * The build runner's seams to the stages other modules own. `runBuild` uses
+ * {@link defaultBuildSteps}; tests and embedders may pass their own.
+ */
+export interface BuildSteps {
+  /** Analyse the Dockerfile text against the config; absent → no analysis. */
+  readonly checkDockerfile?: (input: { readonly file: string; readonly text: string; readonly config: BuildSecretsConfig }) => DockerfileCheck;
+  /** Scan the built image for resolved values; absent → the audit is reported as unavailable. */
+  readonly auditImage?: (input: AuditInput) => Promise<AuditOutcome>;
+}
+
+/**
+ * The steps wired into `runBuild` by default.
+ * SEAM: the Dockerfile analyser (`dockerfile/`) and the image auditor (`audit/`) are plugged in here.
+ */
+export const defaultBuildSteps: BuildSteps = {};

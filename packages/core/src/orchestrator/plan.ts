@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { BuildSecretsConfig, InjectionKind } from '../config/schema.js';
+import { readDockerfile } from '../dockerfile/analyze.js';
+import { checkDockerfileAgainstConfig, type PlanFinding } from '../dockerfile/plan-checks.js';
+import type { AnyProviderDefinition } from '../provider/types.js';
+
+/** What `plan` may look at besides the config. */
+export interface PlanOptions {
+  /** The Dockerfile to cross-check; default `build.dockerfile`, else `<context>/Dockerfile` when it exists. */
+  readonly dockerfile?: string;
+  /** The build context (default: the working directory). */
+  readonly context?: string;
+}
+
+/** One secret as `plan` shows it: where it comes from and how it reaches the build. Never a value. */
+export interface PlanSecret {
+  /** The secret id. */
+  readonly id: string;
+  /** Provider instance name. */
+  readonly provider: string;
+  /** What the instance uses (`env`, `vault`, a package name). */
+  readonly use: string;
+  /** The provider's address of the secret. */
+  readonly ref: string;
+  /** Field picked out of a structured secret. */
+  readonly key?: string;
+  /** Version pin. */
+  readonly version?: string;
+  /** How it reaches the build. */
+  readonly inject: InjectionKind;
+  /** Strategy detail (build-arg name, ssh id, env source), when relevant. */
+  readonly detail?: string;
+}
+
+/** The result of `plan`: fetched nothing, started nothing. */
+export interface Plan {
+  /** Every configured secret, in config order. */
+  readonly secrets: readonly PlanSecret[];
+  /** The Dockerfile that was cross-checked, if any. */
+  readonly dockerfile: string | undefined;
+  /** Problems found between the config and the Dockerfile (errors stop a build). */
+  readonly findings: readonly PlanFinding[];
+}
+
+function detailOf(inject: InjectionKind, c: BuildSecretsConfig['secrets'][string], id: string): string | undefined {
+  switch (inject) {
+    case 'build-arg':
+      return `--build-arg ${c.buildArg ?? id}${c.allowInsecure ? ' (allowInsecure: value visible in image history)' : ''}`;
+    case 'ssh-agent':
+      return `--ssh ${c.sshId ?? 'default'}`;
+    case 'secret-mount':
+      return c.source === 'env' ? 'from the engine environment' : 'tmpfs file';
+    case 'served-file':
+      return `max ${c.maxReads ?? 1} read(s)`;
+    default:
+      return undefined;
+  }
+}
+
+function pickDockerfile(baseDir: string, cwd: string, config: BuildSecretsConfig, options: PlanOptions): string | undefined {
+  if (options.dockerfile) return resolve(cwd, options.dockerfile);
+  if (config.build?.dockerfile) return isAbsolute(config.build.dockerfile) ? config.build.dockerfile : join(baseDir, config.build.dockerfile);
+  const candidate = join(resolve(cwd, options.context ?? '.'), 'Dockerfile');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+/** Make the plan. Loads no provider SDK and contacts nothing. */
+export async function buildPlan(
+  input: { readonly config: BuildSecretsConfig; readonly baseDir: string; readonly cwd: string; readonly definitions: ReadonlyMap<string, AnyProviderDefinition> },
+  options: PlanOptions = {},
+): Promise<Plan> {
+  const { config } = input;
+  const secrets = Object.entries(config.secrets).map(([id, c]): PlanSecret => {
+    const detail = detailOf(c.inject, c, id);
+    return {
+      id,
+      provider: c.from,
+      use: config.providers[c.from]?.use ?? '?',
+      ref: c.ref,
+      ...(c.key !== undefined ? { key: c.key } : {}),
+      ...(c.version !== undefined ? { version: c.version } : {}),
+      inject: c.inject,
+      ...(detail !== undefined ? { detail } : {}),
+    };
+  });
+  const dockerfile = pickDockerfile(input.baseDir, input.cwd, config, options);
+  if (!dockerfile) return { secrets, dockerfile: undefined, findings: [] };
+  const analysis = await readDockerfile(dockerfile);
+  return { secrets, dockerfile, findings: checkDockerfileAgainstConfig(analysis, config) };
+}

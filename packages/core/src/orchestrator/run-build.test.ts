@@ -1,0 +1,240 @@
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { configSchema, type BuildSecretsConfigInput } from '../config/schema.js';
+import { AbortedError, ConfigError, EngineError, LeakDetectedError, ProviderUnavailableError, StrategyRefusedError } from '../errors/index.js';
+import { makeFakeDocker } from '../engine/__fixtures__/fake-docker.js';
+import { createLogger } from '../logging/logger.js';
+import { createRedactor } from '../redaction/redactor.js';
+import { SecretValue } from '../secret-value.js';
+import type { InjectionStrategy } from '../strategies/types.js';
+import { makeTempDir } from '../util/temp-dir.js';
+import type { BuildSteps } from './build-steps.js';
+import type { BuildOptions, BuildSession } from './build-types.js';
+import { trackedResources } from './exit-cleanup.js';
+import { runBuild } from './run-build.js';
+
+const CANARY = 'canary-9f3K-run-build-token';
+const CANARY_ARG = 'canary-2bQz-run-build-arg';
+let fake: Awaited<ReturnType<typeof makeFakeDocker>>;
+let work: string;
+let tmpRoot: string;
+let events: string[];
+let logs: string[];
+let out: { stream: PassThrough; text: string };
+
+beforeAll(async () => {
+  fake = await makeFakeDocker();
+});
+afterAll(() => fake.remove());
+beforeEach(async () => {
+  work = await mkdtemp(join(tmpdir(), 'bs-run-build-'));
+  tmpRoot = join(work, 'secrets-tmp');
+  await mkdir(tmpRoot);
+  await mkdir(join(work, 'ctx'));
+  await writeFile(join(work, 'ctx', 'Dockerfile'), 'FROM scratch\n');
+  events = [];
+  logs = [];
+  const stream = new PassThrough();
+  out = { stream, text: '' };
+  stream.on('data', (c: Buffer) => (out.text += c.toString('utf8')));
+});
+afterEach(() => rm(work, { recursive: true, force: true }));
+
+const CONFIG: BuildSecretsConfigInput = {
+  version: 1,
+  providers: { local: { use: 'env' } },
+  secrets: {
+    token: { from: 'local', ref: 'TOKEN' },
+    proxy: { from: 'local', ref: 'PROXY', inject: 'build-arg', allowInsecure: true },
+    passphrase: { from: 'local', ref: 'PASS', inject: 'none' },
+  },
+};
+
+/** A strategy that writes each value to a file in a context temp dir, like secret-mount does. */
+function fileStrategy(kind: 'secret-mount' | 'build-arg', behaviour: { failPrepare?: boolean; leakArg?: boolean; refuse?: boolean } = {}): InjectionStrategy {
+  return {
+    kind,
+    validate(secrets) {
+      events.push(`validate ${kind} ${secrets.map((s) => s.id).join(',')}`);
+      if (behaviour.refuse) throw new StrategyRefusedError(`${kind} refuses ${secrets[0]?.id}`, { secretId: secrets[0]?.id });
+    },
+    async prepare(secrets, context) {
+      events.push(`prepare ${kind}`);
+      const dir = await context.tempDir(kind);
+      for (const s of secrets) await writeFile(join(dir.path, s.id), s.value.reveal(), { mode: 0o600 });
+      if (behaviour.failPrepare) throw new Error('prepare failed');
+      const args = secrets.flatMap((s) => ['--secret', behaviour.leakArg ? `id=${s.id},value=${s.value.revealString()}` : `id=${s.id},src=${join(dir.path, s.id)}`]);
+      return {
+        engineArgs: args,
+        env: Object.fromEntries(secrets.map((s) => [`ENV_${s.id.toUpperCase()}`, s.value.revealString()])),
+        summary: [`${kind}: ${secrets.map((s) => s.id).join(', ')}`],
+        async dispose() {
+          events.push(`dispose ${kind}`);
+        },
+      };
+    },
+  };
+}
+
+function session(options: { resolveError?: Error; strategies?: Partial<Record<'secret-mount' | 'build-arg', InjectionStrategy>>; env?: Record<string, string> } = {}) {
+  const redactor = createRedactor();
+  const values = new Map([
+    ['token', SecretValue.from(CANARY)],
+    ['proxy', SecretValue.from(CANARY_ARG)],
+    ['passphrase', SecretValue.from('canary-pass-phrase-77')],
+  ]);
+  const strategies = { 'secret-mount': fileStrategy('secret-mount'), 'build-arg': fileStrategy('build-arg'), ...options.strategies };
+  const env = { PATH: process.env['PATH'], FAKE_SERVER: '20.10.24', FAKE_LOG: join(work, 'docker.log'), BUILDSECRETS_TMPDIR: tmpRoot, ...options.env };
+  const s: BuildSession = {
+    config: configSchema.parse(CONFIG),
+    baseDir: work,
+    env,
+    redactor,
+    logger: createLogger(redactor, { level: 'debug', write: (line) => logs.push(line) }),
+    async resolveAll() {
+      events.push('resolve');
+      if (options.resolveError) throw options.resolveError;
+      for (const [id, v] of values) redactor.add(id, v);
+      return values;
+    },
+    strategy: (kind) => {
+      const strategy = strategies[kind as 'secret-mount' | 'build-arg'];
+      if (!strategy) throw new Error(`no strategy ${kind}`);
+      return strategy;
+    },
+    tempDir: (prefix) => makeTempDir(prefix, env),
+  };
+  return { session: s, values };
+}
+
+const opts = (extra: Partial<BuildOptions> = {}): BuildOptions => ({ context: join(work, 'ctx'), docker: fake.bin, engineArgs: ['-t', 'app'], output: out.stream, audit: 'off', ...extra });
+const dockerLog = () => readFile(join(work, 'docker.log'), 'utf8').catch(() => '');
+const builds = async () => (await dockerLog()).split('\n').filter((l) => / build /.test(l));
+
+async function expectNothingLeft(): Promise<void> {
+  expect(await readdir(tmpRoot)).toEqual([]);
+  expect(trackedResources()).toEqual({ paths: [], processGroups: [] });
+  const everything = [out.text, ...logs, await dockerLog()].join('\n');
+  for (const canary of [CANARY, CANARY_ARG]) expect(everything).not.toContain(canary);
+}
+
+describe('runBuild', () => {
+  it('validates, resolves, prepares each kind, builds with user args + injection args + context, then disposes in reverse', async () => {
+    const { session: s, values } = session();
+    const result = await runBuild(s, opts());
+    expect(events).toEqual(['validate secret-mount token', 'validate build-arg proxy', 'resolve', 'prepare secret-mount', 'prepare build-arg', 'dispose build-arg', 'dispose secret-mount']);
+    expect(result.imageId).toMatch(/^sha256:/);
+    const [build] = await builds();
+    expect(build).toMatch(/ build --iidfile \S+\/iid -t app --secret id=token,src=\S+ --secret id=proxy,src=\S+ \S+\/ctx$/);
+    for (const value of values.values()) expect(() => value.revealString(), 'values are wiped after the build').toThrow();
+    await expectNothingLeft();
+  });
+
+  it('propagates the engine exit code as an EngineError and still removes everything', async () => {
+    const { session: s } = session({ env: { FAKE_BUILD_EXIT: '3' } });
+    const err = await runBuild(s, opts()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as EngineError).exitCode).toBe(3);
+    expect(events.slice(-2)).toEqual(['dispose build-arg', 'dispose secret-mount']);
+    await expectNothingLeft();
+  });
+
+  it('fails closed: a resolution error propagates and nothing is prepared or built', async () => {
+    const { session: s } = session({ resolveError: new ProviderUnavailableError('vault is sealed', { provider: 'local' }) });
+    await expect(runBuild(s, opts())).rejects.toBeInstanceOf(ProviderUnavailableError);
+    expect(events).not.toContain('prepare secret-mount');
+    expect(await builds()).toEqual([]);
+    await expectNothingLeft();
+  });
+
+  it('lets a strategy refuse before anything is resolved', async () => {
+    const { session: s } = session({ strategies: { 'build-arg': fileStrategy('build-arg', { refuse: true }) } });
+    await expect(runBuild(s, opts())).rejects.toBeInstanceOf(StrategyRefusedError);
+    expect(events).not.toContain('resolve');
+    expect(await dockerLog()).toBe('');
+  });
+
+  it('disposes what was prepared when a later strategy fails to prepare, and removes its files', async () => {
+    const { session: s } = session({ strategies: { 'build-arg': fileStrategy('build-arg', { failPrepare: true }) } });
+    await expect(runBuild(s, opts())).rejects.toThrow('prepare failed');
+    expect(events.slice(-1)).toEqual(['dispose secret-mount']);
+    expect(await builds()).toEqual([]);
+    await expectNothingLeft();
+  });
+
+  it('refuses to start a build whose arguments would show a value in `ps`', async () => {
+    const { session: s } = session({ strategies: { 'secret-mount': fileStrategy('secret-mount', { leakArg: true }) } });
+    await expect(runBuild(s, opts())).rejects.toBeInstanceOf(StrategyRefusedError);
+    expect(await builds()).toEqual([]);
+    await expectNothingLeft();
+  });
+
+  it('stops the engine on abort, tears down, and rejects with AbortedError', async () => {
+    const { session: s } = session({ env: { FAKE_BUILD_SLEEP: '30' } });
+    const controller = new AbortController();
+    const running = runBuild(s, opts({ signal: controller.signal }));
+    await expect.poll(async () => (await builds()).length, { timeout: 5000 }).toBe(1);
+    expect(trackedResources().processGroups).toHaveLength(1);
+    controller.abort();
+    await expect(running).rejects.toBeInstanceOf(AbortedError);
+    expect(events.slice(-2)).toEqual(['dispose build-arg', 'dispose secret-mount']);
+    await expectNothingLeft();
+  });
+
+  it('--dry-run shows the command with placeholders and resolves, prepares and builds nothing', async () => {
+    const { session: s } = session();
+    const result = await runBuild(s, opts({ dryRun: true, dockerfile: join(work, 'ctx', 'Dockerfile') }));
+    expect(result.command).toEqual([
+      'DOCKER_BUILDKIT=1', fake.bin, 'build', '--iidfile', '<tmpfs>/iid', '-t', 'app', '-f', join(work, 'ctx', 'Dockerfile'),
+      '--secret', 'id=token,src=<tmpfs>/token', '--build-arg', 'proxy', join(work, 'ctx'),
+    ]);
+    expect(events).toEqual(['validate secret-mount token', 'validate build-arg proxy']);
+    expect(await builds()).toEqual([]);
+  });
+
+  it('stops before resolving when the Dockerfile check reports errors, and logs its warnings', async () => {
+    const { session: s } = session();
+    const steps: BuildSteps = { checkDockerfile: () => ({ errors: ['secret "npm" is mounted but not configured'], warnings: ['secret "proxy" is never mounted'], declaredArgs: new Set() }) };
+    const err = await runBuild(s, opts(), steps).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toContain('mounted but not configured');
+    expect(logs.join('\n')).toContain('never mounted');
+    expect(events).not.toContain('resolve');
+  });
+
+  describe('post-build audit', () => {
+    const leak: BuildSteps = { auditImage: async () => ({ clean: false, findings: [{ secretId: 'token', encoding: 'base64', location: { kind: 'layer', layer: 'sha256:abc', path: 'app/.npmrc' } }] }) };
+
+    it('fail: a leak throws LeakDetectedError naming the image, after teardown', async () => {
+      const { session: s } = session();
+      const err = await runBuild(s, opts({ audit: 'fail' }), leak).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LeakDetectedError);
+      expect((err as LeakDetectedError).image).toMatch(/^sha256:/);
+      await expectNothingLeft();
+    });
+
+    it('warn: a leak is logged and the build succeeds', async () => {
+      const { session: s } = session();
+      const result = await runBuild(s, opts({ audit: 'warn' }), leak);
+      expect(result.audit).toEqual({ clean: false, findings: 1 });
+      expect(logs.join('\n')).toContain('audit: token found (base64) in layer sha256:abc app/.npmrc');
+    });
+
+    it('receives every resolved value, including inject: none helpers, before they are wiped', async () => {
+      const { session: s } = session();
+      let seen: string[] = [];
+      await runBuild(s, opts({ audit: 'fail' }), { auditImage: async ({ secrets }) => ((seen = secrets.map((x) => `${x.id}:${x.value.length}`)), { clean: true, findings: [] }) });
+      expect(seen).toEqual(['token:27', 'proxy:25', 'passphrase:21']);
+    });
+
+    it('off: says the audit was skipped', async () => {
+      const { session: s } = session();
+      const result = await runBuild(s, opts({ audit: 'off' }), leak);
+      expect(result.audit).toBeUndefined();
+      expect(logs.join('\n')).toContain('audit skipped (--no-audit)');
+    });
+  });
+});

@@ -1,0 +1,102 @@
+import type { Matcher } from './matcher.js';
+
+/** What the masker searches with: a matcher and the replacement for each of its patterns. */
+export interface MaskSpec {
+  /** The compiled patterns. */
+  readonly matcher: Matcher;
+  /** The bytes written in place of a masked region that starts with pattern `i`. */
+  readonly replacements: readonly Buffer[];
+}
+
+interface Interval {
+  readonly start: number;
+  readonly end: number;
+  readonly rank: number;
+  readonly replacement: Buffer;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+function byStart(a: Interval, b: Interval): number {
+  return a.start - b.start || b.end - a.end || a.rank - b.rank;
+}
+
+/**
+ * Masks matches in a byte stream fed in arbitrary chunks. Overlapping matches are masked as their
+ * union with one replacement (named after the match that starts first). It holds back only the
+ * bytes that may still begin a match — the DFA state's depth, at most (longest pattern − 1) — so it
+ * never emits part of a value, and its output is the same however the input is split.
+ *
+ * `spec` is read on every push: when it changes (values added), the held-back bytes are searched
+ * again with the new patterns.
+ */
+export class StreamMasker {
+  #spec: MaskSpec | undefined;
+  #pending: Buffer = EMPTY;
+  /** Absolute offset of `#pending[0]` (everything before it has been emitted). */
+  #base = 0;
+  #state = 0;
+  #intervals: Interval[] = [];
+  readonly #getSpec: () => MaskSpec;
+
+  constructor(getSpec: () => MaskSpec) {
+    this.#getSpec = getSpec;
+  }
+
+  /** Feed a chunk; returns the bytes that are now final. */
+  push(chunk: Uint8Array): Buffer[] {
+    const spec = this.#getSpec();
+    let from = this.#pending.length;
+    if (spec !== this.#spec) {
+      // Earlier intervals stay valid (values are only ever added); re-search what is held back.
+      this.#spec = spec;
+      this.#state = spec.matcher.initial;
+      from = 0;
+    }
+    const data = this.#pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.#pending, chunk]);
+    const base = this.#base;
+    const { matcher, replacements } = spec;
+    this.#state = matcher.scan(data, from, data.length, this.#state, (rank, end) => {
+      const absEnd = base + end;
+      this.#intervals.push({ start: absEnd - matcher.lengths[rank]!, end: absEnd, rank, replacement: replacements[rank]! });
+    });
+    const received = base + data.length;
+    return this.#emit(data, received - matcher.depth(this.#state));
+  }
+
+  /** End of input: everything left is final. */
+  end(): Buffer[] {
+    const out = this.#emit(this.#pending, this.#base + this.#pending.length);
+    this.#state = this.#spec?.matcher.initial ?? 0;
+    return out;
+  }
+
+  /** Emit `data` (which starts at `#base`) up to absolute offset `limit`, masking final intervals. */
+  #emit(data: Buffer, limit: number): Buffer[] {
+    const base = this.#base;
+    const ready: Interval[] = [];
+    const later: Interval[] = [];
+    for (const iv of this.#intervals) (iv.start < limit ? ready : later).push(iv);
+    ready.sort(byStart);
+    const out: Buffer[] = [];
+    let cur = base;
+    for (const iv of ready) {
+      if (iv.start < cur) {
+        // Overlaps the mask just written (possibly in an earlier push): extend it silently.
+        cur = Math.max(cur, iv.end);
+        continue;
+      }
+      if (iv.start > cur) out.push(data.subarray(cur - base, iv.start - base));
+      out.push(iv.replacement);
+      cur = iv.end;
+    }
+    if (cur < limit) {
+      out.push(data.subarray(cur - base, limit - base));
+      cur = limit;
+    }
+    this.#intervals = later;
+    this.#pending = data.subarray(cur - base);
+    this.#base = cur;
+    return out;
+  }
+}

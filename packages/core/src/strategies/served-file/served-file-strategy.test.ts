@@ -1,0 +1,104 @@
+import { request } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SecretConfig } from '../../config/schema.js';
+import { createServer } from 'node:net';
+import { createRedactor } from '../../redaction/redactor.js';
+import { SecretValue } from '../../secret-value.js';
+import { makeTempDir } from '../../util/temp-dir.js';
+import type { PreparedInjection, SecretForInjection, StrategyContext } from '../types.js';
+import { servedFileStrategy } from './served-file-strategy.js';
+
+const VALUE = 'canary-strategy-value-51c0';
+
+function fetchStatus(url: string, token: string, id: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}/v1/secrets/${id}`, { headers: { Authorization: `Bearer ${token}` }, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function secret(id: string, config: Partial<SecretConfig> = {}): SecretForInjection {
+  return { id, value: SecretValue.from(VALUE), config: { from: 'env', ref: id.toUpperCase(), inject: 'served-file', ...config } };
+}
+
+describe('servedFileStrategy', () => {
+  const lines: string[] = [];
+  const redactor = createRedactor();
+  const abort = new AbortController();
+  let prepared: PreparedInjection | undefined;
+
+  function context(declaredArgs: string[] = []): StrategyContext {
+    return {
+      // Deliberately not redacting: the canary must prove the strategy never logs the value or token.
+      logger: { debug: (l) => void lines.push(`debug ${l}`), info: (l) => void lines.push(l), warn: (l) => void lines.push(`warn ${l}`), error: (l) => void lines.push(l) },
+      signal: abort.signal,
+      redactor,
+      build: { docker: 'docker', audit: true },
+      env: {},
+      tempDir: (prefix) => makeTempDir(prefix),
+      lookup: () => undefined,
+      declaredArgs: new Set(declaredArgs),
+    };
+  }
+
+  afterEach(async () => {
+    await prepared?.dispose();
+    const text = lines.join('\n');
+    expect(text).not.toContain(VALUE);
+    if (prepared) expect(text).not.toContain(prepared.env['BUILDSECRETS_TOKEN']);
+  });
+
+  it('passes only build-arg names on the command line and the URL and token in the environment', async () => {
+    prepared = await servedFileStrategy().prepare([secret('npm_token')], context(['BUILDSECRETS_URL', 'BUILDSECRETS_TOKEN']));
+    expect(prepared.engineArgs).toEqual(['--build-arg', 'BUILDSECRETS_URL', '--build-arg', 'BUILDSECRETS_TOKEN']);
+    expect(prepared.env['BUILDSECRETS_URL']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(prepared.env['BUILDSECRETS_TOKEN']).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(prepared.summary.join('\n')).not.toContain(prepared.env['BUILDSECRETS_TOKEN']);
+    expect(lines.filter((l) => l.includes('warn'))).toEqual([]);
+  });
+
+  it('registers the token with the redactor', async () => {
+    prepared = await servedFileStrategy().prepare([secret('npm_token')], context());
+    const token = prepared.env['BUILDSECRETS_TOKEN'] ?? 'missing';
+    expect(redactor.redact(`token=${token}`)).not.toContain(token);
+  });
+
+  it('serves each secret maxReads times and nothing after dispose', async () => {
+    prepared = await servedFileStrategy().prepare([secret('a'), secret('b', { maxReads: 2 })], context());
+    const { BUILDSECRETS_URL: url = '', BUILDSECRETS_TOKEN: token = '' } = prepared.env;
+    expect([await fetchStatus(url, token, 'a'), await fetchStatus(url, token, 'a')]).toEqual([200, 403]);
+    expect([await fetchStatus(url, token, 'b'), await fetchStatus(url, token, 'b'), await fetchStatus(url, token, 'b')]).toEqual([200, 200, 403]);
+    await prepared.dispose();
+    await prepared.dispose();
+    await expect(fetchStatus(url, token, 'b')).rejects.toThrow();
+  });
+
+  it('warns when the Dockerfile declares ARGs but not the two it needs', async () => {
+    prepared = await servedFileStrategy().prepare([secret('npm_token')], context(['OTHER']));
+    expect(lines.some((l) => l.includes('warn') && l.includes('BUILDSECRETS_URL, BUILDSECRETS_TOKEN'))).toBe(true);
+  });
+
+  it('stops serving when the run is aborted', async () => {
+    const own = new AbortController();
+    prepared = await servedFileStrategy().prepare([secret('npm_token')], { ...context(), signal: own.signal });
+    own.abort();
+    await expect(fetchStatus(prepared.env['BUILDSECRETS_URL'] ?? '', prepared.env['BUILDSECRETS_TOKEN'] ?? '', 'npm_token')).rejects.toThrow();
+  });
+
+  it('fails with a typed error naming what to change when it cannot listen', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const address = taken.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const error = await servedFileStrategy()
+      .prepare([secret('npm_token')], { ...context(), build: { docker: 'docker', audit: true, servedFile: { host: '127.0.0.1', port } } })
+      .catch((e: unknown) => e)
+      .finally(() => taken.close());
+    expect(error).toMatchObject({ code: 'STRATEGY_REFUSED' });
+    expect(String((error as Error).message)).toContain('build.servedFile.host');
+  });
+});

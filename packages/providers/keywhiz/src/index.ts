@@ -1,0 +1,45 @@
+/**
+ * `@buildsecrets/provider-keywhiz`: secrets from Keywhiz-style directories (keywhiz-fs mounts,
+ * Docker and Kubernetes secret volumes) or from the Keywhiz client API over mutual TLS.
+ *
+ * @packageDocumentation
+ */
+import { defineProvider } from '@buildsecrets/core';
+import { createDirectoryProvider } from './directory/directory-provider.js';
+import { keywhizOptionsSchema, type KeywhizOptions } from './options.js';
+
+/**
+ * The keywhiz provider. `mode: directory` reads files under `root`; `mode: server` calls
+ * `GET <url>/secret/<name>` with a client certificate, trusting only `ca`.
+ *
+ * @example
+ * ```yaml
+ * providers:
+ *   mounted: { use: keywhiz, options: { mode: directory, root: /run/secrets } }
+ *   kw: { use: keywhiz, options: { mode: server, url: "https://keywhiz:4444", clientCert: client.pem, clientKey: client-key.pem, ca: ca.pem } }
+ * ```
+ */
+const keywhizProvider = defineProvider<KeywhizOptions>({
+  apiVersion: 1,
+  name: 'keywhiz',
+  description: 'Keywhiz-style secret directories and the Keywhiz client API over mTLS',
+  optionsSchema: keywhizOptionsSchema,
+  capabilities: { keys: true, binary: true },
+  async create(options, context) {
+    if (options.mode === 'directory') return createDirectoryProvider(options, context);
+    // Loaded only when server mode is used, so directory-mode runs never load the TLS client.
+    const { createServerProvider } = await import('./server/server-provider.js');
+    return createServerProvider(options, context);
+  },
+});
+
+export default keywhizProvider;
+export { MAX_SECRET_BYTES } from './limits.js';
+export {
+  keywhizOptionsSchema,
+  directoryOptionsSchema,
+  serverOptionsSchema,
+  type KeywhizOptions,
+  type KeywhizDirectoryOptions,
+  type KeywhizServerOptions,
+} from './options.js';
