@@ -7,6 +7,7 @@ E2E_DIR=${BUILDSECRETS_E2E_DIR:-/tmp/buildsecrets-e2e}
 SOCK="$E2E_DIR/docker.sock"
 DOCKER_BIN=${BUILDSECRETS_E2E_DOCKER:-/usr/bin/docker}
 BASE_IMAGE=buildsecrets-test/busybox:latest
+GIT_IMAGE=buildsecrets-test/git:latest
 
 log() { echo "[e2e-services] $*" >&2; }
 
@@ -52,7 +53,35 @@ start() {
     tar -C "$rootfs" -c . | DOCKER_HOST="unix://$SOCK" "$DOCKER_BIN" import -c 'ENV PATH=/bin' -c 'CMD ["/bin/sh"]' - "$BASE_IMAGE" >/dev/null
     rm -rf "$rootfs"
   fi
+  git_image
   log "ready: DOCKER_HOST=unix://$SOCK"
+}
+
+# An image with busybox plus the host's git and ssh client (and their shared libraries), for the
+# ssh-agent end-to-end test that clones over ssh inside a build. Idempotent.
+git_image() {
+  if DOCKER_HOST="unix://$SOCK" "$DOCKER_BIN" image inspect "$GIT_IMAGE" >/dev/null 2>&1; then return 0; fi
+  if [ ! -x /usr/bin/git ] || [ ! -x /usr/bin/ssh ]; then log "no /usr/bin/git or /usr/bin/ssh: skipping $GIT_IMAGE"; return 0; fi
+  log "importing $GIT_IMAGE from busybox, git and ssh"
+  local rootfs; rootfs=$(mktemp -d)
+  mkdir -p "$rootfs/bin" "$rootfs/usr/bin" "$rootfs/usr/lib" "$rootfs/tmp" "$rootfs/etc" "$rootfs/root" "$rootfs/run" "$rootfs/dev"
+  cp /bin/busybox "$rootfs/bin/busybox"
+  for applet in $(/bin/busybox --list); do [ -e "$rootfs/bin/$applet" ] || ln -s busybox "$rootfs/bin/$applet"; done
+  cp /usr/bin/git /usr/bin/ssh "$rootfs/usr/bin/"
+  cp -a /usr/lib/git-core "$rootfs/usr/lib/git-core"
+  [ -d /usr/share/git-core/templates ] && mkdir -p "$rootfs/usr/share/git-core" && cp -a /usr/share/git-core/templates "$rootfs/usr/share/git-core/"
+  local elf lib
+  for elf in /usr/bin/git /usr/bin/ssh /usr/lib/git-core/*; do
+    [ -f "$elf" ] || continue
+    for lib in $(ldd "$elf" 2>/dev/null | awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]*ld-linux/ { print $1 }'); do
+      [ -e "$rootfs$lib" ] || { mkdir -p "$rootfs$(dirname "$lib")"; cp -L "$lib" "$rootfs$lib"; }
+    done
+  done
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$rootfs/etc/passwd"
+  echo 'root:x:0:' >"$rootfs/etc/group"
+  chmod 1777 "$rootfs/tmp"
+  tar -C "$rootfs" -c . | DOCKER_HOST="unix://$SOCK" "$DOCKER_BIN" import -c 'ENV PATH=/usr/bin:/bin' -c 'CMD ["/bin/sh"]' - "$GIT_IMAGE" >/dev/null
+  rm -rf "$rootfs"
 }
 
 stop() {

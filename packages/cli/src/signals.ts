@@ -1,3 +1,4 @@
+import { sweepSync } from '@buildsecrets/core';
 import { EXIT } from './exit-codes.js';
 
 /** The CLI's SIGINT/SIGTERM handling for one run. */
@@ -22,6 +23,8 @@ export function installSignalHandlers(): SignalHandlers {
   let which: NodeJS.Signals | undefined;
   const onSignal = (name: NodeJS.Signals): void => {
     if (which) {
+      // Forced: no time for async teardown, so remove recorded temp dirs and kill the engine group now.
+      sweepSync();
       process.exit(name === 'SIGINT' ? EXIT.sigint : EXIT.sigterm);
     }
     which = name;
@@ -30,6 +33,7 @@ export function installSignalHandlers(): SignalHandlers {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('exit', sweepSync);
   return {
     signal: controller.signal,
     received: () => which !== undefined,
@@ -37,6 +41,7 @@ export function installSignalHandlers(): SignalHandlers {
     uninstall() {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      process.off('exit', sweepSync);
     },
   };
 }

@@ -75,3 +75,32 @@ export { defaultStrategies } from './strategies/default-strategies.js';
 export { TOKENS } from './container/tokens.js';
 export { composeRun, disposeRun, type RunComposition } from './container/compose.js';
 export { ProviderPool, type ProviderPoolInput } from './container/provider-pool.js';
+export { auditImage } from './audit/audit-image.js';
+export { formatAuditReport, type FormatAuditReportOptions } from './audit/format-report.js';
+export type { AuditOptions, AuditReport, AuditSecret, UnscannedLayer } from './audit/types.js';
+export { buildPatterns, type SecretPattern, type PatternSet, type PatternSource, type BuildPatternsOptions } from './redaction/patterns.js';
+export type { EncodingName } from './redaction/encodings.js';
+export { MIN_ENCODED_REDACTION_LENGTH, REDACTION_MASK } from './redaction/redactor.js';
+export { analyzeDockerfile, readDockerfile, type AnalyzeDockerfileOptions } from './dockerfile/analyze.js';
+export type {
+  DockerfileAnalysis,
+  DockerfileDirectives,
+  DockerfileDiagnostic,
+  DockerfileLocation,
+  DockerfileStage,
+  RunInstruction,
+  SecretMount,
+  SshMount,
+  ArgDeclaration,
+  EnvDeclaration,
+  EscapeChar,
+} from './dockerfile/types.js';
+export { checkDockerfileAgainstConfig, type PlanFinding } from './dockerfile/plan-checks.js';
+export { DOCKER_PROXY_ARGS, isDockerProxyArg } from './dockerfile/proxy-args.js';
+export { looksLikeSecretName } from './dockerfile/secret-like.js';
+export { secretMountStrategy } from './strategies/secret-mount.js';
+export { buildArgStrategy } from './strategies/build-arg.js';
+export { servedFileStrategy, SERVED_FILE_BUILD_ARGS, type ServedFileStrategyOptions } from './strategies/served-file/served-file-strategy.js';
+export { DEFAULT_SERVER_LIMITS, type SecretServerLimits } from './strategies/served-file/secret-server.js';
+export { servedFileHelperPath, servedFileHelperScript, SERVED_FILE_HELPER_NAME } from './strategies/served-file/helper-script.js';
+export { sshAgentStrategy, DEFAULT_SSH_ID } from './strategies/ssh-agent/ssh-agent-strategy.js';

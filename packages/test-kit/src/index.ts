@@ -17,3 +17,4 @@ export {
 } from './conformance/index.js';
 export * from './vault/index.js';
 export * from './aws/index.js';
+export * from './gcp/index.js';

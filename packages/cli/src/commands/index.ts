@@ -9,6 +9,7 @@ export interface CommandEntry {
 
 /** Every command, in help order. */
 export const COMMANDS: readonly CommandEntry[] = [
+  { name: 'build', summary: 'build an image with every secret delivered safely, then audit it for leaks', load: async () => (await import('./build.js')).buildCommand },
   { name: 'plan', summary: 'show where each secret comes from and how it reaches the build (fetches nothing)', load: async () => (await import('./plan.js')).planCommand },
   { name: 'check', summary: 'fetch every secret and report ok/failed per id (never a value)', load: async () => (await import('./check.js')).checkCommand },
   { name: 'schema', summary: 'print the JSON Schema of buildsecrets.yaml (for editor completion)', load: async () => (await import('./schema.js')).schemaCommand },

@@ -3,7 +3,7 @@ import { Readable, pipeline, type Transform } from 'node:stream';
 import { ByteReader } from './byte-reader.js';
 import { decompressorFor, detectFormat, SNIFF_BYTES, type BlobFormat } from './blob-format.js';
 import type { ContentScanner } from './content-scanner.js';
-import { scanLayerTar, type LayerScan } from './layer-scanner.js';
+import { normalisePath, scanLayerTar, type LayerScan } from './layer-scanner.js';
 import { readTar } from './tar-reader.js';
 
 /** Everything learned from one pass over the outer archive. */
@@ -76,12 +76,13 @@ export async function scanArchive(source: AsyncIterable<Uint8Array>, label: stri
     if (inner instanceof ByteReader) outer = inner;
   }
   for await (const entry of readTar(outer, label)) {
-    if (entry.type === 'symlink') result.links.set(entry.path, posix.normalize(posix.join(posix.dirname(entry.path), entry.linkPath)));
+    const path = normalisePath(entry.path);
+    if (entry.type === 'symlink') result.links.set(path, normalisePath(posix.normalize(posix.join(posix.dirname(path), entry.linkPath))));
     if (entry.type !== 'file') continue;
     const reader = new ByteReader(entry.body);
     const format = detectFormat(await reader.peek(SNIFF_BYTES));
-    if (format === 'other' && entry.size <= MAX_DOCUMENT) result.docs.set(entry.path, await reader.read(entry.size));
-    else await scanBlob(reader, entry.path, format);
+    if (format === 'other' && entry.size <= MAX_DOCUMENT) result.docs.set(path, await reader.read(entry.size));
+    else await scanBlob(reader, path, format);
   }
   return result;
 }

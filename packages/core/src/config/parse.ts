@@ -1,6 +1,7 @@
 import { parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors/index.js';
 import { findDuplicateKeys } from './duplicate-keys.js';
+import { assertFlowDepth } from './nesting-guard.js';
 import { describePosition, describeYamlError } from './yaml-error-messages.js';
 
 /** The syntaxes a config file may use. */
@@ -25,11 +26,12 @@ function syntaxIssue(kind: 'YAML' | 'JSON', error: YamlErrorLike): ConfigIssue {
 }
 
 function parseYaml(text: string, file: string | undefined): unknown {
-  const doc = parseDocument(text, { uniqueKeys: true, merge: true, prettyErrors: false });
+  const doc = parseDocument(text, { uniqueKeys: true, merge: true, prettyErrors: true });
   const duplicates = findDuplicateKeys(doc);
   // Our duplicate report names the path; the parser's only knows a line.
   const errors = doc.errors.filter((e) => !(e.code === 'DUPLICATE_KEY' && duplicates.length > 0));
-  const issues = [...duplicates, ...errors.slice(0, MAX_SYNTAX_ISSUES).map((e) => syntaxIssue('YAML', e))];
+  const syntax = [...new Map(errors.map((e) => syntaxIssue('YAML', e)).map((i) => [i.message, i])).values()];
+  const issues = [...duplicates, ...syntax.slice(0, MAX_SYNTAX_ISSUES)];
   if (issues.length > 0) throw new ConfigError(issues, { file });
   // toJS throws on alias bombs (maxAliasCount); the caller turns that into a ConfigError.
   return doc.toJS({ maxAliasCount: 100 });
@@ -41,7 +43,7 @@ function parseJson(text: string, file: string | undefined): unknown {
     value = JSON.parse(text);
   } catch {
     // JSON.parse messages quote the input; find a position through the YAML parser instead.
-    const doc = parseDocument(text, { schema: 'json', uniqueKeys: false });
+    const doc = parseDocument(text, { schema: 'json', uniqueKeys: false, prettyErrors: true });
     const first = doc.errors[0];
     const where = first ? describePosition(first.linePos) : '';
     throw new ConfigError([{ path: '', message: `JSON syntax error${where ? ` near ${where}` : ''}: the file is not valid JSON` }], { file });
@@ -62,6 +64,7 @@ function parseJson(text: string, file: string | undefined): unknown {
  */
 export function parseConfigText(text: string, options: { format: ConfigFormat; file?: string | undefined }): unknown {
   const { format, file } = options;
+  assertFlowDepth(text, file);
   try {
     return format === 'json' ? parseJson(text, file) : parseYaml(text, file);
   } catch (error) {

@@ -96,8 +96,10 @@ function describeIssue(issue: IssueLike, path: readonly PropertyKey[], context: 
     case 'invalid_value': {
       const values = issue.values ?? [];
       if (context.prefix.length === 0 && path.length === 1 && path[0] === 'version') {
+        if (value === undefined) return 'is required: write `version: 1` at the top of the file';
         return `unsupported config version; this buildsecrets reads version ${values.map(formatLiteral).join(', ')} (write \`version: 1\`)`;
       }
+      if (value === undefined && path.length > 0) return `is required (${values.length === 1 ? formatLiteral(values[0]) : `one of: ${values.map(formatLiteral).join(', ')}`})`;
       return values.length === 1 ? `must be ${formatLiteral(values[0])}` : `must be one of: ${values.map(formatLiteral).join(', ')}`;
     }
     case 'invalid_format': {

@@ -1,6 +1,7 @@
 import type { BuildSecretsConfig } from '../config/schema.js';
 import type { LeakFinding } from '../errors/index.js';
 import type { SecretValue } from '../secret-value.js';
+import { checkDockerfileStep } from './dockerfile-step.js';
 
 /** What the Dockerfile check reports to the build runner (names and positions only). */
 export interface DockerfileCheck {
@@ -47,6 +48,6 @@ export interface BuildSteps {
 
 /**
  * The steps wired into `runBuild` by default.
- * SEAM: the Dockerfile analyser (`dockerfile/`) and the image auditor (`audit/`) are plugged in here.
+ * SEAM: the image auditor (`audit/`) is plugged in here as `auditImage` once it exists.
  */
-export const defaultBuildSteps: BuildSteps = {};
+export const defaultBuildSteps: BuildSteps = { checkDockerfile: checkDockerfileStep };

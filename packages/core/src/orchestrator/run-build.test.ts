@@ -205,6 +205,16 @@ describe('runBuild', () => {
     expect(events).not.toContain('resolve');
   });
 
+  it('checks the real Dockerfile by default: a mounted secret missing from the config stops the build before resolving', async () => {
+    await writeFile(join(work, 'ctx', 'Dockerfile'), 'FROM scratch\nRUN --mount=type=secret,id=npm_token,required=true true\n');
+    const { session: s } = session();
+    const err = await runBuild(s, opts()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).message).toContain('npm_token');
+    expect(events).not.toContain('resolve');
+    expect(await dockerLog()).toBe('');
+  });
+
   describe('post-build audit', () => {
     const leak: BuildSteps = { auditImage: async () => ({ clean: false, findings: [{ secretId: 'token', encoding: 'base64', location: { kind: 'layer', layer: 'sha256:abc', path: 'app/.npmrc' } }] }) };
 

@@ -5,8 +5,6 @@ import type { Logger } from '../logging/logger.js';
 import { assertEngineEnvAllowed, secretAsEnvValue } from './secret-mount-env.js';
 import type { InjectionStrategy, PreparedInjection, SecretForInjection, StrategyContext } from './types.js';
 
-export { DOCKER_PROXY_ARGS } from '../dockerfile/proxy-args.js';
-
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const argNameOf = (id: string, config: SecretConfig): string => config.buildArg ?? id;
@@ -48,7 +46,7 @@ function warnAboutRisks(secrets: readonly { id: string; config: SecretConfig }[]
  * The build-arg strategy: `--build-arg NAME` (name only; the docker CLI reads the value from its
  * own environment, so it never appears on a command line visible in `ps`). Build-arg values land
  * in the image history, so secrets are refused unless `allowInsecure: true` — except Docker's
- * predefined proxy args ({@link DOCKER_PROXY_ARGS}), which BuildKit keeps out of the history as long
+ * predefined proxy args (`DOCKER_PROXY_ARGS`), which BuildKit keeps out of the history as long
  * as the Dockerfile does not declare them with `ARG`.
  */
 export function buildArgStrategy(): InjectionStrategy {

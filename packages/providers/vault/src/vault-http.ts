@@ -1,5 +1,6 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { whenAborted } from './abortable.js';
 import { VaultFailure } from './failure.js';
 import { WireError, type WireProblem } from './http-failure.js';
 
@@ -122,21 +123,20 @@ export class VaultHttp {
       ...(this.#agent instanceof HttpsAgent ? { httpsAgent: this.#agent } : { httpAgent: this.#agent }),
     };
     let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
     // node-vault takes no AbortSignal and axios' timeout only watches socket idleness: bound both here.
-    const guard = new Promise<never>((_, reject) => {
+    const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new WireError({ vaultErrors: [], code: 'ETIMEDOUT' })), budget + 50);
-      onAbort = () => reject(new VaultFailure('aborted', 'the run was cancelled while waiting for Vault'));
-      call.signal.addEventListener('abort', onAbort, { once: true });
     });
     try {
-      const body = await Promise.race([this.#client.request(options).catch((error: unknown) => { throw new WireError(problemOf(error)); }), guard]);
+      const request = this.#client.request(options).catch((error: unknown) => {
+        throw new WireError(problemOf(error));
+      });
+      const body = await Promise.race([request, deadline, whenAborted(call.signal)]);
       if (body === undefined || body === null || body === '') return {};
       if (typeof body !== 'object' || Array.isArray(body)) throw new WireError({ status: 200, vaultErrors: [], malformed: true });
       return body as Record<string, unknown>;
     } finally {
       clearTimeout(timer);
-      if (onAbort) call.signal.removeEventListener('abort', onAbort);
     }
   }
 }

@@ -4,13 +4,11 @@ import { StrategyRefusedError } from '../../errors/index.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AgentKey } from './agent-key.js';
 import { signForAgent } from './agent-signature.js';
-import { FrameLimit } from './frame-limit.js';
+import { AgentFrameFilter } from './agent-frame-filter.js';
 import type { Ssh2Api } from './load-ssh2.js';
 
 /** Connections at once per agent; a build opens one per ssh session. */
 const MAX_CONNECTIONS = 16;
-/** Request types the agent answers; all others get SSH_AGENT_FAILURE from ssh2. */
-const SERVED_TYPES = new Set([11 /* REQUEST_IDENTITIES */, 13 /* SIGN_REQUEST */]);
 
 /** What {@link startAgent} needs. */
 export interface AgentServerOptions {
@@ -39,9 +37,7 @@ export async function startAgent(options: AgentServerOptions): Promise<AgentServ
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     const protocol = new ssh2.AgentProtocol(false);
-    const guard = new FrameLimit((type) => {
-      if (!SERVED_TYPES.has(type)) logger.debug(`ssh-agent ${sshId}: refused request type ${type} (this agent only lists and signs)`);
-    });
+    const guard = new AgentFrameFilter((type) => logger.debug(`ssh-agent ${sshId}: refused request type ${type} (this agent only lists and signs)`));
     const drop = (): void => void socket.destroy();
     for (const stream of [guard, protocol]) stream.on('error', drop);
     socket.on('error', drop);

@@ -1,0 +1,56 @@
+import { EngineError, formatCommand } from '@buildsecrets/core';
+import type { CliCommand } from '../command.js';
+import { EXIT } from '../exit-codes.js';
+import { renderError } from '../render-error.js';
+import { buildOptionsFrom } from './build-args.js';
+
+/**
+ * `buildsecrets build [options] [docker build args] CONTEXT`: resolve every secret, hand each to
+ * BuildKit its configured way, build, remove everything from the host, and audit the image.
+ * Options it does not know (`-t app`, `--build-arg X=1`, `--platform …`) go to docker untouched.
+ */
+export const buildCommand: CliCommand = {
+  name: 'build',
+  summary: 'build an image with every secret delivered safely, then audit it for leaks',
+  usage: 'build [options] [docker build args] CONTEXT',
+  details: [
+    'Unknown options and their values are passed to `docker build` untouched; the last argument is the context.',
+    'The engine output is redacted. On success the image id is printed on stdout.',
+    'Exit codes: 0 ok, the build\'s own code when docker fails, 1 other failures, 2 usage/config, 3 leak found, 130/143 interrupted.',
+    '',
+    'Examples:',
+    '  buildsecrets build -t app .',
+    '  buildsecrets build -f docker/Dockerfile --build-arg VERSION=1.2 --progress=plain -t app .',
+    '  buildsecrets build --dry-run -t app .',
+  ].join('\n'),
+  passthrough: true,
+  options: {
+    file: { type: 'string', short: 'f', value: 'FILE', description: 'the Dockerfile (default CONTEXT/Dockerfile, or build.dockerfile in the config)' },
+    docker: { type: 'string', value: 'BIN', description: 'the docker binary (default BUILDSECRETS_DOCKER, build.docker, then docker)' },
+    'dry-run': { type: 'boolean', description: 'print the docker command (values redacted) and fetch/start nothing' },
+    audit: { type: 'string', value: 'fail|warn', description: 'what a leak found in the built image does (default from build.audit: fail)' },
+    'no-audit': { type: 'boolean', description: 'skip the post-build audit' },
+  },
+  async run(ctx, args) {
+    const options = buildOptionsFrom(args, ctx.cwd);
+    const bs = await ctx.open();
+    try {
+      const result = await bs.build({ ...options, signal: ctx.signal, output: ctx.stderr });
+      if (ctx.global.json) {
+        ctx.stdout.write(`${bs.redactor.redact(JSON.stringify({ ok: true, dryRun: options.dryRun === true, ...result }, null, 2))}\n`);
+      } else if (options.dryRun) {
+        ctx.stdout.write(`${bs.redactor.redact(formatCommand(result.command))}\n`);
+      } else if (result.imageId) {
+        ctx.stdout.write(`${result.imageId}\n`);
+      }
+      return EXIT.ok;
+    } catch (error) {
+      // A failed build exits with docker's own code, so scripts see what docker would have said.
+      if (error instanceof EngineError && error.exitCode !== undefined && !ctx.signal.aborted) {
+        ctx.stderr.write(`${renderError(error, { verbose: ctx.global.verbose, redactors: ctx.redactors })}\n`);
+        return error.exitCode;
+      }
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,95 @@
+import type { LeakFinding } from '../errors/error-classes.js';
+import type { ArchiveScan } from './archive-reader.js';
+import type { ContentScanner } from './content-scanner.js';
+import { scanDocument } from './document-scanner.js';
+import { digestFromPath, readLayouts } from './image-layout.js';
+import type { LayerScan } from './layer-scanner.js';
+import type { AuditReport } from './types.js';
+
+type Location = LeakFinding['location'];
+
+/** The first later layer that hides `path` (whiteout of it or an ancestor, or an opaque ancestor). */
+function deletedBy(path: string, later: readonly { scan: LayerScan | undefined; digest: string }[]): string | undefined {
+  const ancestors: string[] = [];
+  for (let i = path.indexOf('/'); i !== -1; i = path.indexOf('/', i + 1)) ancestors.push(path.slice(0, i));
+  for (const { scan, digest } of later) {
+    if (!scan) continue;
+    if (scan.deleted.has(path) || ancestors.some((a) => scan.deleted.has(a) || scan.opaque.has(a)) || scan.opaque.has('')) return digest;
+  }
+  return undefined;
+}
+
+/**
+ * Turn the pass over the archive into the report: layers in image order with their digests and
+ * whether a later layer deletes the file, the config's fields (with history step), and the
+ * manifests. A secret's line-by-line matches are dropped where the whole value was found.
+ */
+export function buildReport(source: string, scan: ArchiveScan, scanner: ContentScanner, tooShort: readonly string[]): AuditReport {
+  const findings: LeakFinding[] = [];
+  const seen = new Set<string>();
+  const add = (found: Iterable<number>, location: Location): void => {
+    const hits = [...found].map((i) => scanner.patterns[i]!);
+    const whole = new Set(hits.filter((p) => p.encoding !== 'line').map((p) => p.secretId));
+    for (const p of hits) {
+      if (p.encoding === 'line' && whole.has(p.secretId)) continue;
+      const finding: LeakFinding = { secretId: p.secretId, encoding: p.encoding, location };
+      const key = JSON.stringify(finding);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(finding);
+    }
+  };
+  const resolve = (path: string): string => scan.links.get(path) ?? path;
+  const layouts = readLayouts(scan.docs);
+  const digestOf = new Map<string, string>();
+  for (const layout of layouts) for (const [path, digest] of layout.digests) digestOf.set(resolve(path), digest);
+  const label = (path: string): string => digestOf.get(path) ?? digestFromPath(path) ?? path;
+
+  const reported = new Set<string>();
+  const reportLayer = (path: string, later: readonly string[]): void => {
+    const layer = scan.layers.get(path);
+    if (!layer) return;
+    reported.add(path);
+    const above = later.map((p) => ({ scan: scan.layers.get(p), digest: label(p) }));
+    for (const [file, found] of layer.hits) {
+      const deletedInLayer = file === '(blob)' ? undefined : deletedBy(file, above);
+      add(found, { kind: 'layer', layer: label(path), path: file, ...(deletedInLayer ? { deletedInLayer } : {}) });
+    }
+  };
+  for (const layout of layouts) {
+    const order = layout.layers.map(resolve);
+    order.forEach((path, i) => reportLayer(path, order.slice(i + 1)));
+  }
+  for (const path of scan.layers.keys()) if (!reported.has(path)) reportLayer(path, []);
+
+  const configs = new Set(layouts.map((l) => l.config).filter((c): c is string => c !== undefined).map(resolve));
+  const docs = [...scan.docs.keys()].sort((a, b) => Number(configs.has(b)) - Number(configs.has(a)));
+  for (const file of docs) {
+    const isConfig = configs.has(file);
+    for (const hit of scanDocument(scan.docs.get(file)!, scanner, { config: isConfig })) {
+      const location: Location = isConfig
+        ? { kind: 'config', field: hit.field, ...(hit.historyIndex !== undefined ? { historyIndex: hit.historyIndex } : {}) }
+        : { kind: 'manifest', file: scanner.maskText(file), field: hit.field };
+      add(hit.found, location);
+    }
+  }
+
+  let files = 0;
+  let bytes = 0;
+  let layers = 0;
+  for (const l of scan.layers.values()) {
+    files += l.files;
+    bytes += l.bytes;
+    layers++;
+  }
+  for (const d of scan.docs.values()) bytes += d.length;
+  const unscanned = scan.unscanned.map((u) => ({ layer: label(u.path), reason: u.reason }));
+  return {
+    source,
+    findings,
+    tooShort: [...tooShort],
+    unscanned,
+    stats: { layers, files, bytes },
+    clean: findings.length === 0 && unscanned.length === 0,
+  };
+}

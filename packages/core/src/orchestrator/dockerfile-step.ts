@@ -1,0 +1,21 @@
+import type { BuildSecretsConfig } from '../config/schema.js';
+import { analyzeDockerfile } from '../dockerfile/analyze.js';
+import { checkDockerfileAgainstConfig } from '../dockerfile/plan-checks.js';
+import type { DockerfileCheck } from './build-steps.js';
+
+/**
+ * The build's Dockerfile check: parse problems BuildKit would reject and config mismatches (a
+ * mounted secret that is not configured, a wrong ssh id) stop the build; the rest are warnings.
+ */
+export function checkDockerfileStep(input: { readonly file: string; readonly text: string; readonly config: BuildSecretsConfig }): DockerfileCheck {
+  const analysis = analyzeDockerfile(input.text, { file: input.file });
+  const findings = [
+    ...analysis.diagnostics.map((d) => ({ severity: d.severity, message: `${input.file}${d.line ? `:${d.line}` : ''}: ${d.message}` })),
+    ...checkDockerfileAgainstConfig(analysis, input.config),
+  ];
+  return {
+    errors: findings.filter((f) => f.severity === 'error').map((f) => f.message),
+    warnings: findings.filter((f) => f.severity === 'warning').map((f) => f.message),
+    declaredArgs: new Set(analysis.args.map((a) => a.name)),
+  };
+}

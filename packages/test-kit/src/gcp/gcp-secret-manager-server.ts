@@ -1,0 +1,168 @@
+import * as grpc from '@grpc/grpc-js';
+import { crc32cOf } from './crc32c.js';
+import { loadSecretManagerService } from './load-service.js';
+
+/** The state of a test secret version, as Secret Manager names them. */
+export type GcpTestVersionState = 'ENABLED' | 'DISABLED' | 'DESTROYED';
+
+/** gRPC status names the server can inject. */
+export type GcpInjectedStatus = 'NOT_FOUND' | 'PERMISSION_DENIED' | 'UNAUTHENTICATED' | 'UNAVAILABLE' | 'RESOURCE_EXHAUSTED' | 'INTERNAL';
+
+/** Options of {@link startGcpSecretManagerTestServer}. */
+export interface GcpTestServerOptions {
+  /** Project id used by {@link GcpSecretManagerTestServer.addVersion} for short names (default `test-project`). */
+  readonly projectId?: string;
+}
+
+/** A running Google Secret Manager gRPC test server on 127.0.0.1 (plain text). */
+export interface GcpSecretManagerTestServer {
+  /** `127.0.0.1`. */
+  readonly host: string;
+  readonly port: number;
+  readonly projectId: string;
+  /** Options for the `gcp` provider that reach this server: apiEndpoint, port, insecure, projectId. */
+  readonly providerOptions: { apiEndpoint: string; port: number; insecure: true; projectId: string };
+  /**
+   * Add a version to a secret (`name` short, or `projects/<p>[/locations/<l>]/secrets/<s>`).
+   * Returns its number; the highest enabled number is what `latest` reads.
+   */
+  addVersion(secret: string, value: string | Uint8Array, options?: { location?: string }): number;
+  /** Disable, destroy or re-enable a version. */
+  setVersionState(secret: string, version: number, state: GcpTestVersionState, options?: { location?: string }): void;
+  /** Answer every access to one secret with a status (or clear it). */
+  failSecret(secret: string, status: GcpInjectedStatus | undefined, options?: { location?: string }): void;
+  /** Answer the next `count` calls with a status. */
+  failNext(count: number, status: GcpInjectedStatus): void;
+  /** Send a wrong `dataCrc32c` in the next `count` answers. */
+  corruptNextChecksums(count: number): void;
+  /** Delay every answer by `ms` (drives client-side DEADLINE_EXCEEDED). */
+  setLatency(ms: number): void;
+  /** AccessSecretVersion calls received. */
+  count(): number;
+  /** Resource names asked for, in order. */
+  readonly requests: readonly string[];
+  resetCounts(): void;
+  close(): Promise<void>;
+}
+
+interface StoredVersion {
+  readonly data: Buffer;
+  state: GcpTestVersionState;
+}
+
+interface StoredSecret {
+  readonly versions: StoredVersion[];
+  failWith?: GcpInjectedStatus;
+}
+
+const NAME = /^projects\/([^/]+)\/(?:locations\/([^/]+)\/)?secrets\/([^/]+)\/versions\/([^/]+)$/;
+
+function fault(code: grpc.status, details: string): grpc.ServiceError {
+  return Object.assign(new Error(details), { code, details, metadata: new grpc.Metadata() });
+}
+
+/**
+ * Start a server implementing `google.cloud.secretmanager.v1.SecretManagerService/AccessSecretVersion`
+ * from the client library's own protos: numbered versions and the `latest` alias, disabled and
+ * destroyed versions (FAILED_PRECONDITION), regional names, status injection, wrong checksums and
+ * latency. Reach it with the `gcp` provider's `providerOptions`.
+ */
+export async function startGcpSecretManagerTestServer(options: GcpTestServerOptions = {}): Promise<GcpSecretManagerTestServer> {
+  const projectId = options.projectId ?? 'test-project';
+  const secrets = new Map<string, StoredSecret>();
+  const requests: string[] = [];
+  let pending: { count: number; status: GcpInjectedStatus } = { count: 0, status: 'UNAVAILABLE' };
+  let corrupt = 0;
+  let latencyMs = 0;
+
+  const keyOf = (secret: string, location?: string): string =>
+    secret.startsWith('projects/') ? secret : `projects/${projectId}/${location ? `locations/${location}/` : ''}secrets/${secret}`;
+
+  const access = (name: string): { name: string; payload: { data: Buffer; dataCrc32c: string } } => {
+    const m = NAME.exec(name);
+    if (!m) throw fault(grpc.status.INVALID_ARGUMENT, 'name must be projects/*/secrets/*/versions/*');
+    const [, project, location, secretId, version] = m as unknown as [string, string, string | undefined, string, string];
+    const secret = secrets.get(keyOf(`projects/${project}/${location ? `locations/${location}/` : ''}secrets/${secretId}`));
+    if (!secret) throw fault(grpc.status.NOT_FOUND, `Secret [${secretId}] not found or has no versions.`);
+    if (secret.failWith) throw fault(grpc.status[secret.failWith], `injected ${secret.failWith}`);
+    let number: number;
+    if (version === 'latest') {
+      number = secret.versions.length;
+      while (number > 0 && secret.versions[number - 1]!.state !== 'ENABLED') number--;
+      if (number === 0) throw fault(grpc.status.NOT_FOUND, 'no enabled version');
+    } else number = Number(version);
+    const stored = Number.isInteger(number) ? secret.versions[number - 1] : undefined;
+    if (!stored) throw fault(grpc.status.NOT_FOUND, `Secret Version [${version}] not found.`);
+    if (stored.state !== 'ENABLED') throw fault(grpc.status.FAILED_PRECONDITION, `Secret Version is in ${stored.state} state.`);
+    const crc = crc32cOf(stored.data);
+    const sent = corrupt > 0 ? (corrupt--, (crc ^ 0x1) >>> 0) : crc;
+    return { name: `projects/${project}/${location ? `locations/${location}/` : ''}secrets/${secretId}/versions/${number}`, payload: { data: stored.data, dataCrc32c: String(sent) } };
+  };
+
+  const server = new grpc.Server();
+  server.addService(await loadSecretManagerService(), {
+    accessSecretVersion(call: grpc.ServerUnaryCall<{ name?: string }, unknown>, callback: grpc.sendUnaryData<unknown>) {
+      const name = call.request.name ?? '';
+      requests.push(name);
+      const answer = (): void => {
+        if (call.cancelled) return;
+        if (pending.count > 0) {
+          pending = { ...pending, count: pending.count - 1 };
+          return callback(fault(grpc.status[pending.status], `injected ${pending.status}`));
+        }
+        try {
+          callback(null, access(name));
+        } catch (err) {
+          callback(err as grpc.ServiceError);
+        }
+      };
+      if (latencyMs > 0) setTimeout(answer, latencyMs);
+      else answer();
+    },
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+  );
+
+  const secretAt = (secret: string, location?: string): StoredSecret => {
+    const found = secrets.get(keyOf(secret, location));
+    if (!found) throw new Error(`no test secret ${secret}`);
+    return found;
+  };
+
+  return {
+    host: '127.0.0.1',
+    port,
+    projectId,
+    providerOptions: { apiEndpoint: '127.0.0.1', port, insecure: true, projectId },
+    addVersion(secret, value, opts = {}) {
+      const key = keyOf(secret, opts.location);
+      const stored = secrets.get(key) ?? { versions: [] };
+      secrets.set(key, stored);
+      stored.versions.push({ data: Buffer.from(typeof value === 'string' ? Buffer.from(value, 'utf8') : value), state: 'ENABLED' });
+      return stored.versions.length;
+    },
+    setVersionState(secret, version, state, opts = {}) {
+      const v = secretAt(secret, opts.location).versions[version - 1];
+      if (!v) throw new Error(`no version ${version} of ${secret}`);
+      v.state = state;
+    },
+    failSecret(secret, status, opts = {}) {
+      secretAt(secret, opts.location).failWith = status;
+    },
+    failNext: (count, status) => void (pending = { count, status }),
+    corruptNextChecksums: (count) => void (corrupt = count),
+    setLatency: (ms) => void (latencyMs = ms),
+    count: () => requests.length,
+    requests,
+    resetCounts: () => void requests.splice(0),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.tryShutdown(() => resolve());
+        setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 1_000).unref();
+      }),
+  };
+}

@@ -1,0 +1,8 @@
+export {
+  startGcpSecretManagerTestServer,
+  type GcpSecretManagerTestServer,
+  type GcpTestServerOptions,
+  type GcpTestVersionState,
+  type GcpInjectedStatus,
+} from './gcp-secret-manager-server.js';
+export { crc32cOf } from './crc32c.js';

@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
+import { describeE2E, docker } from './support/engine.js';
+import { scanImage } from './support/scan-image.js';
+import { buildArgs, canary, imageExists, killAll, makeTmpRoot, runCli } from './fixtures/build/cli.js';
+
+const images: string[] = [];
+let tmp: Awaited<ReturnType<typeof makeTmpRoot>>;
+
+function tag(name: string): string {
+  const image = `bs-e2e-build-${name}:${process.pid}`;
+  images.push(image);
+  return image;
+}
+
+describeE2E('buildsecrets build (CLI, real BuildKit)', () => {
+  beforeEach(async () => {
+    tmp = await makeTmpRoot();
+  });
+  afterEach(async () => {
+    killAll();
+    await tmp.remove();
+  });
+  afterAll(async () => {
+    if (images.length) await docker(['rmi', '-f', ...images]).catch(() => undefined);
+  });
+
+  it('delivers a secret-mount secret from an env provider, prints the image id, and leaves nothing in the image or on the host', async () => {
+    const secret = canary('cli-ok');
+    const sha = createHash('sha256').update(secret.value).digest('hex');
+    const image = tag('ok');
+    const run = await runCli(buildArgs('ok.Dockerfile', '-t', image, '--build-arg', `EXPECTED_SHA=${sha}`, '--no-cache'), { BS_E2E_TOKEN: secret.value, BUILDSECRETS_TMPDIR: tmp.path });
+    expect(run.stderr).not.toContain(secret.value);
+    expect(run.stdout).not.toContain(secret.value);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await scanImage(image, { token: secret.value })).toEqual([]);
+    expect(await tmp.entries()).toEqual([]);
+  });
+
+  it('redacts the secret from the build output when a RUN step prints it', async () => {
+    const secret = canary('cli-echo');
+    const run = await runCli(buildArgs('echo.Dockerfile', '-t', tag('echo'), '--progress=plain', '--no-cache', '--build-arg', `NONCE=${secret.nonce}`), { BS_E2E_TOKEN: secret.value, BUILDSECRETS_TMPDIR: tmp.path });
+    expect(run.code, run.stderr).toBe(0);
+    // The step did run and print (its nonce is there), and the value in the same output is masked.
+    expect(run.stderr).toContain(secret.nonce);
+    expect(run.stderr).toMatch(/\*\*\*/);
+    expect(run.stderr).not.toContain(secret.value);
+    expect(run.stdout).not.toContain(secret.value);
+  });
+
+  it('exits with the build\'s own exit code when a step fails, and removes every temp file', async () => {
+    const secret = canary('cli-fail');
+    const run = await runCli(buildArgs('fail.Dockerfile', '-t', tag('fail'), '--no-cache'), { BS_E2E_TOKEN: secret.value, BUILDSECRETS_TMPDIR: tmp.path });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toContain('the build failed');
+    expect(run.code).toBe(Number(/exited with code (\d+)/.exec(run.stderr)?.[1]));
+    expect(await tmp.entries()).toEqual([]);
+    expect(run.stderr + run.stdout).not.toContain(secret.value);
+  });
+
+  it('fails closed when the provider cannot resolve the secret: exit 1 and no build is started', async () => {
+    const image = tag('unresolved');
+    const run = await runCli(buildArgs('ok.Dockerfile', '-t', image), { BS_E2E_TOKEN: '', BUILDSECRETS_TMPDIR: tmp.path });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('token');
+    expect(run.stderr).toContain('the build was not started');
+    expect(await imageExists(image)).toBe(false);
+    expect(await tmp.entries()).toEqual([]);
+  });
+
+  it('names a missing engine binary clearly and exits 1 without fetching anything', async () => {
+    const secret = canary('cli-noengine');
+    const run = await runCli(buildArgs('ok.Dockerfile', '--docker', '/nonexistent/bin/docker', '-t', tag('noengine')), { BS_E2E_TOKEN: secret.value, BUILDSECRETS_TMPDIR: tmp.path });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('"/nonexistent/bin/docker" was not found');
+    expect(run.stderr).toContain('--docker');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+    expect(run.stderr + run.stdout).not.toContain(secret.value);
+    expect(await tmp.entries()).toEqual([]);
+  });
+
+  it('--dry-run prints the docker command with placeholders, resolves nothing and builds nothing', async () => {
+    const secret = canary('cli-dry');
+    const image = tag('dry');
+    const run = await runCli(buildArgs('ok.Dockerfile', '--dry-run', '-t', image, '--build-arg', 'EXPECTED_SHA=x'), { BS_E2E_TOKEN: secret.value, BUILDSECRETS_TMPDIR: tmp.path });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('DOCKER_BUILDKIT=1');
+    expect(run.stdout).toContain(`build --iidfile '<tmpfs>/iid' --network=host -t ${image} --build-arg EXPECTED_SHA=x`);
+    expect(run.stdout).toContain(`--secret 'id=token,src=<tmpfs>/token'`);
+    expect(run.stdout + run.stderr).not.toContain(secret.value);
+    expect(await imageExists(image)).toBe(false);
+    expect(await tmp.entries()).toEqual([]);
+  });
+});
