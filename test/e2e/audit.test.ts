@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,8 +42,6 @@ describeE2E('audit: a real image built with BuildKit', () => {
   beforeAll(async () => {
     const context = join(work, 'context');
     rmSync(context, { recursive: true, force: true });
-    await docker(['version']);
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(context);
     copyFileSync(join(fixtures, 'Dockerfile.leaky'), join(context, 'Dockerfile.leaky'));
     copyFileSync(join(fixtures, 'Dockerfile.clean'), join(context, 'Dockerfile.clean'));
@@ -57,7 +55,7 @@ describeE2E('audit: a real image built with BuildKit', () => {
     await docker(['build', ...E2E_BUILD_ARGS, '-q', '-f', join(context, 'Dockerfile.clean'), '-t', clean, context]);
     layers = JSON.parse(await docker(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', leaky])) as string[];
     // docker history lists steps newest first; the config's history array is oldest first.
-    const steps = (await docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}', leaky])).trim().split('\n').reverse();
+    const steps = (await docker(['history', '--no-trunc', '--format', '{{.CreatedBy}}', leaky])).replace(/\n$/, '').split('\n').reverse();
     historyOf = (needle) => steps.findIndex((s) => s.includes(needle));
   }, 300_000);
 

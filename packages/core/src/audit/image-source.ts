@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
+import { stripUserinfo } from '../engine/docker-binary.js';
 import { AuditError } from '../errors/error-classes.js';
 
 /** The outer archive as a byte stream, and how to learn whether its producer succeeded. */
@@ -30,7 +31,8 @@ export function dockerSave(image: string, docker: string, env: Readonly<Record<s
     child.once('close', (code, signal) => {
       if (code === 0) resolve();
       else {
-        const detail = stderr.trim().split('\n')[0]?.slice(0, 300) ?? '';
+        // docker quotes DOCKER_HOST in its errors, and an address can carry credentials.
+        const detail = stripUserinfo(stderr.trim().split('\n')[0] ?? '').slice(0, 300);
         reject(new AuditError(`"docker save ${image}" failed (${signal ?? `exit ${code}`})${detail ? `: ${detail}` : ''}`, { hint: 'check the image name and that the engine is reachable (DOCKER_HOST)' }));
       }
     });

@@ -20,9 +20,9 @@ interface YamlErrorLike {
   readonly linePos?: readonly { line: number; col: number }[] | undefined;
 }
 
-function syntaxIssue(kind: 'YAML' | 'JSON', error: YamlErrorLike): ConfigIssue {
+function syntaxIssue(error: YamlErrorLike): ConfigIssue {
   const where = describePosition(error.linePos);
-  return { path: '', message: `${kind} syntax error${where ? ` at ${where}` : ''}: ${describeYamlError(error.code)}` };
+  return { path: '', message: `YAML syntax error${where ? ` at ${where}` : ''}: ${describeYamlError(error.code)}` };
 }
 
 function parseYaml(text: string, file: string | undefined): unknown {
@@ -30,7 +30,7 @@ function parseYaml(text: string, file: string | undefined): unknown {
   const duplicates = findDuplicateKeys(doc);
   // Our duplicate report names the path; the parser's only knows a line.
   const errors = doc.errors.filter((e) => !(e.code === 'DUPLICATE_KEY' && duplicates.length > 0));
-  const syntax = [...new Map(errors.map((e) => syntaxIssue('YAML', e)).map((i) => [i.message, i])).values()];
+  const syntax = [...new Map(errors.map(syntaxIssue).map((i) => [i.message, i])).values()];
   const issues = [...duplicates, ...syntax.slice(0, MAX_SYNTAX_ISSUES)];
   if (issues.length > 0) throw new ConfigError(issues, { file });
   // toJS throws on alias bombs (maxAliasCount); the caller turns that into a ConfigError.

@@ -96,7 +96,8 @@ describe('loadProviderDefinition', () => {
     writeFileSync(join(project, 'broken.mjs'), `throw new Error('token ${CANARY} rejected');`);
     const error = await loadError(loadProviderDefinition('./broken.mjs', { baseDir: project }));
     expect(error.message).toContain('importing plugin module ./broken.mjs failed');
-    expect(String((error as { cause?: unknown }).cause)).toBe('Error');
+    expect(String((error as { cause?: unknown }).cause)).toBe('ScrubbedCause: Error');
+    expect(error.hint).toContain(`node ${join(project, 'broken.mjs')}`);
   });
 
   it('says which field is wrong and how the module must export', async () => {

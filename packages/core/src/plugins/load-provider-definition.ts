@@ -46,7 +46,7 @@ async function importDefinition(file: string, source: string, provider: string |
     throw new PluginLoadError(`importing ${source} failed (${file})`, {
       provider,
       cause: error,
-      hint: 'the module threw while loading; run `node -e "import(process.argv[1])" <file>` to see the full error, or reinstall the plugin',
+      hint: `the module threw while loading (its message is not shown: it may quote credentials); run \`node ${file}\` to see it, or reinstall the plugin`,
     });
   }
   const definition = unwrapDefault(namespace, source, provider);

@@ -138,6 +138,14 @@ describe('exec provider', () => {
     expect(errorOf(r!).message).toContain('cannot pin');
   });
 
+  it('stops commands still running when disposed', async () => {
+    const p = await exec.create(execOptionsSchema.parse({ command: python, env: ['SUMMON_STORE'] }), test.context);
+    const pending = p.resolve([{ id: 'sec', ref: 'slow' }], new AbortController().signal);
+    setTimeout(() => void p.dispose(), 100);
+    const [r] = await pending;
+    expect(errorOf(r!).code).toBe('ABORTED');
+  });
+
   it('logs nothing that holds a value', () => {
     expect(test.logs.join('\n')).not.toContain(CANARY);
   });

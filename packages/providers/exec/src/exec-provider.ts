@@ -47,6 +47,8 @@ export function createExecProvider(options: ExecOptions, context: ProviderContex
   const limit = createLimiter(options.concurrency);
   // Values this instance has produced, so a later failing call cannot echo one into an error.
   const resolved = new Set<string>();
+  // dispose() stops commands still running, so none outlives the run.
+  const disposed = new AbortController();
 
   const one = async (request: SecretRequest, signal: AbortSignal): Promise<SecretResult> => {
     checkRef(request, provider);
@@ -80,7 +82,8 @@ export function createExecProvider(options: ExecOptions, context: ProviderContex
   };
 
   return {
-    async resolve(requests, signal) {
+    async resolve(requests, callerSignal) {
+      const signal = AbortSignal.any([callerSignal, disposed.signal]);
       return Promise.all(
         requests.map((request) =>
           limit(() => one(request, signal)).catch((error: unknown) => {
@@ -92,6 +95,7 @@ export function createExecProvider(options: ExecOptions, context: ProviderContex
     },
     describe: (request) => `${options.command} ${[...options.args, request.ref].join(' ')}`,
     dispose() {
+      disposed.abort();
       resolved.clear();
     },
   };

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { memoryProvider, type Faults } from './__fixtures__/memory-provider.js';
 import { runProviderConformance } from './run-provider-conformance.js';
-import type { ConformanceSeed } from './types.js';
+import type { ConformanceIt, ConformanceSeed } from './types.js';
+
+// Compile-time proof that the runners' own `it` functions fit (checked by tsc, not at run time).
+type Fits<T extends ConformanceIt> = T;
+export type NodeTestItFits = Fits<typeof import('node:test').it>;
+export type VitestItFits = Fits<typeof it>;
 
 const CANARY = 'canary-7f3a9c-do-not-leak';
 const store: Record<string, string> = {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthBackends, TokenRegistry, type VaultAppRoleLogin, type VaultJwtLogin, type VaultKubernetesLogin, type VaultUserpassLogin } from './auth-backends.js';
@@ -14,7 +15,7 @@ import type { VaultFaultScope, VaultNamespaceOption, VaultTokenPolicy, VaultFaul
  * mount, token checks, four login methods, namespaces, Vault's error shape and fault injection.
  */
 export interface VaultTestServer {
-  /** Base address, for example `http://127.0.0.1:43121` (use as `VAULT_ADDR`). */
+  /** Base address, for example `http://127.0.0.1:43121` (`https://` with `tls`); use as `VAULT_ADDR`. */
   readonly url: string;
   /** A token that may do everything. */
   readonly rootToken: string;
@@ -135,11 +136,15 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
     send(res, reply, action?.kind === 'truncate');
   };
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch(() => {
       if (!res.headersSent) send(res, { status: 500, body: { errors: ['internal error in the Vault test server'] } });
     });
-  });
+  };
+  const tls = options.tls;
+  const server = tls
+    ? createTlsServer({ key: tls.key, cert: tls.cert, ...(tls.ca ? { ca: tls.ca, requestCert: true, rejectUnauthorized: true } : {}) }, listener)
+    : createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -147,7 +152,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
   const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     rootToken,
     requests,
     count(filter = {}) {

@@ -25,6 +25,11 @@ export interface VaultTestServerOptions {
    * a dev-mode Vault plus a v1 mount. Pass `{}` for none.
    */
   readonly kvMounts?: Readonly<Record<string, 1 | 2>>;
+  /**
+   * Serve HTTPS with this PEM key and certificate (the URL becomes `https://127.0.0.1:<port>`).
+   * With `ca`, clients must present a certificate signed by it (mutual TLS).
+   */
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer; readonly ca?: string | Buffer };
 }
 
 /** A fault to inject into matching requests. */

@@ -107,6 +107,7 @@ export const BAD_CONFIGS: readonly BadConfig[] = [
   { name: 'binary garbage with NUL bytes', text: `\u0000\u0001\u0002${C}\u0000\u00ff`, expectPath: '' },
   { name: 'invalid UTF-8', text: Uint8Array.from([...Buffer.from(`version: 1\n# ${C}\n`), 0xc3, 0x28, 0xff, 0xfe]), expectPath: '' },
   { name: 'alias bomb', text: `a: &a ["${C}","${C}","${C}","${C}","${C}","${C}","${C}","${C}","${C}"]\n${['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`).join('\n')}\n`, expectPath: '' },
+  { name: 'brackets nested absurdly deep', text: `version: 1\nsecrets: ${'['.repeat(5000)}"${C}"${']'.repeat(5000)}\n`, expectPath: '' },
   { name: 'empty file', text: `# only a comment mentioning ${C}\n`, expectPath: '' },
   { name: 'top-level list', text: `- version: 1\n- "${C}"\n`, expectPath: '' },
   { name: 'JSON syntax error', text: `{ "version": 1, "providers": { "local": { "use": "env", "options": { "prefix": ${C} } } }, "secrets": {} }`, format: 'json', expectPath: '' },

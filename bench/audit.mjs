@@ -1,0 +1,163 @@
+// Auditor and redactor throughput.
+//
+// 1. A docker-archive with one gzip layer holding ≥ 200 MB of files, audited for 50 secrets
+//    (≈ 450 patterns with encodings), compared with gunzip alone (zlib, no search) on the same
+//    layer in the same run. Target: audit ≥ 0.8× gunzip throughput.
+// 2. The redactor's stream on a 100 MB log with 100 secrets, compared with a pass-through Transform.
+//
+// Runs against the built core (`npm run bench -- audit` builds first). Results: bench/results/audit.json.
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable, Transform, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { createGunzip, createGzip } from 'node:zlib';
+import { mbps, round, summary, timed } from './lib/stats.mjs';
+import { TAR_END, tarHeader, tarPadding, write } from './lib/tar-writer.mjs';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const LAYER_MB = Number(process.env.BENCH_LAYER_MB ?? 200);
+const FILE_SIZE = 1 << 20;
+const core = await import('../packages/core/dist/index.js');
+
+function secretValues(n) {
+  return Array.from({ length: n }, (_, i) => `bench-secret-${i}-${randomBytes(12).toString('base64url')}`);
+}
+
+/** One file's content: half base64 noise (compresses like real binaries/text mixes), half log-like lines. */
+function fileContent(i, planted) {
+  const noise = Buffer.from(randomBytes(FILE_SIZE * 3 / 8).toString('base64'));
+  const lines = [];
+  let size = 0;
+  while (size < FILE_SIZE / 2) {
+    const line = `2026-01-01T00:00:${String(size % 60).padStart(2, '0')}Z step ${i} compiling module-${size % 977} ok\n`;
+    lines.push(line);
+    size += line.length;
+  }
+  return Buffer.concat([noise, Buffer.from(lines.join('')), planted ? Buffer.from(planted) : Buffer.alloc(0)]);
+}
+
+async function makeArchive(dir, values) {
+  const layerPath = join(dir, 'layer.tar.gz');
+  const gzip = createGzip({ level: 1 });
+  const out = createWriteStream(layerPath);
+  const done = pipeline(gzip, out);
+  let uncompressed = 0;
+  const files = Math.ceil((LAYER_MB * 1e6) / FILE_SIZE);
+  for (let i = 0; i < files; i++) {
+    // Plant a value in one file of every 40, so the audit has something to find.
+    const body = fileContent(i, i % 40 === 0 ? values[i % values.length] : undefined);
+    await write(gzip, tarHeader(`data/file-${i}.bin`, body.length));
+    await write(gzip, body);
+    await write(gzip, tarPadding(body.length));
+    uncompressed += body.length;
+  }
+  gzip.end(TAR_END);
+  await done;
+
+  const diffId = `sha256:${'b'.repeat(64)}`;
+  const config = Buffer.from(JSON.stringify({ config: { Env: ['PATH=/bin'] }, history: [{ created_by: 'bench' }], rootfs: { type: 'layers', diff_ids: [diffId] } }));
+  const manifest = Buffer.from(JSON.stringify([{ Config: 'cfg.json', Layers: ['l1/layer.tar'] }]));
+  const archivePath = join(dir, 'image.tar');
+  const archive = createWriteStream(archivePath);
+  const layerSize = statSync(layerPath).size;
+  await write(archive, tarHeader('l1/layer.tar', layerSize));
+  for await (const chunk of createReadStream(layerPath)) await write(archive, chunk);
+  await write(archive, tarPadding(layerSize));
+  for (const [name, body] of [['cfg.json', config], ['manifest.json', manifest]]) {
+    await write(archive, tarHeader(name, body.length));
+    await write(archive, body);
+    await write(archive, tarPadding(body.length));
+  }
+  await new Promise((resolve, reject) => archive.end(TAR_END, (err) => (err ? reject(err) : resolve())));
+  return { layerPath, archivePath, uncompressed, compressed: layerSize, files };
+}
+
+const sink = () => new Writable({ write: (_c, _e, done) => done() });
+
+async function gunzipOnly(layerPath) {
+  await pipeline(createReadStream(layerPath, { highWaterMark: 1 << 20 }), createGunzip({ chunkSize: 256 * 1024 }), sink());
+}
+
+async function benchAudit(dir) {
+  const values = secretValues(50);
+  const secrets = values.map((v, i) => ({ id: `secret_${i}`, value: core.SecretValue.from(v) }));
+  const patterns = core.buildPatterns(secrets).patterns.length;
+  console.log(`generating a ${LAYER_MB} MB layer archive…`);
+  const fixture = await makeArchive(dir, values);
+  const gunzipTimes = [];
+  const auditTimes = [];
+  let findings = 0;
+  for (let r = 0; r < RUNS; r++) {
+    gunzipTimes.push(await timed(() => gunzipOnly(fixture.layerPath)));
+    auditTimes.push(
+      await timed(async () => {
+        const report = await core.auditImage({ archive: fixture.archivePath, secrets });
+        findings = report.findings.length;
+      }),
+    );
+  }
+  const gunzip = summary(gunzipTimes.map((t) => mbps(fixture.uncompressed, t)));
+  const audit = summary(auditTimes.map((t) => mbps(fixture.uncompressed, t)));
+  const ratio = summary(auditTimes.map((t, i) => gunzipTimes[i] / t));
+  return { layerMB: round(fixture.uncompressed / 1e6), compressedMB: round(fixture.compressed / 1e6), files: fixture.files, secrets: secrets.length, patterns, findings, gunzipMBps: gunzip, auditMBps: audit, ratioToGunzip: ratio, target: 0.8 };
+}
+
+function logChunks(totalBytes, values) {
+  let produced = 0;
+  let n = 0;
+  return Readable.from(
+    (function* () {
+      while (produced < totalBytes) {
+        const lines = [];
+        for (let i = 0; i < 800; i++, n++) {
+          lines.push(n % 500 === 0 ? `#${n} 0.12 using token ${values[n % values.length]} for fetch\n` : `#${n} 0.12 RUN npm ci --prefer-offline: added ${n % 1000} packages in ${n % 7}s\n`);
+        }
+        const chunk = Buffer.from(lines.join(''));
+        produced += chunk.length;
+        yield chunk;
+      }
+    })(),
+    { objectMode: false },
+  );
+}
+
+async function benchRedactor() {
+  const values = secretValues(100);
+  const redactor = core.createRedactor();
+  values.forEach((v, i) => redactor.add(`secret_${i}`, v));
+  const total = 100e6;
+  const plain = [];
+  const redacted = [];
+  for (let r = 0; r < RUNS; r++) {
+    plain.push(await timed(() => pipeline(logChunks(total, values), new PassThrough(), sink())));
+    redacted.push(await timed(() => pipeline(logChunks(total, values), redactor.createStream(), sink())));
+  }
+  const passThrough = summary(plain.map((t) => mbps(total, t)));
+  const redactorMBps = summary(redacted.map((t) => mbps(total, t)));
+  return { logMB: total / 1e6, secrets: values.length, redactorMBps, passThroughMBps: passThrough, ratioToPassThrough: summary(redacted.map((t, i) => plain[i] / t)) };
+}
+
+export async function run() {
+  const dir = mkdtempSync(join(tmpdir(), 'bs-bench-audit-'));
+  try {
+    const audit = await benchAudit(dir);
+    const fmt = (s) => `${s.median} (min ${s.min}, max ${s.max})`;
+    console.log(`audit:    ${fmt(audit.auditMBps)} MB/s over ${audit.layerMB} MB, ${audit.secrets} secrets / ${audit.patterns} patterns, ${audit.findings} findings`);
+    console.log(`gunzip:   ${fmt(audit.gunzipMBps)} MB/s (zlib alone, same layer)`);
+    console.log(`ratio:    ${fmt(audit.ratioToGunzip)}× gunzip throughput (target ≥ ${audit.target}×)`);
+    const redactor = await benchRedactor();
+    console.log(`redactor: ${fmt(redactor.redactorMBps)} MB/s on a ${redactor.logMB} MB log, ${redactor.secrets} secrets`);
+    console.log(`passthru: ${fmt(redactor.passThroughMBps)} MB/s (ratio ${fmt(redactor.ratioToPassThrough)}×)`);
+    const result = { date: new Date().toISOString(), node: process.version, runs: RUNS, audit, redactor };
+    const out = fileURLToPath(new URL('./results/audit.json', import.meta.url));
+    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(`results written to ${out}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await run();

@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCliCaptured } from '../test-support/run-cli-captured.js';
+
+const TOKEN = 'audit-cli-canary-5d0e8b7a2f19c4';
+const root = mkdtempSync(join(tmpdir(), 'bs-cli-audit-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A docker-archive made with the system tar: one layer holding `files`. */
+function archive(name: string, files: Record<string, string>): string {
+  const dir = join(root, name);
+  const layer = join(dir, 'layer');
+  mkdirSync(layer, { recursive: true });
+  for (const [path, body] of Object.entries(files)) {
+    mkdirSync(join(layer, path, '..'), { recursive: true });
+    writeFileSync(join(layer, path), body);
+  }
+  const out = join(dir, 'out');
+  mkdirSync(join(out, 'l1'), { recursive: true });
+  execFileSync('tar', ['-C', layer, '-cf', join(out, 'l1', 'layer.tar'), '.']);
+  writeFileSync(join(out, 'cfg.json'), JSON.stringify({ config: { Env: ['PATH=/bin'] }, history: [{ created_by: 'ADD . /' }], rootfs: { type: 'layers', diff_ids: [`sha256:${'e'.repeat(64)}`] } }));
+  writeFileSync(join(out, 'manifest.json'), JSON.stringify([{ Config: 'cfg.json', Layers: ['l1/layer.tar'] }]));
+  const file = join(dir, 'image.tar');
+  execFileSync('tar', ['-C', out, '-cf', file, 'l1', 'cfg.json', 'manifest.json']);
+  return file;
+}
+
+const leaky = archive('leaky', { 'app/.env': `TOKEN=${Buffer.from(TOKEN).toString('base64')}\n`, 'app/ok': 'fine' });
+const clean = archive('clean', { 'app/ok': 'fine' });
+
+function expectNoValue(run: { stdout: string; stderr: string }): void {
+  for (const form of [TOKEN, Buffer.from(TOKEN).toString('base64')]) {
+    expect(run.stdout).not.toContain(form);
+    expect(run.stderr).not.toContain(form);
+  }
+}
+
+describe('buildsecrets audit', () => {
+  it('exits 3 and names the secret, encoding, layer and path of a leak found with --values-from-env', async () => {
+    const run = await runCliCaptured(['audit', leaky, '--values-from-env', 'TOKEN'], { env: { TOKEN }, cwd: root });
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(/TOKEN \(base64\)\s+layer sha256:e{64}\s+\/app\/\.env/);
+    expectNoValue(run);
+  });
+
+  it('prints the report as JSON with --json', async () => {
+    const run = await runCliCaptured(['audit', leaky, '--json', '--values-from-env', 'TOKEN'], { env: { TOKEN }, cwd: root });
+    expect(run.code).toBe(3);
+    const report = JSON.parse(run.stdout) as { clean: boolean; findings: unknown[] };
+    expect(report.clean).toBe(false);
+    expect(report.findings).toEqual([{ secretId: 'TOKEN', encoding: 'base64', location: { kind: 'layer', layer: `sha256:${'e'.repeat(64)}`, path: 'app/.env' } }]);
+    expectNoValue(run);
+  });
+
+  it('exits 0 for a clean archive', async () => {
+    const run = await runCliCaptured(['audit', clean, '--values-from-env', 'TOKEN'], { env: { TOKEN }, cwd: root });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('no secret values found');
+  });
+
+  it('resolves the configured secrets when there is a config', async () => {
+    const dir = join(root, 'project');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'buildsecrets.yaml'), 'version: 1\nproviders:\n  local: { use: env }\nsecrets:\n  npm_token: { from: local, ref: NPM_TOKEN }\n');
+    const run = await runCliCaptured(['audit', leaky, '--config', join(dir, 'buildsecrets.yaml')], { env: { NPM_TOKEN: TOKEN }, cwd: dir });
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('npm_token (base64)');
+    expectNoValue(run);
+  });
+
+  it('exits 2 when a named variable is unset or the image is missing', async () => {
+    const unset = await runCliCaptured(['audit', leaky, '--values-from-env', 'NOPE'], { env: {}, cwd: root });
+    expect(unset.code).toBe(2);
+    expect(unset.stderr).toContain('NOPE');
+    expect((await runCliCaptured(['audit', '--values-from-env', 'TOKEN'], { env: { TOKEN }, cwd: root })).code).toBe(2);
+  });
+
+  it('exits 1 when the archive cannot be read', async () => {
+    const broken = join(root, 'broken.tar');
+    writeFileSync(broken, 'this is not a tar archive'.repeat(40));
+    const run = await runCliCaptured(['audit', broken, '--values-from-env', 'TOKEN'], { env: { TOKEN }, cwd: root });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('not a valid tar archive');
+    expectNoValue(run);
+  });
+});
