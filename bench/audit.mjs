@@ -22,8 +22,8 @@ const LAYER_MB = Number(process.env.BENCH_LAYER_MB ?? 200);
 const FILE_SIZE = 1 << 20;
 const core = await import('../packages/core/dist/index.js');
 
-function secretValues(n) {
-  return Array.from({ length: n }, (_, i) => `bench-secret-${i}-${randomBytes(12).toString('base64url')}`);
+export function secretValues(n) {
+  return Array.from({ length: n }, (_, i) => `bench-secret ${i}/${randomBytes(12).toString("base64")}`);
 }
 
 /** One file's content: half base64 noise (compresses like real binaries/text mixes), half log-like lines. */
@@ -39,7 +39,7 @@ function fileContent(i, planted) {
   return Buffer.concat([noise, Buffer.from(lines.join('')), planted ? Buffer.from(planted) : Buffer.alloc(0)]);
 }
 
-async function makeArchive(dir, values) {
+export async function makeArchive(dir, values) {
   const layerPath = join(dir, 'layer.tar.gz');
   const gzip = createGzip({ level: 1 });
   const out = createWriteStream(layerPath);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { createBuildSecrets, defaultStrategies, secretMountStrategy, SecretsUnresolvedError, type BuildSecrets } from '@buildsecrets/core';
+import { createBuildSecrets, SecretsUnresolvedError, type BuildSecrets } from '@buildsecrets/core';
 import vaultProvider from '@buildsecrets/provider-vault';
 import { startVaultTestServer, type VaultTestServer } from '@buildsecrets/test-kit';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -18,10 +18,7 @@ let bs: BuildSecrets | undefined;
 let logs: string[];
 
 async function open(secretId = SECRET_ID, extraEnv: Record<string, string> = {}): Promise<BuildSecrets> {
-  // TODO(lead): drop once secret-mount is in defaultStrategies(); until then the build needs it passed in.
-  const strategies = defaultStrategies().has('secret-mount') ? {} : { 'secret-mount': secretMountStrategy() };
   bs = await createBuildSecrets({
-    strategies,
     configPath: `${HERE}buildsecrets.yaml`,
     cwd: HERE,
     env: { PATH: process.env['PATH'], HOME: process.env['HOME'], VAULT_ADDR: vault.url, VAULT_ROLE_ID: ROLE_ID, VAULT_SECRET_ID: secretId, ...extraEnv },

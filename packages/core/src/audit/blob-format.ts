@@ -28,7 +28,8 @@ export function zstdDecompressor(): ZstdFactory | undefined {
 
 /** A decompressor for `format`, `undefined` for uncompressed formats, or the reason it cannot be read. */
 export function decompressorFor(format: BlobFormat): { stream: Transform } | { unsupported: string } | undefined {
-  if (format === 'gzip') return { stream: zlib.createGunzip({ chunkSize: 256 * 1024 }) };
+  // Deep buffers let zlib inflate on the thread pool while the main thread searches the previous output.
+  if (format === 'gzip') return { stream: zlib.createGunzip({ chunkSize: 256 * 1024, readableHighWaterMark: 8 << 20, writableHighWaterMark: 2 << 20 }) };
   if (format === 'zstd') {
     const factory = zstdDecompressor();
     return factory ? { stream: factory() } : { unsupported: `zstd not supported by this Node (${process.version}); use Node 22.15+ to scan zstd layers` };

@@ -1,21 +1,22 @@
-import { compileMatcher, type Matcher } from '../redaction/matcher.js';
+import { compileMatcher } from '../redaction/matcher.js';
 import { StreamMasker, type MaskSpec } from '../redaction/masker.js';
 import type { SecretPattern } from '../redaction/patterns.js';
+import { compileSetMatcher, type SetMatcher } from './skip-matcher.js';
+
+const EMPTY = Buffer.alloc(0);
 
 /**
- * Searches byte streams for every audit pattern in one pass (one DFA step per byte), carrying
- * state across chunks so a value split between two chunks is still found.
+ * Searches byte streams for every audit pattern in one pass, also across chunk boundaries: the
+ * last (longest − 1) bytes of a chunk are searched again together with the start of the next.
  */
 export class ContentScanner {
   readonly patterns: readonly SecretPattern[];
-  readonly #matcher: Matcher;
-  readonly #mask: MaskSpec;
+  readonly #matcher: SetMatcher;
+  #mask: MaskSpec | undefined;
 
   constructor(patterns: readonly SecretPattern[]) {
     this.patterns = patterns;
-    this.#matcher = compileMatcher(patterns.map((p) => p.bytes));
-    const mask = Buffer.from('***');
-    this.#mask = { matcher: this.#matcher, replacements: patterns.map(() => mask) };
+    this.#matcher = compileSetMatcher(patterns.map((p) => p.bytes));
   }
 
   /** Scan a whole stream; returns the indexes of the patterns found and the bytes read. */
@@ -24,15 +25,15 @@ export class ContentScanner {
     const onMatch = (index: number): void => {
       found.add(index);
     };
-    let state = this.#matcher.initial;
+    const overlap = Math.max(0, this.#matcher.longest - 1);
+    let carry: Buffer = EMPTY;
     let bytes = 0;
-    if (this.patterns.length === 0) {
-      for await (const chunk of body) bytes += chunk.length;
-      return { found, bytes };
-    }
     for await (const chunk of body) {
-      state = this.#matcher.scan(chunk, 0, chunk.length, state, onMatch);
       bytes += chunk.length;
+      if (this.patterns.length === 0) continue;
+      if (carry.length > 0) this.#matcher.find(Buffer.concat([carry, chunk.subarray(0, overlap)]), onMatch);
+      this.#matcher.find(chunk, onMatch);
+      carry = chunk.length >= overlap ? chunk.subarray(chunk.length - overlap) : Buffer.concat([carry, chunk]).subarray(-overlap);
     }
     return { found, bytes };
   }
@@ -40,14 +41,18 @@ export class ContentScanner {
   /** Scan one buffer; returns the indexes of the patterns found. */
   scanBytes(bytes: Uint8Array): Set<number> {
     const found = new Set<number>();
-    this.#matcher.scan(bytes, 0, bytes.length, this.#matcher.initial, (index) => found.add(index));
+    this.#matcher.find(bytes, (index) => found.add(index));
     return found;
   }
 
   /** `text` with every pattern masked: paths and JSON keys are printed, and may hold a value. */
   maskText(text: string): string {
     if (this.patterns.length === 0) return text;
-    const masker = new StreamMasker(() => this.#mask);
+    // Almost no path holds a value: the skip matcher says so cheaply, the masking automaton is built only when needed.
+    if (this.scanBytes(Buffer.from(text, 'utf8')).size === 0) return text;
+    this.#mask ??= { matcher: compileMatcher(this.patterns.map((p) => p.bytes)), replacements: this.patterns.map(() => Buffer.from('***')) };
+    const spec = this.#mask;
+    const masker = new StreamMasker(() => spec);
     return Buffer.concat([...masker.push(Buffer.from(text, 'utf8')), ...masker.end()]).toString('utf8');
   }
 }

@@ -86,7 +86,8 @@ export function handleRun(state: AnalysisState, ins: LogicalInstruction): void {
   for (const word of flags) {
     const flag = parseFlagWord(word);
     if (!RUN_FLAGS.has(flag.name)) {
-      diagnose(state, 'error', 'unknown-flag', `unknown RUN flag "--${flag.name}"`, ins.line);
+      // A newer or labs frontend may know it (e.g. --device); the mounts are still read.
+      diagnose(state, 'warning', 'unknown-flag', `unknown RUN flag "--${flag.name}"`, ins.line);
       continue;
     }
     if (flag.value === undefined) {
@@ -96,7 +97,7 @@ export function handleRun(state: AnalysisState, ins: LogicalInstruction): void {
     if (flag.name === 'network') network = flag.value;
     else if (flag.name === 'security') security = flag.value;
     else {
-      const mount = parseMount(flag.value);
+      const mount = parseMount(flag.value, (key) => diagnose(state, 'warning', 'unknown-mount-option', `unknown --mount option "${key}"`, ins.line));
       if (mount.kind === 'invalid') diagnose(state, 'error', mount.code, mount.message, ins.line);
       else if (mount.kind === 'secret') {
         secretMounts.push({ ...where, id: mount.id, target: mount.target, required: mount.required, mode: mount.mode, env: mount.env });

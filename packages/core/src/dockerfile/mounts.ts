@@ -34,9 +34,10 @@ function basename(path: string): string {
  * Parse one `--mount=` value as BuildKit does: a CSV record of `key=value` fields (`required`,
  * `ro`, `rw` may stand alone), type defaults to `bind`. A secret's id defaults to the basename of
  * its target and its target to `/run/secrets/<id>` (unless it is env-only); an ssh id defaults to
- * `default`. Both are optional unless `required=true`.
+ * `default`. Both are optional unless `required=true`. Keys this parser does not know are
+ * reported through `onUnknownKey` and otherwise ignored.
  */
-export function parseMount(value: string): ParsedMount {
+export function parseMount(value: string, onUnknownKey: (key: string) => void = () => undefined): ParsedMount {
   const fields = parseCsvRecord(value);
   if (!Array.isArray(fields)) return invalid(`cannot read --mount options: ${fields.error}`);
   let type = 'bind';
@@ -54,7 +55,11 @@ export function parseMount(value: string): ParsedMount {
       }
       continue;
     }
-    if (!KNOWN_KEYS.has(key)) return invalid(`unknown --mount option "${key}"`);
+    if (!KNOWN_KEYS.has(key)) {
+      // Newer or custom frontends (`# syntax=`) add options; skip it rather than lose the mount.
+      onUnknownKey(key);
+      continue;
+    }
     if (key === 'type') {
       type = val.toLowerCase();
       if (!MOUNT_TYPES.has(type)) return invalid(`unsupported mount type "${val}" (expected bind, cache, tmpfs, secret or ssh)`, 'unknown-mount-type');

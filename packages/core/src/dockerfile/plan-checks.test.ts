@@ -40,6 +40,11 @@ describe('checkDockerfileAgainstConfig', () => {
     expect(check('FROM busybox\nRUN --mount=type=ssh,id=github,required true', { key: { from: 'local', ref: 'K', inject: 'ssh-agent', sshId: 'github' } })).toEqual([]);
   });
 
+  it('does not judge mount ids built from variables (the analysis already warned)', () => {
+    expect(check('FROM busybox\nARG WHICH=npm\nRUN --mount=type=secret,id=$WHICH,required true', { npm: { from: 'local', ref: 'N' } })).toEqual([]);
+    expect(check('FROM busybox\nRUN --mount=type=ssh,id=${KEY},required true', { k: { from: 'local', ref: 'K', inject: 'ssh-agent' } })).toEqual([]);
+  });
+
   it('warns about secret-looking ARG and ENV names', () => {
     const findings = check('FROM busybox\nARG NPM_TOKEN VERSION\nENV DB_PASSWORD=x AUTHOR=me\nENV apiKey legacy', {});
     expect(summary(findings)).toEqual(['warning:secret-like-arg::2', 'warning:secret-like-env::3', 'warning:secret-like-env::4']);

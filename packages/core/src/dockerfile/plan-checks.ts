@@ -31,12 +31,18 @@ function secretsBy(config: BuildSecretsConfig, kind: SecretConfig['inject']): [s
   return Object.entries(config.secrets).filter(([, s]) => s.inject === kind);
 }
 
+/** An id built from a variable (`id=$NAME`) is only known at build time; the analysis already warned. */
+const isDynamic = (id: string): boolean => id.includes('$');
+
 function checkSecretMounts(analysis: DockerfileAnalysis, config: BuildSecretsConfig, out: PlanFinding[]): void {
   const mounted = new Set<string>();
+  const anyDynamic = analysis.secretMounts.some((m) => isDynamic(m.id));
   for (const m of analysis.secretMounts) {
     mounted.add(m.id);
     const configured = config.secrets[m.id];
-    if (!configured) {
+    if (isDynamic(m.id)) {
+      // Cannot be matched against the config before the build.
+    } else if (!configured) {
       out.push({ severity: 'error', code: 'secret-not-configured', secretId: m.id, ...where(m), message: `the Dockerfile mounts secret "${m.id}" at ${at(m)} but the config has no secrets.${m.id} entry; add one (inject: secret-mount)` });
     } else if (configured.inject !== 'secret-mount') {
       out.push({ severity: 'error', code: 'mount-inject-mismatch', secretId: m.id, ...where(m), message: `the Dockerfile mounts "${m.id}" as a secret at ${at(m)} but the config injects it as ${configured.inject}; set inject: secret-mount or change the RUN step` });
@@ -46,7 +52,7 @@ function checkSecretMounts(analysis: DockerfileAnalysis, config: BuildSecretsCon
     }
   }
   for (const [id] of secretsBy(config, 'secret-mount')) {
-    if (!mounted.has(id)) out.push({ severity: 'warning', code: 'secret-not-mounted', secretId: id, message: `secret "${id}" is configured (inject: secret-mount) but no RUN mounts it; add --mount=type=secret,id=${id},required=true or remove it from the config` });
+    if (!mounted.has(id) && !anyDynamic) out.push({ severity: 'warning', code: 'secret-not-mounted', secretId: id, message: `secret "${id}" is configured (inject: secret-mount) but no RUN mounts it; add --mount=type=secret,id=${id},required=true or remove it from the config` });
   }
 }
 
@@ -54,9 +60,10 @@ function checkSshMounts(analysis: DockerfileAnalysis, config: BuildSecretsConfig
   const sshSecrets = secretsBy(config, 'ssh-agent');
   const configured = new Map(sshSecrets.map(([id, s]) => [s.sshId ?? 'default', id]));
   const mounted = new Set<string>();
+  const anyDynamic = analysis.sshMounts.some((m) => isDynamic(m.id));
   for (const m of analysis.sshMounts) {
     mounted.add(m.id);
-    if (!configured.has(m.id)) {
+    if (!configured.has(m.id) && !isDynamic(m.id)) {
       const known = [...configured.keys()];
       out.push({
         severity: 'error', code: 'ssh-id-mismatch', secretId: m.id, ...where(m),
@@ -68,7 +75,7 @@ function checkSshMounts(analysis: DockerfileAnalysis, config: BuildSecretsConfig
     }
   }
   for (const [sshId, id] of configured) {
-    if (!mounted.has(sshId)) out.push({ severity: 'warning', code: 'ssh-not-mounted', secretId: id, message: `ssh-agent secret "${id}" (ssh id "${sshId}") is configured but no RUN has --mount=type=ssh,id=${sshId}` });
+    if (!mounted.has(sshId) && !anyDynamic) out.push({ severity: 'warning', code: 'ssh-not-mounted', secretId: id, message: `ssh-agent secret "${id}" (ssh id "${sshId}") is configured but no RUN has --mount=type=ssh,id=${sshId}` });
   }
 }
 

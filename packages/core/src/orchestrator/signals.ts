@@ -1,11 +1,11 @@
 import { AbortedError } from '../errors/index.js';
 import { sweepSync } from './exit-cleanup.js';
 
-/** The signals a run reacts to, with the exit code a shell expects after each (128 + number). */
-const EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
-
 /** A signal a run reacts to. */
-export type RunSignal = keyof typeof EXIT_CODES;
+export type RunSignal = 'SIGINT' | 'SIGTERM';
+
+/** The exit code a shell expects after each signal (128 + its number). */
+const EXIT_CODES: Readonly<Record<RunSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
 
 /** Options for {@link handleSignals}. */
 export interface HandleSignalsOptions {

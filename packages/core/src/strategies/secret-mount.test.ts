@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildConfigSchema, secretConfigSchema, type SecretConfig } from '../config/schema.js';
+import { parseCsvRecord } from '../dockerfile/csv.js';
 import { InvalidSecretError, StrategyRefusedError } from '../errors/index.js';
 import { createLogger } from '../logging/logger.js';
 import { createRedactor } from '../redaction/redactor.js';
@@ -91,6 +92,17 @@ describe('secretMountStrategy, source: file (default)', () => {
     await (await import('node:fs/promises')).mkdir(root);
     const injection = await secretMountStrategy().prepare([secret('tok')], context());
     expect(injection.engineArgs[1]).toMatch(/^id=tok,"src=.*odd,""dir\/.*"$/);
+    await injection.dispose();
+  });
+
+  it('quotes ids BuildKit accepts but CSV would split, and keeps their file names tame', async () => {
+    const injection = await secretMountStrategy().prepare([secret('odd,id="x"/y'), secret('e,v', { source: 'env', env: 'E_V' })], context());
+    expect(injection.engineArgs[1]).toMatch(/^"id=odd,id=""x""\/y",src=\/.*\/0-odd_id__x__y$/);
+    expect(injection.engineArgs[3]).toBe('"id=e,v",env=E_V');
+    const fields = parseCsvRecord(injection.engineArgs[1]!);
+    expect(Array.isArray(fields) && fields[0]).toBe('id=odd,id="x"/y');
+    const src = Array.isArray(fields) ? (fields[1] ?? '').replace(/^src=/, '') : '';
+    expect(await readFile(src, 'utf8')).toBe(canaries[0]);
     await injection.dispose();
   });
 

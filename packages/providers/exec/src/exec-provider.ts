@@ -93,7 +93,8 @@ export function createExecProvider(options: ExecOptions, context: ProviderContex
         ),
       );
     },
-    describe: (request) => `${options.command} ${[...options.args, request.ref].join(' ')}`,
+    // Only the command and the ref: `args` may carry interpolated credentials.
+    describe: (request) => `${options.command}${options.args.length > 0 ? ' …' : ''} ${request.ref}`,
     dispose() {
       disposed.abort();
       resolved.clear();

@@ -16,7 +16,7 @@ export async function runChild(script: string, args: readonly string[], env: Rec
       execFile(
         process.execPath,
         ['--import', 'tsx', '--import', fileURLToPath(new URL('./register-hooks.mjs', import.meta.url)), fileURLToPath(new URL(script, import.meta.url)), ...args],
-        { cwd: ROOT, env: { ...process.env, ...env, BS_ROOT: ROOT, BS_LOAD_LOG: logFile, NODE_OPTIONS: '' }, timeout: 60_000 },
+        { cwd: ROOT, env: { ...process.env, ...env, BS_ROOT: ROOT, BS_LOAD_LOG: logFile, NODE_OPTIONS: '', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: '' }, timeout: 60_000 },
         (err, stdout, stderr) => (err ? reject(new Error(`child failed: ${stderr.slice(0, 2000)}`)) : resolve({ stdout, stderr })),
       );
     });

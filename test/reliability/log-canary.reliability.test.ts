@@ -1,0 +1,81 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { takeCanaryHits } from '../setup/canary.js';
+import { hookConsole, hookWrite, isCanaryWrapped, scrubErrors, type CanaryRecorder } from '../setup/canary-hook.js';
+import { CANARIES, expectNoCanaryIn, findCanaries, maskCanaries } from '../setup/canary-values.js';
+
+describe('the log canary', () => {
+  it('is installed on this process’s stdout, stderr and console by the setup file', () => {
+    expect(isCanaryWrapped(process.stdout.write)).toBe(true);
+    expect(isCanaryWrapped(process.stderr.write)).toBe(true);
+    expect(isCanaryWrapped(console.error)).toBe(true);
+    expect(isCanaryWrapped(console.log)).toBe(true);
+  });
+
+  it('records a canary written to the real stderr, masked on its way out (the hit is consumed here so the test passes)', () => {
+    expect(takeCanaryHits()).toEqual([]);
+    process.stderr.write(`planted by the self-test: ${CANARIES.other}\n`);
+    console.warn('planted via console:', Buffer.from(CANARIES.env).toString());
+    expect(takeCanaryHits()).toEqual([
+      { where: 'stderr', canaries: ['other'] },
+      { where: 'console.warn', canaries: ['env'] },
+    ]);
+  });
+
+  it('detects a canary in a string or Buffer chunk of a child-scoped stream and passes it on masked', () => {
+    const recorder: CanaryRecorder = { hits: [] };
+    const written: unknown[] = [];
+    const stream = { write: (...args: unknown[]) => written.push(args[0]) };
+    hookWrite(stream, 'fake', recorder);
+    hookWrite(stream, 'fake', recorder); // idempotent: never double-wrapped
+    stream.write('clean line\n');
+    stream.write(Buffer.from(`token=${CANARIES.provider}\n`));
+    expect(recorder.hits).toEqual([{ where: 'fake', canaries: ['provider'] }]);
+    expect(written[0]).toBe('clean line\n');
+    expect(String(written[1])).toBe('token=[canary:provider]\n');
+  });
+
+  it('detects a canary formatted into a console call of a child-scoped console', () => {
+    const recorder: CanaryRecorder = { hits: [] };
+    const lines: string[] = [];
+    const fake = { log: (...a: unknown[]) => lines.push(a.join(' ')), info: () => 0, warn: () => 0, error: () => 0, debug: () => 0, trace: () => 0 } as unknown as Console;
+    hookConsole(fake, recorder);
+    fake.log('value: %s', CANARIES.config);
+    expect(recorder.hits).toEqual([{ where: 'console.log', canaries: ['config'] }]);
+    expect(lines).toEqual(['value: [canary:config]']);
+  });
+
+  it('finds and masks canaries in serialised errors, including nested causes', () => {
+    const errors = [{ message: 'boom', cause: { message: `wrapped ${CANARIES.env}` }, stack: `Error: ${CANARIES.config}\n at x` }];
+    expect(scrubErrors(errors).sort()).toEqual(['config', 'env']);
+    expect(JSON.stringify(errors)).not.toContain('bs-canary-');
+    expect(scrubErrors([{ message: 'nothing here' }])).toEqual([]);
+  });
+
+  it('expectNoCanaryIn checks output this process cannot hook, such as a child’s stderr', () => {
+    const child = spawnSync(process.execPath, ['-e', `process.stderr.write(${JSON.stringify(CANARIES.other)})`], { encoding: 'utf8', timeout: 10_000 });
+    expect(() => expectNoCanaryIn(child.stderr, 'the child’s stderr')).toThrow(/other found in the child’s stderr/);
+    expect(() => expectNoCanaryIn(child.stderr)).not.toThrow(CANARIES.other);
+    expect(() => expectNoCanaryIn('clean')).not.toThrow();
+  });
+
+  it('fails a leaking test in a real vitest run, passes a clean one, and never prints the value', () => {
+    const config = fileURLToPath(new URL('./fixtures/log-canary/vitest.config.ts', import.meta.url));
+    const vitest = fileURLToPath(new URL('../../node_modules/vitest/vitest.mjs', import.meta.url));
+    const run = spawnSync(process.execPath, [vitest, 'run', '--config', config, '--reporter=verbose'], { encoding: 'utf8', timeout: 90_000, env: { ...process.env, NO_COLOR: '1', CI: '1' } });
+    const output = `${run.stdout}${run.stderr}`;
+    expect(run.status, output).toBe(1);
+    expect(output).toMatch(/✓ .*stays clean/);
+    expect(output).toMatch(/× .*writes a canary to stderr/);
+    expect(output).toMatch(/× .*throws an error carrying a canary/);
+    expect(output).toContain('log canary: a planted secret value appeared written to stderr (provider)');
+    expect(output).toContain('in a thrown error (config)');
+    expectNoCanaryIn(output, 'the vitest report');
+  }, 100_000);
+
+  it('names canaries without repeating their values', () => {
+    expect(findCanaries(`${CANARIES.config} and ${CANARIES.provider}`)).toEqual(['config', 'provider']);
+    expect(maskCanaries(`a${CANARIES.config}b${CANARIES.config}`)).toBe('a[canary:config]b[canary:config]');
+  });
+});
