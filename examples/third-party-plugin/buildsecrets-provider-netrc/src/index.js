@@ -112,3 +112,4 @@ const netrcProvider = defineProvider({
 });
 
 export default netrcProvider;
+const bad = /** @type {number} */ ("x");

@@ -1,5 +1,5 @@
 import * as zlib from 'node:zlib';
-import type { Transform } from 'node:stream';
+import type { Transform, TransformOptions } from 'node:stream';
 import { BLOCK, hasValidChecksum } from './tar-header.js';
 
 /** What a blob is, judged by its first bytes rather than its name or media type (both can lie). */
@@ -18,6 +18,12 @@ export function detectFormat(head: Buffer): BlobFormat {
   return 'other';
 }
 
+/**
+ * Deep buffers let zlib inflate on the thread pool while the main thread searches the previous
+ * output (zlib passes stream options through, though its types do not list them).
+ */
+const GUNZIP_OPTIONS: zlib.ZlibOptions & TransformOptions = { chunkSize: 256 * 1024, readableHighWaterMark: 8 << 20, writableHighWaterMark: 2 << 20 };
+
 type ZstdFactory = () => Transform;
 
 /** `zlib.createZstdDecompress` when this Node has it (22.15+ / 23.8+); Node 20 does not. */
@@ -28,8 +34,7 @@ export function zstdDecompressor(): ZstdFactory | undefined {
 
 /** A decompressor for `format`, `undefined` for uncompressed formats, or the reason it cannot be read. */
 export function decompressorFor(format: BlobFormat): { stream: Transform } | { unsupported: string } | undefined {
-  // Deep buffers let zlib inflate on the thread pool while the main thread searches the previous output.
-  if (format === 'gzip') return { stream: zlib.createGunzip({ chunkSize: 256 * 1024, readableHighWaterMark: 8 << 20, writableHighWaterMark: 2 << 20 }) };
+  if (format === 'gzip') return { stream: zlib.createGunzip(GUNZIP_OPTIONS) };
   if (format === 'zstd') {
     const factory = zstdDecompressor();
     return factory ? { stream: factory() } : { unsupported: `zstd not supported by this Node (${process.version}); use Node 22.15+ to scan zstd layers` };

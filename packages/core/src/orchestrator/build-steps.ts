@@ -37,7 +37,7 @@ export interface AuditOutcome {
 
 /**
  * The build runner's seams to the stages other modules own. `runBuild` uses
- * {@link defaultBuildSteps}; tests and embedders may pass their own.
+ * its default steps (the Dockerfile check, and the image audit once wired); tests and embedders may pass their own.
  */
 export interface BuildSteps {
   /** Analyse the Dockerfile text against the config; absent → no analysis. */

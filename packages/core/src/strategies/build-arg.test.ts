@@ -6,6 +6,7 @@ import { StrategyRefusedError } from '../errors/index.js';
 import { createLogger } from '../logging/logger.js';
 import { createRedactor } from '../redaction/redactor.js';
 import { SecretValue } from '../secret-value.js';
+import { CANARIES } from '../../../../test/setup/canary-values.js';
 import { buildArgStrategy } from './build-arg.js';
 import type { SecretForInjection, StrategyContext } from './types.js';
 
@@ -78,7 +79,7 @@ describe('buildArgStrategy.validate', () => {
 describe('buildArgStrategy.prepare', () => {
   it('passes only the name on the command line and the value in env', async () => {
     const proxy = canary();
-    const other = canary();
+    const other = CANARIES.other;
     const injection = await buildArgStrategy().prepare(
       [withValue(entry('proxy', { buildArg: 'HTTP_PROXY' }), proxy), withValue(entry('rev', { buildArg: 'GIT_REV', allowInsecure: true }), other)],
       context(),

@@ -10,6 +10,7 @@ import { createLogger } from '../logging/logger.js';
 import { createRedactor } from '../redaction/redactor.js';
 import { SecretValue } from '../secret-value.js';
 import { makeTempDir } from '../util/temp-dir.js';
+import { CANARIES } from '../../../../test/setup/canary-values.js';
 import { secretMountStrategy } from './secret-mount.js';
 import type { SecretForInjection, StrategyContext } from './types.js';
 
@@ -107,7 +108,8 @@ describe('secretMountStrategy, source: file (default)', () => {
   });
 
   it('keeps values out of engineArgs, summary and logs', async () => {
-    const injection = await secretMountStrategy().prepare([secret('a'), secret('b', { source: 'env' })], context());
+    // The shared canary also arms the global log-canary hook for anything this process prints.
+    const injection = await secretMountStrategy().prepare([secret('a', {}, CANARIES.other), secret('b', { source: 'env' })], context());
     const visible = JSON.stringify([injection.engineArgs, injection.summary, lines]);
     for (const c of canaries) expect(visible).not.toContain(c);
     expect(injection.summary).toHaveLength(2);

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { defineProvider, extractKey, type BuildSecretsError, secretFailed, secretOk, SecretNotFoundError, SecretValue, z, type SecretRequest, type SecretResult } from '@buildsecrets/core';
+import { AbortedError, defineProvider, extractKey, type BuildSecretsError, secretFailed, secretOk, SecretNotFoundError, SecretValue, z, type SecretRequest, type SecretResult } from '@buildsecrets/core';
 
 /** Options of the env provider. */
 export const envProviderOptionsSchema = z
@@ -56,7 +56,7 @@ const envProvider = defineProvider<EnvProviderOptions>({
     };
     return {
       async resolve(requests, signal) {
-        signal.throwIfAborted();
+        if (signal.aborted) throw new AbortedError('resolution was cancelled', { provider: context.instanceName });
         return requests.map(resolveOne);
       },
       describe: (request) => `environment variable ${variable(request.ref)}${request.key ? ` (JSON key ${request.key})` : ''}`,

@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CANARIES, expectNoCanaryIn } from '../setup/canary-values.js';
+// @ts-expect-error -- plain .mjs helper shared with bench/startup.mjs
+import { heavyModulesIn, runRecorded } from './support/heavy-modules.mjs';
+
+interface RecordedRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly modules: readonly string[];
+}
+const record = runRecorded as (script: string, args: readonly string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }) => RecordedRun;
+const heavy = heavyModulesIn as (lines: readonly string[]) => string[];
+
+/** The built CLI: `npm test` runs `tsc -b` first, and the startup benchmark measures this same file. */
+const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+
+let dir: string;
+
+const ENV_AND_KEYWHIZ = `version: 1
+providers:
+  local: { use: env }
+  files: { use: keywhiz, options: { mode: directory, root: ./secrets } }
+secrets:
+  npm_token: { from: local, ref: BS_LAZY_TOKEN }
+  deploy_key: { from: files, ref: deploy, inject: ssh-agent }
+  cert: { from: files, ref: cert, inject: served-file }
+`;
+
+const VAULT_ONLY = `version: 1
+providers:
+  vault: { use: vault, options: { address: "http://127.0.0.1:1", auth: { method: token, token: "${CANARIES.config}" } } }
+secrets:
+  npm_token: { from: vault, ref: secret/ci/npm, key: token }
+resolve: { retries: 0, timeoutMs: 2000, deadlineMs: 5000 }
+`;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'bs-lazy-'));
+  await mkdir(join(dir, 'secrets'));
+  await writeFile(join(dir, 'secrets', 'deploy'), CANARIES.provider);
+  await writeFile(join(dir, 'secrets', 'cert'), CANARIES.other);
+  await writeFile(join(dir, 'buildsecrets.yaml'), ENV_AND_KEYWHIZ);
+  // An ssh mount in the Dockerfile: plan cross-checks it, and must still not load ssh2.
+  await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\nRUN --mount=type=secret,id=npm_token --mount=type=ssh true\n');
+  await mkdir(join(dir, 'vault'));
+  await writeFile(join(dir, 'vault', 'buildsecrets.yaml'), VAULT_ONLY);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function cli(args: readonly string[], cwd: string): RecordedRun {
+  expect(existsSync(CLI), `${CLI} is missing: run \`npx tsc -b\` first`).toBe(true);
+  const run = record(CLI, args, { cwd, env: { BS_LAZY_TOKEN: CANARIES.env, NO_COLOR: '1' }, timeoutMs: 30_000 });
+  expectNoCanaryIn(run.stdout + run.stderr, `the output of buildsecrets ${args.join(' ')}`);
+  return run;
+}
+
+describe('a run with only env and keywhiz providers loads no cloud SDK, no node-vault and no ssh2', () => {
+  it('`plan` (config + Dockerfile cross-check)', () => {
+    const run = cli(['plan'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.modules.some((m) => m.includes('/packages/providers/keywhiz/'))).toBe(true);
+    expect(heavy(run.modules)).toEqual([]);
+  });
+
+  it('`check` (creates both providers and resolves every value)', () => {
+    const run = cli(['check'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(heavy(run.modules)).toEqual([]);
+  });
+
+  it('`--version`, which loads nothing but the version module', () => {
+    const run = cli(['--version'], dir);
+    expect(run.status).toBe(0);
+    expect(run.modules.filter((m) => m.includes('/packages/core/'))).toEqual([]);
+    expect(heavy(run.modules)).toEqual([]);
+  });
+});
+
+describe('the detection itself (so the assertions above cannot pass vacuously)', () => {
+  it('sees node-vault and the vault provider once a vault provider is created', () => {
+    const run = cli(['check'], join(dir, 'vault'));
+    expect(run.status).toBe(1);
+    expect(heavy(run.modules)).toEqual(['node-vault', 'vault provider']);
+  });
+
+  it('sees CommonJS requires as well as ESM imports (yaml is CommonJS, zod is ESM)', () => {
+    const run = cli(['plan'], dir);
+    expect(run.modules.some((m) => m.startsWith('cjs:') && m.includes('/node_modules/yaml/'))).toBe(true);
+    expect(run.modules.some((m) => m.startsWith('esm:') && m.includes('/node_modules/zod/'))).toBe(true);
+  });
+});
