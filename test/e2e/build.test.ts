@@ -80,6 +80,30 @@ describeE2E('buildsecrets build (CLI, real BuildKit)', () => {
     expect(await tmp.entries()).toEqual([]);
   }, 120_000);
 
+  it('fails with exit 3 when the audit finds the secret in the built image, and leaves the image for inspection', async () => {
+    const secret = canary('cli-leak');
+    const image = tag('leak');
+    const run = await runCli(buildArgs('leak.Dockerfile', '-t', image, '--no-cache'), { BS_E2E_TOKEN: secret.value, BUILDSECRETS_TMPDIR: tmp.path });
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stderr).toContain('leak');
+    expect(run.stderr).toContain('token');
+    expect(await imageExists(image)).toBe(true);
+    expect((await scanImage(image, { token: secret.value })).length, 'the independent scan agrees').toBeGreaterThan(0);
+    expect(await tmp.entries()).toEqual([]);
+    expect(run.stdout + run.stderr).not.toContain(secret.value);
+  }, 120_000);
+
+  it('--audit=warn reports the leak and succeeds; --no-audit says the audit was skipped', async () => {
+    const secret = canary('cli-leak-warn');
+    const warned = await runCli(buildArgs('leak.Dockerfile', '-t', tag('leak-warn'), '--audit=warn'), { BS_E2E_TOKEN: secret.value, BUILDSECRETS_TMPDIR: tmp.path });
+    expect(warned.code, warned.stderr).toBe(0);
+    expect(warned.stderr).toMatch(/audit: token found \(\w+\) in layer/);
+    const skipped = await runCli(buildArgs('leak.Dockerfile', '-t', tag('leak-off'), '--no-audit'), { BS_E2E_TOKEN: secret.value, BUILDSECRETS_TMPDIR: tmp.path });
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stderr).toContain('audit skipped (--no-audit)');
+    expect(warned.stdout + warned.stderr + skipped.stdout + skipped.stderr).not.toContain(secret.value);
+  }, 120_000);
+
   it('--dry-run prints the docker command with placeholders, resolves nothing and builds nothing', async () => {
     const secret = canary('cli-dry');
     const image = tag('dry');

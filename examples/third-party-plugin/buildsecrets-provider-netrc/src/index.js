@@ -112,4 +112,3 @@ const netrcProvider = defineProvider({
 });
 
 export default netrcProvider;
-const bad = /** @type {number} */ ("x");

@@ -1,6 +1,7 @@
 import type { BuildSecretsConfig } from '../config/schema.js';
 import type { LeakFinding } from '../errors/index.js';
 import type { SecretValue } from '../secret-value.js';
+import { auditImageStep } from './audit-step.js';
 import { checkDockerfileStep } from './dockerfile-step.js';
 
 /** What the Dockerfile check reports to the build runner (names and positions only). */
@@ -33,11 +34,15 @@ export interface AuditOutcome {
   readonly clean: boolean;
   /** Every finding (never a value). */
   readonly findings: readonly LeakFinding[];
+  /** Ids whose values are too short to search for without false hits. */
+  readonly tooShort?: readonly string[];
+  /** Layers that could not be searched, each with the reason. */
+  readonly unscanned?: readonly string[];
 }
 
 /**
  * The build runner's seams to the stages other modules own. `runBuild` uses
- * its default steps (the Dockerfile check, and the image audit once wired); tests and embedders may pass their own.
+ * its default steps (the Dockerfile check and the image audit); tests and embedders may pass their own.
  */
 export interface BuildSteps {
   /** Analyse the Dockerfile text against the config; absent → no analysis. */
@@ -46,8 +51,5 @@ export interface BuildSteps {
   readonly auditImage?: (input: AuditInput) => Promise<AuditOutcome>;
 }
 
-/**
- * The steps wired into `runBuild` by default.
- * SEAM: the image auditor (`audit/`) is plugged in here as `auditImage` once it exists.
- */
-export const defaultBuildSteps: BuildSteps = { checkDockerfile: checkDockerfileStep };
+/** The steps wired into `runBuild` by default: the Dockerfile analyser and the image auditor. */
+export const defaultBuildSteps: BuildSteps = { checkDockerfile: checkDockerfileStep, auditImage: auditImageStep };

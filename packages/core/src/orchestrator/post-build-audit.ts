@@ -34,9 +34,12 @@ export async function auditBuild(
   }
   const secrets = [...input.values].map(([id, value]) => ({ id, value }));
   const report = await steps.auditImage({ image: input.image, docker: input.docker, env: session.env, secrets, signal: input.signal });
-  if (report.clean) {
-    logger.info(`audit: no secret value found in ${input.image}`);
-    return { clean: true, findings: 0 };
+  for (const id of report.tooShort ?? []) logger.warn(`audit: secret ${id} is too short to search for reliably; it was not searched`);
+  if (report.findings.length === 0) {
+    const unscanned = report.unscanned ?? [];
+    for (const layer of unscanned) logger.warn(`audit: could not search ${layer}`);
+    logger.info(`audit: no secret value found in ${input.image}${unscanned.length ? ` (${unscanned.length} layer(s) not searched)` : ''}`);
+    return { clean: report.clean, findings: 0 };
   }
   if (plan.audit === 'fail') throw new LeakDetectedError(report.findings, { image: input.image });
   for (const f of report.findings) logger.warn(`audit: ${f.secretId} found (${f.encoding}) in ${where(f)}`);

@@ -1,0 +1,152 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SecretValue, createRedactor, makeTempDir, servedFileStrategy, type PreparedInjection, type SecretConfig, type StrategyContext } from '@buildsecrets/core';
+import { CANARIES, expectNoCanaryIn } from '../setup/canary-values.js';
+
+// Every known attack on the served-file server, against ONE live server, in one place. The
+// secret is a canary: no response byte, log line or error may ever carry it.
+const SECRET = CANARIES.provider;
+const HANG_GUARD_MS = 15_000;
+
+interface Raw {
+  readonly status: number;
+  readonly bytes: Buffer;
+  readonly reset: boolean;
+}
+
+/** Send raw bytes (exact request target, no client normalisation) and read until the server closes. */
+function raw(port: number, request: string | Buffer, options: { slowly?: boolean } = {}): Promise<Raw> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const chunks: Buffer[] = [];
+    let reset = false;
+    const guard = setTimeout(() => socket.destroy(new Error('hang guard')), HANG_GUARD_MS);
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('error', () => (reset = true));
+    socket.on('close', () => {
+      clearTimeout(guard);
+      const bytes = Buffer.concat(chunks);
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(bytes.toString('latin1'))?.[1] ?? 0);
+      resolve({ status, bytes, reset });
+    });
+    if (!options.slowly) {
+      socket.end(request);
+      return;
+    }
+    // Slow-loris: one header byte every 100 ms, never finishing the head.
+    const text = Buffer.from(request);
+    let i = 0;
+    const drip = setInterval(() => {
+      if (socket.destroyed || i >= text.length) return clearInterval(drip);
+      socket.write(text.subarray(i, ++i));
+    }, 100);
+    socket.on('close', () => clearInterval(drip));
+  });
+}
+
+const get = (target: string, headers: Record<string, string> = {}, method = 'GET'): string =>
+  `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}Connection: close\r\n\r\n`;
+
+function secret(id: string, maxReads: number): { id: string; value: SecretValue; config: SecretConfig } {
+  return { id, value: SecretValue.from(SECRET), config: { from: 'env', ref: id.toUpperCase(), inject: 'served-file', maxReads } };
+}
+
+describe('served-file: every attack against one live server is refused, and the legitimate fetch still works', () => {
+  const logs: string[] = [];
+  const responses: Buffer[] = [];
+  const abort = new AbortController();
+  let injection: PreparedInjection;
+  let port = 0;
+  let token = '';
+  const auth = (t = token): Record<string, string> => ({ Authorization: `Bearer ${t}` });
+  const attack = async (request: string | Buffer, options?: { slowly?: boolean }): Promise<Raw> => {
+    const r = await raw(port, request, options);
+    responses.push(r.bytes);
+    return r;
+  };
+
+  beforeAll(async () => {
+    const redactor = createRedactor();
+    const context: StrategyContext = {
+      // Not redacting on purpose: the logs must be clean by construction.
+      logger: { debug: (l) => void logs.push(l), info: (l) => void logs.push(l), warn: (l) => void logs.push(l), error: (l) => void logs.push(l) },
+      signal: abort.signal,
+      redactor,
+      build: { docker: 'docker', audit: true },
+      env: {},
+      tempDir: (prefix) => makeTempDir(prefix),
+      lookup: () => undefined,
+      declaredArgs: new Set(),
+    };
+    const strategy = servedFileStrategy({ limits: { headersTimeoutMs: 400, requestTimeoutMs: 800, idleTimeoutMs: 800 } });
+    injection = await strategy.prepare([secret('legit', 1), secret('once', 1)], context);
+    token = injection.env['BUILDSECRETS_TOKEN']!;
+    port = Number(new URL(injection.env['BUILDSECRETS_URL']!).port);
+  });
+
+  afterAll(async () => {
+    await injection.dispose();
+    abort.abort();
+    for (const bytes of responses) expect(bytes.includes(Buffer.from(SECRET))).toBe(false);
+    expectNoCanaryIn(logs.join('\n'), 'the served-file logs');
+    expect(logs.join('\n')).not.toContain(token);
+  });
+
+  it('no token, a wrong token, a malformed header, and a right-length token differing in one byte → 403', async () => {
+    const oneByteOff = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    expect(oneByteOff).toHaveLength(token.length);
+    for (const headers of [{}, auth('wrong'), auth(oneByteOff), { Authorization: token }, { Authorization: `Basic ${token}` }, { Authorization: `Bearer ${token} extra` }]) {
+      expect((await attack(get('/v1/secrets/legit', headers))).status).toBe(403);
+    }
+  });
+
+  it('path traversal, encoded or not, and other path shapes → 403', async () => {
+    for (const target of ['/v1/secrets/../secrets/legit', '/v1/secrets/%2e%2e/legit', '/v1/secrets/%2E%2E%2Flegit', '/v1/secrets/%252e%252e/legit', '/v1/secrets/legit/', '/v1/secrets//legit', '/v1/secrets/legit?x=1', '/v1/secrets/legit%00', '/v1/secrets/..', '/v1/secrets/nope', '//v1/secrets/legit', 'http://127.0.0.1/v1/secrets/legit', '/v1/secrets/legit#x', '/v1\\secrets\\legit']) {
+      const r = await attack(get(target, auth()));
+      expect([400, 403], target).toContain(r.status);
+    }
+  });
+
+  it('methods other than GET → 405 (CONNECT dropped, unknown methods 400)', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'TRACE']) {
+      expect((await attack(get('/v1/secrets/legit', auth(), method))).status, method).toBe(405);
+    }
+    // CONNECT has no handler: Node drops the socket without a byte.
+    const connectTry = await attack(get('127.0.0.1:1', auth(), 'CONNECT'));
+    expect([connectTry.status, connectTry.bytes.length]).toEqual([0, 0]);
+    expect((await attack(get('/v1/secrets/legit', auth(), 'BREW'))).status).toBe(400);
+  });
+
+  it('oversized headers → 431, before any token check', async () => {
+    expect((await attack(get('/v1/secrets/legit', { ...auth(), 'X-Pad': 'a'.repeat(8192) }))).status).toBe(431);
+  });
+
+  it('1,000 parallel bad requests are all refused (403, or dropped over the connection limit) and nothing hangs', async () => {
+    const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => attack(get(i % 2 ? '/v1/secrets/legit' : '/v1/secrets/%2e%2e/once', auth(`bad${i}`)))));
+    for (const r of results) expect(r.status === 403 || (r.status === 0 && r.bytes.length === 0)).toBe(true);
+    expect(results.filter((r) => r.status === 403).length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('a slow-loris client is cut off by the header timeout without being answered a secret', async () => {
+    const r = await attack(get('/v1/secrets/legit', auth()), { slowly: true });
+    // Closed by the server long before the ~10 s the full head would take to drip in.
+    expect(r.status === 408 || r.status === 400 || r.status === 0).toBe(true);
+  }, 20_000);
+
+  it('replay after maxReads → 403, the legitimate fetch still succeeds, and a fetch after the build ended is refused', async () => {
+    const first = await attack(get('/v1/secrets/once', auth()));
+    expect(first.status).toBe(200);
+    expect(first.bytes.subarray(first.bytes.indexOf('\r\n\r\n') + 4).toString()).toBe(SECRET);
+    responses.pop(); // the one legitimate answer carries the value by design
+    expect((await attack(get('/v1/secrets/once', auth()))).status).toBe(403);
+
+    const legit = await raw(port, get('/v1/secrets/legit', auth()));
+    expect(legit.status).toBe(200);
+    expect(legit.bytes.includes(Buffer.from(SECRET))).toBe(true);
+
+    await injection.dispose(); // the build ended
+    const after = await attack(get('/v1/secrets/legit', auth()));
+    expect(after.status).toBe(0);
+    expect(after.bytes.length).toBe(0);
+  }, 20_000);
+});
