@@ -5,7 +5,7 @@ import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBuildSecrets, secretMountStrategy, type BuildSecrets } from '@buildsecrets/core';
+import { createBuildSecrets, type BuildSecrets } from '@buildsecrets/core';
 import awsProvider from '@buildsecrets/provider-aws';
 import gcpProvider from '@buildsecrets/provider-gcp';
 import envProvider from '@buildsecrets/provider-env';
@@ -51,7 +51,6 @@ async function open(extraEnv: Record<string, string> = {}): Promise<BuildSecrets
     env: { ...extraEnv, NPM_TOKEN: NPM },
     providers: { aws: awsProvider, gcp: gcpProvider, env: envProvider },
     // Named explicitly, as test/e2e/build-library.test.ts does, so the example does not depend on the defaults.
-    strategies: { 'secret-mount': secretMountStrategy() },
     log: (line) => void logs.push(line),
     logLevel: 'debug',
   });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { AbortedError, EngineError, createBuildSecrets, secretMountStrategy, type BuildSecrets } from '@buildsecrets/core';
+import { AbortedError, EngineError, createBuildSecrets, type BuildSecrets } from '@buildsecrets/core';
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import { DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV, describeE2E, docker } from './support/engine.js';
 import { scanImage } from './support/scan-image.js';
@@ -19,8 +19,6 @@ async function open(token: string): Promise<BuildSecrets> {
     cwd: FIXTURES,
     env: { ...process.env, ...E2E_ENV, BS_E2E_TOKEN: token, BUILDSECRETS_TMPDIR: tmp.path },
     log: (line) => logs.push(line),
-    // Named explicitly so these tests exercise the build runner whatever the defaults are; the CLI tests cover the defaults.
-    strategies: { 'secret-mount': secretMountStrategy() },
   });
   return bs;
 }

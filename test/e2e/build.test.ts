@@ -95,10 +95,10 @@ describeE2E('buildsecrets build (CLI, real BuildKit)', () => {
 
   it('--audit=warn reports the leak and succeeds; --no-audit says the audit was skipped', async () => {
     const secret = canary('cli-leak-warn');
-    const warned = await runCli(buildArgs('leak.Dockerfile', '-t', tag('leak-warn'), '--audit=warn'), { BS_E2E_TOKEN: secret.value, BUILDSECRETS_TMPDIR: tmp.path });
+    const warned = await runCli(buildArgs('leak.Dockerfile', '-t', tag('leak-warn'), '--no-cache', '--audit=warn'), { BS_E2E_TOKEN: secret.value, BUILDSECRETS_TMPDIR: tmp.path });
     expect(warned.code, warned.stderr).toBe(0);
     expect(warned.stderr).toMatch(/audit: token found \(\w+\) in layer/);
-    const skipped = await runCli(buildArgs('leak.Dockerfile', '-t', tag('leak-off'), '--no-audit'), { BS_E2E_TOKEN: secret.value, BUILDSECRETS_TMPDIR: tmp.path });
+    const skipped = await runCli(buildArgs('leak.Dockerfile', '-t', tag('leak-off'), '--no-cache', '--no-audit'), { BS_E2E_TOKEN: secret.value, BUILDSECRETS_TMPDIR: tmp.path });
     expect(skipped.code, skipped.stderr).toBe(0);
     expect(skipped.stderr).toContain('audit skipped (--no-audit)');
     expect(warned.stdout + warned.stderr + skipped.stdout + skipped.stderr).not.toContain(secret.value);

@@ -17,7 +17,8 @@ export const planCommand: CliCommand = {
     const plan = await bs.plan({ ...(typeof dockerfile === 'string' ? { dockerfile } : {}), ...(args.positionals[0] ? { context: args.positionals[0] } : {}) });
     const errors = plan.findings.filter((f) => f.severity === 'error');
     if (ctx.global.json) {
-      ctx.stdout.write(`${JSON.stringify({ ok: errors.length === 0, configFile: bs.configFile ?? null, ...plan }, null, 2)}\n`);
+      // A `${VAR}` interpolated into a ref is a secret too: everything printed goes through the redactor.
+      ctx.stdout.write(`${bs.redactor.redact(JSON.stringify({ ok: errors.length === 0, configFile: bs.configFile ?? null, ...plan }, null, 2))}\n`);
       return errors.length ? EXIT.usage : EXIT.ok;
     }
     const s = style(ctx.global.color);
@@ -33,7 +34,7 @@ export const planCommand: CliCommand = {
       lines.push(`  ${tag} ${f.line !== undefined ? `line ${f.line}: ` : ''}${f.message}`);
     }
     if (plan.dockerfile && plan.findings.length === 0) lines.push(`  ${s.ok('ok')} every mounted secret is configured and every configured secret is mounted`);
-    ctx.stdout.write(`${lines.join('\n')}\n`);
+    ctx.stdout.write(`${bs.redactor.redact(lines.join('\n'))}\n`);
     return errors.length ? EXIT.usage : EXIT.ok;
   },
 };

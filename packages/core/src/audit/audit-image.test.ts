@@ -125,6 +125,8 @@ describe('auditImage on archives', () => {
   it('fails with typed errors for truncated or missing archives and bad options', async () => {
     const whole = dockerArchive([gzipSync(tar([{ name: 'a', body: 'x'.repeat(5000) }]))], baseConfig);
     await expect(auditImage({ archive: file(whole.subarray(0, 700)), secrets })).rejects.toBeInstanceOf(AuditError);
+    const corrupt = dockerArchive([Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.alloc(2000, 0x55)])], baseConfig);
+    await expect(auditImage({ archive: file(corrupt), secrets })).rejects.toSatisfy((e) => e instanceof AuditError && /could not be decompressed/.test((e as Error).message));
     await expect(auditImage({ archive: join(dir, 'missing.tar'), secrets })).rejects.toSatisfy((e) => e instanceof AuditError && /was not found/.test((e as Error).message));
     await expect(auditImage({ secrets })).rejects.toBeInstanceOf(UsageError);
   });

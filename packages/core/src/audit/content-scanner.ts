@@ -1,7 +1,7 @@
 import { compileMatcher } from '../redaction/matcher.js';
 import { StreamMasker, type MaskSpec } from '../redaction/masker.js';
 import type { SecretPattern } from '../redaction/patterns.js';
-import { compileSetMatcher, type SetMatcher } from './skip-matcher.js';
+import { compileSetMatcher, type SetMatcher } from '../redaction/skip-matcher.js';
 
 const EMPTY = Buffer.alloc(0);
 

@@ -58,9 +58,10 @@ export async function scanLayerTar(reader: ByteReader, where: string, scanner: C
     if (recordWhiteout(scan, raw)) continue;
     // A value used as a file name or link target is a leak too (reported under the masked name).
     addHits(scan, path, scanner.scanBytes(Buffer.from(`${raw}\n${entry.linkPath}`, 'utf8')));
-    if (entry.type !== 'file') continue;
+    // `other` covers sparse and vendor entry types, whose stored bytes may still hold a value.
+    if (entry.type !== 'file' && entry.type !== 'other') continue;
     const { found, bytes } = await scanner.scanStream(entry.body);
-    scan.files++;
+    if (entry.type === 'file') scan.files++;
     scan.bytes += bytes;
     addHits(scan, path, found);
   }

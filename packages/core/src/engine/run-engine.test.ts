@@ -103,6 +103,23 @@ describe('runEngine', () => {
     expect(out.text()).not.toContain('grandchild-done');
   });
 
+  it('settles after the engine exits even when a leftover grandchild holds its output open', async () => {
+    const { redactor, out, env } = await setup({ FAKE_LINGER: '1' });
+    let group = 0;
+    try {
+      const run = await runEngine({ docker: fake.bin, mode: 'buildkit', args: ['.'], env, redactor, output: out.stream, outputGraceMs: 200, onSpawn: (pid) => (group = pid) });
+      expect(run.exitCode).toBe(0);
+      expect(out.text()).not.toContain('late');
+    } finally {
+      // The test's own leftover: the lingering grandchild still runs in the engine's group.
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  });
+
   it('does not start anything when the signal is already aborted', async () => {
     const { redactor, out, env } = await setup();
     const controller = new AbortController();

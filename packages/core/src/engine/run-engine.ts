@@ -6,6 +6,9 @@ import type { Redactor } from '../redaction/types.js';
 import type { EngineMode } from './detect-engine.js';
 import { stopGroup } from './kill-group.js';
 
+/** How long the engine's output may stay open after the engine exits (a lingering grandchild). */
+const STDIO_LINGER_MS = 5_000;
+
 /** Options for {@link runEngine}. */
 export interface RunEngineOptions {
   /** The docker binary. */
@@ -28,6 +31,8 @@ export interface RunEngineOptions {
   readonly iidFile?: string;
   /** Grace between SIGTERM and SIGKILL on abort, in ms (default 10000). */
   readonly killGraceMs?: number;
+  /** How long the output may stay open after the engine exits, in ms (default 5000): a grandchild can hold it. */
+  readonly outputGraceMs?: number;
   /** Called with the child's pid once it runs (the CLI keeps it for a last-resort kill on exit). */
   readonly onSpawn?: (pid: number) => void;
 }
@@ -78,8 +83,19 @@ export async function runEngine(options: RunEngineOptions): Promise<EngineRun> {
   const pipes = [child.stdout, child.stderr].map((source) => {
     const redacting = options.redactor.createStream();
     source.pipe(redacting);
+    // A destroyed source does not end its pipe; end it here so the flush (and this promise) always happens.
+    source.once('close', () => {
+      if (!redacting.writableEnded) redacting.end();
+    });
     redacting.pipe(output, { end: false });
     return finished(redacting).catch(() => undefined);
+  });
+  // A grandchild that inherited stdout could keep the pipes open forever after docker exits.
+  child.once('exit', () => {
+    setTimeout(() => {
+      child.stdout.destroy();
+      child.stderr.destroy();
+    }, options.outputGraceMs ?? STDIO_LINGER_MS).unref();
   });
   try {
     const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | { error: NodeJS.ErrnoException }>((resolve) => {

@@ -114,10 +114,11 @@ const opts = (extra: Partial<BuildOptions> = {}): BuildOptions => ({ context: jo
 const dockerLog = () => readFile(join(work, 'docker.log'), 'utf8').catch(() => '');
 const builds = async () => (await dockerLog()).split('\n').filter((l) => / build /.test(l));
 
-async function expectNothingLeft(): Promise<void> {
+async function expectNothingLeft(error?: unknown): Promise<void> {
   expect(await readdir(tmpRoot)).toEqual([]);
   expect(trackedResources()).toEqual({ paths: [], processGroups: [] });
-  const everything = [out.text, ...logs, await dockerLog()].join('\n');
+  const failure = error instanceof Error ? [error.message, String(error.stack), String(error.cause), JSON.stringify(error)] : [];
+  const everything = [out.text, ...logs, await dockerLog(), ...failure].join('\n');
   for (const canary of [CANARY, CANARY_ARG]) expect(everything).not.toContain(canary);
 }
 
@@ -139,7 +140,7 @@ describe('runBuild', () => {
     expect(err).toBeInstanceOf(EngineError);
     expect((err as EngineError).exitCode).toBe(3);
     expect(events.slice(-2)).toEqual(['dispose build-arg', 'dispose secret-mount']);
-    await expectNothingLeft();
+    await expectNothingLeft(err);
   });
 
   it('fails closed: a resolution error propagates and nothing is prepared or built', async () => {
@@ -167,9 +168,10 @@ describe('runBuild', () => {
 
   it('refuses to start a build whose arguments would show a value in `ps`', async () => {
     const { session: s } = session({ strategies: { 'secret-mount': fileStrategy('secret-mount', { leakArg: true }) } });
-    await expect(runBuild(s, opts())).rejects.toBeInstanceOf(StrategyRefusedError);
+    const err = await runBuild(s, opts()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StrategyRefusedError);
     expect(await builds()).toEqual([]);
-    await expectNothingLeft();
+    await expectNothingLeft(err);
   });
 
   it('stops the engine on abort, tears down, and rejects with AbortedError', async () => {
@@ -179,9 +181,10 @@ describe('runBuild', () => {
     await expect.poll(async () => (await builds()).length, { timeout: 5000 }).toBe(1);
     expect(trackedResources().processGroups).toHaveLength(1);
     controller.abort();
-    await expect(running).rejects.toBeInstanceOf(AbortedError);
+    const err = await running.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AbortedError);
     expect(events.slice(-2)).toEqual(['dispose build-arg', 'dispose secret-mount']);
-    await expectNothingLeft();
+    await expectNothingLeft(err);
   });
 
   it('--dry-run shows the command with placeholders and resolves, prepares and builds nothing', async () => {
@@ -223,7 +226,7 @@ describe('runBuild', () => {
       const err = await runBuild(s, opts({ audit: 'fail' }), leak).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(LeakDetectedError);
       expect((err as LeakDetectedError).image).toMatch(/^sha256:/);
-      await expectNothingLeft();
+      await expectNothingLeft(err);
     });
 
     it('warn: a leak is logged and the build succeeds', async () => {
@@ -238,6 +241,15 @@ describe('runBuild', () => {
       let seen: string[] = [];
       await runBuild(s, opts({ audit: 'fail' }), { auditImage: async ({ secrets }) => ((seen = secrets.map((x) => `${x.id}:${x.value.length}`)), { clean: true, findings: [] }) });
       expect(seen).toEqual(['token:27', 'proxy:25', 'passphrase:21']);
+    });
+
+    it('an audit with no findings but unsearchable layers or too-short values succeeds and says what was not searched', async () => {
+      const { session: s } = session();
+      const partial: BuildSteps = { auditImage: async () => ({ clean: false, findings: [], tooShort: ['pin'], unscanned: ['sha256:def: zstd layer'] }) };
+      const result = await runBuild(s, opts({ audit: 'fail' }), partial);
+      expect(result.audit).toEqual({ clean: false, findings: 0 });
+      expect(logs.join('\n')).toContain('could not search sha256:def: zstd layer');
+      expect(logs.join('\n')).toContain('secret pin is too short');
     });
 
     it('off: says the audit was skipped', async () => {

@@ -1,4 +1,5 @@
 import type { Matcher } from './matcher.js';
+import type { SetMatcher } from './skip-matcher.js';
 
 /** What the masker searches with: a matcher and the replacement for each of its patterns. */
 export interface MaskSpec {
@@ -6,7 +7,13 @@ export interface MaskSpec {
   readonly matcher: Matcher;
   /** The bytes written in place of a masked region that starts with pattern `i`. */
   readonly replacements: readonly Buffer[];
+  /**
+   * A skipping matcher over the same patterns. When it can skip (every pattern is 4+ bytes), it
+   * finds the matches and the automaton only reads each chunk's tail, to know how much to hold back.
+   */
+  readonly prefilter?: SetMatcher;
 }
+
 
 interface Interval {
   readonly start: number;
@@ -55,7 +62,18 @@ export class StreamMasker {
     }
     const data = this.#pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.#pending, chunk]);
     const base = this.#base;
-    const { matcher, replacements } = spec;
+    const { matcher, replacements, prefilter } = spec;
+    if (prefilter?.skips) {
+      // Matches wholly inside the bytes searched last time were recorded then.
+      prefilter.find(data, (rank, start) => {
+        const end = start + matcher.lengths[rank]!;
+        if (end > from) this.#intervals.push({ start: base + start, end: base + end, rank, replacement: replacements[rank]! });
+      });
+      // The automaton's state (how much may still be the start of a value) depends only on the last (longest − 1) bytes.
+      const tail = Math.max(0, data.length - (matcher.longest - 1));
+      this.#state = matcher.scan(data, tail, data.length, matcher.initial, () => undefined);
+      return this.#emit(data, base + data.length - matcher.depth(this.#state));
+    }
     this.#state = matcher.scan(data, from, data.length, this.#state, (rank, end) => {
       const absEnd = base + end;
       this.#intervals.push({ start: absEnd - matcher.lengths[rank]!, end: absEnd, rank, replacement: replacements[rank]! });

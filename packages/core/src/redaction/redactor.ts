@@ -1,5 +1,6 @@
 import { Transform } from 'node:stream';
 import { compileMatcher } from './matcher.js';
+import { compileSetMatcher } from './skip-matcher.js';
 import { StreamMasker, type MaskSpec } from './masker.js';
 import { buildPatterns, valueBytes, type PatternSource } from './patterns.js';
 import type { RedactionStyle, Redactor } from './types.js';
@@ -41,7 +42,8 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     if (spec) return spec;
     const { patterns } = buildPatterns(sources, { minValueLength: 1, minEncodedLength: MIN_ENCODED_REDACTION_LENGTH, minLineLength: 8 });
     const replacements = patterns.map((p) => Buffer.from(style === 'id' ? `[secret:${p.secretId}]` : REDACTION_MASK, 'utf8'));
-    spec = { matcher: compileMatcher(patterns.map((p) => p.bytes)), replacements };
+    const bytes = patterns.map((p) => p.bytes);
+    spec = { matcher: compileMatcher(bytes), replacements, prefilter: compileSetMatcher(bytes) };
     return spec;
   };
 

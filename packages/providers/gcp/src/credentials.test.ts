@@ -33,15 +33,26 @@ describe('gcp provider: project, credentials and cancellation', () => {
     }
   });
 
-  it('reports an unreadable key file as AuthenticationError with the ADC hint, without quoting the path error', async () => {
-    const { provider, logs } = await makeProvider(server, { insecure: false, keyFilename: '/nonexistent/buildsecrets/key.json' });
-    const [r] = await resolveAll(provider, [{ id: 'token', ref: 'projects/env-project/secrets/token' }]);
-    await provider.dispose();
-    if (!r || r.ok) throw new Error('expected a failure');
-    seen.push(r.error, ...logs);
-    expect(r.error).toBeInstanceOf(AuthenticationError);
-    expect(r.error.message).toContain('gcloud auth application-default login');
-    expect(r.error.secretId).toBe('token');
+  it('refuses an unreadable key file up front with AuthenticationError and the ADC hint, naming neither path nor value', async () => {
+    const err = await makeProvider(server, { insecure: false, keyFilename: '/nonexistent/buildsecrets/key.json' }).then(() => undefined, (e: unknown) => e);
+    seen.push(err);
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect((err as Error).message).toContain('`keyFilename`');
+    expect((err as Error).message).toContain('gcloud auth application-default login');
+    expect((err as Error).message).not.toContain('/nonexistent');
+  });
+
+  it('checks GOOGLE_APPLICATION_CREDENTIALS the same way', async () => {
+    const saved = process.env['GOOGLE_APPLICATION_CREDENTIALS'];
+    process.env['GOOGLE_APPLICATION_CREDENTIALS'] = '/nonexistent/buildsecrets/adc.json';
+    try {
+      const err = await makeProvider(server, { insecure: false }).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(AuthenticationError);
+      expect((err as Error).message).toContain('GOOGLE_APPLICATION_CREDENTIALS');
+    } finally {
+      if (saved === undefined) delete process.env['GOOGLE_APPLICATION_CREDENTIALS'];
+      else process.env['GOOGLE_APPLICATION_CREDENTIALS'] = saved;
+    }
   });
 
   it('settles with AbortedError as soon as the caller aborts a slow call', async () => {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
 import type { ChannelCredentials } from '@grpc/grpc-js';
+import { checkKeyFile } from './check-key-file.js';
 import type { GcpProviderOptions } from './options.js';
 
 /** The payload of one AccessSecretVersion answer. */
@@ -39,7 +40,13 @@ function insecureCredentials(): ChannelCredentials {
  * Credentials are left to ADC unless `keyFilename` is set. Client-side retries are switched off per
  * call (`retry: null`) so the resolver's retry policy is the only one in force.
  */
-export async function createGcpCalls(options: GcpProviderOptions, baseDir: string): Promise<GcpCalls> {
+export async function createGcpCalls(options: GcpProviderOptions, baseDir: string, provider: string): Promise<GcpCalls> {
+  const keyFilename = options.keyFilename === undefined ? undefined : isAbsolute(options.keyFilename) ? options.keyFilename : resolvePath(baseDir, options.keyFilename);
+  if (!options.insecure) {
+    await checkKeyFile(keyFilename, 'keyFilename', provider);
+    // The client library reads this variable from process.env itself, so that is what is checked.
+    if (keyFilename === undefined) await checkKeyFile(process.env['GOOGLE_APPLICATION_CREDENTIALS'], 'GOOGLE_APPLICATION_CREDENTIALS', provider);
+  }
   const mod = await import('@google-cloud/secret-manager');
   const Client = mod.SecretManagerServiceClient ?? mod.default.SecretManagerServiceClient;
   const apiEndpoint = options.apiEndpoint ?? (options.location ? `secretmanager.${options.location}.rep.googleapis.com` : undefined);
@@ -47,9 +54,7 @@ export async function createGcpCalls(options: GcpProviderOptions, baseDir: strin
     ...(apiEndpoint !== undefined ? { apiEndpoint } : {}),
     ...(options.port !== undefined ? { port: options.port } : {}),
     ...(options.projectId !== undefined ? { projectId: options.projectId } : {}),
-    ...(options.keyFilename !== undefined
-      ? { keyFilename: isAbsolute(options.keyFilename) ? options.keyFilename : resolvePath(baseDir, options.keyFilename) }
-      : {}),
+    ...(keyFilename !== undefined ? { keyFilename } : {}),
     // With a plain-text channel no credentials are sent, so pin the universe domain too: otherwise
     // the auth library goes looking for ADC (and probes the GCE metadata server) just to read it.
     ...(options.insecure ? { sslCreds: insecureCredentials(), universeDomain: 'googleapis.com' } : {}),

@@ -28,7 +28,7 @@ export const gcpProvider = defineProvider<GcpProviderOptions>({
   async create(options, context) {
     // Imported here, not at the top: a run that uses no GCP provider never loads the client library.
     const { createGcpCalls } = await import('./gcp-client.js');
-    let calls: GcpCalls | undefined = await createGcpCalls(options, context.baseDir);
+    let calls: GcpCalls | undefined = await createGcpCalls(options, context.baseDir, context.instanceName);
     let project: Promise<string> | undefined;
     return {
       async resolve(requests, signal) {
@@ -52,7 +52,8 @@ export const gcpProvider = defineProvider<GcpProviderOptions>({
       async dispose() {
         const live = calls;
         calls = undefined;
-        await live?.close();
+        // A client whose channel never came up rejects close(); there is nothing left to release then.
+        await live?.close().catch(() => undefined);
       },
     };
   },

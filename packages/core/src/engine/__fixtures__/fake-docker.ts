@@ -9,6 +9,7 @@ import { join } from 'node:path';
  * FAKE_BUILDX=1 — `docker buildx version` succeeds;
  * FAKE_BUILD_EXIT — exit code of a build; FAKE_BUILD_SLEEP — seconds a build sleeps (trapping nothing);
  * FAKE_ECHO_ENV — name of a variable whose value the build prints (to test output redaction);
+ * FAKE_LINGER=1 — a build leaves a background child holding stdout open after it exits;
  * FAKE_LOG — a file each invocation appends its argv and pid to.
  */
 const SCRIPT = `#!/bin/sh
@@ -27,6 +28,7 @@ for a in "$@"; do [ "$prev" = "--iidfile" ] && iid="$a"; prev="$a"; done
 echo "building with DOCKER_BUILDKIT=\${DOCKER_BUILDKIT:-unset}"
 if [ -n "$FAKE_ECHO_ENV" ]; then eval "printf 'value is %s\\n' \\"\\$$FAKE_ECHO_ENV\\""; eval "printf 'on stderr %s\\n' \\"\\$$FAKE_ECHO_ENV\\"" >&2; fi
 if [ -n "$FAKE_BUILD_SLEEP" ]; then (sleep "$FAKE_BUILD_SLEEP"; echo grandchild-done) & sleep "$FAKE_BUILD_SLEEP"; fi
+[ "$FAKE_LINGER" = 1 ] && (sleep 30; echo late) &
 [ -n "$iid" ] && [ "\${FAKE_BUILD_EXIT:-0}" = 0 ] && printf 'sha256:%064d' 1 > "$iid"
 exit "\${FAKE_BUILD_EXIT:-0}"
 `;

@@ -1,11 +1,13 @@
-import { compileMatcher } from '../redaction/matcher.js';
+import { compileMatcher } from './matcher.js';
 
-/** Finds which patterns occur in a buffer. Matches are reported by pattern index (duplicates possible). */
+/** Finds every occurrence of every pattern in a buffer (by pattern index and start offset). */
 export interface SetMatcher {
   /** Length of the longest pattern. */
   readonly longest: number;
-  /** Report every pattern that occurs entirely inside `buf`. */
-  find(buf: Uint8Array, onMatch: (patternIndex: number) => void): void;
+  /** False when the set fell back to the automaton (a pattern under four bytes): no faster than it. */
+  readonly skips: boolean;
+  /** Report every occurrence that lies entirely inside `buf`, in no particular order. */
+  find(buf: Uint8Array, onMatch: (patternIndex: number, start: number) => void): void;
 }
 
 /** Bytes hashed per step; three keeps the shift table sparse even for base64- and hex-only text. */
@@ -32,7 +34,8 @@ export function compileSetMatcher(patterns: readonly Uint8Array[]): SetMatcher {
   const shortest = patterns.reduce((a, p) => Math.min(a, p.length), Number.POSITIVE_INFINITY);
   if (patterns.length === 0 || shortest < 4) {
     const automaton = compileMatcher(patterns);
-    return { longest, find: (buf, onMatch) => void automaton.scan(buf, 0, buf.length, automaton.initial, onMatch) };
+    const { lengths } = automaton;
+    return { longest, skips: false, find: (buf, onMatch) => void automaton.scan(buf, 0, buf.length, automaton.initial, (i, end) => onMatch(i, end - lengths[i]!)) };
   }
   const m = Math.min(shortest, MAX_WINDOW);
   const shift = new Uint8Array(1 << TABLE_BITS).fill(m - BLOCK + 1);
@@ -50,6 +53,7 @@ export function compileSetMatcher(patterns: readonly Uint8Array[]): SetMatcher {
 
   return {
     longest,
+    skips: true,
     find(buf, onMatch) {
       const end = buf.length;
       let pos = m - 1;
@@ -63,7 +67,7 @@ export function compileSetMatcher(patterns: readonly Uint8Array[]): SetMatcher {
         const start = pos - m + 1;
         for (let p = head[h]!; p !== -1; p = next[p]!) {
           const pattern = patterns[p]!;
-          if (start + pattern.length <= end && equalAt(buf, start, pattern)) onMatch(p);
+          if (start + pattern.length <= end && equalAt(buf, start, pattern)) onMatch(p, start);
         }
         pos++;
       }
