@@ -104,6 +104,13 @@ describe('examples/third-party-plugin: a provider plugin selected by package nam
     }
   });
 
+  it('packs only the plugin\'s code, declarations, README and LICENSE', () => {
+    const run = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: PLUGIN, encoding: 'utf8', timeout: 60_000 });
+    expect(run.status, run.stderr).toBe(0);
+    const [packed] = JSON.parse(run.stdout) as { files: { path: string }[] }[];
+    expect(packed!.files.map((f) => f.path).sort()).toEqual(['LICENSE', 'README.md', 'package.json', 'src/index.js', 'src/parse-netrc.js', 'src/read-netrc-file.js', 'types/index.d.ts']);
+  });
+
   it('type-checks the plugin\'s JSDoc-typed sources against its published declarations', () => {
     const tsc = join(repo, 'node_modules/typescript/bin/tsc');
     const run = spawnSync(process.execPath, [tsc, '-p', join(PLUGIN, 'tsconfig.json')], { cwd: repo, encoding: 'utf8', timeout: 120_000 });

@@ -15,7 +15,7 @@ export interface OptionSpec {
 /** Options of a command by long name (without dashes). */
 export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
-/** What {@link parseArgs} returns. */
+/** What the CLI's argument parser returns. */
 export interface ParsedArgs {
   /** Option values by long name. */
   readonly values: Readonly<Record<string, string | boolean | readonly string[] | undefined>>;

@@ -1,5 +1,5 @@
 import type { BuildSecrets, CreateBuildSecretsOptions, Redactor } from '@buildsecrets/core';
-import { UsageError, createBuildSecrets } from '@buildsecrets/core';
+import { UsageError, createBuildSecrets, handleSignals } from '@buildsecrets/core';
 import { parseArgs, suggest } from './args.js';
 import type { CliContext, GlobalOptions } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -7,7 +7,6 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import { GLOBAL_OPTIONS } from './global-options.js';
 import { commandHelp, mainHelp } from './help.js';
 import { errorJson, renderError } from './render-error.js';
-import { installSignalHandlers } from './signals.js';
 import { cliVersion } from './version.js';
 
 /** Streams and environment of one CLI run; tests pass their own. */
@@ -58,7 +57,8 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
   const instances: BuildSecrets[] = [];
   const verbose = argv.includes('--verbose');
   const json = argv.includes('--json');
-  const signals = io.handleSignals === false ? undefined : installSignalHandlers();
+  // The real CLI tears down on SIGINT/SIGTERM and exits 130/143; a second signal forces the exit.
+  const signals = io.handleSignals === false ? undefined : handleSignals();
   const signal = AbortSignal.any([...(signals ? [signals.signal] : []), ...(io.signal ? [io.signal] : [])]);
   try {
     if (argv.includes('--version') && findCommand(argv) === undefined) {
@@ -108,17 +108,17 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
       },
     };
     const code = await command.run(context, args);
-    return signals?.received() ? signals.exitCode() : code;
+    return signals?.exitCode ?? code;
   } catch (error) {
-    if (signals?.received()) {
+    if (signals?.exitCode !== undefined) {
       stderr.write(`[buildsecrets] interrupted; cleaned up\n`);
-      return signals.exitCode();
+      return signals.exitCode;
     }
     if (json) stdout.write(`${errorJson(error, redactors)}\n`);
     else stderr.write(`${renderError(error, { verbose, redactors })}\n`);
     return exitCodeFor(error);
   } finally {
     await Promise.allSettled(instances.map((bs) => bs.dispose()));
-    signals?.uninstall();
+    signals?.dispose();
   }
 }

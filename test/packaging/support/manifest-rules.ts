@@ -34,7 +34,7 @@ const FORBIDDEN_FILES: readonly [RegExp, string][] = [
  * Every problem with one unpacked package: its manifest fields (what resolvers, registries and
  * `engines` checks read) and its files. `root` is the unpacked `package/` directory.
  */
-export function packageProblems(manifest: Manifest, files: readonly string[], root: string, workspaceDir: string): string[] {
+export function packageProblems(manifest: Manifest, files: readonly string[], root: string, workspaceDir: string, workspaceRoot: string): string[] {
   const problems: string[] = [];
   const has = (path: string | undefined): boolean => path !== undefined && files.includes(normalize(path).replace(/^\.\//, ''));
   if (manifest.private) problems.push('is private');
@@ -67,18 +67,31 @@ export function packageProblems(manifest: Manifest, files: readonly string[], ro
   for (const file of files) {
     for (const [pattern, what] of FORBIDDEN_FILES) if (pattern.test(file)) problems.push(`ships ${what}: ${file}`);
   }
-  problems.push(...sourceMapProblems(files, root));
+  problems.push(...sourceMapProblems(files, root, workspaceRoot));
   return problems;
 }
 
-/** Source maps must point at files that ship, or debuggers and "go to definition" land nowhere. */
-function sourceMapProblems(files: readonly string[], root: string): string[] {
+/** dist files whose source no longer exists in the workspace: left over from an earlier build, not a "files" mistake. */
+export function staleOutputs(files: readonly string[], root: string, workspaceRoot: string): string[] {
+  return files.filter((f) => f.endsWith('.js.map')).filter((map) => mapSources(map, root).some((source) => !existsSync(join(dirname(join(workspaceRoot, map)), source))));
+}
+
+function mapSources(map: string, root: string): string[] {
+  return (JSON.parse(readFileSync(join(root, map), 'utf8')) as { sources?: string[] }).sources ?? [];
+}
+
+/**
+ * Source maps must point at files that ship, or debuggers and "go to definition" land nowhere.
+ * A map whose source is gone from the workspace too is stale output of an earlier build
+ * ({@link staleOutputs}); a clean build (CI) has none, so it is not counted here.
+ */
+function sourceMapProblems(files: readonly string[], root: string, workspaceRoot: string): string[] {
   const problems: string[] = [];
   for (const map of files.filter((f) => f.endsWith('.map'))) {
-    const { sources } = JSON.parse(readFileSync(join(root, map), 'utf8')) as { sources?: string[] };
-    for (const source of sources ?? []) {
-      const target = join(dirname(join(root, map)), source);
-      if (!existsSync(target)) problems.push(`${map} points at ${source}, which is not in the tarball (stale build output or a missing "files" entry)`);
+    for (const source of mapSources(map, root)) {
+      const shipped = existsSync(join(dirname(join(root, map)), source));
+      const inWorkspace = existsSync(join(dirname(join(workspaceRoot, map)), source));
+      if (!shipped && inWorkspace) problems.push(`${map} points at ${source}, which exists in the workspace but is not in the tarball (fix "files")`);
     }
   }
   return problems;

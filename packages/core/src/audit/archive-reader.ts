@@ -4,6 +4,7 @@ import { ByteReader } from './byte-reader.js';
 import { decompressorFor, detectFormat, SNIFF_BYTES, type BlobFormat } from './blob-format.js';
 import type { ContentScanner } from './content-scanner.js';
 import { normalisePath, scanLayerTar, type LayerScan } from './layer-scanner.js';
+import { streamChunks } from './stream-chunks.js';
 import { readTar } from './tar-reader.js';
 
 /** Everything learned from one pass over the outer archive. */
@@ -31,7 +32,7 @@ function emptyScan(): LayerScan {
  * nothing is extracted to disk and no layer is held in memory. `active` collects the
  * decompressors in flight so the caller can destroy them on failure.
  */
-export async function scanArchive(source: AsyncIterable<Uint8Array>, label: string, scanner: ContentScanner, active: Set<Transform>): Promise<ArchiveScan> {
+export async function scanArchive(source: Readable | AsyncIterable<Uint8Array>, label: string, scanner: ContentScanner, active: Set<Transform>): Promise<ArchiveScan> {
   const result: ArchiveScan = { docs: new Map(), layers: new Map(), links: new Map(), unscanned: [] };
 
   const decompress = (reader: ByteReader, format: BlobFormat): ByteReader | string | undefined => {
@@ -41,7 +42,7 @@ export async function scanArchive(source: AsyncIterable<Uint8Array>, label: stri
     active.add(d.stream);
     // Errors surface through iteration of the decompressor, which pipeline destroys on failure.
     pipeline(Readable.from(reader.rest()), d.stream, () => active.delete(d.stream));
-    return new ByteReader(d.stream);
+    return new ByteReader(streamChunks(d.stream));
   };
 
   const scanBlob = async (reader: ByteReader, path: string, format: BlobFormat): Promise<void> => {
@@ -69,7 +70,7 @@ export async function scanArchive(source: AsyncIterable<Uint8Array>, label: stri
     result.layers.set(path, scan);
   };
 
-  let outer = new ByteReader(source);
+  let outer = new ByteReader(source instanceof Readable ? streamChunks(source) : source);
   const outerFormat = detectFormat(await outer.peek(SNIFF_BYTES));
   if (outerFormat === 'gzip') {
     const inner = decompress(outer, outerFormat);

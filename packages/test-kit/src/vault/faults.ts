@@ -1,6 +1,6 @@
 import type { VaultFaultScope, VaultFault } from './types.js';
 
-/** A fault added with {@link FaultTable.add}; `remove()` takes it out early. */
+/** A fault added with `server.inject(fault, scope)`; `remove()` takes it out early. */
 export interface VaultFaultHandle {
   /** Stop injecting this fault. */
   remove(): void;

@@ -2,7 +2,9 @@ import type { VaultData } from './types.js';
 
 /** A handler's answer: HTTP status and JSON body. */
 export interface VaultReply {
+  /** The HTTP status code. */
   readonly status: number;
+  /** The JSON body, in Vault's shape (`{ data: … }` or `{ errors: [...] }`). */
   readonly body: unknown;
 }
 

@@ -1,0 +1,68 @@
+// Build overhead: `buildsecrets build` vs the equivalent hand-written
+// `DOCKER_BUILDKIT=1 docker build --secret id=token,src=<file>` on the same Dockerfile, warm cache,
+// private dockerd (scripts/e2e-services.sh start), --network=host, interleaved in the same run.
+// Audit off and on reported separately. Target: ≤ 250 ms median extra without audit.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { summary, round } from './lib/stats.mjs';
+import { fmt, verdict } from './lib/percentile.mjs';
+import { saveResult } from './lib/results.mjs';
+
+const RUNS = Number(process.env.BENCH_BUILD_RUNS ?? 7);
+const CLI = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
+const E2E_DIR = process.env.BUILDSECRETS_E2E_DIR ?? '/tmp/buildsecrets-e2e';
+const DOCKER = process.env.BUILDSECRETS_E2E_DOCKER ?? '/usr/bin/docker';
+const ENV = { ...process.env, DOCKER_HOST: `unix://${E2E_DIR}/docker.sock`, DOCKER_BUILDKIT: '1', BUILDSECRETS_DOCKER: DOCKER, NO_COLOR: '1', BS_BENCH_TOKEN: 'bench-build-token-value' };
+
+function timed(cmd, args, cwd) {
+  const start = process.hrtime.bigint();
+  const run = spawnSync(cmd, args, { cwd, env: ENV, stdio: ['ignore', 'ignore', 'pipe'], timeout: 180_000 });
+  if (run.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${run.status}: ${run.stderr?.toString().slice(-2000)}`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+export async function run() {
+  const probe = spawnSync(DOCKER, ['image', 'inspect', 'buildsecrets-test/busybox:latest'], { env: ENV, stdio: 'ignore', timeout: 20_000 });
+  if (!existsSync(DOCKER) || probe.status !== 0) {
+    console.log(`skipped: no private engine at ${ENV.DOCKER_HOST} (run scripts/e2e-services.sh start)`);
+    saveResult('build-overhead', { skipped: 'no engine' });
+    return undefined;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'bs-bench-build-'));
+  try {
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM buildsecrets-test/busybox:latest\nRUN --mount=type=secret,id=token,required=true test -s /run/secrets/token && echo ok > /ok\n');
+    writeFileSync(join(dir, 'buildsecrets.yaml'), 'version: 1\nproviders:\n  local: { use: env }\nsecrets:\n  token: { from: local, ref: BS_BENCH_TOKEN }\n');
+    const secretFile = join(dir, 'token.secret');
+    writeFileSync(secretFile, ENV.BS_BENCH_TOKEN, { mode: 0o600 });
+    const tag = 'bs-bench-overhead:latest';
+    const cases = {
+      docker: [DOCKER, ['build', '--secret', `id=token,src=${secretFile}`, '--network=host', '-q', '-t', tag, dir]],
+      buildsecrets: [process.execPath, [CLI, 'build', '--no-audit', '--network=host', '-q', '-t', tag, dir]],
+      buildsecretsAudit: [process.execPath, [CLI, 'build', '--network=host', '-q', '-t', tag, dir]],
+    };
+    for (const [cmd, args] of Object.values(cases)) timed(cmd, args, dir); // warm the build cache and the page cache
+    const ms = { docker: [], buildsecrets: [], buildsecretsAudit: [] };
+    for (let i = 0; i < RUNS; i++) for (const [name, [cmd, args]] of Object.entries(cases)) ms[name].push(timed(cmd, args, dir));
+    const extra = (name) => summary(ms[name].map((t, i) => t - ms.docker[i]));
+    const result = {
+      runs: RUNS,
+      ms: { docker: summary(ms.docker), buildsecretsNoAudit: summary(ms.buildsecrets), buildsecretsAudit: summary(ms.buildsecretsAudit) },
+      extraMs: { noAudit: extra('buildsecrets'), audit: extra('buildsecretsAudit') },
+      targetExtraMsNoAudit: 250,
+    };
+    console.log(`docker build --secret:        ${fmt(result.ms.docker, ' ms')} over ${RUNS} warm runs`);
+    console.log(`buildsecrets build --no-audit: ${fmt(result.ms.buildsecretsNoAudit, ' ms')} → extra ${fmt(result.extraMs.noAudit, ' ms')} (target ≤ 250 ms: ${verdict(result.extraMs.noAudit.median <= 250)})`);
+    console.log(`buildsecrets build (audit):    ${fmt(result.ms.buildsecretsAudit, ' ms')} → extra ${fmt(result.extraMs.audit, ' ms')}`);
+    spawnSync(DOCKER, ['image', 'rm', '-f', tag], { env: ENV, stdio: 'ignore', timeout: 30_000 });
+    saveResult('build-overhead', result);
+    return result;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export { round };
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await run();
