@@ -1,4 +1,4 @@
-import { UsageError } from '@buildsecrets/core';
+import { UsageError, closestMatch } from '@buildsecrets/core';
 
 /** How one option is parsed. */
 export interface OptionSpec {
@@ -88,22 +88,8 @@ function splitOnce(text: string): [string, string | undefined] {
   return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
-}
-
-/** ` (did you mean --x?)` for the closest known name within edit distance 2, else empty. */
+/** `; did you mean --x?` for a plausible typo of a known name (same rule as config keys), else empty. */
 export function suggest(name: string, known: readonly string[]): string {
-  const best = known.map((k) => [k, distance(name, k)] as const).sort((a, b) => a[1] - b[1])[0];
-  return best && best[1] <= 2 ? `; did you mean --${best[0]}?` : '';
+  const best = closestMatch(name, known);
+  return best === undefined ? '' : `; did you mean --${best}?`;
 }

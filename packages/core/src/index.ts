@@ -104,3 +104,4 @@ export { servedFileStrategy, SERVED_FILE_BUILD_ARGS, type ServedFileStrategyOpti
 export { DEFAULT_SERVER_LIMITS, type SecretServerLimits } from './strategies/served-file/secret-server.js';
 export { servedFileHelperPath, servedFileHelperScript, SERVED_FILE_HELPER_NAME } from './strategies/served-file/helper-script.js';
 export { sshAgentStrategy, DEFAULT_SSH_ID } from './strategies/ssh-agent/ssh-agent-strategy.js';
+export { closestMatch } from './config/did-you-mean.js';
