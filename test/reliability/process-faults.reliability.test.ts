@@ -66,6 +66,8 @@ interface Point {
   readonly name: string;
   readonly start: (secret: { value: string; nonce: string }) => Promise<{ run: CliRun; reached: () => Promise<boolean> }>;
   readonly exitsBySignal?: boolean;
+  /** What the watcher must have seen, so "nothing left" cannot pass vacuously. */
+  readonly holds?: { readonly children?: boolean; readonly sockets?: boolean };
 }
 
 const envConfig = (): Promise<string> => writeConfig('env', 'env', {}).then(async (f) => (await writeFile(f, JSON.stringify({ version: 1, providers: { p: { use: 'env' } }, secrets: { token: { from: 'p', ref: 'BS_RELIABILITY_TOKEN' } } })), f));
@@ -89,6 +91,7 @@ const POINTS: Point[] = [
   },
   {
     name: 'during resolve (Vault answering slowly)',
+    holds: { sockets: true },
     start: async (s) => {
       vault.kv2('secret').put('ci/token', { value: s.value });
       vault.inject({ kind: 'latency', ms: 60_000 }, { path: 'secret/data/ci/' });
@@ -100,6 +103,7 @@ const POINTS: Point[] = [
   },
   {
     name: 'during the engine run (a RUN step with the secret mounted)',
+    holds: { children: true, sockets: true },
     start: async (s) => {
       const run = build(await envConfig(), 'Dockerfile.slow', `bs-rel-engine-${s.nonce}`, { BS_RELIABILITY_TOKEN: s.value }, ['--no-cache', '--build-arg', `NONCE=${s.nonce}`]);
       return { run, reached: async () => run.stderr().includes(`step-started ${s.nonce}`) };
@@ -107,6 +111,7 @@ const POINTS: Point[] = [
   },
   {
     name: 'during the post-build audit (docker save of a 150 MB image)',
+    holds: { children: true },
     start: async (s) => {
       const run = build(await envConfig(), 'Dockerfile.big', `bs-rel-audit-${s.nonce}`, { BS_RELIABILITY_TOKEN: s.value });
       return {
@@ -162,6 +167,8 @@ describeE2E('reliability: process faults leave nothing behind (real BuildKit)', 
         // Before Node installed its handlers, the default action of the signal ends the process.
         if (point.exitsBySignal && exit.code === null) expect(exit.signal).toBe(signal);
         else expect(exit.code, run.stderr()).toBe(code);
+        if (point.holds?.children) expect(held.pids.size).toBeGreaterThan(0);
+        if (point.holds?.sockets) expect(held.sockets.size).toBeGreaterThan(0);
         await expectNothingLeft(run, held, secret.value);
       }, 180_000);
     }
