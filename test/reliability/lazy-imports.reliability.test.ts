@@ -5,17 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANARIES, expectNoCanaryIn } from '../setup/canary-values.js';
-// @ts-expect-error -- plain .mjs helper shared with bench/startup.mjs
-import { heavyModulesIn, runRecorded } from './support/heavy-modules.mjs';
-
-interface RecordedRun {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly modules: readonly string[];
-}
-const record = runRecorded as (script: string, args: readonly string[], options: { cwd: string; env?: Record<string, string>; timeoutMs?: number }) => RecordedRun;
-const heavy = heavyModulesIn as (lines: readonly string[]) => string[];
+// A plain .mjs helper (typed by heavy-modules.d.mts), shared with bench/startup.mjs.
+import { heavyModulesIn as heavy, runRecorded as record, type RecordedRun } from './support/heavy-modules.mjs';
 
 /** The built CLI: `npm test` runs `tsc -b` first, and the startup benchmark measures this same file. */
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
