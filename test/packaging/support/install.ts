@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PackedPackage } from './pack.js';
 import { REPO, unpack } from './pack.js';
@@ -18,10 +18,10 @@ function npmInstall(project: string, mode: '--offline' | '--prefer-offline', spe
 }
 
 /**
- * The last resort, without npm: unpack each tarball into node_modules and link every third-party
+ * The last resort, without npm (exported for a manual check of this path): unpack each tarball into node_modules and link every third-party
  * package from the repository's node_modules (their own deps resolve from there, by realpath).
  */
-function linkInstall(project: string, packed: readonly PackedPackage[]): void {
+export function linkInstall(project: string, packed: readonly PackedPackage[]): void {
   const modules = join(project, 'node_modules');
   for (const p of packed) {
     const target = join(modules, ...p.name.split('/'));
@@ -31,6 +31,7 @@ function linkInstall(project: string, packed: readonly PackedPackage[]): void {
     const manifest = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')) as { bin?: Record<string, string> };
     for (const [bin, file] of Object.entries(manifest.bin ?? {})) {
       mkdirSync(join(modules, '.bin'), { recursive: true });
+      chmodSync(join(target, file), 0o755); // npm sets this on install; tarballs carry 0644
       symlinkSync(join(target, file), join(modules, '.bin', bin));
     }
   }

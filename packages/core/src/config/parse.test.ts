@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../errors/index.js';
 import { decodeConfigText, MAX_CONFIG_BYTES } from './decode-config-text.js';
 import { formatFromFile, parseConfigText } from './parse.js';
@@ -105,5 +105,18 @@ describe('assertFlowDepth (through parseConfigText)', () => {
   it('refuses JSON nested beyond the limit before any parser runs', () => {
     const error = issuesOf(() => parseConfigText(`${'{"a":'.repeat(100)}1${'}'.repeat(100)}`, { format: 'json' }));
     expect(error.issues[0]!.message).toContain('more than 64 levels deep');
+  });
+});
+
+describe('parseConfigText output hygiene', () => {
+  it('prints no library warning to the user (a collection used as a key becomes an unknown-key issue instead)', () => {
+    const warn = vi.spyOn(process, 'emitWarning');
+    try {
+      const tree = parseConfigText('version: 1\n? [a, b]\n: c\n', { format: 'yaml' });
+      expect(Object.keys(tree as object)).toContain('[ a, b ]');
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -26,7 +26,7 @@ function syntaxIssue(error: YamlErrorLike): ConfigIssue {
 }
 
 function parseYaml(text: string, file: string | undefined): unknown {
-  const doc = parseDocument(text, { uniqueKeys: true, merge: true, prettyErrors: true });
+  const doc = parseDocument(text, { uniqueKeys: true, merge: true, prettyErrors: true, logLevel: 'error' });
   const duplicates = findDuplicateKeys(doc);
   // Our duplicate report names the path; the parser's only knows a line.
   const errors = doc.errors.filter((e) => !(e.code === 'DUPLICATE_KEY' && duplicates.length > 0));
@@ -43,14 +43,14 @@ function parseJson(text: string, file: string | undefined): unknown {
     value = JSON.parse(text);
   } catch {
     // JSON.parse messages quote the input; find a position through the YAML parser instead.
-    const doc = parseDocument(text, { schema: 'json', uniqueKeys: false, prettyErrors: true });
+    const doc = parseDocument(text, { schema: 'json', uniqueKeys: false, prettyErrors: true, logLevel: 'error' });
     const first = doc.errors[0];
     const where = first ? describePosition(first.linePos) : '';
     throw new ConfigError([{ path: '', message: `JSON syntax error${where ? ` near ${where}` : ''}: the file is not valid JSON` }], { file });
   }
   // Valid JSON silently keeps the last of two equal keys; re-read it to report duplicates by path.
   // Only duplicates are taken from this second read: the text is already known to be valid JSON.
-  const duplicates = findDuplicateKeys(parseDocument(text, { schema: 'json', uniqueKeys: false }));
+  const duplicates = findDuplicateKeys(parseDocument(text, { schema: 'json', uniqueKeys: false, logLevel: 'error' }));
   if (duplicates.length > 0) throw new ConfigError(duplicates, { file });
   return value;
 }

@@ -99,3 +99,17 @@ describe('createBuildSecrets', () => {
     await bs.dispose();
   });
 });
+
+describe('createBuildSecrets().plan', () => {
+  it('redacts values interpolated into refs, keys and versions', async () => {
+    const bs = await createBuildSecrets({
+      config: { version: 1, providers: { rec: { use: 'recording', options: { values: {} } } }, secrets: { a: { from: 'rec', ref: 'path/${TEAM_SECRET}', key: '${TEAM_SECRET}' } } },
+      providers: { recording: recordingProvider([]) },
+      env: { TEAM_SECRET: CANARY },
+    });
+    const plan = await bs.plan();
+    expect(JSON.stringify(plan)).not.toContain(CANARY);
+    expect(plan.secrets[0]?.ref).toBe('path/***');
+    await bs.dispose();
+  });
+});

@@ -67,21 +67,28 @@ function pickDockerfile(baseDir: string, cwd: string, config: BuildSecretsConfig
 
 /** Make the plan. Loads no provider SDK and contacts nothing. */
 export async function buildPlan(
-  input: { readonly config: BuildSecretsConfig; readonly baseDir: string; readonly cwd: string; readonly definitions: ReadonlyMap<string, AnyProviderDefinition> },
+  input: {
+    readonly config: BuildSecretsConfig;
+    readonly baseDir: string;
+    readonly cwd: string;
+    readonly definitions: ReadonlyMap<string, AnyProviderDefinition>;
+    /** A `${VAR}` interpolated into a ref, key or version is a secret too: every shown string passes through this. */
+    readonly redact: (text: string) => string;
+  },
   options: PlanOptions = {},
 ): Promise<Plan> {
-  const { config } = input;
+  const { config, redact } = input;
   const secrets = Object.entries(config.secrets).map(([id, c]): PlanSecret => {
     const detail = detailOf(c.inject, c, id);
     return {
       id,
       provider: c.from,
-      use: config.providers[c.from]?.use ?? '?',
-      ref: c.ref,
-      ...(c.key !== undefined ? { key: c.key } : {}),
-      ...(c.version !== undefined ? { version: c.version } : {}),
+      use: redact(config.providers[c.from]?.use ?? '?'),
+      ref: redact(c.ref),
+      ...(c.key !== undefined ? { key: redact(c.key) } : {}),
+      ...(c.version !== undefined ? { version: redact(c.version) } : {}),
       inject: c.inject,
-      ...(detail !== undefined ? { detail } : {}),
+      ...(detail !== undefined ? { detail: redact(detail) } : {}),
     };
   });
   const dockerfile = pickDockerfile(input.baseDir, input.cwd, config, options);

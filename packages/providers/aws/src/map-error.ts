@@ -94,6 +94,10 @@ export function mapAwsError(err: unknown, s: AwsErrorSubject): BuildSecretsError
       hint: 'set the `region` option, export AWS_REGION, or set a region in the profile (`aws configure set region <region>`)',
     });
   }
+  if (name === 'SyntaxError') {
+    // The SDK could not parse the response body: a connection cut mid-answer or a broken proxy. Transient.
+    return new ProviderUnavailableError(`AWS Secrets Manager sent a malformed response for secret "${s.secretId}"`, base);
+  }
   if (isServerFault(err) || isNetworkError(err) || name === 'TimeoutError') {
     return new ProviderUnavailableError(`AWS Secrets Manager is unavailable for secret "${s.secretId}"${name ? ` (${name})` : ''}`, base);
   }

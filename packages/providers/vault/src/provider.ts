@@ -135,7 +135,9 @@ const vaultProvider = defineProvider<VaultProviderOptions>({
   name: 'vault',
   description: 'HashiCorp Vault: KV v1/v2 (versions, keys) and generic reads, with token, AppRole, Kubernetes, JWT and userpass login',
   optionsSchema: vaultOptionsSchema,
-  capabilities: { batch: true, keys: true, versions: true },
+  // Not `batch`: Vault has no batch read, so the resolver hands over one request per call and its
+  // concurrency limit and per-request timeout apply; reads of one path are shared by the run cache.
+  capabilities: { keys: true, versions: true },
   create: createVaultProvider,
 });
 
