@@ -35,5 +35,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     setupFiles: ['test/setup/canary.ts'],
+    globalSetup: ['test/setup/bundle-cli.ts'],
   },
 });

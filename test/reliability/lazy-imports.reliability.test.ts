@@ -1,15 +1,30 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CANARIES, expectNoCanaryIn } from '../setup/canary-values.js';
 // A plain .mjs helper (typed by heavy-modules.d.mts), shared with bench/startup.mjs.
 import { heavyModulesIn as heavy, runRecorded as record, type RecordedRun } from './support/heavy-modules.mjs';
 
-/** The built CLI: `npm test` runs `tsc -b` first, and the startup benchmark measures this same file. */
+/** The built CLI: `npm test` runs `tsc -b` and the bundler first, and the startup benchmark measures this same file. */
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+/** What bin.js imports: core, env, keywhiz, zod, yaml and tsyringe inlined into one file. */
+const BUNDLE = fileURLToPath(new URL('../../packages/cli/dist/cli.bundle.js', import.meta.url));
+/** esbuild's record of every module inlined into the bundle (paths relative to the repository). */
+const METAFILE = fileURLToPath(new URL('../../packages/cli/dist/cli.bundle.meta.json', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * With a bundle, a module is "loaded" either by an import at run time (the recorder sees it) or by
+ * being inlined into the bundle (the metafile lists it). Absolute paths, like the recorder's.
+ */
+function inlinedModules(): string[] {
+  expect(existsSync(METAFILE), `${METAFILE} is missing: run \`npm run build\` (tsc -b, then the bundle)`).toBe(true);
+  const meta = JSON.parse(readFileSync(METAFILE, 'utf8')) as { inputs: Record<string, unknown> };
+  return Object.keys(meta.inputs).map((input) => resolve(ROOT, input));
+}
 
 let dir: string;
 
@@ -54,10 +69,20 @@ function cli(args: readonly string[], cwd: string): RecordedRun {
 }
 
 describe('a run with only env and keywhiz providers loads no cloud SDK, no node-vault and no ssh2', () => {
-  it('`plan` (config + Dockerfile cross-check)', () => {
+  it('the bundle inlines none of them (it does inline core, env, keywhiz, zod and yaml)', () => {
+    const inlined = inlinedModules();
+    for (const part of ['/packages/core/', '/packages/providers/env/', '/packages/providers/keywhiz/', '/node_modules/zod/', '/node_modules/yaml/']) {
+      expect(inlined.some((m) => m.includes(part)), part).toBe(true);
+    }
+    expect(heavy(inlined)).toEqual([]);
+    // Independent of the metafile: ssh2 (core's only static import of one) is left as a runtime import.
+    expect(readFileSync(BUNDLE, 'utf8')).toMatch(/import\("ssh2"\)/);
+  });
+
+  it('`plan` (config + Dockerfile cross-check) runs from the bundle and imports none of them at run time', () => {
     const run = cli(['plan'], dir);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.modules.some((m) => m.includes('/packages/providers/keywhiz/'))).toBe(true);
+    expect(run.modules.some((m) => m.endsWith('/packages/cli/dist/cli.bundle.js'))).toBe(true);
     expect(heavy(run.modules)).toEqual([]);
   });
 
@@ -82,9 +107,14 @@ describe('the detection itself (so the assertions above cannot pass vacuously)',
     expect(heavy(run.modules)).toEqual(['node-vault', 'vault provider']);
   });
 
-  it('sees CommonJS requires as well as ESM imports (yaml is CommonJS, zod is ESM)', () => {
-    const run = cli(['plan'], dir);
-    expect(run.modules.some((m) => m.startsWith('cjs:') && m.includes('/node_modules/yaml/'))).toBe(true);
-    expect(run.modules.some((m) => m.startsWith('esm:') && m.includes('/node_modules/zod/'))).toBe(true);
+  it('sees CommonJS requires as well as ESM imports (node-vault is CommonJS, the vault provider ESM)', () => {
+    const run = cli(['check'], join(dir, 'vault'));
+    expect(run.modules.some((m) => m.startsWith('cjs:') && m.includes('/node_modules/node-vault/'))).toBe(true);
+    expect(run.modules.some((m) => m.startsWith('esm:') && m.includes('/packages/providers/vault/'))).toBe(true);
+  });
+
+  it('sees what is inlined in the bundle (so a heavy module bundled by mistake would be caught)', () => {
+    expect(heavy(['/work/node_modules/ssh2/lib/index.js'])).toEqual(['ssh2']);
+    expect(inlinedModules().every((m) => m.startsWith('/'))).toBe(true);
   });
 });

@@ -151,6 +151,34 @@ describe('runBuild', () => {
     await expectNothingLeft();
   });
 
+  it('detects the engine while resolving: an unreachable engine fails the build and wipes the values resolved meanwhile', async () => {
+    const { session: s, values } = session({ env: { FAKE_SERVER: '' } });
+    const err = await runBuild(s, opts()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect(events).toEqual(['validate secret-mount token', 'validate build-arg proxy', 'resolve']);
+    for (const value of values.values()) expect(() => value.revealString(), 'values are wiped').toThrow();
+    expect(await builds()).toEqual([]);
+    await expectNothingLeft(err);
+  });
+
+  it('cancels a resolution still running when the engine turns out to be unreachable, and reports the engine error', async () => {
+    const base = session({ env: { FAKE_SERVER: '' } }).session;
+    let resolveSignal: AbortSignal | undefined;
+    const s: BuildSession = {
+      ...base,
+      async resolveAll(signal) {
+        resolveSignal = signal;
+        await new Promise((done) => signal.addEventListener('abort', done, { once: true }));
+        throw new AbortedError('resolution cancelled');
+      },
+    };
+    const err = await runBuild(s, opts()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect(resolveSignal?.aborted).toBe(true);
+    expect(await builds()).toEqual([]);
+    await expectNothingLeft(err);
+  });
+
   it('lets a strategy refuse before anything is resolved', async () => {
     const { session: s } = session({ strategies: { 'build-arg': fileStrategy('build-arg', { refuse: true }) } });
     await expect(runBuild(s, opts())).rejects.toBeInstanceOf(StrategyRefusedError);

@@ -4,6 +4,7 @@ import { detectEngine, type EngineInfo } from '../engine/detect-engine.js';
 import { resolveDockerBinary } from '../engine/docker-binary.js';
 import { engineCommand, runEngine } from '../engine/run-engine.js';
 import { AbortedError, ConfigError, EngineError, StrategyRefusedError } from '../errors/index.js';
+import type { SecretValue } from '../secret-value.js';
 import type { PreparedInjection } from '../strategies/types.js';
 import { planBuild, type BuildPlan } from './build-plan.js';
 import { defaultBuildSteps, type BuildSteps } from './build-steps.js';
@@ -51,6 +52,28 @@ async function dryRun(session: BuildSession, options: BuildOptions, plan: BuildP
 }
 
 /**
+ * Detect the engine and resolve the secrets at the same time (the detection is one or two `docker`
+ * round trips that used to delay resolution). Both must succeed before anything is prepared.
+ * Resolved values are handed to `resources` as soon as they exist, so the caller's teardown wipes
+ * them whatever fails; a failed detection cancels the resolution and wins, as it did when it ran first.
+ */
+async function detectAndResolve(session: BuildSession, resources: BuildResources, docker: string, signal: AbortSignal): Promise<{ engine: EngineInfo; values: ReadonlyMap<string, SecretValue> }> {
+  const noEngine = new AbortController();
+  const detecting = detectEngine({ docker, env: session.env, signal }).catch((error: unknown) => {
+    noEngine.abort(error);
+    throw error;
+  });
+  const resolving = session.resolveAll(AbortSignal.any([signal, noEngine.signal])).then((values) => {
+    resources.addValues(values.values());
+    return values;
+  });
+  const [engine, values] = await Promise.allSettled([detecting, resolving]);
+  if (engine.status === 'rejected') throw engine.reason;
+  if (values.status === 'rejected') throw values.reason;
+  return { engine: engine.value, values: values.value };
+}
+
+/**
  * Build an image with every configured secret delivered its configured way: check the Dockerfile,
  * validate strategies, resolve (fail closed), prepare injections, run the engine, tear everything
  * down (on success, failure and abort alike), then audit the image for leaked values.
@@ -76,11 +99,8 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     for (const [kind, secrets] of plan.groups) session.strategy(kind).validate?.(secrets, { declaredArgs, logger });
     if (options.dryRun) return await dryRun(session, options, plan, docker, signal);
 
-    const engine = await detectEngine({ docker, env: session.env, signal });
+    const { engine, values } = await detectAndResolve(session, resources, docker, signal);
     logger.debug(`engine: ${engine.mode} (daemon ${engine.version})`);
-    throwIfAborted(signal);
-    const values = await session.resolveAll(signal);
-    resources.addValues(values.values());
     throwIfAborted(signal);
     const context = makeStrategyContext(session, resources, signal, values, declaredArgs);
     const injections: PreparedInjection[] = [];

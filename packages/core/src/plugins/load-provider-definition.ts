@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { PluginLoadError } from '../errors/index.js';
 import type { AnyProviderDefinition } from '../provider/types.js';
 import { assertProviderDefinition } from './assert-provider-definition.js';
 import { BUILTIN_PROVIDERS, builtinPackage } from './builtin-providers.js';
 import { isPackageSpecifier, resolvePackage } from './resolve-package.js';
+import { corePackageDir } from '../util/core-package-dir.js';
 
 /** Options for {@link loadProviderDefinition}. */
 export interface LoadProviderDefinitionOptions {
@@ -16,9 +17,6 @@ export interface LoadProviderDefinitionOptions {
   /** The provider instance name, for the `[buildsecrets:<name>]` prefix of errors. */
   readonly instanceName?: string | undefined;
 }
-
-/** Core's own directory: built-ins bundled next to the CLI are found from here when the project lacks them. */
-const CORE_DIR = dirname(fileURLToPath(import.meta.url));
 
 function isPathSpecifier(use: string): boolean {
   return use.startsWith('./') || use.startsWith('../') || isAbsolute(use);
@@ -113,5 +111,7 @@ export async function loadProviderDefinitionFrom(use: string, options: LoadProvi
  * @throws PluginLoadError saying what to install or fix.
  */
 export function loadProviderDefinition(use: string, options: LoadProviderDefinitionOptions): Promise<AnyProviderDefinition> {
-  return loadProviderDefinitionFrom(use, options, CORE_DIR);
+  // Core's own package directory (not this module's URL, which is the CLI bundle's when bundled):
+  // built-ins installed next to core and the CLI are found from here when the project lacks them.
+  return loadProviderDefinitionFrom(use, options, corePackageDir());
 }

@@ -1,15 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { corePackageDir } from '../../util/core-package-dir.js';
 
 /** The file name users COPY into their image. */
 export const SERVED_FILE_HELPER_NAME = 'buildsecrets-fetch';
 
 /**
  * Absolute path of the shipped POSIX sh helper (`assets/buildsecrets-fetch.sh` in
- * `@buildsecrets/core`). The same relative path holds from `src/` and from `dist/`.
+ * `@buildsecrets/core`), located through the package so it is also found when core is bundled
+ * into the CLI.
  */
 export function servedFileHelperPath(): string {
-  return fileURLToPath(new URL('../../../assets/buildsecrets-fetch.sh', import.meta.url));
+  return join(corePackageDir(), 'assets', 'buildsecrets-fetch.sh');
 }
 
 /**

@@ -1,0 +1,93 @@
+// Bundle the CLI's runtime into one ESM file (packages/cli/dist/cli.bundle.js), after `tsc -b`.
+// Node spends most of an unbundled `plan` resolving and reading ~800 module files (yaml, zod,
+// core, tsyringe); one file removes that cost. Only an allow-list is inlined: everything else
+// (cloud SDKs, node-vault, ssh2, third-party plugins) stays a runtime import, loaded lazily.
+//   node packages/cli/scripts/bundle.mjs            bundle
+//   node packages/cli/scripts/bundle.mjs --if-stale bundle only when an input changed since
+//   node packages/cli/scripts/bundle.mjs --clean    remove the bundle and its metafile
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const CLI_DIR = fileURLToPath(new URL('..', import.meta.url));
+const ROOT = resolve(CLI_DIR, '../..');
+const ENTRY = join(CLI_DIR, 'dist/main.js');
+/** The bundled CLI that `dist/bin.js` imports. */
+export const BUNDLE = join(CLI_DIR, 'dist/cli.bundle.js');
+/** esbuild's metafile: every input of the bundle (the lazy-import test reads it). */
+export const METAFILE = join(CLI_DIR, 'dist/cli.bundle.meta.json');
+
+/** Packages inlined into the bundle; every other bare import is left for Node to load at run time. */
+export const INLINED = ['@buildsecrets/core', '@buildsecrets/provider-env', '@buildsecrets/provider-keywhiz', 'zod', 'yaml', 'tsyringe', 'tslib', 'reflect-metadata'];
+
+function packageOf(specifier) {
+  const parts = specifier.split('/');
+  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+}
+
+/** Bare specifiers outside {@link INLINED} (and node builtins) become external runtime imports. */
+const allowList = {
+  name: 'buildsecrets-allow-list',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      if (args.path.startsWith('node:') || INLINED.includes(packageOf(args.path))) return undefined;
+      return { path: args.path, external: true };
+    });
+  },
+};
+
+/** True when the bundle is missing or older than one of its inputs (a `tsc -b` since the last bundle). */
+export function bundleIsStale() {
+  if (!existsSync(BUNDLE) || !existsSync(METAFILE)) return true;
+  const built = statSync(BUNDLE).mtimeMs;
+  const inputs = Object.keys(JSON.parse(readFileSync(METAFILE, 'utf8')).inputs);
+  return inputs.some((input) => {
+    const file = resolve(ROOT, input);
+    return !existsSync(file) || statSync(file).mtimeMs > built;
+  });
+}
+
+/** Bundle `dist/main.js`. Written by rename, so a CLI starting meanwhile never reads half a file. */
+export async function bundleCli() {
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [ENTRY],
+    outfile: BUNDLE,
+    absWorkingDir: ROOT,
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    // CommonJS entries first: tsyringe's CJS build is then `require`d where core imports it, after
+    // `import 'reflect-metadata'` has run. Its ESM build would be hoisted above the polyfill and
+    // throw "tsyringe requires a reflect polyfill" at start-up.
+    mainFields: ['main', 'module'],
+    plugins: [allowList],
+    // Bundled CommonJS (yaml) `require`s node builtins; ESM output has no `require` of its own.
+    banner: { js: "import { createRequire as __bsCreateRequire } from 'node:module';\nconst require = __bsCreateRequire(import.meta.url);" },
+    legalComments: 'eof',
+    // Less text for V8 to compile on every start (≈ 10 % of `plan`); names are kept, so stack
+    // traces under --verbose and error class names stay readable.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const [output] = result.outputFiles;
+  writeFileSync(`${BUNDLE}.tmp-${process.pid}`, output.contents);
+  renameSync(`${BUNDLE}.tmp-${process.pid}`, BUNDLE);
+  writeFileSync(METAFILE, JSON.stringify(result.metafile));
+  return { modules: Object.keys(result.metafile.inputs).length, bytes: output.contents.length };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const flag = process.argv[2];
+  if (flag === '--clean') {
+    rmSync(BUNDLE, { force: true });
+    rmSync(METAFILE, { force: true });
+  } else if (flag !== '--if-stale' || bundleIsStale()) {
+    const { modules, bytes } = await bundleCli();
+    console.log(`bundled ${modules} modules into ${BUNDLE} (${Math.round(bytes / 1024)} KiB)`);
+  }
+}

@@ -1,0 +1,115 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startVaultTestServer, type VaultTestServer } from '@buildsecrets/test-kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// The real executable: dist/bin.js imports dist/cli.bundle.js (core, env, keywhiz, zod, yaml and
+// tsyringe in one file). These are the places a bundle goes wrong where unbundled code does not.
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../dist/cli.bundle.js', import.meta.url));
+const CORE_HELPER = fileURLToPath(new URL('../../core/assets/buildsecrets-fetch.sh', import.meta.url));
+const CANARY = 'bundle-canary-vault-4c7e19';
+
+let dir: string;
+let vault: VaultTestServer;
+
+const ENV = { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' };
+
+function run(args: readonly string[], cwd = dir) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: ENV, timeout: 30_000 });
+  expect(r.stdout + r.stderr, 'no value is ever printed').not.toContain(CANARY);
+  return r;
+}
+
+/** Asynchronous, so the Vault test server in this process can answer while the CLI runs. */
+function runAsync(args: readonly string[], cwd: string): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env: ENV, timeout: 30_000 }, (error, stdout, stderr) => {
+      expect(stdout + stderr, 'no value is ever printed').not.toContain(CANARY);
+      done({ status: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+async function vaultProject(name: string, token: string, secrets: string): Promise<string> {
+  const project = join(dir, name);
+  await mkdir(project);
+  await writeFile(
+    join(project, 'buildsecrets.yaml'),
+    `version: 1\nproviders:\n  ci: { use: vault, options: { address: "${vault.url}", auth: { method: token, token: "${token}" } } }\nsecrets:\n${secrets}resolve: { retries: 0, timeoutMs: 5000, deadlineMs: 10000 }\n`,
+  );
+  return project;
+}
+
+beforeAll(async () => {
+  expect(existsSync(BUNDLE), `${BUNDLE} is missing: run \`npm run build\` (tsc -b, then the bundle)`).toBe(true);
+  dir = await mkdtemp(join(tmpdir(), 'bs-bundle-'));
+  vault = await startVaultTestServer();
+  vault.kv2('secret').put('ci/npm', { token: CANARY });
+});
+afterAll(async () => {
+  await vault?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the bundled CLI', () => {
+  it('runs from one file that inlines core but leaves ssh2, node-vault and the cloud SDKs as runtime imports', () => {
+    const text = readFileSync(BUNDLE, 'utf8');
+    expect(text).toContain('@buildsecrets/core/secret-value');
+    expect(text).toMatch(/import\("ssh2"\)/);
+    expect(text).not.toMatch(/node-vault|@aws-sdk\/client|@google-cloud\/secret-manager/);
+  });
+
+  it('prints the served-file helper shipped in @buildsecrets/core (found through the package, not the bundle\'s path)', () => {
+    const r = run(['helper']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(readFileSync(CORE_HELPER, 'utf8'));
+  });
+
+  it('reads its version from the CLI package.json on the full path too', () => {
+    const r = run(['--version', '--verbose']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe((JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string }).version);
+  });
+
+  describe('with a provider plugin that brings its own copy of @buildsecrets/core (vault, loaded at run time)', () => {
+    it('resolves the secret', async () => {
+      const project = await vaultProject('ok', vault.rootToken, '  npm_token: { from: ci, ref: secret/ci/npm, key: token }\n');
+      const r = await runAsync(['check'], project);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('ok      npm_token (ci)');
+    });
+
+    it('keeps the plugin\'s errors typed across the two copies: codes in --json, exit 1, no value', async () => {
+      const project = await vaultProject('missing', vault.rootToken, '  npm_token: { from: ci, ref: secret/ci/npm, key: token }\n  gone: { from: ci, ref: secret/ci/nothing-here }\n');
+      const r = await runAsync(['check', '--json'], project);
+      expect(r.status, r.stderr).toBe(1);
+      const report = JSON.parse(r.stdout) as { ok: boolean; entries: { id: string; ok: boolean; error?: { code: string; provider?: string; secretId?: string } }[] };
+      expect(report.entries.find((e) => e.id === 'npm_token')?.ok).toBe(true);
+      expect(report.entries.find((e) => e.id === 'gone')?.error).toMatchObject({ code: 'SECRET_NOT_FOUND', secretId: 'gone' });
+    });
+
+    it('maps an authentication failure to its code', async () => {
+      const project = await vaultProject('denied', `hvs.wrong-${CANARY}`, '  npm_token: { from: ci, ref: secret/ci/npm, key: token }\n');
+      const r = await runAsync(['check', '--json'], project);
+      expect(r.status, r.stderr).toBe(1);
+      const report = JSON.parse(r.stdout) as { entries: { error?: { code: string } }[] };
+      expect(report.entries[0]?.error?.code).toMatch(/^(AUTHENTICATION_FAILED|PERMISSION_DENIED)$/);
+    });
+
+    it('validates the plugin\'s options (its own zod copy) into a config error: exit 2, no stack trace', async () => {
+      const project = join(dir, 'bad-options');
+      await mkdir(project);
+      await writeFile(join(project, 'buildsecrets.yaml'), `version: 1\nproviders:\n  ci: { use: vault, options: { address: 42 } }\nsecrets:\n  npm_token: { from: ci, ref: secret/ci/npm }\n`);
+      const r = run(['check'], project);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/^\[buildsecrets\] invalid config/);
+      expect(r.stderr).toContain('providers.ci.options');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    });
+  });
+});
