@@ -105,3 +105,4 @@ export { DEFAULT_SERVER_LIMITS, type SecretServerLimits } from './strategies/ser
 export { servedFileHelperPath, servedFileHelperScript, SERVED_FILE_HELPER_NAME } from './strategies/served-file/helper-script.js';
 export { sshAgentStrategy, DEFAULT_SSH_ID } from './strategies/ssh-agent/ssh-agent-strategy.js';
 export { closestMatch } from './config/did-you-mean.js';
+export { createLimiter } from './resolver/limiter.js';

@@ -1,11 +1,10 @@
-import { InvalidSecretError, secretFailed, secretOk, type Logger, type SecretRequest, type SecretResult } from '@buildsecrets/core';
+import { createLimiter, InvalidSecretError, secretFailed, secretOk, type Logger, type SecretRequest, type SecretResult } from '@buildsecrets/core';
 import type { SecretValueEntry } from '@aws-sdk/client-secrets-manager';
 import type { AwsCalls } from './aws-calls.js';
 import type { BatchGate } from './batch-gate.js';
 import { abortedError, mapAwsError, type AwsErrorSubject } from './map-error.js';
 import { payloadToValue, type AwsSecretPayload } from './payload.js';
 import { describeVersion, parseVersion, type AwsVersionSelector } from './parse-version.js';
-import { runPool } from './run-pool.js';
 
 /** The most ids BatchGetSecretValue accepts in SecretIdList. */
 export const BATCH_LIMIT = 20;
@@ -82,13 +81,18 @@ export async function resolveRequests(requests: readonly SecretRequest[], deps: 
     for (const ref of batchable) singles.set(fetchKey(ref, { kind: 'current' }), { ref, selector: { kind: 'current' } });
   }
 
-  await runPool([...singles], SINGLE_CONCURRENCY, async ([key, { ref, selector }]) => {
-    try {
-      outcomes.set(key, { ok: true, payload: await deps.calls.getSecretValue(ref, selector, signal) });
-    } catch (err) {
-      outcomes.set(key, { ok: false, error: err });
-    }
-  });
+  const limit = createLimiter(SINGLE_CONCURRENCY);
+  await Promise.all(
+    [...singles].map(([key, { ref, selector }]) =>
+      limit(async () => {
+        try {
+          outcomes.set(key, { ok: true, payload: await deps.calls.getSecretValue(ref, selector, signal) });
+        } catch (err) {
+          outcomes.set(key, { ok: false, error: err });
+        }
+      }),
+    ),
+  );
 
   return requests.map((request, i) => {
     const selector = selectors[i];

@@ -2,6 +2,7 @@ import { isAbsolute, resolve as resolvePath } from 'node:path';
 import {
   AbortedError,
   BuildSecretsError,
+  createLimiter,
   extractKey,
   InvalidSecretError,
   SecretValue,
@@ -13,7 +14,6 @@ import {
   type SecretResult,
 } from '@buildsecrets/core';
 import { classifyFailure, DEFAULT_NOT_FOUND } from './classify-outcome.js';
-import { createLimiter } from './limiter.js';
 import type { ExecOptions } from './options.js';
 import { runCommand } from './run-command.js';
 

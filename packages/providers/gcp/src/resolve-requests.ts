@@ -10,12 +10,12 @@ import {
   type BuildSecretsError,
   type SecretRequest,
   type SecretResult,
+  createLimiter,
 } from '@buildsecrets/core';
 import { crc32c } from './crc32c.js';
 import type { GcpCalls, GcpPayload } from './gcp-client.js';
 import { ADC_HINT, mapGcpError, type GcpErrorSubject } from './map-error.js';
 import { parseRef, versionName } from './parse-ref.js';
-import { runPool } from './run-pool.js';
 
 /** AccessSecretVersion calls in flight at once within one `resolve`. */
 const CONCURRENCY = 8;
@@ -76,14 +76,19 @@ export async function resolveRequests(requests: readonly SecretRequest[], deps: 
   }
   const names = addresses.map((a) => ('invalid' in a || (a.project === undefined && project === undefined) ? undefined : versionName(a, project ?? '', deps.defaultLocation)));
   const outcomes = new Map<string, Outcome>();
-  await runPool([...new Set(names.filter((n): n is string => n !== undefined))], CONCURRENCY, async (name) => {
-    try {
-      const timeoutMs = Math.max(1, deps.deadline - Date.now());
-      outcomes.set(name, { ok: true, payload: await unlessCancelled(deps.calls.access(name, timeoutMs), deps.cancel) });
-    } catch (err) {
-      outcomes.set(name, { ok: false, error: err });
-    }
-  });
+  const limit = createLimiter(CONCURRENCY);
+  await Promise.all(
+    [...new Set(names.filter((n): n is string => n !== undefined))].map((name) =>
+      limit(async () => {
+        try {
+          const timeoutMs = Math.max(1, deps.deadline - Date.now());
+          outcomes.set(name, { ok: true, payload: await unlessCancelled(deps.calls.access(name, timeoutMs), deps.cancel) });
+        } catch (err) {
+          outcomes.set(name, { ok: false, error: err });
+        }
+      }),
+    ),
+  );
 
   return requests.map((request, i): SecretResult => {
     const address = addresses[i]!;
