@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthBackends, TokenRegistry, type VaultAppRoleLogin, type VaultJwtLogin, type VaultKubernetesLogin, type VaultUserpassLogin } from './auth-backends.js';
 import { FaultTable, type VaultFaultHandle } from './faults.js';
@@ -104,6 +105,8 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
   const faults = new FaultTable();
   const requests: VaultRequestRecord[] = [];
   const closing = new AbortController();
+  // Every delayed request waits on this one signal; under load that is hundreds of listeners by design.
+  setMaxListeners(0, closing.signal);
 
   const mountKv = <V extends 1 | 2>(version: V, path: string, ns = ''): V extends 1 ? VaultKv1Store : VaultKv2Store => {
     const existing = state.mounts.get(ns, path);
