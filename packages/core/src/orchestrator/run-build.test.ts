@@ -79,10 +79,10 @@ function fileStrategy(kind: 'secret-mount' | 'build-arg', behaviour: { failPrepa
   };
 }
 
-function session(options: { resolveError?: Error; strategies?: Partial<Record<'secret-mount' | 'build-arg', InjectionStrategy>>; env?: Record<string, string> } = {}) {
+function session(options: { resolveError?: Error; strategies?: Partial<Record<'secret-mount' | 'build-arg', InjectionStrategy>>; env?: Record<string, string>; token?: string } = {}) {
   const redactor = createRedactor();
   const values = new Map([
-    ['token', SecretValue.from(CANARY)],
+    ['token', SecretValue.from(options.token ?? CANARY)],
     ['proxy', SecretValue.from(CANARY_ARG)],
     ['passphrase', SecretValue.from('canary-pass-phrase-77')],
   ]);
@@ -200,6 +200,14 @@ describe('runBuild', () => {
     expect(err).toBeInstanceOf(StrategyRefusedError);
     expect(await builds()).toEqual([]);
     await expectNothingLeft(err);
+  });
+
+  it('does not refuse a build because a 1–3 byte value happens to occur inside ordinary arguments', async () => {
+    // "s" occurs in every `--secret id=…,src=/…/buildsecrets-…` argument; it proves nothing about a leak.
+    const { session: s } = session({ token: 's' });
+    const result = await runBuild(s, opts());
+    expect(result.exitCode).toBe(0);
+    expect(await builds()).toHaveLength(1);
   });
 
   it('stops the engine on abort, tears down, and rejects with AbortedError', async () => {

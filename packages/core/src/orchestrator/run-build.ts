@@ -4,6 +4,7 @@ import { detectEngine, type EngineInfo } from '../engine/detect-engine.js';
 import { resolveDockerBinary } from '../engine/docker-binary.js';
 import { engineCommand, runEngine } from '../engine/run-engine.js';
 import { AbortedError, ConfigError, EngineError, StrategyRefusedError } from '../errors/index.js';
+import { MIN_ENCODED_REDACTION_LENGTH } from '../redaction/redactor.js';
 import type { SecretValue } from '../secret-value.js';
 import type { PreparedInjection } from '../strategies/types.js';
 import { planBuild, type BuildPlan } from './build-plan.js';
@@ -32,10 +33,20 @@ async function checkDockerfile(session: BuildSession, plan: BuildPlan, steps: Bu
   return check.declaredArgs;
 }
 
-/** Arguments are visible to every user in `ps`: refuse any strategy output that carries a value. */
-function assertNoValueInArgs(session: BuildSession, injections: readonly PreparedInjection[]): void {
-  for (const arg of injections.flatMap((i) => i.engineArgs)) {
-    if (session.redactor.redact(arg) !== arg) throw new StrategyRefusedError('an injection strategy put a secret value into the engine arguments; refusing to start the build');
+/**
+ * Arguments are visible to every user in `ps`: refuse any strategy output that carries a value.
+ * Values shorter than the redactor's encoded minimum are skipped: a 1–3 byte value matches inside
+ * ordinary paths and flags, so the check would refuse every build and prove nothing.
+ */
+function assertNoValueInArgs(injections: readonly PreparedInjection[], values: ReadonlyMap<string, SecretValue>): void {
+  const needles = [...values.values()].filter((v) => v.length >= MIN_ENCODED_REDACTION_LENGTH).map((v) => v.reveal());
+  try {
+    for (const arg of injections.flatMap((i) => i.engineArgs)) {
+      const bytes = Buffer.from(arg);
+      if (needles.some((n) => bytes.includes(n))) throw new StrategyRefusedError('an injection strategy put a secret value into the engine arguments; refusing to start the build');
+    }
+  } finally {
+    for (const n of needles) n.fill(0);
   }
 }
 
@@ -116,7 +127,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
       for (const line of injection.summary) logger.debug(line);
       throwIfAborted(signal);
     }
-    assertNoValueInArgs(session, injections);
+    assertNoValueInArgs(injections, values);
     const iidDir = await context.tempDir('engine');
     let forgetChild: (() => void) | undefined;
     const run = await runEngine({
