@@ -2,12 +2,11 @@ import { compileMatcher } from '../redaction/matcher.js';
 import { StreamMasker, type MaskSpec } from '../redaction/masker.js';
 import type { SecretPattern } from '../redaction/patterns.js';
 import { compileSetMatcher, type SetMatcher } from '../redaction/skip-matcher.js';
-
-const EMPTY = Buffer.alloc(0);
+import { StreamSearch } from './stream-search.js';
 
 /**
- * Searches byte streams for every audit pattern in one pass, also across chunk boundaries: the
- * last (longest − 1) bytes of a chunk are searched again together with the start of the next.
+ * Searches byte streams for every audit pattern in one pass, also across chunk boundaries
+ * (see {@link StreamSearch}), and masks printed names that hold a value.
  */
 export class ContentScanner {
   readonly patterns: readonly SecretPattern[];
@@ -19,23 +18,16 @@ export class ContentScanner {
     this.#matcher = compileSetMatcher(patterns.map((p) => p.bytes));
   }
 
+  /** Start searching one stream chunk by chunk (see {@link StreamSearch}). */
+  begin(): StreamSearch {
+    return new StreamSearch(this.patterns.length > 0 ? this.#matcher : undefined);
+  }
+
   /** Scan a whole stream; returns the indexes of the patterns found and the bytes read. */
   async scanStream(body: AsyncIterable<Buffer>): Promise<{ found: Set<number>; bytes: number }> {
-    const found = new Set<number>();
-    const onMatch = (index: number): void => {
-      found.add(index);
-    };
-    const overlap = Math.max(0, this.#matcher.longest - 1);
-    let carry: Buffer = EMPTY;
-    let bytes = 0;
-    for await (const chunk of body) {
-      bytes += chunk.length;
-      if (this.patterns.length === 0) continue;
-      if (carry.length > 0) this.#matcher.find(Buffer.concat([carry, chunk.subarray(0, overlap)]), onMatch);
-      this.#matcher.find(chunk, onMatch);
-      carry = chunk.length >= overlap ? chunk.subarray(chunk.length - overlap) : Buffer.concat([carry, chunk]).subarray(-overlap);
-    }
-    return { found, bytes };
+    const search = this.begin();
+    for await (const chunk of body) search.push(chunk);
+    return { found: search.found, bytes: search.bytes };
   }
 
   /** Scan one buffer; returns the indexes of the patterns found. */

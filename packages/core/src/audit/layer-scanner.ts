@@ -1,6 +1,7 @@
 import type { ByteReader } from './byte-reader.js';
 import type { ContentScanner } from './content-scanner.js';
-import { readTar } from './tar-reader.js';
+import type { StreamSearch } from './stream-search.js';
+import { TarParser } from './tar-parser.js';
 
 /** What one layer holds that matters to the audit. Paths are normalised (no leading `./` or `/`). */
 export interface LayerScan {
@@ -49,21 +50,44 @@ function addHits(scan: LayerScan, path: string, found: Set<number>): void {
 /**
  * Search every file of one layer tar (bodies streamed, never buffered), plus entry names and link
  * targets, and note its whiteouts so findings in lower layers can say the file is deleted later.
+ * The tar is parsed as chunks arrive (see {@link TarParser}): one hop per chunk, not one per layer
+ * of readers, which on a large layer costs more than the search itself.
  */
 export async function scanLayerTar(reader: ByteReader, where: string, scanner: ContentScanner): Promise<LayerScan> {
   const scan: LayerScan = { hits: new Map(), deleted: new Set(), opaque: new Set(), files: 0, bytes: 0 };
-  for await (const entry of readTar(reader, where)) {
-    const raw = normalisePath(entry.path);
-    const path = scanner.maskText(raw);
-    if (recordWhiteout(scan, raw)) continue;
-    // A value used as a file name or link target is a leak too (reported under the masked name).
-    addHits(scan, path, scanner.scanBytes(Buffer.from(`${raw}\n${entry.linkPath}`, 'utf8')));
-    // `other` covers sparse and vendor entry types, whose stored bytes may still hold a value.
-    if (entry.type !== 'file' && entry.type !== 'other') continue;
-    const { found, bytes } = await scanner.scanStream(entry.body);
-    if (entry.type === 'file') scan.files++;
-    scan.bytes += bytes;
-    addHits(scan, path, found);
-  }
+  let path = '';
+  let isFile = false;
+  let search: StreamSearch | undefined;
+  const parser = new TarParser(
+    {
+      entry(entry) {
+        const raw = normalisePath(entry.path);
+        if (recordWhiteout(scan, raw)) return false;
+        // A value used as a file name or link target is a leak too (reported under the masked name).
+        const inName = scanner.scanBytes(Buffer.from(`${raw}\n${entry.linkPath}`, 'utf8'));
+        // Nothing in name + link means nothing in the name alone: skip masking it.
+        path = inName.size === 0 ? raw : scanner.maskText(raw);
+        addHits(scan, path, inName);
+        // `other` covers sparse and vendor entry types, whose stored bytes may still hold a value.
+        if (entry.type !== 'file' && entry.type !== 'other') return false;
+        isFile = entry.type === 'file';
+        search = scanner.begin();
+        return true;
+      },
+      body(chunk, start, end) {
+        search!.push(chunk.subarray(start, end));
+      },
+      end() {
+        if (isFile) scan.files++;
+        scan.bytes += search!.bytes;
+        addHits(scan, path, search!.found);
+        search = undefined;
+      },
+    },
+    where,
+  );
+  // After the end marker the rest (record padding) is still read, so the producer never stalls.
+  for await (const chunk of reader.rest()) parser.write(chunk);
+  parser.end();
   return scan;
 }
