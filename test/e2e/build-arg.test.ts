@@ -5,11 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeEach, expect, it } from 'vitest';
 import {
-  buildArgStrategy, buildConfigSchema, checkDockerfileAgainstConfig, configSchema, createLogger, createRedactor, readDockerfile, secretConfigSchema, SecretValue,
-  StrategyRefusedError, type PreparedInjection, type SecretConfig, type SecretForInjection, type StrategyContext,
+  buildArgStrategy, checkDockerfileAgainstConfig, configSchema, readDockerfile, secretConfigSchema, SecretValue, StrategyRefusedError, type PreparedInjection, type SecretConfig, type SecretForInjection, type StrategyContext,
 } from '@buildsecrets/core';
 import { DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV, describeE2E, docker } from './support/engine.js';
 import { scanImage } from './support/scan-image.js';
+import { testStrategyContext } from '../../packages/core/src/strategies/__fixtures__/test-strategy-context.js';
 
 const run = promisify(execFile);
 const FIXTURES = fileURLToPath(new URL('./fixtures/build-arg/', import.meta.url));
@@ -26,18 +26,12 @@ describeE2E('build-arg strategy against a real BuildKit', () => {
   const images: string[] = [];
 
   const context = async (dockerfile: string): Promise<StrategyContext> => {
-    const redactor = createRedactor();
     const analysis = await readDockerfile(join(FIXTURES, dockerfile));
-    return {
-      logger: createLogger(redactor, { write: (line) => logs.push(line) }),
-      signal: new AbortController().signal,
-      redactor,
-      build: buildConfigSchema.parse({}),
-      env: {},
-      tempDir: () => Promise.reject(new Error('build-arg needs no temp dir')),
-      lookup: () => undefined,
-      declaredArgs: new Set(analysis.args.map((a) => a.name)),
-    };
+    return testStrategyContext({
+      lines: logs,
+      logLevel: 'info',
+      overrides: { tempDir: () => Promise.reject(new Error('build-arg needs no temp dir')), declaredArgs: new Set(analysis.args.map((a) => a.name)) },
+    });
   };
   const secret = (id: string, value: string, config: Partial<SecretConfig>): SecretForInjection => ({
     id, config: secretConfigSchema.parse({ from: 'local', ref: id, inject: 'build-arg', ...config }), value: SecretValue.from(value),

@@ -7,11 +7,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import {
-  buildConfigSchema, createLogger, createRedactor, makeTempDir, secretConfigSchema, secretMountStrategy, SecretValue,
-  type PreparedInjection, type SecretConfig, type SecretForInjection, type StrategyContext,
+  secretConfigSchema, secretMountStrategy, SecretValue, type PreparedInjection, type SecretConfig, type SecretForInjection, type StrategyContext,
 } from '@buildsecrets/core';
 import { DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV, describeE2E, docker } from './support/engine.js';
 import { scanImage } from './support/scan-image.js';
+import { testStrategyContext } from '../../packages/core/src/strategies/__fixtures__/test-strategy-context.js';
 
 const run = promisify(execFile);
 const FIXTURES = fileURLToPath(new URL('./fixtures/secret-mount/', import.meta.url));
@@ -35,19 +35,7 @@ describeE2E('secret-mount strategy against a real BuildKit', () => {
   let logs: string[];
   const images: string[] = [];
 
-  const context = (): StrategyContext => {
-    const redactor = createRedactor();
-    return {
-      logger: createLogger(redactor, { level: 'debug', write: (line) => logs.push(line) }),
-      signal: new AbortController().signal,
-      redactor,
-      build: buildConfigSchema.parse({}),
-      env: {},
-      tempDir: (prefix) => makeTempDir(prefix, { BUILDSECRETS_TMPDIR: root }),
-      lookup: () => undefined,
-      declaredArgs: new Set(),
-    };
-  };
+  const context = (): StrategyContext => testStrategyContext({ lines: logs, tmpRoot: root });
   const secret = (id: string, value: string, config: Partial<SecretConfig> = {}): SecretForInjection => ({
     id, config: secretConfigSchema.parse({ from: 'local', ref: id, ...config }), value: SecretValue.from(value),
   });

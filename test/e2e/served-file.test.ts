@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SecretValue, createRedactor, makeTempDir, servedFileHelperPath, servedFileStrategy, type StrategyContext } from '@buildsecrets/core';
+import { SecretValue, servedFileHelperPath, servedFileStrategy, type StrategyContext } from '@buildsecrets/core';
 import { DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV, describeE2E, docker } from './support/engine.js';
 import { scanImage } from './support/scan-image.js';
+import { testStrategyContext } from '../../packages/core/src/strategies/__fixtures__/test-strategy-context.js';
 
 const run = promisify(execFile);
 const FIXTURE = join(import.meta.dirname, 'fixtures/served-file/Dockerfile');
@@ -42,17 +43,8 @@ describeE2E('served-file strategy in a real BuildKit build', () => {
   });
 
   function context(): StrategyContext {
-    const push = (m: string): void => void lines.push(m);
-    return {
-      logger: { debug: push, info: push, warn: push, error: push },
-      signal: new AbortController().signal,
-      redactor: createRedactor(),
-      build: { docker: DOCKER_BIN, audit: true },
-      env: process.env,
-      tempDir: (prefix) => makeTempDir(prefix),
-      lookup: () => undefined,
-      declaredArgs: new Set(['BUILDSECRETS_URL', 'BUILDSECRETS_TOKEN']),
-    };
+    // Not redacting: the value and the token must never reach the logger at all.
+    return testStrategyContext({ lines, redactLogs: false, overrides: { declaredArgs: new Set(['BUILDSECRETS_URL', 'BUILDSECRETS_TOKEN']) } });
   }
 
   it('hands the secret to one RUN step through the helper, then the token is spent and dead', async () => {

@@ -6,10 +6,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SecretValue, makeTempDir, sshAgentStrategy, type PreparedInjection, type StrategyContext } from '@buildsecrets/core';
+import { SecretValue, sshAgentStrategy, type PreparedInjection, type StrategyContext } from '@buildsecrets/core';
 import { keyBodyLines, makeKey, startSshd, type TestKey, type TestSshd } from '../../packages/core/src/strategies/ssh-agent/__fixtures__/openssh.js';
 import { DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV, describeE2E, docker } from './support/engine.js';
 import { scanImage } from './support/scan-image.js';
+import { testStrategyContext } from '../../packages/core/src/strategies/__fixtures__/test-strategy-context.js';
 
 const run = promisify(execFile);
 const FIXTURE = join(import.meta.dirname, 'fixtures/ssh-agent/Dockerfile');
@@ -42,17 +43,8 @@ describeE2E('ssh-agent strategy in a real BuildKit build', () => {
   });
 
   function context(): StrategyContext {
-    const push = (m: string): void => void lines.push(m);
-    return {
-      logger: { debug: push, info: push, warn: push, error: push },
-      signal: new AbortController().signal,
-      redactor: { add() {}, redact: (t) => t, createStream: () => { throw new Error('unused'); }, size: 0 },
-      build: { docker: DOCKER_BIN, audit: true },
-      env: process.env,
-      tempDir: (prefix) => makeTempDir(prefix),
-      lookup: () => undefined,
-      declaredArgs: new Set(['SSH_PORT', 'REPO']),
-    };
+    // Not redacting: key material must never reach the logger at all.
+    return testStrategyContext({ lines, redactLogs: false, overrides: { declaredArgs: new Set(['SSH_PORT', 'REPO']) } });
   }
 
   it('clones a private repository over ssh using only the forwarded agent, and leaves no key material', async () => {

@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretValue, createRedactor, makeTempDir, servedFileStrategy, type PreparedInjection, type SecretConfig, type StrategyContext } from '@buildsecrets/core';
+import { SecretValue, createRedactor, servedFileStrategy, type PreparedInjection, type SecretConfig } from '@buildsecrets/core';
 import { CANARIES, expectNoCanaryIn } from '../setup/canary-values.js';
+import { testStrategyContext } from '../../packages/core/src/strategies/__fixtures__/test-strategy-context.js';
 
 // Every known attack on the served-file server, against ONE live server, in one place. The
 // secret is a canary: no response byte, log line or error may ever carry it.
@@ -67,17 +68,8 @@ describe('served-file: every attack against one live server is refused, and the 
 
   beforeAll(async () => {
     const redactor = createRedactor();
-    const context: StrategyContext = {
-      // Not redacting on purpose: the logs must be clean by construction.
-      logger: { debug: (l) => void logs.push(l), info: (l) => void logs.push(l), warn: (l) => void logs.push(l), error: (l) => void logs.push(l) },
-      signal: abort.signal,
-      redactor,
-      build: { docker: 'docker', audit: true },
-      env: {},
-      tempDir: (prefix) => makeTempDir(prefix),
-      lookup: () => undefined,
-      declaredArgs: new Set(),
-    };
+    // Not redacting on purpose: the logs must be clean by construction.
+    const context = testStrategyContext({ lines: logs, redactLogs: false, overrides: { signal: abort.signal, redactor } });
     const strategy = servedFileStrategy({ limits: { headersTimeoutMs: 400, requestTimeoutMs: 800, idleTimeoutMs: 800 } });
     injection = await strategy.prepare([secret('legit', 1), secret('once', 1)], context);
     token = injection.env['BUILDSECRETS_TOKEN']!;

@@ -1,29 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { buildConfigSchema, secretConfigSchema, type SecretConfig } from '../config/schema.js';
+import { secretConfigSchema, type SecretConfig } from '../config/schema.js';
 import { DOCKER_PROXY_ARGS } from '../dockerfile/proxy-args.js';
 import { StrategyRefusedError } from '../errors/index.js';
-import { createLogger } from '../logging/logger.js';
-import { createRedactor } from '../redaction/redactor.js';
 import { SecretValue } from '../secret-value.js';
 import { CANARIES } from '../../../../test/setup/canary-values.js';
 import { buildArgStrategy } from './build-arg.js';
 import type { SecretForInjection, StrategyContext } from './types.js';
+import { testStrategyContext } from './__fixtures__/test-strategy-context.js';
 
 let lines: string[];
 
 function context(declaredArgs: string[] = []): StrategyContext {
-  const redactor = createRedactor();
-  return {
-    logger: createLogger(redactor, { write: (line) => lines.push(line) }),
-    signal: new AbortController().signal,
-    redactor,
-    build: buildConfigSchema.parse({}),
-    env: {},
-    tempDir: () => Promise.reject(new Error('build-arg needs no temp dir')),
-    lookup: () => undefined,
-    declaredArgs: new Set(declaredArgs),
-  };
+  return testStrategyContext({
+    lines,
+    logLevel: 'info',
+    overrides: { tempDir: () => Promise.reject(new Error('build-arg needs no temp dir')), declaredArgs: new Set(declaredArgs) },
+  });
 }
 
 const entry = (id: string, config: Partial<SecretConfig> = {}) => ({ id, config: secretConfigSchema.parse({ from: 'local', ref: id, inject: 'build-arg', ...config }) });

@@ -3,34 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildConfigSchema, secretConfigSchema, type SecretConfig } from '../config/schema.js';
+import { secretConfigSchema, type SecretConfig } from '../config/schema.js';
 import { parseCsvRecord } from '../dockerfile/csv.js';
 import { InvalidSecretError, StrategyRefusedError } from '../errors/index.js';
-import { createLogger } from '../logging/logger.js';
-import { createRedactor } from '../redaction/redactor.js';
 import { SecretValue } from '../secret-value.js';
-import { makeTempDir } from '../util/temp-dir.js';
 import { CANARIES } from '../../../../test/setup/canary-values.js';
 import { secretMountStrategy } from './secret-mount.js';
 import type { SecretForInjection, StrategyContext } from './types.js';
+import { testStrategyContext } from './__fixtures__/test-strategy-context.js';
 
 let root: string;
 let lines: string[];
 const canaries: string[] = [];
 
 function context(overrides: Partial<StrategyContext> = {}): StrategyContext {
-  const redactor = createRedactor();
-  return {
-    logger: createLogger(redactor, { level: 'debug', write: (line) => lines.push(line) }),
-    signal: new AbortController().signal,
-    redactor,
-    build: buildConfigSchema.parse({}),
-    env: {},
-    tempDir: (prefix) => makeTempDir(prefix, { BUILDSECRETS_TMPDIR: root }),
-    lookup: () => undefined,
-    declaredArgs: new Set(),
-    ...overrides,
-  };
+  return testStrategyContext({ lines, tmpRoot: root, overrides });
 }
 
 function secret(id: string, config: Partial<SecretConfig> = {}, value?: string | Buffer): SecretForInjection {

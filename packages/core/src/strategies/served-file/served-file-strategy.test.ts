@@ -4,9 +4,9 @@ import type { SecretConfig } from '../../config/schema.js';
 import { createServer } from 'node:net';
 import { createRedactor } from '../../redaction/redactor.js';
 import { SecretValue } from '../../secret-value.js';
-import { makeTempDir } from '../../util/temp-dir.js';
 import type { PreparedInjection, SecretForInjection, StrategyContext } from '../types.js';
 import { servedFileStrategy } from './served-file-strategy.js';
+import { testStrategyContext } from '../__fixtures__/test-strategy-context.js';
 
 const VALUE = 'canary-strategy-value-51c0';
 
@@ -32,17 +32,8 @@ describe('servedFileStrategy', () => {
   let prepared: PreparedInjection | undefined;
 
   function context(declaredArgs: string[] = []): StrategyContext {
-    return {
-      // Deliberately not redacting: the canary must prove the strategy never logs the value or token.
-      logger: { debug: (l) => void lines.push(`debug ${l}`), info: (l) => void lines.push(l), warn: (l) => void lines.push(`warn ${l}`), error: (l) => void lines.push(l) },
-      signal: abort.signal,
-      redactor,
-      build: { docker: 'docker', audit: true },
-      env: {},
-      tempDir: (prefix) => makeTempDir(prefix),
-      lookup: () => undefined,
-      declaredArgs: new Set(declaredArgs),
-    };
+    // Deliberately not redacting: the canary must prove the strategy never logs the value or token.
+    return testStrategyContext({ lines, redactLogs: false, overrides: { signal: abort.signal, redactor, declaredArgs: new Set(declaredArgs) } });
   }
 
   afterEach(async () => {

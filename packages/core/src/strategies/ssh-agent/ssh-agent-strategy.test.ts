@@ -7,10 +7,10 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SecretConfig } from '../../config/schema.js';
 import { SecretValue } from '../../secret-value.js';
-import { makeTempDir } from '../../util/temp-dir.js';
 import type { PreparedInjection, SecretForInjection, StrategyContext } from '../types.js';
 import { keyBodyLines, makeKey, sshClientArgs, startSshd, withAgent, type TestKey, type TestSshd } from './__fixtures__/openssh.js';
 import { sshAgentStrategy } from './ssh-agent-strategy.js';
+import { testStrategyContext } from '../__fixtures__/test-strategy-context.js';
 
 const run = promisify(execFile);
 
@@ -52,18 +52,12 @@ describe('sshAgentStrategy with real OpenSSH', () => {
   }
 
   function context(passphrases: Record<string, string> = {}): StrategyContext {
-    const push = (level: string) => (m: string) => void lines.push(`${level} ${m}`);
-    return {
-      // Not redacting on purpose: the canary proves the strategy never logs key material.
-      logger: { debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error') },
-      signal: new AbortController().signal,
-      redactor: { add() {}, redact: (t) => t, createStream: () => { throw new Error('unused'); }, size: 0 },
-      build: { docker: 'docker', audit: true },
-      env: {},
-      tempDir: (prefix) => makeTempDir(prefix),
-      lookup: (id) => (passphrases[id] === undefined ? undefined : SecretValue.from(passphrases[id])),
-      declaredArgs: new Set(),
-    };
+    // Not redacting on purpose: the canary proves the strategy never logs key material.
+    return testStrategyContext({
+      lines,
+      redactLogs: false,
+      overrides: { lookup: (id) => (passphrases[id] === undefined ? undefined : SecretValue.from(passphrases[id])) },
+    });
   }
 
   const socketOf = (p: PreparedInjection, sshId = 'default'): string =>
