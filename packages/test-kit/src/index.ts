@@ -1,6 +1,7 @@
 /**
  * `@buildsecrets/test-kit`: the provider conformance suite and wire-level test servers
- * (Vault HTTP API, AWS Secrets Manager JSON 1.1, Google Secret Manager gRPC) for testing
+ * (Vault HTTP API, AWS Secrets Manager JSON 1.1, S3, KMS and SSM Parameter Store, Google Secret
+ * Manager gRPC) and Sneaker sealing helpers for testing
  * buildsecrets providers and configs offline.
  *
  * @packageDocumentation
@@ -18,3 +19,4 @@ export {
 export * from './vault/index.js';
 export * from './aws/index.js';
 export * from './gcp/index.js';
+export * from './aws-stores/index.js';
