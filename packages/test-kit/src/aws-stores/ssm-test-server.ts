@@ -37,7 +37,7 @@ export interface SsmTestServer {
   setLatency(ms: number): void;
   /** GetParameters requests received. */
   count(): number;
-  /** The `Names` of every GetParameters request, in order (names are not secret). */
+  /** The `Names` of every signed GetParameters request that reached the store (after injected faults), in order. */
   readonly requests: readonly (readonly string[])[];
   resetCounts(): void;
   close(): Promise<void>;
