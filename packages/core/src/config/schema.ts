@@ -14,7 +14,7 @@ export type InjectionKind = (typeof INJECTION_KINDS)[number];
 /** One named provider instance: `providers.<name>`. */
 export const providerConfigSchema = z
   .object({
-    use: z.string().min(1).describe('A built-in short name (env, keywhiz, vault, aws, gcp, exec), an npm package name, or a relative path to a plugin module.'),
+    use: z.string().min(1).describe('A built-in short name (env, keywhiz, vault, aws, gcp, exec, sneaker, ssm), an npm package name, or a relative path to a plugin module.'),
     options: z.record(z.string(), z.unknown()).optional().describe("The provider's own options, validated by its schema."),
   })
   .strict();

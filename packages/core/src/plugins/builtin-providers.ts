@@ -9,6 +9,8 @@ export const BUILTIN_PROVIDERS: Readonly<Record<string, string>> = Object.freeze
   aws: '@buildsecrets/provider-aws',
   gcp: '@buildsecrets/provider-gcp',
   exec: '@buildsecrets/provider-exec',
+  sneaker: '@buildsecrets/provider-sneaker',
+  ssm: '@buildsecrets/provider-ssm',
 });
 
 /** The package of a built-in short name, or undefined when `use` is not one. */

@@ -123,7 +123,7 @@ describe('loadProviderDefinition', () => {
 
   it('rejects a use that is neither built-in, path nor package name', async () => {
     const error = await loadError(loadProviderDefinition('Not A Package!', { baseDir: project }));
-    expect(error.message).toContain('is not a built-in provider (env, keywhiz, vault, aws, gcp, exec)');
+    expect(error.message).toContain('is not a built-in provider (env, keywhiz, vault, aws, gcp, exec, sneaker, ssm)');
   });
 
   it('reports an installed package without an importable entry', async () => {
