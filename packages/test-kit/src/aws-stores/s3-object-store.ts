@@ -29,11 +29,11 @@ export class S3ObjectStore {
   }
 
   /** Store a new current version of an object (creating the bucket) and return it. */
-  put(bucket: string, key: string, body: Uint8Array): S3TestObjectVersion {
+  put(bucket: string, key: string, body: Uint8Array, versionId?: string): S3TestObjectVersion {
     this.createBucket(bucket);
     const copy = Buffer.from(body);
     const version: S3TestObjectVersion = {
-      versionId: randomBytes(24).toString('base64url'),
+      versionId: versionId ?? randomBytes(24).toString('base64url'),
       body: copy,
       etag: `"${createHash('md5').update(copy).digest('hex')}"`,
       lastModified: new Date(Math.floor(Date.now() / 1000) * 1000),

@@ -43,8 +43,8 @@ export interface S3TestServer {
   readonly credentials: AwsTestCredentials;
   /** Make an (always versioned) bucket. */
   createBucket(name: string): void;
-  /** Store a new current version of an object; returns its version id and ETag. */
-  putObject(bucket: string, key: string, body: string | Uint8Array): S3TestObjectVersion;
+  /** Store a new current version of an object (with a chosen or random version id); returns its version id and ETag. */
+  putObject(bucket: string, key: string, body: string | Uint8Array, options?: { versionId?: string }): S3TestObjectVersion;
   /** Put a delete marker on an object (older versions stay readable by version id). */
   deleteObject(bucket: string, key: string): void;
   /** Answer reads of one object with `AccessDenied` (or stop with `false`). */
@@ -137,7 +137,7 @@ export async function startS3TestServer(options: S3TestServerOptions = {}): Prom
     credentials,
     requests,
     createBucket: (name) => store.createBucket(name),
-    putObject: (bucket, key, body) => store.put(bucket, key, typeof body === 'string' ? Buffer.from(body, 'utf8') : body),
+    putObject: (bucket, key, body, opts) => store.put(bucket, key, typeof body === 'string' ? Buffer.from(body, 'utf8') : body, opts?.versionId),
     deleteObject: (bucket, key) => store.remove(bucket, key),
     denyObject(bucket, key, denied = true) {
       store.createBucket(bucket);

@@ -34,6 +34,8 @@ export interface SealSneakerOptions {
   readonly context?: KmsEncryptionContext;
   /** Key to seal with (default the server's `alias/sneaker` key). */
   readonly keyId?: string;
+  /** Version id for the objects written by this call (default: a random one per object). */
+  readonly versionId?: string;
   /** Secret paths under the prefix and their values (`{ 'prod/db-password': '...' }`). */
   readonly secrets: Readonly<Record<string, string | Uint8Array>>;
 }
@@ -63,7 +65,7 @@ export function sealSneaker(options: SealSneakerOptions): Record<string, S3TestO
   for (const [name, value] of Object.entries(options.secrets)) {
     const key = joinKey(prefix, name);
     const context = { ...options.context, Path: `s3://${bucket}/${key}` };
-    written[name] = options.s3.putObject(bucket, key, sealSneakerEnvelope(options.kms, value, context, options.keyId));
+    written[name] = options.s3.putObject(bucket, key, sealSneakerEnvelope(options.kms, value, context, options.keyId), { ...(options.versionId !== undefined ? { versionId: options.versionId } : {}) });
   }
   return written;
 }
