@@ -46,6 +46,26 @@ secrets:
 resolve: { retries: 0, timeoutMs: 2000, deadlineMs: 5000 }
 `;
 
+const SNEAKER_ONLY = `version: 1
+providers:
+  store: { use: sneaker, options: { path: "s3://bucket/ci/", region: us-east-1, endpoints: { s3: "http://127.0.0.1:1", kms: "http://127.0.0.1:1" }, forcePathStyle: true } }
+secrets:
+  npm_token: { from: store, ref: npm }
+resolve: { retries: 0, timeoutMs: 2000, deadlineMs: 5000 }
+`;
+
+const SSM_ONLY = `version: 1
+providers:
+  params: { use: ssm, options: { region: us-east-1, endpoint: "http://127.0.0.1:1" } }
+secrets:
+  npm_token: { from: params, ref: /ci/npm }
+resolve: { retries: 0, timeoutMs: 2000, deadlineMs: 5000 }
+`;
+
+/** The AWS SDK client packages a run loaded (`client-s3`, `client-kms`, ...). */
+const awsClients = (modules: readonly string[]): string[] =>
+  [...new Set(modules.map((m) => /\/node_modules\/@aws-sdk\/(client-[a-z0-9-]+)\//.exec(m)?.[1]).filter((c): c is string => c !== undefined))].sort();
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'bs-lazy-'));
   await mkdir(join(dir, 'secrets'));
@@ -56,6 +76,10 @@ beforeAll(async () => {
   await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\nRUN --mount=type=secret,id=npm_token --mount=type=ssh true\n');
   await mkdir(join(dir, 'vault'));
   await writeFile(join(dir, 'vault', 'buildsecrets.yaml'), VAULT_ONLY);
+  for (const [name, text] of [['sneaker', SNEAKER_ONLY], ['ssm', SSM_ONLY]] as const) {
+    await mkdir(join(dir, name));
+    await writeFile(join(dir, name, 'buildsecrets.yaml'), text);
+  }
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -116,5 +140,27 @@ describe('the detection itself (so the assertions above cannot pass vacuously)',
   it('sees what is inlined in the bundle (so a heavy module bundled by mistake would be caught)', () => {
     expect(heavy(['/work/node_modules/ssh2/lib/index.js'])).toEqual(['ssh2']);
     expect(inlinedModules().every((m) => m.startsWith('/'))).toBe(true);
+  });
+});
+
+describe('the sneaker and ssm providers load their AWS SDK clients only when a config uses them', () => {
+  it('an env-only run loads neither provider nor any @aws-sdk client (the env-and-keywhiz runs above, checked by client)', () => {
+    const run = cli(['check'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(awsClients(run.modules)).toEqual([]);
+  });
+
+  it('a sneaker config loads the sneaker provider with client-s3 and client-kms, and not client-ssm', () => {
+    const run = cli(['check'], join(dir, 'sneaker'));
+    expect(run.status).toBe(1);
+    expect(heavy(run.modules)).toEqual(['AWS SDK', 'sneaker provider']);
+    expect(awsClients(run.modules)).toEqual(['client-kms', 'client-s3']);
+  });
+
+  it('an ssm config loads the ssm provider with client-ssm only', () => {
+    const run = cli(['check'], join(dir, 'ssm'));
+    expect(run.status).toBe(1);
+    expect(heavy(run.modules)).toEqual(['AWS SDK', 'ssm provider']);
+    expect(awsClients(run.modules)).toEqual(['client-ssm']);
   });
 });

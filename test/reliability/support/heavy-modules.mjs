@@ -15,6 +15,8 @@ export const HEAVY_MODULES = {
   'vault provider': /\/packages\/providers\/vault\//,
   'aws provider': /\/packages\/providers\/aws\//,
   'gcp provider': /\/packages\/providers\/gcp\//,
+  'sneaker provider': /\/packages\/providers\/sneaker\//,
+  'ssm provider': /\/packages\/providers\/ssm\//,
 };
 
 const RECORDER = fileURLToPath(new URL('./record-modules.mjs', import.meta.url));
