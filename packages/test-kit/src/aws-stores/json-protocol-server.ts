@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { verifySigV4, type AwsTestCredentials } from '../aws/sigv4.js';
-import { FaultPlan, JsonFault, listenOnLoopback, readBody, sendJson, type LoopbackServer } from './loopback-server.js';
+import { FaultPlan, JsonFault, listenOnLoopback, readBody, sendJson, sendTruncated, type LoopbackServer } from './loopback-server.js';
 
 /** One operation of a JSON 1.1 service: parsed input in, output object out (or a thrown {@link JsonFault}). */
 export type JsonOperation = (input: Record<string, unknown>) => unknown;
@@ -61,7 +61,9 @@ export async function startJsonProtocolServer(service: JsonProtocolService): Pro
       return sendJson(res, 400, { __type: 'SerializationException', message: 'body is not a JSON object' }, 'SerializationException');
     }
     try {
-      sendJson(res, 200, operation(input as Record<string, unknown>));
+      const output = operation(input as Record<string, unknown>);
+      if (failure === 'truncate') return sendTruncated(res, Buffer.from(JSON.stringify(output)), 'application/x-amz-json-1.1');
+      sendJson(res, 200, output);
     } catch (err) {
       if (!(err instanceof JsonFault)) throw err;
       sendJson(res, err.status, { __type: err.type, message: err.message }, err.type);

@@ -59,7 +59,16 @@ export async function listenOnLoopback(handle: LoopbackHandler, onCrash: (res: S
 }
 
 /** Failures any store server can inject for its next requests. */
-export type StoreInjectedFailure = 'throttle' | 'server-error' | 'reset';
+export type StoreInjectedFailure = 'throttle' | 'server-error' | 'reset' | 'truncate';
+
+/**
+ * Answer 200 announcing `body.length` bytes, send the first half, then cut the connection: a reply
+ * lost mid-transfer, which a client must not take for a complete one.
+ */
+export function sendTruncated(res: ServerResponse, body: Buffer, contentType: string): void {
+  res.writeHead(200, { 'content-type': contentType, 'content-length': String(body.length) });
+  res.write(body.subarray(0, Math.floor(body.length / 2)), () => res.socket?.destroy());
+}
 
 /**
  * Fault injection shared by the S3, KMS and SSM test servers: the next N requests fail in a chosen

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AWS_TEST_CREDENTIALS } from '../aws/aws-secrets-manager-server.js';
 import { verifySigV4, type AwsTestCredentials } from '../aws/sigv4.js';
-import { FaultPlan, listenOnLoopback, readBody, type StoreInjectedFailure } from './loopback-server.js';
+import { FaultPlan, listenOnLoopback, readBody, sendTruncated, type StoreInjectedFailure } from './loopback-server.js';
 import { S3ObjectStore, type S3TestObjectVersion } from './s3-object-store.js';
 import { sendListObjectsV2, sendObject, sendS3Error } from './s3-responses.js';
 
@@ -49,7 +49,7 @@ export interface S3TestServer {
   deleteObject(bucket: string, key: string): void;
   /** Answer reads of one object with `AccessDenied` (or stop with `false`). */
   denyObject(bucket: string, key: string, denied?: boolean): void;
-  /** Fail the next `count` requests (`throttle` is S3's 503 SlowDown). */
+  /** Fail the next `count` requests (`throttle` is S3's 503 SlowDown; `truncate` cuts an object mid-body). */
   failNext(count: number, failure: StoreInjectedFailure): void;
   /** Delay every response by `ms`. */
   setLatency(ms: number): void;
@@ -126,6 +126,7 @@ export async function startS3TestServer(options: S3TestServerOptions = {}): Prom
       const message = found.kind === 'NoSuchVersion' ? 'The specified version does not exist.' : 'The specified key does not exist.';
       return sendS3Error(res, method, 404, found.kind, message);
     }
+    if (failure === 'truncate' && method === 'GET') return sendTruncated(res, found.version.body!, 'application/octet-stream');
     sendObject(res, method, found.version);
   };
 
