@@ -65,3 +65,21 @@ describe('KMS test server', () => {
     expect(server.count('Decrypt')).toBe(0);
   });
 });
+
+describe('KMS test server refuses malformed requests in AWS shape, without crashing', () => {
+  it('answers an unknown target, a non-POST and an oversized body with AWS errors', async () => {
+    const post = (target: string, body: string | Buffer, method = 'POST') =>
+      fetch(server.endpoint, { method, headers: { 'x-amz-target': target, 'content-type': 'application/x-amz-json-1.1' }, ...(method === 'POST' ? { body } : {}) });
+    const unknown = await post('TrentService.ScheduleKeyDeletion', '{}');
+    expect([unknown.status, unknown.headers.get('x-amzn-errortype')]).toEqual([400, 'UnknownOperationException']);
+    const get = await post('TrentService.Decrypt', '', 'GET');
+    expect(get.status).toBe(400);
+    const unsigned = await post('TrentService.Decrypt', 'not json');
+    expect(unsigned.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+    const huge = await post('TrentService.Decrypt', Buffer.alloc((1 << 20) + 10));
+    expect(huge.status).toBe(413);
+    // Still serving.
+    const made = await client().send(new GenerateDataKeyCommand({ KeyId: 'alias/sneaker', KeySpec: 'AES_256' }));
+    expect(made.Plaintext).toHaveLength(32);
+  });
+});
