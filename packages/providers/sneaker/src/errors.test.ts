@@ -73,10 +73,10 @@ describe('sneaker provider errors', () => {
     }
   });
 
-  it('refuses an invalid version pin as SECRET_INVALID without calling S3', async () => {
+  it('refuses an invalid version pin, and a ref that leaves the prefix or is empty, as SECRET_INVALID without calling S3', async () => {
     backend.s3.resetCounts();
-    const { results } = await resolveOnce(backend.options(PATH), [{ id: 'v', ref: 'ok', version: 'has spaces' }]);
-    expect(codeOf(results[0])).toBe('SECRET_INVALID');
+    const { results } = await resolveOnce(backend.options(PATH), [{ id: 'v', ref: 'ok', version: 'has spaces' }, { id: 'up', ref: '../app/ok' }, { id: 'mid', ref: 'x/../../ok' }, { id: 'empty', ref: '/' }]);
+    expect(results.map(codeOf)).toEqual(['SECRET_INVALID', 'SECRET_INVALID', 'SECRET_INVALID', 'SECRET_INVALID']);
     expect(backend.s3.count('GetObject')).toBe(0);
   });
 

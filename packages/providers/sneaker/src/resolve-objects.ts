@@ -23,6 +23,9 @@ export interface ResolveObjectsDeps {
 
 type Outcome = { readonly ok: true; readonly plaintext: Buffer } | { readonly ok: false; readonly error: unknown };
 
+/** A ref must name an object under the prefix: no `..` segment, not empty. */
+const staysUnderPrefix = (ref: string): boolean => ref.replace(/\/+$/, '') !== '' && !ref.split('/').includes('..');
+
 /** Where a request's object lives, for messages. */
 export function describeObject(location: SneakerLocation, request: Pick<SecretRequest, 'ref' | 'version'>): string {
   return `s3://${location.bucket}/${objectKey(location.prefix, request.ref)}${request.version !== undefined ? ` version ${request.version}` : ''}`;
@@ -48,7 +51,8 @@ export async function resolveObjects(requests: readonly SecretRequest[], deps: R
   const outcomes = new Map<string, Outcome>();
   const limit = createLimiter(CONCURRENCY);
   const fetchKey = (r: SecretRequest): string => `${r.ref}\u0000${r.version ?? ''}`;
-  const unique = new Map(requests.filter((r) => r.version === undefined || VERSION_ID.test(r.version)).map((r) => [fetchKey(r), r]));
+  const fetchable = (r: SecretRequest): boolean => staysUnderPrefix(r.ref) && (r.version === undefined || VERSION_ID.test(r.version));
+  const unique = new Map(requests.filter(fetchable).map((r) => [fetchKey(r), r]));
   await Promise.all(
     [...unique].map(([id, request]) =>
       limit(async () => {
@@ -75,6 +79,13 @@ export async function resolveObjects(requests: readonly SecretRequest[], deps: R
   try {
     return requests.map((request) => {
       const subject: SneakerErrorSubject = { secretId: request.id, provider: deps.provider, where: describeObject(deps.location, request) };
+      if (!staysUnderPrefix(request.ref)) {
+        return secretFailed(request.id, new InvalidSecretError(`secret "${request.id}" has a ref that does not name an object under the prefix (empty, or with a ".." segment)`, {
+          secretId: request.id,
+          provider: deps.provider,
+          hint: 'use the path `sneaker ls` shows; to read outside the prefix, configure another provider with that `path`',
+        }));
+      }
       if (request.version !== undefined && !VERSION_ID.test(request.version)) {
         return secretFailed(request.id, new InvalidSecretError(`secret "${request.id}" has an invalid version pin (an S3 version id)`, {
           secretId: request.id,
