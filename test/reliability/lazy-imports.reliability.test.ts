@@ -54,6 +54,14 @@ secrets:
 resolve: { retries: 0, timeoutMs: 2000, deadlineMs: 5000 }
 `;
 
+const SNEAKER_PACK_ONLY = `version: 1
+providers:
+  pack: { use: sneaker, options: { pack: ./secrets.tar.enc, region: us-east-1, endpoints: { kms: "http://127.0.0.1:1" } } }
+secrets:
+  npm_token: { from: pack, ref: npm }
+resolve: { retries: 0, timeoutMs: 2000, deadlineMs: 5000 }
+`;
+
 const SSM_ONLY = `version: 1
 providers:
   params: { use: ssm, options: { region: us-east-1, endpoint: "http://127.0.0.1:1" } }
@@ -76,7 +84,7 @@ beforeAll(async () => {
   await writeFile(join(dir, 'Dockerfile'), 'FROM scratch\nRUN --mount=type=secret,id=npm_token --mount=type=ssh true\n');
   await mkdir(join(dir, 'vault'));
   await writeFile(join(dir, 'vault', 'buildsecrets.yaml'), VAULT_ONLY);
-  for (const [name, text] of [['sneaker', SNEAKER_ONLY], ['ssm', SSM_ONLY]] as const) {
+  for (const [name, text] of [['sneaker', SNEAKER_ONLY], ['sneaker-pack', SNEAKER_PACK_ONLY], ['ssm', SSM_ONLY]] as const) {
     await mkdir(join(dir, name));
     await writeFile(join(dir, name, 'buildsecrets.yaml'), text);
   }
@@ -155,6 +163,13 @@ describe('the sneaker and ssm providers load their AWS SDK clients only when a c
     expect(run.status).toBe(1);
     expect(heavy(run.modules)).toEqual(['AWS SDK', 'sneaker provider']);
     expect(awsClients(run.modules)).toEqual(['client-kms', 'client-s3']);
+  });
+
+  it('a sneaker config reading only a pack file loads client-kms and never client-s3', () => {
+    const run = cli(['check'], join(dir, 'sneaker-pack'));
+    expect(run.status).toBe(1);
+    expect(heavy(run.modules)).toEqual(['AWS SDK', 'sneaker provider']);
+    expect(awsClients(run.modules)).toEqual(['client-kms']);
   });
 
   it('an ssm config loads the ssm provider with client-ssm only', () => {

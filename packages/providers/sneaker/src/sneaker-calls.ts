@@ -1,5 +1,5 @@
 import type { Logger } from '@buildsecrets/core';
-import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { KMSClientConfig } from '@aws-sdk/client-kms';
 import type { SneakerProviderOptions } from './options.js';
 import { withSdkNodeWarningAsDebug } from './quiet-sdk-warnings.js';
@@ -51,21 +51,32 @@ async function readBounded(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
 }
 
 /**
- * Load the S3 and KMS clients (lazily: a run without a sneaker provider never loads them) with the
- * region and endpoints the options name, and credentials left to the SDK's default chain.
+ * Load the KMS client, and the S3 client on the first object read (lazily: a run without a sneaker
+ * provider loads neither, and a pack-only provider never loads S3), with the region and endpoints
+ * the options name and credentials left to the SDK's default chain.
  */
 export async function createSneakerCalls(options: SneakerProviderOptions, region: string | undefined, logger: Logger): Promise<SneakerCalls> {
-  const [s3sdk, kmssdk] = await Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/client-kms')]);
+  const kmssdk = await import('@aws-sdk/client-kms');
   const common = { maxAttempts: options.maxAttempts ?? 1, ...(region !== undefined ? { region } : {}) };
-  const s3config: S3ClientConfig = { ...common, ...(options.forcePathStyle !== undefined ? { forcePathStyle: options.forcePathStyle } : {}) };
-  if (options.endpoints?.s3 !== undefined) s3config.endpoint = options.endpoints.s3;
   const kmsconfig: KMSClientConfig = { ...common };
   if (options.endpoints?.kms !== undefined) kmsconfig.endpoint = options.endpoints.kms;
-  const s3 = withSdkNodeWarningAsDebug(logger, () => new s3sdk.S3Client(s3config));
   const kms = withSdkNodeWarningAsDebug(logger, () => new kmssdk.KMSClient(kmsconfig));
+  let s3: { client: S3Client; sdk: typeof import('@aws-sdk/client-s3') } | undefined;
+  let destroyed = false;
+  const s3Client = async (): Promise<NonNullable<typeof s3>> => {
+    if (s3) return s3;
+    const sdk = await import('@aws-sdk/client-s3');
+    if (s3) return s3;
+    const config: S3ClientConfig = { ...common, ...(options.forcePathStyle !== undefined ? { forcePathStyle: options.forcePathStyle } : {}) };
+    if (options.endpoints?.s3 !== undefined) config.endpoint = options.endpoints.s3;
+    s3 = { sdk, client: withSdkNodeWarningAsDebug(logger, () => new sdk.S3Client(config)) };
+    if (destroyed) s3.client.destroy();
+    return s3;
+  };
   return {
     async getObject(bucket, key, versionId, signal) {
-      const out = await s3.send(new s3sdk.GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId !== undefined ? { VersionId: versionId } : {}) }), { abortSignal: signal });
+      const { client, sdk } = await s3Client();
+      const out = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId !== undefined ? { VersionId: versionId } : {}) }), { abortSignal: signal });
       if (out.ContentLength !== undefined && out.ContentLength > MAX_OBJECT_BYTES) {
         (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
         throw new ObjectTooLargeError(`object larger than ${MAX_OBJECT_BYTES} bytes`);
@@ -79,7 +90,8 @@ export async function createSneakerCalls(options: SneakerProviderOptions, region
       return { plaintext: out.Plaintext, keyId: out.KeyId };
     },
     destroy() {
-      s3.destroy();
+      destroyed = true;
+      s3?.client.destroy();
       kms.destroy();
     },
   };
