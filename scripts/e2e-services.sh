@@ -18,6 +18,8 @@ install_packages() {
   [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
   command -v ssh-agent >/dev/null || missing+=(openssh-client)
   command -v git >/dev/null || missing+=(git)
+  # The GCP test server's TLS: a throwaway CA and server certificate (test-kit createGcpTestTls).
+  command -v openssl >/dev/null || missing+=(openssl)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq

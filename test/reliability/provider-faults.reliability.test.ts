@@ -14,11 +14,12 @@ import {
 } from '@buildsecrets/test-kit';
 import { CANARIES } from '../setup/canary-values.js';
 import { startBrokenServer, type BrokenMode } from './support/broken-server.js';
-import { resolveOutcome, type ResolveOutcome } from './support/resolve-outcome.js';
+import { DEADLINE_MARGIN_MS, resolveOutcome, type ResolveOutcome } from './support/resolve-outcome.js';
 
 // Provider faults through the real orchestrator (createBuildSecrets → resolver → provider → wire):
 // each fault is retried, then becomes a typed error inside the deadline. Never a hang, never an
-// unhandled rejection, never the value in a message or log. Times below are hang guards only.
+// unhandled rejection, never the value in a message or log. Every failure must settle before its
+// deadline plus DEADLINE_MARGIN_MS ("inside the deadline"); the hang guard only stops a stuck test.
 const SECRET = CANARIES.provider;
 const RESOLVE = { concurrency: 4, timeoutMs: 400, deadlineMs: 5_000, retries: 2 };
 const unhandled: unknown[] = [];
@@ -40,7 +41,13 @@ function config(use: string, options: Record<string, unknown>, ref: string, reso
   return { version: 1, providers: { p: { use, options } }, secrets: { tok: { from: 'p', ref, ...(key ? { key } : {}) } }, resolve };
 }
 
-function expectTypedFailure(outcome: ResolveOutcome, code: string): void {
+/** The promise settled no later than `deadlineMs` (plus the margin for timers and teardown). */
+function expectSettledInside(outcome: ResolveOutcome, deadlineMs: number): void {
+  expect(outcome.settledAfterMs, `settled ${outcome.settledAfterMs} ms after the start; the deadline is ${deadlineMs} ms`).toBeLessThan(deadlineMs + DEADLINE_MARGIN_MS);
+}
+
+function expectTypedFailure(outcome: ResolveOutcome, code: string, deadlineMs: number = RESOLVE.deadlineMs): void {
+  expectSettledInside(outcome, deadlineMs);
   expect(outcome.error, `expected a failure, it resolved after ${outcome.settledAfterMs} ms`).toBeInstanceOf(SecretsUnresolvedError);
   expect((outcome.error as SecretsUnresolvedError).code).toBe('SECRETS_UNRESOLVED');
   expect(outcome.codes).toEqual({ tok: code });
@@ -98,7 +105,7 @@ describe('Vault test server faults', () => {
   it('latency beyond the overall deadline → TIMEOUT naming the deadline, and no retry after it', async () => {
     vault.inject({ kind: 'latency', ms: 5_000 }, { path: 'secret/data/' });
     const outcome = await resolveOutcome(vaultConfig({ ...RESOLVE, timeoutMs: 10_000, deadlineMs: 600 }), { vault: vaultProvider });
-    expectTypedFailure(outcome, 'TIMEOUT');
+    expectTypedFailure(outcome, 'TIMEOUT', 600);
     expect((outcome.error as Error).message).toContain('deadline of 600 ms');
     expect(reads()).toBe(1);
   });
@@ -107,6 +114,7 @@ describe('Vault test server faults', () => {
     vault.inject({ kind: 'latency', ms: 5_000 }, { path: 'secret/data/' });
     const outcome = await resolveOutcome(vaultConfig({ ...RESOLVE, timeoutMs: 10_000 }), { vault: vaultProvider }, { signal: AbortSignal.timeout(200) });
     expect((outcome.error as { code?: string }).code).toBe('ABORTED');
+    expectSettledInside(outcome, 200);
   });
 });
 

@@ -16,6 +16,13 @@ export interface ResolveOutcome {
   readonly logs: readonly string[];
 }
 
+/**
+ * How long after its deadline a resolution may still settle: timer granularity, the last
+ * request's abort, teardown on a loaded 2-core CI box. Far below what a missing deadline costs
+ * (the faults last seconds), so a broken deadline fails the bound, not only the hang guard.
+ */
+export const DEADLINE_MARGIN_MS = 1_500;
+
 /** Far beyond any deadline the tests configure: only a hang trips it. */
 export const HANG_GUARD_MS = 20_000;
 

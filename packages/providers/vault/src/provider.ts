@@ -7,7 +7,7 @@ import { displayAddress } from './http-failure.js';
 import { MountResolver } from './mounts.js';
 import { vaultOptionsSchema, type VaultProviderOptions } from './options.js';
 import { readSecretData } from './read-secret.js';
-import { VaultSession } from './session.js';
+import { VaultSession, rejectsToken } from './session.js';
 import { VaultHttp, type TlsMaterial } from './vault-http.js';
 
 async function readPem(file: string | undefined, field: string, context: ProviderContext): Promise<Buffer | undefined> {
@@ -82,9 +82,19 @@ async function createVaultProvider(options: VaultProviderOptions, context: Provi
     if (!pending) {
       const ref = cleanRef(request.ref);
       pending = (async () => {
-        const token = await session.token(context.signal);
-        const mount = await mounts.resolve(ref, token, context.signal);
-        return readSecretData(http, { ref, version: request.version, mount }, token, context.signal, address);
+        for (let attempt = 1; ; attempt++) {
+          const token = await session.token(context.signal);
+          try {
+            const mount = await mounts.resolve(ref, token, context.signal);
+            return await readSecretData(http, { ref, version: request.version, mount }, token, context.signal, address);
+          } catch (error) {
+            // A login's token expired (TTL) or was revoked mid-run: log in once more, as Vault
+            // agents do. A configured static token cannot be renewed, so its rejection stands.
+            if (attempt > 1 || options.auth.method === 'token' || !rejectsToken(error)) throw error;
+            context.logger.debug(`vault provider "${context.instanceName}": the client token was refused as invalid; logging in again`);
+            session.expire(token);
+          }
+        }
       })();
       reads.set(key, pending);
       pending.catch(() => reads.get(key) === pending && reads.delete(key));

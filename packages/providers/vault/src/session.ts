@@ -3,6 +3,14 @@ import { abortable, isTransient } from './abortable.js';
 import { login, type LoginEnvironment } from './login.js';
 import type { VaultAuthOptions } from './options.js';
 import type { VaultHttp } from './vault-http.js';
+import { VaultFailure } from './failure.js';
+import { WireError, isInvalidToken } from './http-failure.js';
+
+/** Whether a read failed because Vault refused the token itself (expired, revoked), not a policy. */
+export function rejectsToken(error: unknown): boolean {
+  const cause = error instanceof VaultFailure ? error.options.cause : undefined;
+  return error instanceof VaultFailure && error.kind === 'auth' && cause instanceof WireError && isInvalidToken(cause.problem);
+}
 
 /** Login attempts for one shared login (first try included). */
 const LOGIN_ATTEMPTS = 3;
@@ -19,6 +27,8 @@ const LOGIN_ATTEMPTS = 3;
  */
 export class VaultSession {
   #pending: Promise<string> | undefined;
+  /** The token the last successful login returned. */
+  #current: string | undefined;
 
   constructor(
     private readonly http: VaultHttp,
@@ -33,6 +43,7 @@ export class VaultSession {
       const pending = this.#login().then(
         (token) => {
           this.context.registerSensitive('vault client token', token);
+          if (this.#pending === pending) this.#current = token;
           return token;
         },
         (error: unknown) => {
@@ -50,6 +61,18 @@ export class VaultSession {
   /** Forget the token (dispose). */
   reset(): void {
     this.#pending = undefined;
+    this.#current = undefined;
+  }
+
+  /**
+   * Vault refused `token` as invalid (its TTL ran out, or it was revoked): forget it so the next
+   * {@link token} logs in again. A token that was already replaced is left alone, so concurrent
+   * reads that all saw the old token cause one login, not one each.
+   */
+  expire(token: string): void {
+    if (this.#current !== token) return;
+    this.#pending = undefined;
+    this.#current = undefined;
   }
 
   async #login(): Promise<string> {

@@ -24,6 +24,8 @@ export interface AwsTestServerOptions {
   readonly credentials?: AwsTestCredentials;
   /** Account id in ARNs (default `123456789012`). */
   readonly accountId?: string;
+  /** The server's clock for the 15-minute skew check (default `Date.now`); tests move it to simulate skew. */
+  readonly now?: () => number;
 }
 
 /** A running AWS Secrets Manager (JSON 1.1) test server on 127.0.0.1. */
@@ -44,7 +46,7 @@ export interface AwsSecretsManagerTestServer {
   failNext(count: number, failure: AwsInjectedFailure): void;
   /** Delay every response by `ms`. */
   setLatency(ms: number): void;
-  /** Requests received per target (signed or not), for batching assertions. */
+  /** Correctly signed requests received per target, for batching assertions (refused ones do not count). */
   count(target: AwsTestTarget): number;
   /** Set every counter to zero. */
   resetCounts(): void;
@@ -95,12 +97,13 @@ export async function startAwsSecretsManagerTestServer(options: AwsTestServerOpt
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     if (body === undefined) return send(res, 413, { __type: 'InvalidRequestException', message: 'request too large' }, 'InvalidRequestException');
     const target = String(req.headers['x-amz-target'] ?? '').replace(/^secretsmanager\./, '');
-    if (target === 'GetSecretValue' || target === 'BatchGetSecretValue') counts[target]++;
     if (req.method !== 'POST' || !(target === 'GetSecretValue' || target === 'BatchGetSecretValue')) {
       return send(res, 400, { __type: 'UnknownOperationException' }, 'UnknownOperationException');
     }
-    const denied = verifySigV4({ method: req.method, path: req.url ?? '/', headers: req.headers, body }, { credentials, region, service: 'secretsmanager' });
+    const denied = verifySigV4({ method: req.method, path: req.url ?? '/', headers: req.headers, body }, { credentials, region, service: 'secretsmanager', ...(options.now ? { now: options.now } : {}) });
     if (denied) return send(res, denied === 'MissingAuthenticationTokenException' ? 403 : 400, { __type: denied, message: 'request signature rejected' }, denied);
+    // Only requests AWS would have accepted count: an unsigned or forged call proves nothing about batching.
+    counts[target]++;
     if (pending.count > 0) {
       pending = { ...pending, count: pending.count - 1 };
       const status = pending.failure === 'ThrottlingException' ? 400 : 500;

@@ -9,8 +9,27 @@ export interface AwsTestCredentials {
   readonly secretAccessKey: string;
 }
 
-/** Why a request was refused, as AWS names it. */
-export type SigV4Failure = 'MissingAuthenticationTokenException' | 'UnrecognizedClientException' | 'InvalidSignatureException';
+/**
+ * Why a request was refused, as AWS names it. `InvalidSignatureException` also covers a request
+ * whose `x-amz-date` is more than {@link SIGV4_MAX_SKEW_MS} away from the server's clock (AWS:
+ * "Signature expired"); `XAmzContentSHA256Mismatch` is a body that does not hash to the
+ * `x-amz-content-sha256` header.
+ */
+export type SigV4Failure = 'MissingAuthenticationTokenException' | 'UnrecognizedClientException' | 'InvalidSignatureException' | 'XAmzContentSHA256Mismatch';
+
+/** How far `x-amz-date` may be from the server's clock, as AWS allows: 15 minutes. */
+export const SIGV4_MAX_SKEW_MS = 15 * 60 * 1000;
+
+/** Payload hashes that stand for "not hashed" (S3 allows them); any other value must match the body. */
+const UNHASHED_PAYLOADS = new Set(['UNSIGNED-PAYLOAD']);
+
+/** `20240101T000000Z` → epoch ms, or NaN when malformed. */
+function parseAmzDate(value: string): number {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (!m) return Number.NaN;
+  const [, y, mo, d, h, mi, se] = m.map(Number) as number[];
+  return Date.UTC(y!, mo! - 1, d!, h!, mi!, se!);
+}
 
 const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([^/,\s]+)\/([^/,\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
 
@@ -24,13 +43,15 @@ function headerValue(headers: IncomingHttpHeaders, name: string): string {
 }
 
 /**
- * Verify an AWS Signature Version 4 `Authorization` header for a POST to `/` (the JSON 1.1
- * protocol): credential scope (key id, region, service), and the signature recomputed over the
- * signed headers and the body with the known secret key. Returns `undefined` when valid.
+ * Verify an AWS Signature Version 4 `Authorization` header as AWS does: credential scope (key id,
+ * region, service), `host` and `x-amz-date` among the signed headers, `x-amz-date` within 15
+ * minutes of the server's clock (`expected.now`, default `Date.now`), a present
+ * `x-amz-content-sha256` equal to the body's SHA-256, and the signature recomputed over the signed
+ * headers and the body with the known secret key. Returns `undefined` when valid.
  */
 export function verifySigV4(
   request: { method: string; path: string; headers: IncomingHttpHeaders; body: Buffer },
-  expected: { credentials: AwsTestCredentials; region: string; service: string },
+  expected: { credentials: AwsTestCredentials; region: string; service: string; now?: () => number },
 ): SigV4Failure | undefined {
   const header = headerValue(request.headers, 'authorization');
   if (!header) return 'MissingAuthenticationTokenException';
@@ -42,7 +63,14 @@ export function verifySigV4(
   const amzDate = headerValue(request.headers, 'x-amz-date');
   if (!amzDate.startsWith(date!)) return 'InvalidSignatureException';
   const names = signedHeaders!.split(';');
-  if (!names.includes('host')) return 'InvalidSignatureException';
+  // An unsigned date could be replayed with a fresh one: AWS requires it signed.
+  if (!names.includes('host') || !names.includes('x-amz-date')) return 'InvalidSignatureException';
+  const signedAt = parseAmzDate(amzDate);
+  const now = (expected.now ?? Date.now)();
+  if (Number.isNaN(signedAt) || Math.abs(now - signedAt) > SIGV4_MAX_SKEW_MS) return 'InvalidSignatureException';
+  const bodyHash = sha256(request.body);
+  const declaredHash = headerValue(request.headers, 'x-amz-content-sha256');
+  if (declaredHash && !UNHASHED_PAYLOADS.has(declaredHash) && declaredHash !== bodyHash) return 'XAmzContentSHA256Mismatch';
   const [path, query = ''] = request.path.split('?', 2);
   const canonicalQuery = query.split('&').filter(Boolean).sort().join('&');
   const canonicalRequest = [
@@ -51,7 +79,7 @@ export function verifySigV4(
     canonicalQuery,
     names.map((n) => `${n}:${headerValue(request.headers, n)}\n`).join(''),
     signedHeaders,
-    headerValue(request.headers, 'x-amz-content-sha256') || sha256(request.body),
+    declaredHash || bodyHash,
   ].join('\n');
   const scope = `${date}/${region}/${service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n');

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { crc32cOf } from './crc32c.js';
 import { loadSecretManagerService } from './load-service.js';
+import { verifyServiceAccountJwt, type GcpTestServiceAccount, type GcpTestTls } from './test-credentials.js';
 
 /** The state of a test secret version, as Secret Manager names them. */
 export type GcpTestVersionState = 'ENABLED' | 'DISABLED' | 'DESTROYED';
@@ -12,6 +13,14 @@ export type GcpInjectedStatus = 'NOT_FOUND' | 'PERMISSION_DENIED' | 'UNAUTHENTIC
 export interface GcpTestServerOptions {
   /** Project id used by {@link GcpSecretManagerTestServer.addVersion} for short names (default `test-project`). */
   readonly projectId?: string;
+  /**
+   * Serve over TLS with this certificate ({@link createGcpTestTls}) and, like the real service,
+   * demand `authorization: Bearer <token>` on every call: a JWT signed by one of `serviceAccounts`.
+   * Without it the server is plain text and unauthenticated (for the provider's `insecure` mode).
+   */
+  readonly tls?: GcpTestTls;
+  /** Service accounts whose self-signed JWTs are accepted (with `tls`). */
+  readonly serviceAccounts?: readonly GcpTestServiceAccount[];
 }
 
 /** A running Google Secret Manager gRPC test server on 127.0.0.1 (plain text). */
@@ -20,8 +29,13 @@ export interface GcpSecretManagerTestServer {
   readonly host: string;
   readonly port: number;
   readonly projectId: string;
-  /** Options for the `gcp` provider that reach this server: apiEndpoint, port, insecure, projectId. */
-  readonly providerOptions: { apiEndpoint: string; port: number; insecure: true; projectId: string };
+  /**
+   * Options for the `gcp` provider that reach this server: apiEndpoint, port, projectId, and
+   * `insecure: true` for a plain-text server (a TLS server leaves it out: credentials are required).
+   */
+  readonly providerOptions: { apiEndpoint: string; port: number; insecure?: true; projectId: string };
+  /** Calls refused for a missing or invalid bearer token (TLS servers only). */
+  readonly unauthenticated: number;
   /**
    * Add a version to a secret (`name` short, or `projects/<p>[/locations/<l>]/secrets/<s>`).
    * Returns its number; the highest enabled number is what `latest` reads.
@@ -74,6 +88,9 @@ export async function startGcpSecretManagerTestServer(options: GcpTestServerOpti
   let pending: { count: number; status: GcpInjectedStatus } = { count: 0, status: 'UNAVAILABLE' };
   let corrupt = 0;
   let latencyMs = 0;
+  let unauthenticated = 0;
+  const secure = options.tls !== undefined;
+  const accounts = options.serviceAccounts ?? [];
 
   const keyOf = (secret: string, location?: string): string =>
     secret.startsWith('projects/') ? secret : `projects/${projectId}/${location ? `locations/${location}/` : ''}secrets/${secret}`;
@@ -103,6 +120,16 @@ export async function startGcpSecretManagerTestServer(options: GcpTestServerOpti
   server.addService(await loadSecretManagerService(), {
     accessSecretVersion(call: grpc.ServerUnaryCall<{ name?: string }, unknown>, callback: grpc.sendUnaryData<unknown>) {
       const name = call.request.name ?? '';
+      if (secure) {
+        const header = String(call.metadata.get('authorization')[0] ?? '');
+        const bearer = /^Bearer (\S+)$/.exec(header)?.[1];
+        const refused = bearer === undefined ? 'missing bearer token' : verifyServiceAccountJwt(bearer, accounts);
+        if (refused !== undefined) {
+          unauthenticated++;
+          // The reason stays in the test server; Google answers only that credentials are invalid.
+          return callback(fault(grpc.status.UNAUTHENTICATED, 'Request had invalid authentication credentials.'));
+        }
+      }
       requests.push(name);
       const answer = (): void => {
         if (call.cancelled) return;
@@ -121,7 +148,7 @@ export async function startGcpSecretManagerTestServer(options: GcpTestServerOpti
     },
   });
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    server.bindAsync('127.0.0.1:0', options.tls ? grpc.ServerCredentials.createSsl(null, [{ private_key: Buffer.from(options.tls.serverKey), cert_chain: Buffer.from(options.tls.serverCert) }]) : grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
   );
 
   const secretAt = (secret: string, location?: string): StoredSecret => {
@@ -134,7 +161,10 @@ export async function startGcpSecretManagerTestServer(options: GcpTestServerOpti
     host: '127.0.0.1',
     port,
     projectId,
-    providerOptions: { apiEndpoint: '127.0.0.1', port, insecure: true, projectId },
+    providerOptions: secure ? { apiEndpoint: '127.0.0.1', port, projectId } : { apiEndpoint: '127.0.0.1', port, insecure: true, projectId },
+    get unauthenticated() {
+      return unauthenticated;
+    },
     addVersion(secret, value, opts = {}) {
       const key = keyOf(secret, opts.location);
       const stored = secrets.get(key) ?? { versions: [] };

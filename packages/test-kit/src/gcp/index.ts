@@ -6,3 +6,11 @@ export {
   type GcpInjectedStatus,
 } from './gcp-secret-manager-server.js';
 export { crc32cOf } from './crc32c.js';
+export {
+  createGcpTestServiceAccount,
+  createGcpTestTls,
+  verifyServiceAccountJwt,
+  GCP_CLOUD_PLATFORM_SCOPE,
+  type GcpTestServiceAccount,
+  type GcpTestTls,
+} from './test-credentials.js';

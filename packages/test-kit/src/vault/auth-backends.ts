@@ -51,20 +51,33 @@ interface Backend {
 
 const fail = (status: number, message: string) => ({ ok: false as const, reply: { status, body: { errors: [message] } } });
 
-/** Tokens the server knows, with the paths each may read. */
-export class TokenRegistry {
-  readonly #tokens = new Map<string, VaultTokenPolicy>();
+interface TokenEntry {
+  readonly policy: VaultTokenPolicy;
+  /** Epoch ms (server clock) after which the token is refused; undefined: never. */
+  readonly expiresAt: number | undefined;
+  readonly namespace: string;
+}
 
-  /** Make a new token with `policy` (default: may read everything). */
-  issue(policy: VaultTokenPolicy = {}): string {
+const trimNamespace = (ns: string | undefined): string => (ns ?? '').replace(/^\/+|\/+$/g, '');
+
+/** Tokens the server knows: the paths each may read, its lifetime and its namespace. */
+export class TokenRegistry {
+  readonly #tokens = new Map<string, TokenEntry>();
+
+  /** `now` is the server's clock (tests advance it instead of sleeping). */
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Make a new token with `policy` (default: may read everything, forever, in the root namespace). */
+  issue(policy: VaultTokenPolicy = {}, namespace?: string): string {
     const token = `hvs.${randomBytes(18).toString('base64url')}`;
-    this.#tokens.set(token, policy);
+    this.add(token, policy, namespace);
     return token;
   }
 
   /** Register a given token string (the root token). */
-  add(token: string, policy: VaultTokenPolicy = {}): void {
-    this.#tokens.set(token, policy);
+  add(token: string, policy: VaultTokenPolicy = {}, namespace?: string): void {
+    const expiresAt = policy.ttlMs === undefined ? undefined : this.now() + policy.ttlMs;
+    this.#tokens.set(token, { policy, expiresAt, namespace: trimNamespace(namespace ?? policy.namespace) });
   }
 
   /** Forget a token; later requests with it get 403. */
@@ -72,19 +85,36 @@ export class TokenRegistry {
     this.#tokens.delete(token);
   }
 
-  /** Whether `token` exists and may touch `path`. */
-  check(token: string | undefined, path: string): 'ok' | 'invalid' | 'denied' {
-    const policy = token ? this.#tokens.get(token) : undefined;
-    if (!policy) return 'invalid';
-    if (!policy.allow) return 'ok';
-    return policy.allow.some((prefix) => path.startsWith(prefix)) ? 'ok' : 'denied';
+  /** The live entry of `token` usable in `namespace`, or undefined (missing, expired, other namespace). */
+  #live(token: string | undefined, namespace: string): TokenEntry | undefined {
+    const entry = token ? this.#tokens.get(token) : undefined;
+    if (!entry) return undefined;
+    if (entry.expiresAt !== undefined && this.now() >= entry.expiresAt) return undefined;
+    const ns = trimNamespace(namespace);
+    // A namespace's token works there and below it; Vault treats it as unknown anywhere else.
+    if (entry.namespace !== '' && ns !== entry.namespace && !ns.startsWith(`${entry.namespace}/`)) return undefined;
+    return entry;
+  }
+
+  /** Whether `token` is live in `namespace` (default root) and may touch `path`. */
+  check(token: string | undefined, path: string, namespace = ''): 'ok' | 'invalid' | 'denied' {
+    const entry = this.#live(token, namespace);
+    if (!entry) return 'invalid';
+    if (!entry.policy.allow) return 'ok';
+    return entry.policy.allow.some((prefix) => path.startsWith(prefix)) ? 'ok' : 'denied';
   }
 
   /** Whether `token` may touch anything under `mountPath` (what Vault's mount preflight checks). */
-  canSee(token: string | undefined, mountPath: string): boolean {
-    const policy = token ? this.#tokens.get(token) : undefined;
-    if (!policy) return false;
-    return !policy.allow || policy.allow.some((prefix) => prefix.startsWith(mountPath) || mountPath.startsWith(prefix));
+  canSee(token: string | undefined, mountPath: string, namespace = ''): boolean {
+    const entry = this.#live(token, namespace);
+    if (!entry) return false;
+    return !entry.policy.allow || entry.policy.allow.some((prefix) => prefix.startsWith(mountPath) || mountPath.startsWith(prefix));
+  }
+
+  /** Seconds the token has left (for lookup-self and login replies); 0 for a token without TTL, as Vault reports root tokens. */
+  ttlSeconds(token: string | undefined): number {
+    const entry = token ? this.#tokens.get(token) : undefined;
+    return entry?.expiresAt === undefined ? 0 : Math.max(0, Math.ceil((entry.expiresAt - this.now()) / 1000));
   }
 }
 
@@ -123,7 +153,7 @@ export class AuthBackends {
   }
 
   /** Handle `POST auth/<mount>/login[/<user>]`; undefined when no auth method is mounted there. */
-  login(path: string, body: Record<string, unknown>): VaultReply | undefined {
+  login(path: string, body: Record<string, unknown>, namespace = ''): VaultReply | undefined {
     const match = /^auth\/(.+?)\/(login(?:\/[^/]+)?)$/.exec(path);
     const backend = match ? this.#mounts.get(match[1]!) : undefined;
     if (!match || !backend) return undefined;
@@ -131,8 +161,9 @@ export class AuthBackends {
     for (const { check, policy } of backend.checks) {
       const outcome = check(body, match[2]!);
       if (outcome.ok) {
-        const token = this.tokens.issue(policy);
-        return { status: 200, body: { request_id: crypto.randomUUID(), auth: { client_token: token, accessor: randomBytes(12).toString('hex'), policies: ['default'], token_policies: ['default'], lease_duration: 3600, renewable: true, metadata: { method: backend.method } }, data: null, lease_duration: 0, warnings: null } };
+        const token = this.tokens.issue(policy, namespace);
+        const leaseDuration = policy.ttlMs === undefined ? 3600 : this.tokens.ttlSeconds(token);
+        return { status: 200, body: { request_id: crypto.randomUUID(), auth: { client_token: token, accessor: randomBytes(12).toString('hex'), policies: ['default'], token_policies: ['default'], lease_duration: leaseDuration, renewable: true, metadata: { method: backend.method } }, data: null, lease_duration: 0, warnings: null } };
       }
       lastFailure = outcome.reply;
     }
@@ -143,7 +174,7 @@ export class AuthBackends {
     const key = mount.replace(/^\/+|\/+$/g, '');
     const backend = this.#mounts.get(key) ?? { method, checks: [] };
     if (backend.method !== method) throw new Error(`auth mount ${key} already holds the ${backend.method} method`);
-    backend.checks.push({ check, policy: { ...(policy.allow ? { allow: policy.allow } : {}) } });
+    backend.checks.push({ check, policy: { ...(policy.allow ? { allow: policy.allow } : {}), ...(policy.ttlMs !== undefined ? { ttlMs: policy.ttlMs } : {}) } });
     this.#mounts.set(key, backend);
   }
 }

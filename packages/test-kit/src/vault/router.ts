@@ -77,7 +77,7 @@ export function route(state: RouterState, req: RoutedRequest): VaultReply {
   if (req.path === 'sys/health') return { status: 200, body: { initialized: true, sealed: false, standby: false, performance_standby: false, version: VERSION, cluster_name: 'buildsecrets-test' } };
   if (req.path.startsWith('auth/') && /\/login(\/[^/]+)?$/.test(req.path)) {
     if (req.method !== 'POST' && req.method !== 'PUT') return errors(405, 'unsupported operation');
-    return state.auth.login(req.path, req.body) ?? noHandler(req.path);
+    return state.auth.login(req.path, req.body, req.namespace) ?? noHandler(req.path);
   }
   const uiMounts = /^sys\/internal\/ui\/mounts\/(.+)$/.exec(req.path);
   // Vault's preflight answers 403 both for "no such mount" and "no access", so clients cannot probe mounts.
@@ -85,16 +85,16 @@ export function route(state: RouterState, req: RoutedRequest): VaultReply {
   if (uiMounts) {
     const hit = state.mounts.find(req.namespace, uiMounts[1]!);
     if (!hit) return preflightDenied(uiMounts[1]!);
-    const access = state.tokens.check(req.token, `${hit.mountPath}/`);
+    const access = state.tokens.check(req.token, `${hit.mountPath}/`, req.namespace);
     if (access === 'invalid') return invalidToken;
-    if (access === 'denied' && !state.tokens.canSee(req.token, `${hit.mountPath}/`)) return preflightDenied(hit.mountPath);
+    if (access === 'denied' && !state.tokens.canSee(req.token, `${hit.mountPath}/`, req.namespace)) return preflightDenied(hit.mountPath);
     return mountInfo(hit);
   }
-  const access = state.tokens.check(req.token, req.path);
+  const access = state.tokens.check(req.token, req.path, req.namespace);
   if (access === 'invalid') return invalidToken;
   if (access === 'denied') return errors(403, 'permission denied');
   if (req.path === 'auth/token/lookup-self') {
-    return { status: 200, body: { data: { accessor: 'test-accessor', display_name: 'token', policies: ['default'], ttl: 3600, renewable: true, type: 'service' } } };
+    return { status: 200, body: { data: { accessor: 'test-accessor', display_name: 'token', policies: ['default'], ttl: state.tokens.ttlSeconds(req.token), renewable: true, type: 'service' } } };
   }
   const hit = state.mounts.find(req.namespace, req.path);
   return hit ? serveKv(req, hit) : noHandler(req.path);

@@ -36,6 +36,8 @@ export interface VaultTestServer {
   issueToken(policy?: VaultTokenPolicy): string;
   /** Invalidate a token. */
   revokeToken(token: string): void;
+  /** Move the server's clock forward (token TTLs run on it), instead of sleeping in a test. */
+  advanceTime(ms: number): void;
   /** Accept an AppRole login. */
   enableAppRole(login: VaultAppRoleLogin): void;
   /** Accept a Kubernetes login. */
@@ -98,7 +100,8 @@ function header(req: IncomingMessage, name: string): string | undefined {
  * ```
  */
 export async function startVaultTestServer(options: VaultTestServerOptions = {}): Promise<VaultTestServer> {
-  const tokens = new TokenRegistry();
+  let clockOffsetMs = 0;
+  const tokens = new TokenRegistry(() => Date.now() + clockOffsetMs);
   const rootToken = options.rootToken ?? `hvs.root-${randomBytes(12).toString('base64url')}`;
   tokens.add(rootToken);
   const state = { tokens, auth: new AuthBackends(tokens), mounts: new MountTable() };
@@ -175,6 +178,7 @@ export async function startVaultTestServer(options: VaultTestServerOptions = {})
     },
     issueToken: (policy) => tokens.issue(policy),
     revokeToken: (token) => tokens.revoke(token),
+    advanceTime: (ms) => void (clockOffsetMs += ms),
     enableAppRole: (login) => state.auth.approle(login),
     enableKubernetes: (login) => state.auth.kubernetes(login),
     enableJwt: (login) => state.auth.jwt(login),

@@ -14,6 +14,17 @@ export interface VaultTokenPolicy {
    * Default: everything (a root-like token).
    */
   readonly allow?: readonly string[];
+  /**
+   * Lifetime in milliseconds (default: none, the token never expires). After it the token is
+   * refused as Vault refuses an expired one (403 `invalid token`); logins report it as
+   * `lease_duration` in seconds. Advance the server's clock with `advanceTime`.
+   */
+  readonly ttlMs?: number;
+  /**
+   * The namespace the token belongs to (default: the root namespace). As in Vault Enterprise it is
+   * valid there and in child namespaces only. Tokens from a login get the login's namespace.
+   */
+  readonly namespace?: string;
 }
 
 /** Options for {@link startVaultTestServer}. */
