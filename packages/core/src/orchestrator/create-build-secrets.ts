@@ -146,13 +146,15 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
   const entries = Object.entries(config.secrets).map(([id, c]) => ({ id, config: c }));
   const settings = config.resolve ?? { concurrency: 16, timeoutMs: 15_000, deadlineMs: 60_000, retries: 2 };
 
-  const resolveAll = async (signal?: AbortSignal): Promise<Map<string, SecretValue>> => {
+  const resolveAll = async (signal?: AbortSignal, ids?: readonly string[]): Promise<Map<string, SecretValue>> => {
     const run = newRun();
     const pool = run.resolve(TOKENS.providerPool);
     deadline = Date.now() + settings.deadlineMs;
     const combined = signal ? AbortSignal.any([signal, instanceSignal]) : instanceSignal;
     try {
-      const values = await resolveSecrets({ entries, provider: (name) => pool.get(name), settings, redactor, logger, signal: combined });
+      const wanted = ids ? new Set(ids) : undefined;
+      const chosen = wanted ? entries.filter((e) => wanted.has(e.id)) : entries;
+      const values = await resolveSecrets({ entries: chosen, provider: (name) => pool.get(name), settings, redactor, logger, signal: combined });
       resolvedValues.push(...values.values());
       return values;
     } finally {
@@ -166,7 +168,7 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
     env,
     logger,
     redactor,
-    resolveAll: (signal) => resolveAll(signal),
+    resolveAll: (signal, ids) => resolveAll(signal, ids),
     strategy: (kind) => {
       const strategy = strategies.get(kind);
       if (!strategy) throw new BuildSecretsError('INTERNAL', `no injection strategy is registered for "${kind}"`);

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BuildSecretsConfig, InjectionKind } from '../config/schema.js';
 import { readDockerfile } from '../dockerfile/analyze.js';
 import { checkDockerfileAgainstConfig, type PlanFinding } from '../dockerfile/plan-checks.js';
 import type { AnyProviderDefinition } from '../provider/types.js';
+import { neededSecrets, type NeededSecrets } from '../dockerfile/needed-secrets.js';
 
 /** What `plan` may look at besides the config. */
 export interface PlanOptions {
@@ -11,6 +13,10 @@ export interface PlanOptions {
   readonly dockerfile?: string;
   /** The build context (default: the working directory). */
   readonly context?: string;
+  /** The stage `build --target` would build (default: the last stage). */
+  readonly target?: string;
+  /** `--build-arg` values, for stage names written with ARGs (`FROM ${BASE}`, `COPY --from=$STAGE`). */
+  readonly buildArgs?: Readonly<Record<string, string>>;
 }
 
 /** One secret as `plan` shows it: where it comes from and how it reaches the build. Never a value. */
@@ -41,6 +47,13 @@ export interface Plan {
   readonly dockerfile: string | undefined;
   /** Problems found between the config and the Dockerfile (errors stop a build). */
   readonly findings: readonly PlanFinding[];
+  /**
+   * Secrets no stage of the target uses (`not needed by this target`): a build neither fetches nor
+   * injects them. Empty without a Dockerfile.
+   */
+  readonly notNeeded?: readonly string[];
+  /** The stage that would be built (its name, or its index when unnamed), when a Dockerfile was read. */
+  readonly target?: string;
 }
 
 function detailOf(inject: InjectionKind, c: BuildSecretsConfig['secrets'][string], id: string): string | undefined {
@@ -63,6 +76,12 @@ function pickDockerfile(baseDir: string, cwd: string, config: BuildSecretsConfig
   if (config.build?.dockerfile) return isAbsolute(config.build.dockerfile) ? config.build.dockerfile : join(baseDir, config.build.dockerfile);
   const candidate = join(resolve(cwd, options.context ?? '.'), 'Dockerfile');
   return existsSync(candidate) ? candidate : undefined;
+}
+
+async function scopePlan(config: BuildSecretsConfig, dockerfile: string, options: PlanOptions): Promise<NeededSecrets> {
+  // readDockerfile already read (and vouched for) the file; the stage graph needs the raw text.
+  const text = await readFile(dockerfile, 'utf8');
+  return neededSecrets(config, text, { target: options.target, buildArgs: new Map(Object.entries(options.buildArgs ?? {})) });
 }
 
 /** Make the plan. Loads no provider SDK and contacts nothing. */
@@ -94,5 +113,8 @@ export async function buildPlan(
   const dockerfile = pickDockerfile(input.baseDir, input.cwd, config, options);
   if (!dockerfile) return { secrets, dockerfile: undefined, findings: [] };
   const analysis = await readDockerfile(dockerfile);
-  return { secrets, dockerfile, findings: checkDockerfileAgainstConfig(analysis, config) };
+  const findings = checkDockerfileAgainstConfig(analysis, config);
+  const scope = await scopePlan(config, dockerfile, options);
+  if (!scope.ok) return { secrets, dockerfile, findings: [...findings, { severity: 'error', code: 'unknown-target', message: scope.message }] };
+  return { secrets, dockerfile, findings, notNeeded: scope.notNeeded, target: scope.target };
 }

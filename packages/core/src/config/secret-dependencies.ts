@@ -1,0 +1,25 @@
+import type { BuildSecretsConfig } from './schema.js';
+
+/**
+ * The other secrets one secret cannot be delivered without: its key passphrase
+ * (`passphraseFrom`) and, for a rendered secret, every secret its template names. A build that
+ * needs a secret needs these too, even when they are `inject: none`.
+ */
+export function directDependencies(config: BuildSecretsConfig, id: string): string[] {
+  const entry = config.secrets[id];
+  if (!entry) return [];
+  return entry.passphraseFrom ? [entry.passphraseFrom] : [];
+}
+
+/** `ids` plus everything they depend on, transitively (cycles are a config error reported elsewhere). */
+export function withDependencies(config: BuildSecretsConfig, ids: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  const queue = [...ids];
+  while (queue.length > 0) {
+    const id = queue.pop()!;
+    if (out.has(id) || !config.secrets[id]) continue;
+    out.add(id);
+    queue.push(...directDependencies(config, id));
+  }
+  return out;
+}
