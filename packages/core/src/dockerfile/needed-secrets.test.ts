@@ -26,14 +26,14 @@ const SECRETS = config({
 describe('neededSecrets: least privilege per target', () => {
   it('--target test needs only what the test stage mounts', () => {
     expect(neededSecrets(SECRETS, DOCKERFILE, { target: 'test' })).toEqual({
-      ok: true, target: 'test', needed: ['test_token'],
+      ok: true, target: 'test', needed: ['test_token'], inject: ['test_token'],
       notNeeded: ['release_token', 'deploy_key', 'deploy_pass', 'build_token', 'served', 'orphan'],
     });
   });
 
   it('the last stage needs its mount, its ssh key with the passphrase, and its declared build-arg', () => {
     const scope = neededSecrets(SECRETS, DOCKERFILE);
-    expect(scope).toMatchObject({ ok: true, target: 'final', needed: ['release_token', 'deploy_key', 'deploy_pass', 'build_token'] });
+    expect(scope).toMatchObject({ ok: true, target: 'final', needed: ['release_token', 'deploy_key', 'deploy_pass', 'build_token'], inject: ['release_token', 'deploy_key', 'build_token'] });
   });
 
   it('served-file secrets are needed where a stage declares the served-file ARGs', () => {
@@ -45,6 +45,16 @@ describe('neededSecrets: least privilege per target', () => {
   it('a mount id written with a variable keeps every secret-mount secret (it cannot be known before the build)', () => {
     const text = 'FROM busybox\nARG WHICH\nRUN --mount=type=secret,id=$WHICH true';
     expect(neededSecrets(SECRETS, text)).toMatchObject({ needed: ['test_token', 'release_token'] });
+  });
+
+  it('a rendered secret brings the secrets its template embeds: resolved, but injected only if a stage uses them', () => {
+    const withTemplate = config({
+      npmrc: { template: '//r/:_authToken={{ secret "npm_token" }}' },
+      npm_token: { from: 'p', ref: 'N' },
+      other: { from: 'p', ref: 'O' },
+    });
+    const text = 'FROM busybox\nRUN --mount=type=secret,id=npmrc,required true';
+    expect(neededSecrets(withTemplate, text, {}, new Map([['npmrc', ['npm_token']]]))).toMatchObject({ needed: ['npmrc', 'npm_token'], inject: ['npmrc'], notNeeded: ['other'] });
   });
 
   it('an unknown --target is an error, not a silent full fetch', () => {

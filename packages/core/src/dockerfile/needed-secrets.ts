@@ -1,4 +1,4 @@
-import { withDependencies } from '../config/secret-dependencies.js';
+import { withDependencies, type TemplateReferences } from '../config/secret-dependencies.js';
 import type { BuildSecretsConfig } from '../config/schema.js';
 import { SERVED_FILE_BUILD_ARGS } from '../strategies/served-file/served-file-strategy.js';
 import { analyzeDockerfile } from './analyze.js';
@@ -8,8 +8,13 @@ import { stagesNeeded, type StageSelection } from './stage-graph.js';
 export type NeededSecrets =
   | {
       readonly ok: true;
-      /** Ids to resolve and hand to the engine, in config order. */
+      /** Ids to resolve, in config order: what the stages use and what that depends on. */
       readonly needed: readonly string[];
+      /**
+       * Ids to hand to the engine: only those the stages use themselves. A secret needed only as a
+       * template part or passphrase is resolved but not injected on its own.
+       */
+      readonly inject: readonly string[];
       /** Ids the target's stages never use: not fetched, not injected. */
       readonly notNeeded: readonly string[];
       /** The stage that is built, by its name or index. */
@@ -27,7 +32,7 @@ const isDynamic = (id: string): boolean => id.includes('$');
  * (`passphraseFrom`, template references). A mount id the analysis cannot know
  * (`id=$NAME`) keeps every secret of that kind.
  */
-export function neededSecrets(config: BuildSecretsConfig, dockerfileText: string, selection: StageSelection = {}): NeededSecrets {
+export function neededSecrets(config: BuildSecretsConfig, dockerfileText: string, selection: StageSelection = {}, templateRefs?: TemplateReferences): NeededSecrets {
   const stages = stagesNeeded(dockerfileText, selection);
   if (!stages.ok) return { ok: false, message: stages.message };
   const analysis = analyzeDockerfile(dockerfileText);
@@ -55,12 +60,14 @@ export function neededSecrets(config: BuildSecretsConfig, dockerfileText: string
         return false;
     }
   });
-  const all = withDependencies(config, direct.map(([id]) => id));
+  const all = withDependencies(config, direct.map(([id]) => id), templateRefs);
+  const injected = new Set(direct.map(([id]) => id));
   const ids = Object.keys(config.secrets);
   const stage = analysis.stages[stages.target];
   return {
     ok: true,
     needed: ids.filter((id) => all.has(id)),
+    inject: ids.filter((id) => injected.has(id)),
     notNeeded: ids.filter((id) => !all.has(id)),
     target: stage?.name ?? String(stages.target),
   };

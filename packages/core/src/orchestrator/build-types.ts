@@ -58,6 +58,8 @@ export interface BuildSession {
    * registered with the redactor.
    */
   resolveAll(signal: AbortSignal, ids?: readonly string[]): Promise<ReadonlyMap<string, SecretValue>>;
+  /** The secret ids each rendered secret's template embeds (absent: no templates). */
+  readonly templateReferences?: ReadonlyMap<string, readonly string[]>;
   /** The strategy for each injection kind. */
   strategy(kind: Exclude<InjectionKind, 'none'>): InjectionStrategy;
   /** A private temp dir, removed at teardown. */

@@ -78,10 +78,10 @@ function pickDockerfile(baseDir: string, cwd: string, config: BuildSecretsConfig
   return existsSync(candidate) ? candidate : undefined;
 }
 
-async function scopePlan(config: BuildSecretsConfig, dockerfile: string, options: PlanOptions): Promise<NeededSecrets> {
+async function scopePlan(config: BuildSecretsConfig, dockerfile: string, options: PlanOptions, templateRefs: ReadonlyMap<string, readonly string[]> | undefined): Promise<NeededSecrets> {
   // readDockerfile already read (and vouched for) the file; the stage graph needs the raw text.
   const text = await readFile(dockerfile, 'utf8');
-  return neededSecrets(config, text, { target: options.target, buildArgs: new Map(Object.entries(options.buildArgs ?? {})) });
+  return neededSecrets(config, text, { target: options.target, buildArgs: new Map(Object.entries(options.buildArgs ?? {})) }, templateRefs);
 }
 
 /** Make the plan. Loads no provider SDK and contacts nothing. */
@@ -93,6 +93,8 @@ export async function buildPlan(
     readonly definitions: ReadonlyMap<string, AnyProviderDefinition>;
     /** A `${VAR}` interpolated into a ref, key or version is a secret too: every shown string passes through this. */
     readonly redact: (text: string) => string;
+    /** The secret ids each template embeds (they are needed when the rendered secret is). */
+    readonly templateReferences?: ReadonlyMap<string, readonly string[]>;
   },
   options: PlanOptions = {},
 ): Promise<Plan> {
@@ -101,9 +103,10 @@ export async function buildPlan(
     const detail = detailOf(c.inject, c, id);
     return {
       id,
-      provider: c.from,
-      use: redact(config.providers[c.from]?.use ?? '?'),
-      ref: redact(c.ref),
+      // A rendered secret shows as provider "template" with its file (or "inline") as the ref.
+      provider: c.from ?? 'template',
+      use: c.from !== undefined ? redact(config.providers[c.from]?.use ?? '?') : 'template',
+      ref: redact(c.ref ?? c.templateFile ?? '(inline template)'),
       ...(c.key !== undefined ? { key: redact(c.key) } : {}),
       ...(c.version !== undefined ? { version: redact(c.version) } : {}),
       inject: c.inject,
@@ -114,7 +117,7 @@ export async function buildPlan(
   if (!dockerfile) return { secrets, dockerfile: undefined, findings: [] };
   const analysis = await readDockerfile(dockerfile);
   const findings = checkDockerfileAgainstConfig(analysis, config);
-  const scope = await scopePlan(config, dockerfile, options);
+  const scope = await scopePlan(config, dockerfile, options, input.templateReferences);
   if (!scope.ok) return { secrets, dockerfile, findings: [...findings, { severity: 'error', code: 'unknown-target', message: scope.message }] };
   return { secrets, dockerfile, findings, notNeeded: scope.notNeeded, target: scope.target };
 }

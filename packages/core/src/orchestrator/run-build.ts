@@ -110,7 +110,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     const declaredArgs = await checkDockerfile(session, fullPlan, steps);
     // Only what the target's stages use is fetched and handed over (least privilege).
     const scope = await scopeToTarget(session, fullPlan, options);
-    const plan = scopeGroups(fullPlan, scope.needed);
+    const plan = scopeGroups(fullPlan, scope.inject);
     for (const [kind, secrets] of plan.groups) session.strategy(kind).validate?.(secrets, { declaredArgs, logger });
     if (options.dryRun) return await dryRun(session, options, plan, docker, signal);
 

@@ -9,6 +9,8 @@ import { stageSelectionFromArgs } from './stage-selection.js';
 export interface TargetScope {
   /** Ids to resolve (config order). */
   readonly needed: readonly string[];
+  /** Ids to hand to the engine (the stages use them themselves). */
+  readonly inject: readonly string[];
   /** Ids skipped because no stage of the target uses them. */
   readonly notNeeded: readonly string[];
 }
@@ -20,19 +22,20 @@ export interface TargetScope {
  * before anything is fetched (docker would fail on it after the fetch).
  */
 export async function scopeToTarget(session: BuildSession, plan: BuildPlan, options: BuildOptions): Promise<TargetScope> {
-  const everything = { needed: Object.keys(session.config.secrets), notNeeded: [] };
+  const all = Object.keys(session.config.secrets);
+  const everything = { needed: all, inject: all, notNeeded: [] };
   if (plan.dockerfile === '-') return everything;
   const text = await readFile(plan.dockerfile, 'utf8').catch(() => undefined);
   if (text === undefined) return everything;
-  const scope = neededSecrets(session.config, text, stageSelectionFromArgs(options.engineArgs ?? [], session.env));
+  const scope = neededSecrets(session.config, text, stageSelectionFromArgs(options.engineArgs ?? [], session.env), session.templateReferences);
   if (!scope.ok) throw new UsageError(`${plan.dockerfile}: ${scope.message}`, { hint: 'pass a --target the Dockerfile defines (FROM … AS <name>)' });
   if (scope.notNeeded.length > 0) session.logger.info(`not needed by target ${scope.target} (not fetched): ${scope.notNeeded.join(', ')}`);
   return scope;
 }
 
-/** The plan's injection groups without the secrets this build does not need. */
-export function scopeGroups(plan: BuildPlan, needed: readonly string[]): BuildPlan {
-  const keep = new Set(needed);
+/** The plan's injection groups without the secrets this build does not hand over. */
+export function scopeGroups(plan: BuildPlan, inject: readonly string[]): BuildPlan {
+  const keep = new Set(inject);
   const groups = new Map<ActiveKind, PlannedSecret[]>();
   for (const [kind, secrets] of plan.groups) {
     const kept = secrets.filter((s) => keep.has(s.id));
