@@ -113,3 +113,8 @@ export { renderTemplate } from './templates/render-template.js';
 export { loadTemplates, type CompiledTemplate, type CompiledTemplates } from './templates/load-templates.js';
 export { isFetchedSecret, type FetchedSecretConfig } from './config/schema.js';
 export type { TemplateReferences } from './config/secret-dependencies.js';
+export { checkBuildContext, type CheckContextOptions, type ContextCheckReport } from './context-check/check-context.js';
+export { loadContextIgnore, type ContextIgnore } from './context-check/dockerignore.js';
+export { walkContext, type ContextFile } from './context-check/walk-context.js';
+export type { ContextLeak } from './context-check/scan-files.js';
+export type { CredentialFile } from './context-check/credential-files.js';

@@ -16,6 +16,7 @@ import { auditBuild } from './post-build-audit.js';
 import { makeStrategyContext } from './strategy-context.js';
 import { BuildResources } from './teardown.js';
 import { scopeGroups, scopeToTarget } from './target-scope.js';
+import { checkContextStep } from './context-step.js';
 
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new AbortedError('the run was cancelled; everything it set up was removed');
@@ -116,6 +117,8 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
 
     const { engine, values } = await detectAndResolve(session, resources, docker, signal, scope.needed);
     logger.debug(`engine: ${engine.mode} (daemon ${engine.version})`);
+    throwIfAborted(signal);
+    await checkContextStep(session, plan, values);
     throwIfAborted(signal);
     const context = makeStrategyContext(session, resources, signal, values, declaredArgs);
     const injections: PreparedInjection[] = [];
