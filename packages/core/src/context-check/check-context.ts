@@ -13,8 +13,8 @@ export interface CheckContextOptions {
   readonly dockerfile?: string;
   /** Resolved values to look for (raw and every encoding the audit knows). */
   readonly secrets: readonly PatternSource[];
-  /** Files read at once (default 16). */
-  readonly concurrency?: number;
+  /** Cancels the check. */
+  readonly signal?: AbortSignal;
 }
 
 /** What {@link checkBuildContext} found. Names paths and ids, never a value. */
@@ -38,13 +38,14 @@ export interface ContextCheckReport {
  * resolved values — raw and in each encoding the image audit searches, built by the same
  * {@link buildPatterns} — and for well-known credential files (`.env*`, `.npmrc` with a token,
  * `.netrc`, SSH and PEM private keys, `credentials.json`, `.git-credentials`). Streaming (files are
- * read in 256 KiB chunks while the walk goes on), parallel and bounded (`concurrency` readers).
+ * read in 256 KiB chunks while the walk goes on), parallel (directory reads in the thread pool
+ * while file contents are searched) and bounded (two read buffers, whatever the context's size).
  */
 export async function checkBuildContext(options: CheckContextOptions): Promise<ContextCheckReport> {
   const rules = await loadContextIgnore(options.context, options.dockerfile);
   const { patterns, tooShort } = buildPatterns(options.secrets);
   const scanner = new ContentScanner(patterns);
-  const pool = createFileScanPool(scanner, options.concurrency ?? 16);
+  const pool = createFileScanPool(scanner, options.signal);
   let walkError: unknown;
   await walkContext(options.context, rules, (file) => pool.add(file)).catch((error: unknown) => (walkError = error));
   const result = await pool.done();
