@@ -1,4 +1,4 @@
-import { BuildSecretsError, ConfigError, LeakDetectedError, PluginLoadError, UsageError } from '@buildsecrets/core';
+import { BuildSecretsError, ConfigError, ContextLeakError, LeakDetectedError, PluginLoadError, UsageError } from '@buildsecrets/core';
 
 /** The CLI's exit codes. Stable: scripts depend on them. */
 export const EXIT = {
@@ -8,7 +8,7 @@ export const EXIT = {
   failure: 1,
   /** Bad command line or config (nothing was attempted). */
   usage: 2,
-  /** The audit found a secret value in the image. */
+  /** The audit found a secret value in the image, or the context check found one in the build context. */
   leak: 3,
   /** Interrupted by SIGINT (128 + 2). */
   sigint: 130,
@@ -19,6 +19,8 @@ export const EXIT = {
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof LeakDetectedError) return EXIT.leak;
+  // A value (or, strict, a credential file) in the build context: a leak caught before the build.
+  if (error instanceof ContextLeakError) return EXIT.leak;
   if (error instanceof ConfigError || error instanceof UsageError || error instanceof PluginLoadError) return EXIT.usage;
   if (error instanceof BuildSecretsError) return EXIT.failure;
   return EXIT.failure;

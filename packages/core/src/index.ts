@@ -106,3 +106,15 @@ export { servedFileHelperPath, servedFileHelperScript, SERVED_FILE_HELPER_NAME }
 export { sshAgentStrategy, DEFAULT_SSH_ID } from './strategies/ssh-agent/ssh-agent-strategy.js';
 export { closestMatch } from './config/did-you-mean.js';
 export { createLimiter } from './resolver/limiter.js';
+export { stagesNeeded, type StageSelection, type NeededStages } from './dockerfile/stage-graph.js';
+export { neededSecrets, type NeededSecrets } from './dockerfile/needed-secrets.js';
+export { parseTemplate, templateReferences, TEMPLATE_FILTERS, type TemplateFilter, type TemplatePart, type TemplateProblem } from './templates/parse-template.js';
+export { renderTemplate } from './templates/render-template.js';
+export { loadTemplates, type CompiledTemplate, type CompiledTemplates } from './templates/load-templates.js';
+export { isFetchedSecret, type FetchedSecretConfig } from './config/schema.js';
+export type { TemplateReferences } from './config/secret-dependencies.js';
+export { checkBuildContext, type CheckContextOptions, type ContextCheckReport } from './context-check/check-context.js';
+export { loadContextIgnore, type ContextIgnore } from './context-check/dockerignore.js';
+export { walkContext, type ContextFile } from './context-check/walk-context.js';
+export type { ContextLeak } from './context-check/scan-files.js';
+export type { CredentialFile } from './context-check/credential-files.js';

@@ -2,19 +2,39 @@ import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { style } from '../style.js';
 
+/** `--build-arg K=V` values (a bare `K` reads the environment, as docker does). */
+function planBuildArgs(values: unknown, env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of Array.isArray(values) ? values : []) {
+    if (typeof v !== 'string') continue;
+    const eq = v.indexOf('=');
+    if (eq > 0) out[v.slice(0, eq)] = v.slice(eq + 1);
+    else if (env[v] !== undefined) out[v] = env[v]!;
+  }
+  return out;
+}
+
 /** `buildsecrets plan`: where each secret comes from and how it reaches the build; fetches nothing. */
 export const planCommand: CliCommand = {
   name: 'plan',
   summary: 'show where each secret comes from and how it reaches the build (fetches nothing)',
-  usage: 'plan [-f Dockerfile] [CONTEXT] [--json]',
+  usage: 'plan [-f Dockerfile] [--target STAGE] [--build-arg K=V]… [CONTEXT] [--json]',
   details: 'Exits 2 when the Dockerfile and the config disagree in a way that would break the build (a mounted secret not configured, an ssh id not forwarded).',
   options: {
     file: { type: 'string', short: 'f', value: 'DOCKERFILE', description: 'Dockerfile to cross-check (default: CONTEXT/Dockerfile when present)' },
+    target: { type: 'string', value: 'STAGE', description: 'the stage `build --target` would build: secrets its stages do not use are listed as not needed' },
+    'build-arg': { type: 'list', value: 'K=V', description: 'build-args, for stage names written with ARGs (a bare K reads the environment; give CONTEXT before this option)' },
   },
   async run(ctx, args) {
     const bs = await ctx.open();
     const dockerfile = args.values['file'];
-    const plan = await bs.plan({ ...(typeof dockerfile === 'string' ? { dockerfile } : {}), ...(args.positionals[0] ? { context: args.positionals[0] } : {}) });
+    const target = args.values['target'];
+    const buildArgs = planBuildArgs(args.values['build-arg'], ctx.env);
+    const plan = await bs.plan({
+      ...(typeof dockerfile === 'string' ? { dockerfile } : {}), ...(args.positionals[0] ? { context: args.positionals[0] } : {}),
+      ...(typeof target === 'string' ? { target } : {}), buildArgs,
+    });
+    const notNeeded = new Set(plan.notNeeded ?? []);
     const errors = plan.findings.filter((f) => f.severity === 'error');
     if (ctx.global.json) {
       // A `${VAR}` interpolated into a ref is a secret too: everything printed goes through the redactor.
@@ -27,6 +47,7 @@ export const planCommand: CliCommand = {
     for (const secret of plan.secrets) {
       const where = [`${secret.provider} (${secret.use})`, `ref ${secret.ref}`, secret.key ? `key ${secret.key}` : '', secret.version ? `version ${secret.version}` : ''].filter(Boolean).join(', ');
       lines.push(`${secret.id}`, `  from     ${where}`, `  inject   ${secret.inject}${secret.detail ? ` ${s.dim(`(${secret.detail})`)}` : ''}`);
+      if (notNeeded.has(secret.id)) lines.push(`  ${s.dim(`not needed by this target (${plan.target ?? 'last stage'}): not fetched by build`)}`);
     }
     if (plan.dockerfile) lines.push('', `dockerfile: ${plan.dockerfile}`);
     for (const f of plan.findings) {

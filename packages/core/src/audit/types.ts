@@ -7,6 +7,8 @@ export interface AuditSecret {
   readonly id: string;
   /** The value; it is searched for but never reported. */
   readonly value: SecretValue;
+  /** Also search each line of a multi-line value on its own (default true; false for a rendered template). */
+  readonly lines?: boolean;
 }
 
 /** Options for {@link auditImage}. Exactly one of `image` and `archive` is required. */

@@ -19,11 +19,27 @@ export const providerConfigSchema = z
   })
   .strict();
 
+/** A secret is fetched (`from` + `ref`) or rendered (`template` / `templateFile`), never both. */
+function requireSourceOrTemplate(secret: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const rendered = [secret['template'], secret['templateFile']].filter((v) => v !== undefined).length;
+  if (rendered > 1) ctx.addIssue({ code: 'custom', path: ['templateFile'], message: 'give either `template` or `templateFile`, not both' });
+  if (rendered > 0) {
+    for (const field of ['from', 'ref', 'key', 'version']) {
+      if (secret[field] !== undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'a rendered secret (template) is not fetched: remove this field, or the template' });
+    }
+    return;
+  }
+  if (secret['from'] === undefined) ctx.addIssue({ code: 'custom', path: ['from'], message: 'required: the provider instance to fetch from (or give `template` / `templateFile` to render the secret)' });
+  if (secret['ref'] === undefined) ctx.addIssue({ code: 'custom', path: ['ref'], message: "required: the provider's address of the secret" });
+}
+
 /** One secret: `secrets.<id>`. */
 export const secretConfigSchema = z
   .object({
-    from: z.string().regex(ID, 'must be a provider name defined under `providers`').describe('The provider instance (a key of `providers`).'),
-    ref: z.string().min(1, 'must not be empty').describe("The provider's own address of the secret: variable name, file name, Vault path, secret name or ARN."),
+    from: z.string().regex(ID, 'must be a provider name defined under `providers`').optional().describe('The provider instance (a key of `providers`). Required unless the secret is rendered from a template.'),
+    ref: z.string().min(1, 'must not be empty').optional().describe("The provider's own address of the secret: variable name, file name, Vault path, secret name or ARN. Required with `from`."),
+    template: z.string().optional().describe('Render this secret instead of fetching it: text with {{ secret "<id>" }} placeholders (optional | base64 / | json filters) naming other secrets.'),
+    templateFile: z.string().min(1).optional().describe('Like `template`, read from this file (relative to the config file).'),
     key: z.string().min(1).optional().describe('A field to pick out of a JSON / key-value secret. Keys containing dots work.'),
     version: z.string().min(1).optional().describe('A version pin in the provider syntax.'),
     inject: z.enum(INJECTION_KINDS).default('secret-mount').describe('How the secret reaches the build (default secret-mount).'),
@@ -36,7 +52,8 @@ export const secretConfigSchema = z
     buildArg: z.string().regex(VAR_NAME).optional().describe('build-arg only: the ARG name (default: the secret id).'),
     allowInsecure: z.boolean().optional().describe('build-arg only: accept that the value lands in image history.'),
   })
-  .strict();
+  .strict()
+  .superRefine(requireSourceOrTemplate);
 
 /** Settings for resolving secrets. */
 export const resolveConfigSchema = z
@@ -63,6 +80,7 @@ export const buildConfigSchema = z
     dockerfile: z.string().min(1).optional().describe('Dockerfile path relative to the config file (default <context>/Dockerfile).'),
     audit: z.union([z.boolean(), z.literal('warn')]).default(true).describe('Scan the built image for every resolved value: true (fail on leak), "warn", or false.'),
     servedFile: servedFileConfigSchema.optional(),
+    contextCheck: z.enum(['warn', 'strict', 'off']).default('warn').describe('Before the build, scan the context as the engine sends it: a resolved value in a file always stops the build; credential files (.env, .netrc, private keys, …) warn ("warn", default), stop it ("strict"), or nothing is checked ("off").'),
   })
   .strict();
 
@@ -80,6 +98,12 @@ export const configSchema = z
 
 /** A secret entry after defaults are applied. */
 export type SecretConfig = z.output<typeof secretConfigSchema>;
+/** A secret fetched from a provider (`from` and `ref` set), as opposed to one rendered from a template. */
+export type FetchedSecretConfig = SecretConfig & { readonly from: string; readonly ref: string };
+/** Whether a secret is fetched from a provider rather than rendered from a template. */
+export function isFetchedSecret(config: SecretConfig): config is FetchedSecretConfig {
+  return config.from !== undefined && config.ref !== undefined;
+}
 /** A provider entry. */
 export type ProviderConfig = z.output<typeof providerConfigSchema>;
 /** Resolution settings after defaults. */

@@ -79,6 +79,7 @@ export function validateProviderOptions(
     }
   }
   for (const [id, secret] of Object.entries(config.secrets)) {
+    if (secret.from === undefined) continue;
     const definition = definitionsByInstance.get(secret.from);
     if (!definition) continue;
     const label = `provider "${secret.from}" (${definition.name})`;

@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'STRATEGY_REFUSED'
   | 'ENGINE_FAILED'
   | 'LEAK_DETECTED'
+  | 'CONTEXT_LEAK'
   | 'AUDIT_FAILED'
   | 'USAGE'
   | 'INTERNAL';

@@ -1,5 +1,6 @@
 export { BuildSecretsError, isBuildSecretsError, type ErrorCode, type BuildSecretsErrorOptions } from './build-secrets-error.js';
 export { ScrubbedCause, scrubCause } from './scrub-cause.js';
+export { ContextLeakError, type ContextFinding } from './context-leak-error.js';
 export {
   ConfigError,
   PluginLoadError,

@@ -23,7 +23,7 @@ export interface AuditInput {
   /** Environment for docker. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Every resolved value with its id. */
-  readonly secrets: readonly { readonly id: string; readonly value: SecretValue }[];
+  readonly secrets: readonly { readonly id: string; readonly value: SecretValue; readonly lines?: boolean }[];
   /** Cancels the audit. */
   readonly signal: AbortSignal;
 }

@@ -53,8 +53,13 @@ export interface BuildSession {
   readonly logger: Logger;
   /** The run's redactor (every resolved value is in it). */
   readonly redactor: Redactor;
-  /** Resolve every configured secret (fail closed). Values are already registered with the redactor. */
-  resolveAll(signal: AbortSignal): Promise<ReadonlyMap<string, SecretValue>>;
+  /**
+   * Resolve every configured secret, or only `ids` when given (fail closed). Values are already
+   * registered with the redactor.
+   */
+  resolveAll(signal: AbortSignal, ids?: readonly string[]): Promise<ReadonlyMap<string, SecretValue>>;
+  /** The secret ids each rendered secret's template embeds (absent: no templates). */
+  readonly templateReferences?: ReadonlyMap<string, readonly string[]>;
   /** The strategy for each injection kind. */
   strategy(kind: Exclude<InjectionKind, 'none'>): InjectionStrategy;
   /** A private temp dir, removed at teardown. */

@@ -1,7 +1,10 @@
 import type { DependencyContainer } from 'tsyringe';
 import { composeRun, disposeRun } from '../container/compose.js';
 import { TOKENS } from '../container/tokens.js';
-import type { BuildSecretsConfig, BuildSecretsConfigInput, InjectionKind } from '../config/schema.js';
+import { isFetchedSecret, type BuildSecretsConfig, type BuildSecretsConfigInput, type InjectionKind } from '../config/schema.js';
+import { withDependencies } from '../config/secret-dependencies.js';
+import { loadTemplates, templateReferenceMap } from '../templates/load-templates.js';
+import { renderSecrets } from '../templates/render-secrets.js';
 import { loadConfig, parseConfig, type LoadedConfig } from '../config/load-config.js';
 import { validateProviderOptions } from '../config/validate.js';
 import { BuildSecretsError, SecretsUnresolvedError } from '../errors/index.js';
@@ -127,6 +130,8 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
   const registered = new Map(Object.entries(options.providers ?? {}));
   const definitions = await loadDefinitions(config, baseDir, registered);
   const providerOptions = validateProviderOptions(config, definitions, { file: loaded.file, sensitive: loaded.sensitive });
+  const templates = await loadTemplates(config, baseDir, loaded.file);
+  const templateReferences = templateReferenceMap(templates);
   const strategies = new Map([...defaultStrategies(), ...Object.entries(options.strategies ?? {})]) as ReadonlyMap<Exclude<InjectionKind, 'none'>, InjectionStrategy>;
 
   const lifetime = new AbortController();
@@ -144,15 +149,25 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
     return run;
   };
   const entries = Object.entries(config.secrets).map(([id, c]) => ({ id, config: c }));
+  const fetchedEntries = entries.flatMap((e) => (isFetchedSecret(e.config) ? [{ id: e.id, config: e.config }] : []));
   const settings = config.resolve ?? { concurrency: 16, timeoutMs: 15_000, deadlineMs: 60_000, retries: 2 };
 
-  const resolveAll = async (signal?: AbortSignal): Promise<Map<string, SecretValue>> => {
+  const resolveAll = async (signal?: AbortSignal, ids?: readonly string[]): Promise<Map<string, SecretValue>> => {
     const run = newRun();
     const pool = run.resolve(TOKENS.providerPool);
     deadline = Date.now() + settings.deadlineMs;
     const combined = signal ? AbortSignal.any([signal, instanceSignal]) : instanceSignal;
     try {
-      const values = await resolveSecrets({ entries, provider: (name) => pool.get(name), settings, redactor, logger, signal: combined });
+      // A rendered secret needs the secrets its template embeds: fetch those, then render.
+      const wanted = withDependencies(config, ids ?? entries.map((e) => e.id), templateReferences);
+      const chosen = fetchedEntries.filter((e) => wanted.has(e.id));
+      const values = await resolveSecrets({ entries: chosen, provider: (name) => pool.get(name), settings, redactor, logger, signal: combined });
+      try {
+        renderSecrets({ templates, wanted, values, redactor, allowEmpty: (id) => config.secrets[id]?.allowEmpty === true });
+      } catch (error) {
+        for (const v of values.values()) v.wipe();
+        throw error;
+      }
       resolvedValues.push(...values.values());
       return values;
     } finally {
@@ -166,7 +181,8 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
     env,
     logger,
     redactor,
-    resolveAll: (signal) => resolveAll(signal),
+    templateReferences,
+    resolveAll: (signal, ids) => resolveAll(signal, ids),
     strategy: (kind) => {
       const strategy = strategies.get(kind);
       if (!strategy) throw new BuildSecretsError('INTERNAL', `no injection strategy is registered for "${kind}"`);
@@ -185,12 +201,12 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
     baseDir,
     redactor,
     logger,
-    plan: (planOptions) => buildPlan({ config, baseDir, definitions, cwd, redact: (text) => redactor.redact(text) }, planOptions),
+    plan: (planOptions) => buildPlan({ config, baseDir, definitions, cwd, templateReferences, redact: (text) => redactor.redact(text) }, planOptions),
     resolve: (o) => resolveAll(o?.signal),
     async check(o) {
       try {
         await resolveAll(o?.signal);
-        return { ok: true, entries: entries.map((e) => ({ id: e.id, provider: e.config.from, ok: true })) };
+        return { ok: true, entries: entries.map((e) => ({ id: e.id, provider: e.config.from ?? 'template', ok: true })) };
       } catch (err) {
         if (!(err instanceof SecretsUnresolvedError)) throw err;
         const failed = new Map(err.failures.map((f) => [f.secretId, f.error]));
@@ -198,7 +214,8 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
           ok: false,
           entries: entries.map((e) => {
             const error = failed.get(e.id);
-            return error ? { id: e.id, provider: e.config.from, ok: false, error } : { id: e.id, provider: e.config.from, ok: true };
+            const provider = e.config.from ?? 'template';
+            return error ? { id: e.id, provider, ok: false, error } : { id: e.id, provider, ok: true };
           }),
         };
       }

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BuildSecretsConfig, InjectionKind } from '../config/schema.js';
 import { readDockerfile } from '../dockerfile/analyze.js';
 import { checkDockerfileAgainstConfig, type PlanFinding } from '../dockerfile/plan-checks.js';
 import type { AnyProviderDefinition } from '../provider/types.js';
+import { neededSecrets, type NeededSecrets } from '../dockerfile/needed-secrets.js';
 
 /** What `plan` may look at besides the config. */
 export interface PlanOptions {
@@ -11,6 +13,10 @@ export interface PlanOptions {
   readonly dockerfile?: string;
   /** The build context (default: the working directory). */
   readonly context?: string;
+  /** The stage `build --target` would build (default: the last stage). */
+  readonly target?: string;
+  /** `--build-arg` values, for stage names written with ARGs (`FROM ${BASE}`, `COPY --from=$STAGE`). */
+  readonly buildArgs?: Readonly<Record<string, string>>;
 }
 
 /** One secret as `plan` shows it: where it comes from and how it reaches the build. Never a value. */
@@ -41,6 +47,13 @@ export interface Plan {
   readonly dockerfile: string | undefined;
   /** Problems found between the config and the Dockerfile (errors stop a build). */
   readonly findings: readonly PlanFinding[];
+  /**
+   * Secrets no stage of the target uses (`not needed by this target`): a build neither fetches nor
+   * injects them. Empty without a Dockerfile.
+   */
+  readonly notNeeded?: readonly string[];
+  /** The stage that would be built (its name, or its index when unnamed), when a Dockerfile was read. */
+  readonly target?: string;
 }
 
 function detailOf(inject: InjectionKind, c: BuildSecretsConfig['secrets'][string], id: string): string | undefined {
@@ -65,6 +78,12 @@ function pickDockerfile(baseDir: string, cwd: string, config: BuildSecretsConfig
   return existsSync(candidate) ? candidate : undefined;
 }
 
+async function scopePlan(config: BuildSecretsConfig, dockerfile: string, options: PlanOptions, templateRefs: ReadonlyMap<string, readonly string[]> | undefined): Promise<NeededSecrets> {
+  // readDockerfile already read (and vouched for) the file; the stage graph needs the raw text.
+  const text = await readFile(dockerfile, 'utf8');
+  return neededSecrets(config, text, { target: options.target, buildArgs: new Map(Object.entries(options.buildArgs ?? {})) }, templateRefs);
+}
+
 /** Make the plan. Loads no provider SDK and contacts nothing. */
 export async function buildPlan(
   input: {
@@ -74,6 +93,8 @@ export async function buildPlan(
     readonly definitions: ReadonlyMap<string, AnyProviderDefinition>;
     /** A `${VAR}` interpolated into a ref, key or version is a secret too: every shown string passes through this. */
     readonly redact: (text: string) => string;
+    /** The secret ids each template embeds (they are needed when the rendered secret is). */
+    readonly templateReferences?: ReadonlyMap<string, readonly string[]>;
   },
   options: PlanOptions = {},
 ): Promise<Plan> {
@@ -82,9 +103,10 @@ export async function buildPlan(
     const detail = detailOf(c.inject, c, id);
     return {
       id,
-      provider: c.from,
-      use: redact(config.providers[c.from]?.use ?? '?'),
-      ref: redact(c.ref),
+      // A rendered secret shows as provider "template" with its file (or "inline") as the ref.
+      provider: c.from ?? 'template',
+      use: c.from !== undefined ? redact(config.providers[c.from]?.use ?? '?') : 'template',
+      ref: redact(c.ref ?? c.templateFile ?? '(inline template)'),
       ...(c.key !== undefined ? { key: redact(c.key) } : {}),
       ...(c.version !== undefined ? { version: redact(c.version) } : {}),
       inject: c.inject,
@@ -94,5 +116,8 @@ export async function buildPlan(
   const dockerfile = pickDockerfile(input.baseDir, input.cwd, config, options);
   if (!dockerfile) return { secrets, dockerfile: undefined, findings: [] };
   const analysis = await readDockerfile(dockerfile);
-  return { secrets, dockerfile, findings: checkDockerfileAgainstConfig(analysis, config) };
+  const findings = checkDockerfileAgainstConfig(analysis, config);
+  const scope = await scopePlan(config, dockerfile, options, input.templateReferences);
+  if (!scope.ok) return { secrets, dockerfile, findings: [...findings, { severity: 'error', code: 'unknown-target', message: scope.message }] };
+  return { secrets, dockerfile, findings, notNeeded: scope.notNeeded, target: scope.target };
 }

@@ -32,7 +32,9 @@ export async function auditBuild(
     logger.warn('no image auditor is available in this build of buildsecrets; the image was not audited');
     return undefined;
   }
-  const secrets = [...input.values].map(([id, value]) => ({ id, value }));
+  // A rendered template is searched whole, not line by line (its lines are mostly literal text).
+  const rendered = session.templateReferences ?? new Map<string, readonly string[]>();
+  const secrets = [...input.values].map(([id, value]) => (rendered.has(id) ? { id, value, lines: false } : { id, value }));
   const report = await steps.auditImage({ image: input.image, docker: input.docker, env: session.env, secrets, signal: input.signal });
   for (const id of report.tooShort ?? []) logger.warn(`audit: secret ${id} is too short to search for reliably; it was not searched`);
   if (report.findings.length === 0) {

@@ -34,7 +34,8 @@ beforeEach(async () => {
   tmpRoot = join(work, 'secrets-tmp');
   await mkdir(tmpRoot);
   await mkdir(join(work, 'ctx'));
-  await writeFile(join(work, 'ctx', 'Dockerfile'), 'FROM scratch\n');
+  // Uses both injected secrets: a build resolves only what its stages use.
+  await writeFile(join(work, 'ctx', 'Dockerfile'), 'FROM scratch\nARG proxy\nRUN --mount=type=secret,id=token,required=true true\n');
   events = [];
   logs = [];
   const stream = new PassThrough();

@@ -15,6 +15,8 @@ import { trackProcessGroup } from './exit-cleanup.js';
 import { auditBuild } from './post-build-audit.js';
 import { makeStrategyContext } from './strategy-context.js';
 import { BuildResources } from './teardown.js';
+import { scopeGroups, scopeToTarget } from './target-scope.js';
+import { checkContextStep } from './context-step.js';
 
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new AbortedError('the run was cancelled; everything it set up was removed');
@@ -68,13 +70,13 @@ async function dryRun(session: BuildSession, options: BuildOptions, plan: BuildP
  * Resolved values are handed to `resources` as soon as they exist, so the caller's teardown wipes
  * them whatever fails; a failed detection cancels the resolution and wins, as it did when it ran first.
  */
-async function detectAndResolve(session: BuildSession, resources: BuildResources, docker: string, signal: AbortSignal): Promise<{ engine: EngineInfo; values: ReadonlyMap<string, SecretValue> }> {
+async function detectAndResolve(session: BuildSession, resources: BuildResources, docker: string, signal: AbortSignal, ids: readonly string[]): Promise<{ engine: EngineInfo; values: ReadonlyMap<string, SecretValue> }> {
   const noEngine = new AbortController();
   const detecting = detectEngine({ docker, env: session.env, signal }).catch((error: unknown) => {
     noEngine.abort(error);
     throw error;
   });
-  const resolving = session.resolveAll(AbortSignal.any([signal, noEngine.signal])).then((values) => {
+  const resolving = session.resolveAll(AbortSignal.any([signal, noEngine.signal]), ids).then((values) => {
     resources.addValues(values.values());
     return values;
   });
@@ -104,14 +106,19 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
   const signal = controller.signal;
   const resources = new BuildResources();
   try {
-    const plan = planBuild(options, config, session.baseDir);
+    const fullPlan = planBuild(options, config, session.baseDir);
     const docker = resolveDockerBinary({ option: options.docker, env: session.env, config: config.build?.docker });
-    const declaredArgs = await checkDockerfile(session, plan, steps);
+    const declaredArgs = await checkDockerfile(session, fullPlan, steps);
+    // Only what the target's stages use is fetched and handed over (least privilege).
+    const scope = await scopeToTarget(session, fullPlan, options);
+    const plan = scopeGroups(fullPlan, scope.inject);
     for (const [kind, secrets] of plan.groups) session.strategy(kind).validate?.(secrets, { declaredArgs, logger });
     if (options.dryRun) return await dryRun(session, options, plan, docker, signal);
 
-    const { engine, values } = await detectAndResolve(session, resources, docker, signal);
+    const { engine, values } = await detectAndResolve(session, resources, docker, signal, scope.needed);
     logger.debug(`engine: ${engine.mode} (daemon ${engine.version})`);
+    throwIfAborted(signal);
+    await checkContextStep(session, plan, values);
     throwIfAborted(signal);
     const context = makeStrategyContext(session, resources, signal, values, declaredArgs);
     const injections: PreparedInjection[] = [];

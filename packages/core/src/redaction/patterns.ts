@@ -17,6 +17,12 @@ export interface PatternSource {
   readonly id: string;
   /** The value (a string is taken as UTF-8). */
   readonly value: SecretValue | string | Uint8Array;
+  /**
+   * Also search each significant line on its own (default true). False for a rendered template:
+   * its lines are mostly literal text (`[default]`, `always-auth=true`) that would match clean
+   * images; the values embedded in it are sources of their own.
+   */
+  readonly lines?: boolean;
 }
 
 /** Options for {@link buildPatterns}. */
@@ -47,7 +53,7 @@ export function valueBytes(value: SecretValue | string | Uint8Array): Buffer {
 }
 
 /** Every encoded form of one value, in a fixed order (raw first, so deduplication keeps the plainest name). */
-export function encodingsOf(bytes: Buffer, options: { encoded: boolean; minLineLength: number }): { encoding: EncodingName; bytes: Buffer }[] {
+export function encodingsOf(bytes: Buffer, options: { encoded: boolean; minLineLength: number; lines?: boolean }): { encoding: EncodingName; bytes: Buffer }[] {
   const out: { encoding: EncodingName; bytes: Buffer }[] = [{ encoding: 'raw', bytes }];
   if (!options.encoded) return out;
   for (const b of base64Alignments(bytes, 'base64')) out.push({ encoding: 'base64', bytes: b });
@@ -57,7 +63,7 @@ export function encodingsOf(bytes: Buffer, options: { encoded: boolean; minLineL
   out.push({ encoding: 'url', bytes: urlEncode(bytes, false) }, { encoding: 'url-form', bytes: urlEncode(bytes, true) });
   const json = jsonEscape(bytes);
   if (json) out.push({ encoding: 'json', bytes: json });
-  for (const line of significantLines(bytes, options.minLineLength)) out.push({ encoding: 'line', bytes: line });
+  if (options.lines !== false) for (const line of significantLines(bytes, options.minLineLength)) out.push({ encoding: 'line', bytes: line });
   return out;
 }
 
@@ -86,7 +92,7 @@ export function buildPatterns(sources: readonly PatternSource[], options: BuildP
       if (!tooShort.includes(source.id)) tooShort.push(source.id);
       continue;
     }
-    for (const form of encodingsOf(bytes, { encoded: bytes.length >= minEncoded, minLineLength: minLine })) {
+    for (const form of encodingsOf(bytes, { encoded: bytes.length >= minEncoded, minLineLength: minLine, lines: source.lines !== false })) {
       if (form.bytes.length === 0) continue;
       const key = `${source.id}\u0000${form.bytes.toString('latin1')}`;
       if (seen.has(key)) continue;

@@ -1,4 +1,4 @@
-import type { SecretConfig, ResolveConfig } from '../config/schema.js';
+import type { FetchedSecretConfig, ResolveConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { ProviderCapabilities, SecretProvider } from '../provider/types.js';
 import type { Redactor } from '../redaction/types.js';
@@ -7,8 +7,8 @@ import type { Redactor } from '../redaction/types.js';
 export interface SecretEntry {
   /** The secret id. */
   readonly id: string;
-  /** Its config entry. */
-  readonly config: SecretConfig;
+  /** Its config entry (a fetched secret: templates are rendered after resolution). */
+  readonly config: FetchedSecretConfig;
 }
 
 /** A live provider instance with what it declared it can do. */
