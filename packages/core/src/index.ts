@@ -106,3 +106,7 @@ export { servedFileHelperPath, servedFileHelperScript, SERVED_FILE_HELPER_NAME }
 export { sshAgentStrategy, DEFAULT_SSH_ID } from './strategies/ssh-agent/ssh-agent-strategy.js';
 export { closestMatch } from './config/did-you-mean.js';
 export { createLimiter } from './resolver/limiter.js';
+export { CACHE_MODES, type CacheMode } from './config/schema.js';
+export { cacheRevArgName, isCacheRevArg, CACHE_REV_ARG_PREFIX } from './cache/rev-arg-name.js';
+export { keyedRev, KEYED_REV_BITS, MIN_CACHE_KEY_BYTES, KEYED_REV_PATTERN } from './cache/keyed-rev.js';
+export { cacheModeOf, cachedSecrets, CACHEABLE_KINDS, type CachedSecret } from './cache/cache-mode.js';

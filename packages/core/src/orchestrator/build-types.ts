@@ -53,8 +53,11 @@ export interface BuildSession {
   readonly logger: Logger;
   /** The run's redactor (every resolved value is in it). */
   readonly redactor: Redactor;
-  /** Resolve every configured secret (fail closed). Values are already registered with the redactor. */
-  resolveAll(signal: AbortSignal): Promise<ReadonlyMap<string, SecretValue>>;
+  /**
+   * Resolve every configured secret (fail closed). Values are already registered with the redactor.
+   * `versionIds`, when given, is filled with the providers' non-secret version ids (for cache revs).
+   */
+  resolveAll(signal: AbortSignal, versionIds?: Map<string, string>): Promise<ReadonlyMap<string, SecretValue>>;
   /** The strategy for each injection kind. */
   strategy(kind: Exclude<InjectionKind, 'none'>): InjectionStrategy;
   /** A private temp dir, removed at teardown. */

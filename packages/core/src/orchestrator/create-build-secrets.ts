@@ -146,13 +146,13 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
   const entries = Object.entries(config.secrets).map(([id, c]) => ({ id, config: c }));
   const settings = config.resolve ?? { concurrency: 16, timeoutMs: 15_000, deadlineMs: 60_000, retries: 2 };
 
-  const resolveAll = async (signal?: AbortSignal): Promise<Map<string, SecretValue>> => {
+  const resolveAll = async (signal?: AbortSignal, versionIds?: Map<string, string>): Promise<Map<string, SecretValue>> => {
     const run = newRun();
     const pool = run.resolve(TOKENS.providerPool);
     deadline = Date.now() + settings.deadlineMs;
     const combined = signal ? AbortSignal.any([signal, instanceSignal]) : instanceSignal;
     try {
-      const values = await resolveSecrets({ entries, provider: (name) => pool.get(name), settings, redactor, logger, signal: combined });
+      const values = await resolveSecrets({ entries, provider: (name) => pool.get(name), settings, redactor, logger, signal: combined, ...(versionIds ? { versionIds } : {}) });
       resolvedValues.push(...values.values());
       return values;
     } finally {
@@ -166,7 +166,7 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
     env,
     logger,
     redactor,
-    resolveAll: (signal) => resolveAll(signal),
+    resolveAll: (signal, versionIds) => resolveAll(signal, versionIds),
     strategy: (kind) => {
       const strategy = strategies.get(kind);
       if (!strategy) throw new BuildSecretsError('INTERNAL', `no injection strategy is registered for "${kind}"`);
