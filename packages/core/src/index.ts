@@ -118,3 +118,7 @@ export { loadContextIgnore, type ContextIgnore } from './context-check/dockerign
 export { walkContext, type ContextFile } from './context-check/walk-context.js';
 export type { ContextLeak } from './context-check/scan-files.js';
 export type { CredentialFile } from './context-check/credential-files.js';
+export { CACHE_MODES, type CacheMode } from './config/schema.js';
+export { cacheRevArgName, isCacheRevArg, CACHE_REV_ARG_PREFIX } from './cache/rev-arg-name.js';
+export { keyedRev, KEYED_REV_BITS, MIN_CACHE_KEY_BYTES, KEYED_REV_PATTERN } from './cache/keyed-rev.js';
+export { cacheModeOf, cachedSecrets, CACHEABLE_KINDS, type CachedSecret } from './cache/cache-mode.js';

@@ -23,10 +23,17 @@ secrets:
     ref: NPM_TOKEN                     # the provider's address (here: an environment variable)
     # key: token                       # pick a field out of a JSON secret
     # inject: secret-mount             # secret-mount (default) | ssh-agent | served-file | build-arg
+    # cache: keyed                     # re-run the steps using it when it rotates: off (default) | version | keyed.
+    #                                  # Declare the rev ARG in each stage, just above the RUN that mounts it:
+    #                                  #   ARG BUILDSECRETS_REV_NPM_TOKEN
+    #                                  #   RUN --mount=type=secret,id=npm_token,required=true npm ci
+  # cache_key: { from: local, ref: BUILDSECRETS_CACHE_KEY, inject: none }   # keys cache: keyed (openssl rand -hex 32)
   # deploy_key: { from: ci-vault, ref: secret/ci/deploy, key: private_key, inject: ssh-agent }
   # http_proxy: { from: local, ref: CORP_PROXY, inject: build-arg, buildArg: HTTP_PROXY }
 
 build:
   docker: docker                       # the docker binary (also --docker, BUILDSECRETS_DOCKER)
   audit: true                          # scan the built image for every resolved value (true | warn | false)
+  # cache: off                         # default \`cache\` of secret-mount / ssh-agent secrets (off | version | keyed)
+  # cacheKeyFrom: cache_key            # the inject: none secret whose value keys \`cache: keyed\` HMACs
 `;

@@ -48,6 +48,7 @@ export const planCommand: CliCommand = {
       const where = [`${secret.provider} (${secret.use})`, `ref ${secret.ref}`, secret.key ? `key ${secret.key}` : '', secret.version ? `version ${secret.version}` : ''].filter(Boolean).join(', ');
       lines.push(`${secret.id}`, `  from     ${where}`, `  inject   ${secret.inject}${secret.detail ? ` ${s.dim(`(${secret.detail})`)}` : ''}`);
       if (notNeeded.has(secret.id)) lines.push(`  ${s.dim(`not needed by this target (${plan.target ?? 'last stage'}): not fetched by build`)}`);
+      if (secret.cache) lines.push(`  cache    ${secret.cache.mode} ${s.dim(`(--build-arg ${secret.cache.buildArg}; declare ARG ${secret.cache.buildArg} before each RUN that mounts it)`)}`);
     }
     if (plan.dockerfile) lines.push('', `dockerfile: ${plan.dockerfile}`);
     for (const f of plan.findings) {

@@ -1,4 +1,5 @@
 import type { ConfigIssue } from '../errors/index.js';
+import { cacheConfigIssues } from '../cache/cache-config-issues.js';
 import { didYouMean } from './did-you-mean.js';
 import { formatPath } from './issue-path.js';
 import { INJECTION_KINDS, type InjectionKind } from './schema.js';
@@ -86,5 +87,6 @@ export function crossReferenceIssues(input: unknown, interpolatedPaths: Readonly
       else buildArgs.set(name, id);
     }
   }
+  issues.push(...cacheConfigIssues(input, interpolatedPaths));
   return issues;
 }

@@ -11,6 +11,15 @@ export const INJECTION_KINDS = ['secret-mount', 'ssh-agent', 'served-file', 'bui
 /** How a secret reaches the build. */
 export type InjectionKind = (typeof INJECTION_KINDS)[number];
 
+/**
+ * How a rotated secret invalidates the build cache: `off` (BuildKit keeps serving cached steps),
+ * `version` (the provider's version id) or `keyed` (a keyed HMAC of the value).
+ */
+export const CACHE_MODES = ['off', 'version', 'keyed'] as const;
+
+/** A cache mode (see {@link CACHE_MODES}). */
+export type CacheMode = (typeof CACHE_MODES)[number];
+
 /** One named provider instance: `providers.<name>`. */
 export const providerConfigSchema = z
   .object({
@@ -51,6 +60,7 @@ export const secretConfigSchema = z
     maxReads: z.number().int().min(1).max(100).optional().describe('served-file only: how many times the secret may be fetched (default 1).'),
     buildArg: z.string().regex(VAR_NAME).optional().describe('build-arg only: the ARG name (default: the secret id).'),
     allowInsecure: z.boolean().optional().describe('build-arg only: accept that the value lands in image history.'),
+    cache: z.enum(CACHE_MODES).optional().describe('secret-mount / ssh-agent: re-run the steps using this secret when it rotates: off (default), version (provider version id) or keyed (HMAC under build.cacheKeyFrom). Passed as build-arg BUILDSECRETS_REV_<ID>.'),
   })
   .strict()
   .superRefine(requireSourceOrTemplate);
@@ -81,6 +91,8 @@ export const buildConfigSchema = z
     audit: z.union([z.boolean(), z.literal('warn')]).default(true).describe('Scan the built image for every resolved value: true (fail on leak), "warn", or false.'),
     servedFile: servedFileConfigSchema.optional(),
     contextCheck: z.enum(['warn', 'strict', 'off']).default('warn').describe('Before the build, scan the context as the engine sends it: a resolved value in a file always stops the build; credential files (.env, .netrc, private keys, …) warn ("warn", default), stop it ("strict"), or nothing is checked ("off").'),
+    cache: z.enum(CACHE_MODES).optional().describe('Default `cache` for secret-mount and ssh-agent secrets: off (default), version or keyed.'),
+    cacheKeyFrom: z.string().regex(ID).optional().describe('The id of a secret (inject: none) whose value keys the HMAC of `cache: keyed`; at least 16 bytes.'),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { ConfigError, type ConfigIssue } from '../errors/index.js';
 import type { AnyProviderDefinition } from '../provider/types.js';
+import { cacheCapabilityIssues } from '../cache/cache-capability-issues.js';
 import { crossReferenceIssues } from './cross-references.js';
 import type { SensitiveValue } from './interpolate.js';
 import { configSchema, type BuildSecretsConfig } from './schema.js';
@@ -90,6 +91,7 @@ export function validateProviderOptions(
       issues.push({ path: `secrets.${id}.key`, message: `${label} does not support picking a key; remove \`key\`` });
     }
   }
+  issues.push(...cacheCapabilityIssues(config, definitionsByInstance));
   if (issues.length > 0) throw new ConfigError(scrubIssues(issues, options.sensitive ?? []), { file: options.file });
   return parsed;
 }

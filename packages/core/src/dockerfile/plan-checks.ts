@@ -1,5 +1,7 @@
 import type { BuildSecretsConfig, SecretConfig } from '../config/schema.js';
 import { SERVED_FILE_BUILD_ARGS } from '../strategies/served-file/served-file-strategy.js';
+import { isCacheRevArg } from '../cache/rev-arg-name.js';
+import { checkCacheRevArgs } from './cache-rev-checks.js';
 import { isDockerProxyArg } from './proxy-args.js';
 import { looksLikeSecretName } from './secret-like.js';
 import type { DockerfileAnalysis, DockerfileLocation } from './types.js';
@@ -11,7 +13,8 @@ export interface PlanFinding {
   /**
    * Stable code: `secret-not-configured`, `secret-not-mounted`, `mount-inject-mismatch`,
    * `ssh-id-mismatch`, `ssh-not-mounted`, `mount-not-required`, `secret-like-arg`,
-   * `secret-like-env`, `proxy-arg-declared`, `build-arg-not-declared`, `unknown-target`.
+   * `secret-like-env`, `proxy-arg-declared`, `build-arg-not-declared`, `unknown-target`,
+   * `cache-rev-arg-missing`.
    */
   readonly code: string;
   /** What is wrong and what to do. */
@@ -90,7 +93,7 @@ function checkArgsAndEnvs(analysis: DockerfileAnalysis, config: BuildSecretsConf
     declared.add(arg.name);
     if (isDockerProxyArg(arg.name)) {
       out.push({ severity: 'warning', code: 'proxy-arg-declared', ...where(arg), message: `ARG ${arg.name} at ${at(arg)} declares a predefined proxy arg: Docker keeps those out of the image history only when they are not declared; remove the ARG line (RUN sees the proxy anyway)` });
-    } else if (looksLikeSecretName(arg.name) && !accepted.has(arg.name)) {
+    } else if (looksLikeSecretName(arg.name) && !accepted.has(arg.name) && !isCacheRevArg(arg.name)) {
       out.push({ severity: 'warning', code: 'secret-like-arg', ...where(arg), message: `ARG ${arg.name} at ${at(arg)} looks like a secret: build-arg values are stored in the image history; use a secret mount instead` });
     }
   }
@@ -118,5 +121,6 @@ export function checkDockerfileAgainstConfig(analysis: DockerfileAnalysis, confi
   checkSecretMounts(analysis, config, out);
   checkSshMounts(analysis, config, out);
   checkArgsAndEnvs(analysis, config, out);
+  checkCacheRevArgs(analysis, config, out);
   return out;
 }

@@ -42,6 +42,14 @@ export interface BuildResult {
  * What the orchestrator hands to the build runner: everything the run composed, so the build code
  * never reaches back into config loading or the container.
  */
+/** What {@link BuildSession.resolveAll} resolves, and where it reports version ids. */
+export interface ResolveAllOptions {
+  /** Only these secret ids (plus what their templates and passphrases need); all when absent. */
+  readonly ids?: readonly string[];
+  /** Filled with each resolved secret's non-secret version id, where its provider returns one. */
+  readonly versionIds?: Map<string, string>;
+}
+
 export interface BuildSession {
   /** The validated config. */
   readonly config: BuildSecretsConfig;
@@ -54,10 +62,11 @@ export interface BuildSession {
   /** The run's redactor (every resolved value is in it). */
   readonly redactor: Redactor;
   /**
-   * Resolve every configured secret, or only `ids` when given (fail closed). Values are already
-   * registered with the redactor.
+   * Resolve every configured secret, or only `options.ids` when given (fail closed). Values are
+   * already registered with the redactor. `options.versionIds`, when given, is filled with the
+   * providers' non-secret version ids (for cache revs).
    */
-  resolveAll(signal: AbortSignal, ids?: readonly string[]): Promise<ReadonlyMap<string, SecretValue>>;
+  resolveAll(signal: AbortSignal, options?: ResolveAllOptions): Promise<ReadonlyMap<string, SecretValue>>;
   /** The secret ids each rendered secret's template embeds (absent: no templates). */
   readonly templateReferences?: ReadonlyMap<string, readonly string[]>;
   /** The strategy for each injection kind. */

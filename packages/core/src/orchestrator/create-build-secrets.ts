@@ -18,7 +18,7 @@ import type { SecretValue } from '../secret-value.js';
 import { defaultStrategies } from '../strategies/default-strategies.js';
 import type { InjectionStrategy } from '../strategies/types.js';
 import { makeTempDir } from '../util/temp-dir.js';
-import type { BuildOptions, BuildResult, BuildSession } from './build-types.js';
+import type { BuildOptions, BuildResult, BuildSession, ResolveAllOptions } from './build-types.js';
 import { buildPlan, type Plan, type PlanOptions } from './plan.js';
 import { runBuild } from './run-build.js';
 
@@ -152,7 +152,8 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
   const fetchedEntries = entries.flatMap((e) => (isFetchedSecret(e.config) ? [{ id: e.id, config: e.config }] : []));
   const settings = config.resolve ?? { concurrency: 16, timeoutMs: 15_000, deadlineMs: 60_000, retries: 2 };
 
-  const resolveAll = async (signal?: AbortSignal, ids?: readonly string[]): Promise<Map<string, SecretValue>> => {
+  const resolveAll = async (signal?: AbortSignal, options: ResolveAllOptions = {}): Promise<Map<string, SecretValue>> => {
+    const { ids, versionIds } = options;
     const run = newRun();
     const pool = run.resolve(TOKENS.providerPool);
     deadline = Date.now() + settings.deadlineMs;
@@ -161,7 +162,7 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
       // A rendered secret needs the secrets its template embeds: fetch those, then render.
       const wanted = withDependencies(config, ids ?? entries.map((e) => e.id), templateReferences);
       const chosen = fetchedEntries.filter((e) => wanted.has(e.id));
-      const values = await resolveSecrets({ entries: chosen, provider: (name) => pool.get(name), settings, redactor, logger, signal: combined });
+      const values = await resolveSecrets({ entries: chosen, provider: (name) => pool.get(name), settings, redactor, logger, signal: combined, ...(versionIds ? { versionIds } : {}) });
       try {
         renderSecrets({ templates, wanted, values, redactor, allowEmpty: (id) => config.secrets[id]?.allowEmpty === true });
       } catch (error) {
@@ -182,7 +183,7 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
     logger,
     redactor,
     templateReferences,
-    resolveAll: (signal, ids) => resolveAll(signal, ids),
+    resolveAll: (signal, options) => resolveAll(signal, options),
     strategy: (kind) => {
       const strategy = strategies.get(kind);
       if (!strategy) throw new BuildSecretsError('INTERNAL', `no injection strategy is registered for "${kind}"`);

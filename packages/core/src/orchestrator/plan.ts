@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
+import { cacheModeOf } from '../cache/cache-mode.js';
+import { cacheRevArgName } from '../cache/rev-arg-name.js';
 import type { BuildSecretsConfig, InjectionKind } from '../config/schema.js';
 import { readDockerfile } from '../dockerfile/analyze.js';
 import { checkDockerfileAgainstConfig, type PlanFinding } from '../dockerfile/plan-checks.js';
@@ -37,6 +39,8 @@ export interface PlanSecret {
   readonly inject: InjectionKind;
   /** Strategy detail (build-arg name, ssh id, env source), when relevant. */
   readonly detail?: string;
+  /** How a rotation invalidates the build cache, when not `off`: the mode and the rev build-arg. */
+  readonly cache?: { readonly mode: 'version' | 'keyed'; readonly buildArg: string };
 }
 
 /** The result of `plan`: fetched nothing, started nothing. */
@@ -101,6 +105,7 @@ export async function buildPlan(
   const { config, redact } = input;
   const secrets = Object.entries(config.secrets).map(([id, c]): PlanSecret => {
     const detail = detailOf(c.inject, c, id);
+    const cacheMode = cacheModeOf(c, config.build);
     return {
       id,
       // A rendered secret shows as provider "template" with its file (or "inline") as the ref.
@@ -111,6 +116,7 @@ export async function buildPlan(
       ...(c.version !== undefined ? { version: redact(c.version) } : {}),
       inject: c.inject,
       ...(detail !== undefined ? { detail: redact(detail) } : {}),
+      ...(cacheMode !== 'off' ? { cache: { mode: cacheMode, buildArg: cacheRevArgName(id) } } : {}),
     };
   });
   const dockerfile = pickDockerfile(input.baseDir, input.cwd, config, options);

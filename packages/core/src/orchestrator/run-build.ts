@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cacheRevInjection, cacheRevPlaceholderArgs } from '../cache/cache-rev-injection.js';
 import { detectEngine, type EngineInfo } from '../engine/detect-engine.js';
 import { resolveDockerBinary } from '../engine/docker-binary.js';
 import { engineCommand, runEngine } from '../engine/run-engine.js';
@@ -9,7 +10,7 @@ import type { SecretValue } from '../secret-value.js';
 import type { PreparedInjection } from '../strategies/types.js';
 import { planBuild, type BuildPlan } from './build-plan.js';
 import { defaultBuildSteps, type BuildSteps } from './build-steps.js';
-import type { BuildOptions, BuildResult, BuildSession } from './build-types.js';
+import type { BuildOptions, BuildResult, BuildSession, ResolveAllOptions } from './build-types.js';
 import { placeholderArgs } from './dry-run.js';
 import { trackProcessGroup } from './exit-cleanup.js';
 import { auditBuild } from './post-build-audit.js';
@@ -58,7 +59,7 @@ function engineArgs(options: BuildOptions, plan: BuildPlan, injected: readonly s
 
 async function dryRun(session: BuildSession, options: BuildOptions, plan: BuildPlan, docker: string, signal: AbortSignal): Promise<BuildResult> {
   const engine = await detectEngine({ docker, env: session.env, signal, timeoutMs: 5000 }).catch((): EngineInfo => ({ docker, mode: 'buildkit', version: 'unknown' }));
-  const injected = [...plan.groups].flatMap(([kind, secrets]) => placeholderArgs(kind, secrets));
+  const injected = [...[...plan.groups].flatMap(([kind, secrets]) => placeholderArgs(kind, secrets)), ...cacheRevPlaceholderArgs(session.config)];
   const { argv, env } = engineCommand(docker, engine.mode, ['--iidfile', '<tmpfs>/iid', ...engineArgs(options, plan, injected)]);
   const command = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv].map((a) => session.redactor.redact(a));
   return { exitCode: 0, command };
@@ -70,13 +71,13 @@ async function dryRun(session: BuildSession, options: BuildOptions, plan: BuildP
  * Resolved values are handed to `resources` as soon as they exist, so the caller's teardown wipes
  * them whatever fails; a failed detection cancels the resolution and wins, as it did when it ran first.
  */
-async function detectAndResolve(session: BuildSession, resources: BuildResources, docker: string, signal: AbortSignal, ids: readonly string[]): Promise<{ engine: EngineInfo; values: ReadonlyMap<string, SecretValue> }> {
+async function detectAndResolve(session: BuildSession, resources: BuildResources, docker: string, signal: AbortSignal, options: ResolveAllOptions): Promise<{ engine: EngineInfo; values: ReadonlyMap<string, SecretValue> }> {
   const noEngine = new AbortController();
   const detecting = detectEngine({ docker, env: session.env, signal }).catch((error: unknown) => {
     noEngine.abort(error);
     throw error;
   });
-  const resolving = session.resolveAll(AbortSignal.any([signal, noEngine.signal]), ids).then((values) => {
+  const resolving = session.resolveAll(AbortSignal.any([signal, noEngine.signal]), options).then((values) => {
     resources.addValues(values.values());
     return values;
   });
@@ -115,7 +116,8 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     for (const [kind, secrets] of plan.groups) session.strategy(kind).validate?.(secrets, { declaredArgs, logger });
     if (options.dryRun) return await dryRun(session, options, plan, docker, signal);
 
-    const { engine, values } = await detectAndResolve(session, resources, docker, signal, scope.needed);
+    const versionIds = new Map<string, string>();
+    const { engine, values } = await detectAndResolve(session, resources, docker, signal, { ids: scope.needed, versionIds });
     logger.debug(`engine: ${engine.mode} (daemon ${engine.version})`);
     throwIfAborted(signal);
     await checkContextStep(session, plan, values);
@@ -133,6 +135,11 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
       injections.push(injection);
       for (const line of injection.summary) logger.debug(line);
       throwIfAborted(signal);
+    }
+    const revs = cacheRevInjection(config, values, versionIds, session.redactor);
+    if (revs) {
+      injections.push(revs);
+      for (const line of revs.summary) logger.debug(line);
     }
     assertNoValueInArgs(injections, values);
     const iidDir = await context.tempDir('engine');

@@ -22,9 +22,18 @@ export interface SecretRequest {
   readonly version?: string;
 }
 
-/** The outcome for one {@link SecretRequest}: a value or a typed error, never both. */
+/**
+ * The outcome for one {@link SecretRequest}: a value or a typed error, never both.
+ *
+ * A provider that declares {@link ProviderCapabilities.versionIds} also sets `versionId` on each
+ * value: its own **non-secret** identifier of the version it served (an AWS `VersionId`, a GCP
+ * version name, a Vault KV v2 path and `metadata.version`). `cache: version` passes it to the
+ * build as a cache rev, so it lands in image history: it must never be derived from the value, and
+ * it must change whenever the value served for this request can change (include the path when
+ * version numbers only count per path). Optional and additive: `apiVersion` stays 1.
+ */
 export type SecretResult =
-  | { readonly id: string; readonly ok: true; readonly value: SecretValue }
+  | { readonly id: string; readonly ok: true; readonly value: SecretValue; readonly versionId?: string }
   | { readonly id: string; readonly ok: false; readonly error: BuildSecretsError };
 
 /** A live provider instance, created once per run by {@link ProviderDefinition.create}. */
@@ -53,6 +62,11 @@ export interface ProviderCapabilities {
   readonly keys?: boolean;
   /** Can return binary (non-UTF-8) values. */
   readonly binary?: boolean;
+  /**
+   * Sets `versionId` on its results (a non-secret version identifier), so secrets it serves can
+   * use `cache: version`. Without it, `cache: version` on its secrets is a config error.
+   */
+  readonly versionIds?: boolean;
 }
 
 /** A directory made for the run; removed (contents overwritten first) at teardown. */

@@ -26,9 +26,12 @@ function checkShape(handle: ProviderHandle, requests: readonly SecretRequest[], 
   if (!Array.isArray(results)) return broken('resolve() did not return an array');
   if (results.length !== requests.length) return broken(`resolve() returned ${results.length} results for ${requests.length} requests`);
   return requests.map((request, i) => {
-    const result = results[i] as Partial<{ id: unknown; ok: unknown; value: unknown; error: unknown }> | undefined;
+    const result = results[i] as Partial<{ id: unknown; ok: unknown; value: unknown; error: unknown; versionId: unknown }> | undefined;
     if (!result || result.id !== request.id) return broken(`result ${i} is not for request "${request.id}"`)[i]!;
-    if (result.ok === true && result.value instanceof SecretValue) return { id: request.id, ok: true as const, value: result.value };
+    if (result.ok === true && result.value instanceof SecretValue) {
+      // Only a string is a version id; `cache: version` checks its shape before it reaches a build.
+      return { id: request.id, ok: true as const, value: result.value, ...(typeof result.versionId === 'string' ? { versionId: result.versionId } : {}) };
+    }
     if (result.ok === false && isBuildSecretsError(result.error)) return { id: request.id, ok: false as const, error: result.error };
     return broken(`result for "${request.id}" is neither a SecretValue nor a buildsecrets error`)[i]!;
   });

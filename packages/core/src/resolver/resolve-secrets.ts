@@ -53,6 +53,7 @@ export async function resolveSecrets(input: ResolveInput): Promise<Map<string, S
       } else {
         redactor.add(entry.id, result.value);
         values.set(entry.id, result.value);
+        if (result.versionId !== undefined) input.versionIds?.set(entry.id, result.versionId);
       }
     }
   };

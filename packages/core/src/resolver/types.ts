@@ -35,4 +35,6 @@ export interface ResolveInput {
   readonly logger: Logger;
   /** Cancels everything. */
   readonly signal?: AbortSignal;
+  /** Filled with the provider's non-secret version id of each resolved secret that has one (for `cache: version`). */
+  readonly versionIds?: Map<string, string>;
 }

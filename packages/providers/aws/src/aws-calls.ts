@@ -44,7 +44,7 @@ export async function createAwsCalls(options: AwsProviderOptions, logger: Logger
         ...(selector.kind === 'stage' ? { VersionStage: selector.VersionStage } : {}),
       };
       const out = await client.send(new sdk.GetSecretValueCommand(input), { abortSignal: signal });
-      return { SecretString: out.SecretString, SecretBinary: out.SecretBinary };
+      return { SecretString: out.SecretString, SecretBinary: out.SecretBinary, VersionId: out.VersionId };
     },
     async batchGet(refs, signal) {
       const values: SecretValueEntry[] = [];

@@ -4,6 +4,8 @@ import { InvalidSecretError, SecretValue, extractKey, type SecretRequest } from 
 export interface AwsSecretPayload {
   readonly SecretString?: string | undefined;
   readonly SecretBinary?: Uint8Array | undefined;
+  /** The version served (a UUID; not secret): the `versionId` for `cache: version`. */
+  readonly VersionId?: string | undefined;
 }
 
 /**

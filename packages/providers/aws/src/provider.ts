@@ -25,7 +25,8 @@ export const awsProvider = defineProvider<AwsProviderOptions>({
   name: 'aws',
   description: 'AWS Secrets Manager (GetSecretValue / BatchGetSecretValue)',
   optionsSchema: awsOptionsSchema,
-  capabilities: { batch: true, versions: true, keys: true, binary: true },
+  // versionIds: every answer (single or batch) carries the VersionId served, for `cache: version`.
+  capabilities: { batch: true, versions: true, keys: true, binary: true, versionIds: true },
   async create(options, context) {
     // Imported here, not at the top: a run that uses no AWS provider never loads the SDK.
     const { createAwsCalls } = await import('./aws-calls.js');

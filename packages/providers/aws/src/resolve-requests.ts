@@ -112,7 +112,7 @@ export async function resolveRequests(requests: readonly SecretRequest[], deps: 
       return secretFailed(request.id, mapAwsError(outcome.error, subject));
     }
     try {
-      return secretOk(request.id, payloadToValue(outcome.payload, request, deps.provider));
+      return secretOk(request.id, payloadToValue(outcome.payload, request, deps.provider), outcome.payload.VersionId);
     } catch (err) {
       return secretFailed(request.id, mapAwsError(err, subject));
     }

@@ -9,6 +9,8 @@ export interface GcpPayload {
   readonly data: Uint8Array;
   /** The checksum the server computed, as a decimal string; `undefined` when it sent none. */
   readonly crc32c: string | undefined;
+  /** The resource name of the version served (`…/versions/7`, also when `latest` was asked); not secret. */
+  readonly name?: string | undefined;
 }
 
 /** The calls the provider makes, behind a seam. */
@@ -64,7 +66,7 @@ export async function createGcpCalls(options: GcpProviderOptions, baseDir: strin
       const [response] = await client.accessSecretVersion({ name }, { retry: null, timeout: timeoutMs });
       const data = response.payload?.data;
       const bytes = typeof data === 'string' ? Buffer.from(data, 'base64') : (data ?? new Uint8Array(0));
-      return { data: bytes, crc32c: toDecimal(response.payload?.dataCrc32c) };
+      return { data: bytes, crc32c: toDecimal(response.payload?.dataCrc32c), name: response.name ?? undefined };
     },
     projectId: () => client.getProjectId(),
     close: () => client.close(),

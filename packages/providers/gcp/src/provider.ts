@@ -24,7 +24,8 @@ export const gcpProvider = defineProvider<GcpProviderOptions>({
   name: 'gcp',
   description: 'Google Secret Manager (AccessSecretVersion)',
   optionsSchema: gcpOptionsSchema,
-  capabilities: { versions: true, keys: true, binary: true },
+  // versionIds: the served version's resource name (`projects/…/secrets/…/versions/N`), for `cache: version`.
+  capabilities: { versions: true, keys: true, binary: true, versionIds: true },
   async create(options, context) {
     // Imported here, not at the top: a run that uses no GCP provider never loads the client library.
     const { createGcpCalls } = await import('./gcp-client.js');

@@ -114,9 +114,11 @@ export async function resolveRequests(requests: readonly SecretRequest[], deps: 
     }
     try {
       const value = verified(outcome.payload, subject);
-      if (request.key === undefined) return secretOk(request.id, value);
+      // The served version's full name: `latest` resolves to a numbered version, so a rotation changes it.
+      const versionId = outcome.payload.name || undefined;
+      if (request.key === undefined) return secretOk(request.id, value, versionId);
       try {
-        return secretOk(request.id, extractKey(value, request.key, { secretId: request.id, provider: deps.provider }));
+        return secretOk(request.id, extractKey(value, request.key, { secretId: request.id, provider: deps.provider }), versionId);
       } finally {
         value.wipe();
       }

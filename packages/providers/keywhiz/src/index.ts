@@ -24,7 +24,8 @@ const keywhizProvider = defineProvider<KeywhizOptions>({
   name: 'keywhiz',
   description: 'Keywhiz-style secret directories and the Keywhiz client API over mTLS',
   optionsSchema: keywhizOptionsSchema,
-  capabilities: { keys: true, binary: true },
+  // versionIds: directory mode returns `<file>@<content timestamp>` from keywhiz-fs metadata, for `cache: version`.
+  capabilities: { keys: true, binary: true, versionIds: true },
   async create(options, context) {
     if (options.mode === 'directory') return createDirectoryProvider(options, context);
     // Loaded only when server mode is used, so directory-mode runs never load the TLS client.

@@ -6,7 +6,7 @@ import { toSecretError } from './failure.js';
 import { displayAddress } from './http-failure.js';
 import { MountResolver } from './mounts.js';
 import { vaultOptionsSchema, type VaultProviderOptions } from './options.js';
-import { readSecretData } from './read-secret.js';
+import { readSecret, type SecretRead } from './read-secret.js';
 import { VaultSession, rejectsToken } from './session.js';
 import { VaultHttp, type TlsMaterial } from './vault-http.js';
 
@@ -73,10 +73,10 @@ async function createVaultProvider(options: VaultProviderOptions, context: Provi
   const mounts = new MountResolver(http, address, context.signal);
   // One read per path and version for the whole run: secrets picking different keys of one path
   // share it, and dynamic credentials (username + password) come from the same lease.
-  const reads = new Map<string, Promise<unknown>>();
+  const reads = new Map<string, Promise<SecretRead>>();
   let disposed = false;
 
-  const read = (request: SecretRequest, signal: AbortSignal): Promise<unknown> => {
+  const read = (request: SecretRequest, signal: AbortSignal): Promise<SecretRead> => {
     const key = cacheKey(request);
     let pending = reads.get(key);
     if (!pending) {
@@ -86,7 +86,7 @@ async function createVaultProvider(options: VaultProviderOptions, context: Provi
           const token = await session.token(context.signal);
           try {
             const mount = await mounts.resolve(ref, token, context.signal);
-            return await readSecretData(http, { ref, version: request.version, mount }, token, context.signal, address);
+            return await readSecret(http, { ref, version: request.version, mount }, token, context.signal, address);
           } catch (error) {
             // A login's token expired (TTL) or was revoked mid-run: log in once more, as Vault
             // agents do. A configured static token cannot be renewed, so its rejection stands.
@@ -104,9 +104,9 @@ async function createVaultProvider(options: VaultProviderOptions, context: Provi
 
   const resolveOne = async (request: SecretRequest, signal: AbortSignal): Promise<SecretResult> => {
     try {
-      const data = await read(request, signal);
+      const { data, versionId } = await read(request, signal);
       const at = { secretId: request.id, provider: context.instanceName };
-      return secretOk(request.id, request.key !== undefined ? pickKey(data, request.key, at) : SecretValue.from(typeof data === 'string' ? data : JSON.stringify(data)));
+      return secretOk(request.id, request.key !== undefined ? pickKey(data, request.key, at) : SecretValue.from(typeof data === 'string' ? data : JSON.stringify(data)), versionId);
     } catch (error) {
       return secretFailed(request.id, toSecretError(error, request.id, context.instanceName));
     }
@@ -147,7 +147,8 @@ const vaultProvider = defineProvider<VaultProviderOptions>({
   optionsSchema: vaultOptionsSchema,
   // Not `batch`: Vault has no batch read, so the resolver hands over one request per call and its
   // concurrency limit and per-request timeout apply; reads of one path are shared by the run cache.
-  capabilities: { keys: true, versions: true },
+  // versionIds: KV v2 reads return `<path>@<metadata.version>` for `cache: version`.
+  capabilities: { keys: true, versions: true, versionIds: true },
   create: createVaultProvider,
 });
 

@@ -55,11 +55,31 @@ function readFailure(error: unknown, target: ReadTarget, pinned: number | undefi
   return new VaultFailure('invalid', `Vault refused to read ${target.ref} (HTTP ${status})`, { cause: error });
 }
 
+/** What one read returned: the data, and for KV v2 the version id `<path>@<metadata.version>` (not secret). */
+export interface SecretRead {
+  readonly data: unknown;
+  readonly versionId: string | undefined;
+}
+
+/**
+ * The version id of a KV v2 read: the path and `metadata.version`. Version numbers count per path,
+ * so the path is part of the id (moving `ref` to another path at the same number changes it).
+ */
+function kv2VersionId(body: Record<string, unknown>, target: ReadTarget): string | undefined {
+  const version = ((body['data'] as { metadata?: Kv2Metadata } | null | undefined)?.metadata ?? undefined)?.version;
+  return typeof version === 'number' && Number.isInteger(version) && version > 0 ? `${target.ref}@${version}` : undefined;
+}
+
 /**
  * Read the data behind a path: KV v2 `.data.data` (from `<mount>/data/<rest>`), KV v1 and any
  * other engine `.data` (a dynamic engine such as `database/creds/<role>` mints credentials).
  */
 export async function readSecretData(http: VaultHttp, target: ReadTarget, token: string, signal: AbortSignal, address: string): Promise<unknown> {
+  return (await readSecret(http, target, token, signal, address)).data;
+}
+
+/** {@link readSecretData} with the KV v2 version id (undefined for KV v1 and other engines, which keep no versions). */
+export async function readSecret(http: VaultHttp, target: ReadTarget, token: string, signal: AbortSignal, address: string): Promise<SecretRead> {
   const pinned = parseVersion(target);
   const rest = target.ref.slice(target.mount.path.length + 1);
   if (target.mount.engine !== 'other' && rest.length === 0) throw new VaultFailure('invalid', `${target.ref} names the mount itself, not a secret in it`, { hint: 'add the secret path after the mount, for example secret/ci/npm' });
@@ -76,5 +96,5 @@ export async function readSecretData(http: VaultHttp, target: ReadTarget, token:
     const gone = target.mount.engine === 'kv2' ? kv2Gone(body, target, pinned) : undefined;
     throw gone ?? new VaultFailure('not-found', `Vault answered ${target.ref} without data`, { hint: 'the path may be a folder; list it with `vault kv list`' });
   }
-  return data;
+  return { data, versionId: target.mount.engine === 'kv2' ? kv2VersionId(body, target) : undefined };
 }

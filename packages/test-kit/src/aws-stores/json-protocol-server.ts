@@ -40,13 +40,14 @@ export async function startJsonProtocolServer(service: JsonProtocolService): Pro
     const target = String(req.headers['x-amz-target'] ?? '');
     const operationName = target.startsWith(`${service.targetPrefix}.`) ? target.slice(service.targetPrefix.length + 1) : '';
     const operation = Object.prototype.hasOwnProperty.call(service.operations, operationName) ? service.operations[operationName] : undefined;
-    if (operation) counts.set(operationName, (counts.get(operationName) ?? 0) + 1);
     if (req.method !== 'POST' || !operation) return sendJson(res, 400, { __type: 'UnknownOperationException' }, 'UnknownOperationException');
     const denied = verifySigV4(
       { method: req.method, path: req.url ?? '/', headers: req.headers, body },
       { credentials: service.credentials, region: service.region, service: service.signingName },
     );
     if (denied) return sendJson(res, denied === 'MissingAuthenticationTokenException' ? 403 : 400, { __type: denied, message: 'request signature rejected' }, denied);
+    // Only requests that passed the signature check count, as on the other AWS test servers.
+    counts.set(operationName, (counts.get(operationName) ?? 0) + 1);
     const failure = faults.take();
     if (failure === 'reset') return void res.socket?.destroy();
     if (failure === 'throttle') return sendJson(res, 400, { __type: 'ThrottlingException', message: 'injected failure' }, 'ThrottlingException');

@@ -65,6 +65,7 @@ const SIGNATURE_ERRORS = {
   MissingAuthenticationTokenException: 'AccessDenied',
   UnrecognizedClientException: 'InvalidAccessKeyId',
   InvalidSignatureException: 'SignatureDoesNotMatch',
+  XAmzContentSHA256Mismatch: 'XAmzContentSHA256Mismatch',
 } as const;
 
 function route(req: IncomingMessage, suffix: string): { bucket: string; key: string; query: URLSearchParams; virtualHost: boolean } | undefined {
@@ -107,11 +108,12 @@ export async function startS3TestServer(options: S3TestServerOptions = {}): Prom
       target.key === '' ? (method === 'GET' && target.query.get('list-type') === '2' ? 'ListObjectsV2' : undefined)
         : method === 'GET' ? 'GetObject' : method === 'HEAD' ? 'HeadObject' : undefined;
     if (!operation) return sendS3Error(res, method, 405, 'MethodNotAllowed', 'not implemented by the test server');
+    const denied = verifySigV4({ method, path: req.url ?? '/', headers: req.headers, body }, { credentials, region, service: 's3' });
+    if (denied) return sendS3Error(res, method, 403, SIGNATURE_ERRORS[denied], 'request signature rejected');
+    // Only requests that passed the signature check count, as on the other AWS test servers.
     counts.set(operation, (counts.get(operation) ?? 0) + 1);
     const versionId = target.query.get('versionId') ?? undefined;
     requests.push({ operation, bucket: target.bucket, key: target.key, versionId, virtualHost: target.virtualHost });
-    const denied = verifySigV4({ method, path: req.url ?? '/', headers: req.headers, body }, { credentials, region, service: 's3' });
-    if (denied) return sendS3Error(res, method, 403, SIGNATURE_ERRORS[denied], 'request signature rejected');
     const failure = faults.take();
     if (failure === 'reset') return void res.socket?.destroy();
     if (failure === 'throttle') return sendS3Error(res, method, 503, 'SlowDown', 'Please reduce your request rate.');

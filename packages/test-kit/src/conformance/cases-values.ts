@@ -44,6 +44,20 @@ export function registerValueCases(ctx: CaseContext, capabilities: ProviderCapab
       }));
   }
 
+  if (capabilities.versionIds) {
+    // `cache: version` puts the id into image history: it must be a short printable word and never carry the value.
+    test('returns version ids that can go into image history: short printable ASCII, never the value', () =>
+      withProvider(async (p) => {
+        const [r] = await resolveAll(p, [{ id: 'found', ref: seed.found.ref }], 'version id');
+        assertValue(r, seed.found.value, 'version id');
+        const versionId = r?.ok ? r.versionId : undefined;
+        if (versionId === undefined) return;
+        assert.equal(typeof versionId, 'string', 'version id: must be a string');
+        assert.match(versionId, /^[\x21-\x7e]{1,256}$/, 'version id: must be 1-256 printable ASCII characters without spaces');
+        assert.ok(!versionId.includes(seed.canary), 'version id: must never contain the value');
+      }));
+  }
+
   const versioned = seed.versioned;
   if (capabilities.versions && versioned) {
     test('resolves a pinned version', () =>

@@ -60,7 +60,8 @@ export function createDirectoryProvider(options: KeywhizDirectoryOptions, contex
       });
     }
     const bytes = await readCapped(path, MAX_SECRET_BYTES, request, provider);
-    return secretOk(request.id, finishValue(bytes, request, provider));
+    // keywhiz-fs metadata dates the content: `<file>@<timestamp>` is the version id (none for plain Docker/Kubernetes dirs).
+    return secretOk(request.id, finishValue(bytes, request, provider), meta?.createdAt !== undefined ? `${request.ref}@${meta.createdAt}` : undefined);
   };
 
   const typed = (request: SecretRequest, error: unknown): BuildSecretsError => {

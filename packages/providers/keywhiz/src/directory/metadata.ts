@@ -8,6 +8,19 @@ export interface SecretMetadata {
   readonly expiry: number | undefined;
   /** The content size Keywhiz reports, in bytes. */
   readonly secretLength: number | undefined;
+  /**
+   * When Keywhiz created the content served (`contentCreatedAt`, else `creationDate`), as written;
+   * a new version of the secret gets a new one. Not secret: it is the version id of `cache: version`.
+   */
+  readonly createdAt: string | undefined;
+}
+
+/** A timestamp as keywhiz-fs writes it (ISO 8601 or epoch seconds); anything else is ignored, never echoed. */
+const TIMESTAMP = /^[0-9][0-9A-Za-z:.+-]{0,63}$/;
+
+function timestamp(v: unknown): string | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return typeof v === 'string' && TIMESTAMP.test(v) ? v : undefined;
 }
 
 /** keywhiz-fs metadata may embed the base64 content, so allow for that when capping the read. */
@@ -15,7 +28,7 @@ const METADATA_LIMIT = 1024 * 1024;
 
 /**
  * Read keywhiz-fs' `<root>/.json/secret/<name>` when it exists. keywhiz-fs serves there the JSON
- * the Keywhiz server returned for the secret; only `expiry` and `secretLength` are read. A
+ * the Keywhiz server returned for the secret; only `expiry`, `secretLength` and the content timestamp are read. A
  * plain Docker or Kubernetes secret directory has no `.json` entry, and then there is nothing
  * to check. A metadata file that is not a JSON object fails closed, since expiry cannot be checked.
  */
@@ -41,5 +54,5 @@ export async function readMetadata(rootReal: string, request: SecretRequest, pro
   }
   const record = data as Record<string, unknown>;
   const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-  return { expiry: num(record['expiry']), secretLength: num(record['secretLength']) };
+  return { expiry: num(record['expiry']), secretLength: num(record['secretLength']), createdAt: timestamp(record['contentCreatedAt']) ?? timestamp(record['creationDate']) };
 }
