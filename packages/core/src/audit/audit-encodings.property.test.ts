@@ -66,7 +66,9 @@ async function auditFile(body: Buffer, value: Buffer): Promise<string[]> {
 }
 
 // Unbiased bytes: fast-check's default bias towards small values gives runs of zeros, which are not what secrets look like.
-const valueArb = fc.noBias(fc.uint8Array({ minLength: 8, maxLength: 90 })).filter((v) => new Set(v).size >= 4);
+// A value whose own last byte is a line break is searched without it (the newline rule): keep the oracle simple.
+const endsClean = (v: Uint8Array): boolean => v[v.length - 1] !== 0x0a && v[v.length - 1] !== 0x0d;
+const valueArb = fc.noBias(fc.uint8Array({ minLength: 8, maxLength: 90 })).filter((v) => new Set(v).size >= 4 && endsClean(v));
 const textValueArb = fc.stringMatching(/^[A-Za-z0-9!*'()~._\-+/=:@ ]{8,90}$/).filter((v) => new Set(v).size >= 4);
 
 describe('auditImage finds values written by independent encoders', () => {

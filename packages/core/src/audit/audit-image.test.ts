@@ -46,7 +46,7 @@ describe('auditImage on archives', () => {
         { secretId: 'npm_token', encoding: 'raw', location: { kind: 'layer', layer: fixtureDiffId(0), path: 'app/.npmrc', deletedInLayer: fixtureDiffId(1) } },
         { secretId: 'npm_token', encoding: 'base64', location: { kind: 'layer', layer: fixtureDiffId(1), path: 'data/blob.b64' } },
       ]);
-      expect(report.stats).toEqual({ layers: 2, files: 3, bytes: expect.any(Number) });
+      expect(report.stats).toEqual({ layers: 2, baseLayers: 0, files: 3, bytes: expect.any(Number) });
       expect(report.tooShort).toEqual(['pin']);
       expect(report.clean).toBe(false);
       assertNoValues(report);
@@ -148,6 +148,29 @@ describe('auditImage on archives', () => {
     const report = await auditImage({ archive: file(dockerArchive([layer], baseConfig)), secrets });
     const where = report.findings.map((f) => `${f.location.kind === 'layer' ? f.location.path : ''}:${f.encoding}`);
     expect(where).toEqual(['a.txt:raw', 'b.txt:base64', 'c.txt:raw', 'd.txt:raw']);
+  });
+
+  it('reports values found only in base-image layers as pre-existing, and values the build wrote as findings', async () => {
+    const base = tar([{ name: 'bin/tool', body: `strings ${TOKEN} more` }]);
+    const added = tar([{ name: 'app/config', body: `token=${TOKEN}` }]);
+    const archive = file(dockerArchive([base, added], baseConfig));
+    const attributed = await auditImage({ archive, secrets, baseDiffIds: [[fixtureDiffId(0)], [`sha256:${'f'.repeat(64)}`]] });
+    expect(attributed.preExisting).toEqual([{ secretId: 'npm_token', encoding: 'raw', location: { kind: 'layer', layer: fixtureDiffId(0), path: 'bin/tool' } }]);
+    expect(attributed.findings).toEqual([{ secretId: 'npm_token', encoding: 'raw', location: { kind: 'layer', layer: fixtureDiffId(1), path: 'app/config' } }]);
+    expect(attributed.stats.baseLayers).toBe(1);
+    expect(formatAuditReport(attributed)).toContain('1 pre-existing: found only in base-image layers');
+    // Without a base, nothing is attributed: both are findings.
+    const plain = await auditImage({ archive, secrets });
+    expect(plain.findings).toHaveLength(2);
+    expect(plain.preExisting).toEqual([]);
+    expect(formatAuditReport(plain)).toContain('none attributed to a base image');
+  });
+
+  it('attributes only the common bottom layers: a base whose layers differ attributes nothing', async () => {
+    const archive = file(dockerArchive([tar([{ name: 'a', body: TOKEN }]), tar([{ name: 'b', body: 'x' }])], baseConfig));
+    const report = await auditImage({ archive, secrets, baseDiffIds: [[`sha256:${'e'.repeat(64)}`, fixtureDiffId(1)]] });
+    expect(report.stats.baseLayers).toBe(0);
+    expect(report.findings).toHaveLength(1);
   });
 
   it('reports a clean image as clean', async () => {

@@ -13,6 +13,7 @@ import type { BuildOptions, BuildResult, BuildSession } from './build-types.js';
 import { placeholderArgs } from './dry-run.js';
 import { trackProcessGroup } from './exit-cleanup.js';
 import { auditBuild } from './post-build-audit.js';
+import { exportTarget, userIidFile } from './engine-output-args.js';
 import { makeStrategyContext } from './strategy-context.js';
 import { BuildResources } from './teardown.js';
 
@@ -21,8 +22,8 @@ function throwIfAborted(signal: AbortSignal): void {
 }
 
 /** Read and check the Dockerfile (when an analyser is wired): errors stop the build, warnings are logged. */
-async function checkDockerfile(session: BuildSession, plan: BuildPlan, steps: BuildSteps): Promise<ReadonlySet<string>> {
-  if (!steps.checkDockerfile || plan.dockerfile === '-') return new Set();
+async function checkDockerfile(session: BuildSession, plan: BuildPlan, steps: BuildSteps): Promise<{ declaredArgs: ReadonlySet<string>; baseImages?: readonly string[] }> {
+  if (!steps.checkDockerfile || plan.dockerfile === '-') return { declaredArgs: new Set() };
   const text = await readFile(plan.dockerfile, 'utf8').catch(() => undefined);
   if (text === undefined) {
     throw new ConfigError([{ path: '', message: `cannot read the Dockerfile ${plan.dockerfile}` }], { hint: 'pass the right file with -f, or run from the build context' });
@@ -30,7 +31,7 @@ async function checkDockerfile(session: BuildSession, plan: BuildPlan, steps: Bu
   const check = steps.checkDockerfile({ file: plan.dockerfile, text, config: session.config });
   for (const warning of check.warnings) session.logger.warn(warning);
   if (check.errors.length > 0) throw new ConfigError(check.errors.map((message) => ({ path: 'Dockerfile', message })), { file: plan.dockerfile });
-  return check.declaredArgs;
+  return { declaredArgs: check.declaredArgs, ...(check.baseImages ? { baseImages: check.baseImages } : {}) };
 }
 
 /**
@@ -106,7 +107,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
   try {
     const plan = planBuild(options, config, session.baseDir);
     const docker = resolveDockerBinary({ option: options.docker, env: session.env, config: config.build?.docker });
-    const declaredArgs = await checkDockerfile(session, plan, steps);
+    const { declaredArgs, baseImages } = await checkDockerfile(session, plan, steps);
     for (const [kind, secrets] of plan.groups) session.strategy(kind).validate?.(secrets, { declaredArgs, logger });
     if (options.dryRun) return await dryRun(session, options, plan, docker, signal);
 
@@ -129,19 +130,22 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     }
     assertNoValueInArgs(injections, values);
     const iidDir = await context.tempDir('engine');
+    // The user's own --iidfile is read (and still written for them); otherwise ours, on tmpfs.
+    const iidFile = userIidFile(options.engineArgs ?? [], plan.context) ?? join(iidDir.path, 'iid');
     let forgetChild: (() => void) | undefined;
     const run = await runEngine({
       docker, mode: engine.mode, redactor: session.redactor, signal, cwd: plan.context,
       args: engineArgs(options, plan, injections.flatMap((i) => i.engineArgs)),
       env: { ...session.env, ...Object.assign({}, ...injections.map((i) => i.env)) },
-      output: options.output, iidFile: join(iidDir.path, 'iid'),
+      output: options.output, iidFile,
       onSpawn: (pid) => (forgetChild = trackProcessGroup(pid)),
     }).finally(async () => {
       forgetChild?.();
       // Secrets are read lazily during the steps, so they live exactly as long as the engine.
       await resources.release(logger);
     });
-    const audit = await auditBuild(session, plan, steps, { docker, image: run.imageId, values, signal });
+    const exported = exportTarget(options.engineArgs ?? [], plan.context);
+    const audit = await auditBuild(session, plan, steps, { docker, image: run.imageId, values, signal, ...(baseImages ? { baseImages } : {}), ...(exported ? { exported } : {}) });
     return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}) };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

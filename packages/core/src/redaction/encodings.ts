@@ -44,11 +44,13 @@ export function base64Alignments(value: Buffer, alphabet: 'base64' | 'base64url'
 /** `encodeURIComponent` leaves these unencoded; RFC 3986 (`URLSearchParams`, curl, Go, Python `quote`) encodes `!'()*` too. */
 const COMPONENT_SAFE = /[A-Za-z0-9\-_.!~*'()]/;
 const RFC3986_SAFE = /[A-Za-z0-9\-_.~]/;
+/** `URLSearchParams` and HTML forms (WHATWG `application/x-www-form-urlencoded`) leave only `*-._` unencoded. */
+const WHATWG_SAFE = /[A-Za-z0-9*\-_.]/;
 
 /** How a URL encoder writes a value. */
 export interface UrlStyle {
-  /** `component` (JavaScript), `rfc3986` (most other libraries), `all` (every byte as `%XX`). */
-  readonly safe: 'component' | 'rfc3986' | 'all';
+  /** `component` (JavaScript), `rfc3986` (most other libraries), `whatwg` (`URLSearchParams`), `all` (every byte as `%XX`). */
+  readonly safe: 'component' | 'rfc3986' | 'whatwg' | 'all';
   /** Space as `+` (`application/x-www-form-urlencoded`). */
   readonly form?: boolean;
   /** `%2f` rather than `%2F`. */
@@ -61,7 +63,7 @@ export interface UrlStyle {
  */
 export function urlEncode(value: Buffer, style: UrlStyle | boolean): Buffer {
   const s: UrlStyle = typeof style === 'boolean' ? { safe: 'component', form: style } : style;
-  const safe = s.safe === 'component' ? COMPONENT_SAFE : s.safe === 'rfc3986' ? RFC3986_SAFE : undefined;
+  const safe = s.safe === 'component' ? COMPONENT_SAFE : s.safe === 'rfc3986' ? RFC3986_SAFE : s.safe === 'whatwg' ? WHATWG_SAFE : undefined;
   let text = '';
   for (const byte of value) {
     const ch = String.fromCharCode(byte);
@@ -79,7 +81,7 @@ export function urlEncode(value: Buffer, style: UrlStyle | boolean): Buffer {
 export function urlForms(value: Buffer): { encoding: EncodingName; bytes: Buffer }[] {
   const out: { encoding: EncodingName; bytes: Buffer }[] = [];
   for (const lower of [false, true]) {
-    for (const safe of ['component', 'rfc3986'] as const) {
+    for (const safe of ['component', 'rfc3986', 'whatwg'] as const) {
       out.push({ encoding: 'url', bytes: urlEncode(value, { safe, lower }) });
       out.push({ encoding: 'url-form', bytes: urlEncode(value, { safe, lower, form: true }) });
     }
