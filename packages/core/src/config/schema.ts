@@ -80,7 +80,7 @@ export const buildConfigSchema = z
     docker: z.string().min(1).default('docker').describe('The docker binary to call (default docker; also --docker, BUILDSECRETS_DOCKER).'),
     dockerfile: z.string().min(1).optional().describe('Dockerfile path relative to the config file (default <context>/Dockerfile).'),
     audit: auditSettingSchema.default('fail').describe('The post-build audit: "fail" (default; true), "warn", "off" (false), or { mode, baseLayers }.'),
-    minSecretLength: z.number().int().min(1).max(64).default(8).describe('Values shorter than this many bytes fail plan/check/build (default 8: they only warn, as they cannot be audited or masked without noise).'),
+    minSecretLength: z.number().int().min(1).max(64).optional().describe('Resolved values shorter than this many bytes fail the build. Unset: values under 8 bytes only warn (they cannot be audited or masked without noise).'),
     servedFile: servedFileConfigSchema.optional(),
   })
   .strict();

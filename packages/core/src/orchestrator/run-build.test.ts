@@ -336,6 +336,19 @@ describe('runBuild', () => {
       expect((err as Error).message).toContain('stdout');
     });
 
+    it('short values warn by id; build.minSecretLength makes them an error before the engine runs', async () => {
+      const { session: s } = session({ token: 'abc123' });
+      await runBuild(s, opts());
+      expect(logs.join('\n')).toContain('secret token (6 bytes) is shorter than 8 bytes');
+      const strict = { ...session({ token: 'abc123' }).session };
+      const withMin = { ...strict, config: { ...strict.config, build: { ...strict.config.build!, minSecretLength: 8 } } };
+      const before = (await builds()).length;
+      const err = await runBuild(withMin, opts()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).issues[0]!.message).toBe('secret token (6 bytes) is shorter than 8 bytes');
+      expect((await builds()).length).toBe(before);
+    });
+
     it('off: says the audit was skipped', async () => {
       const { session: s } = session();
       const result = await runBuild(s, opts({ audit: 'off' }), leak);

@@ -5,6 +5,7 @@ import { resolveDockerBinary } from '../engine/docker-binary.js';
 import { engineCommand, runEngine } from '../engine/run-engine.js';
 import { AbortedError, ConfigError, EngineError, StrategyRefusedError } from '../errors/index.js';
 import { MIN_ENCODED_REDACTION_LENGTH } from '../redaction/redactor.js';
+import { AUDIT_MIN_VALUE_LENGTH } from '../redaction/patterns.js';
 import type { SecretValue } from '../secret-value.js';
 import type { PreparedInjection } from '../strategies/types.js';
 import { planBuild, type BuildPlan } from './build-plan.js';
@@ -49,6 +50,17 @@ function assertNoValueInArgs(injections: readonly PreparedInjection[], values: R
   } finally {
     for (const n of needles) n.fill(0);
   }
+}
+
+/** Values under 8 bytes cannot be audited or masked without noise: warn by id, or fail under `build.minSecretLength`. */
+function checkShortValues(session: BuildSession, values: ReadonlyMap<string, SecretValue>): void {
+  const required = session.config.build?.minSecretLength;
+  const short = [...values].filter(([, v]) => v.length < (required ?? AUDIT_MIN_VALUE_LENGTH)).map(([id, v]) => `${id} (${v.length} byte${v.length === 1 ? '' : 's'})`);
+  if (short.length === 0) return;
+  if (required !== undefined) {
+    throw new ConfigError(short.map((s) => ({ path: 'build.minSecretLength', message: `secret ${s} is shorter than ${required} bytes` })), { hint: 'use longer values, or lower build.minSecretLength' });
+  }
+  for (const s of short) session.logger.warn(`secret ${s} is shorter than ${AUDIT_MIN_VALUE_LENGTH} bytes: the audit cannot search for it and logs mask it only as a whole word (set build.minSecretLength to make this an error)`);
 }
 
 function engineArgs(options: BuildOptions, plan: BuildPlan, injected: readonly string[]): string[] {
@@ -112,6 +124,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     if (options.dryRun) return await dryRun(session, options, plan, docker, signal);
 
     const { engine, values } = await detectAndResolve(session, resources, docker, signal);
+    checkShortValues(session, values);
     logger.debug(`engine: ${engine.mode} (daemon ${engine.version})`);
     throwIfAborted(signal);
     const context = makeStrategyContext(session, resources, signal, values, declaredArgs);

@@ -38,6 +38,9 @@ export interface PatternSet {
   readonly tooShort: readonly string[];
 }
 
+/** Values shorter than this many bytes are not searched by the auditor: they would match by chance. */
+export const AUDIT_MIN_VALUE_LENGTH = 8;
+
 /** The bytes of a value, whatever form it was given in. */
 export function valueBytes(value: SecretValue | string | Uint8Array): Buffer {
   if (value instanceof SecretValue) return value.reveal();
@@ -87,7 +90,7 @@ export function searchableValue(bytes: Buffer): Buffer {
  * ```
  */
 export function buildPatterns(sources: readonly PatternSource[], options: BuildPatternsOptions = {}): PatternSet {
-  const minValue = options.minValueLength ?? 8;
+  const minValue = options.minValueLength ?? AUDIT_MIN_VALUE_LENGTH;
   const minEncoded = options.minEncodedLength ?? minValue;
   const patterns: SecretPattern[] = [];
   const tooShort: string[] = [];
