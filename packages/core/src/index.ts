@@ -79,6 +79,7 @@ export { auditImage } from './audit/audit-image.js';
 export { formatAuditReport, type FormatAuditReportOptions } from './audit/format-report.js';
 export type { AuditOptions, AuditReport, AuditSecret, UnscannedLayer } from './audit/types.js';
 export { formatFindings } from './audit/format-report.js';
+export { inspectDiffIds } from './orchestrator/audit-step.js';
 export { auditExport, type ExportTarget } from './audit/audit-export.js';
 export {
   DEFAULT_AUDIT_SETTINGS,
