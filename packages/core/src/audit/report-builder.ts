@@ -36,6 +36,29 @@ export function baseLayerCount(diffIds: readonly string[], bases: readonly (read
 }
 
 /**
+ * Indexes of the config's `history` steps that came with the base: every step up to and
+ * including the one that made the last base layer. Empty-layer steps after it (ENV, ARG, LABEL)
+ * cannot be told apart from the build's own and count as the build's.
+ */
+export function baseHistorySteps(config: Buffer | undefined, baseLayers: number): Set<number> {
+  const steps = new Set<number>();
+  if (!config || baseLayers === 0) return steps;
+  let history: unknown;
+  try {
+    history = (JSON.parse(config.toString('utf8')) as { history?: unknown }).history;
+  } catch {
+    return steps;
+  }
+  if (!Array.isArray(history)) return steps;
+  let layers = 0;
+  for (let i = 0; i < history.length && layers < baseLayers; i++) {
+    steps.add(i);
+    if ((history[i] as { empty_layer?: unknown } | null)?.empty_layer !== true) layers++;
+  }
+  return steps;
+}
+
+/**
  * Turn the pass over the archive into the report: layers in image order with their digests and
  * whether a later layer deletes the file, the config's fields (with history step), and the
  * manifests. A secret's line-by-line matches are dropped where the whole value was found.
@@ -89,6 +112,13 @@ export function buildReport(source: string, scan: ArchiveScan, scanner: ContentS
   target = findings;
 
   const configs = new Set(layouts.map((l) => l.config).filter((c): c is string => c !== undefined).map(resolve));
+  // History steps that came with the base: a value in them (RUN echo … in the base) is pre-existing too.
+  const baseSteps = new Map<string, Set<number>>();
+  for (const layout of layouts) {
+    if (layout.config === undefined) continue;
+    const config = resolve(layout.config);
+    baseSteps.set(config, baseHistorySteps(scan.docs.get(config), baseLayerCount(layout.diffIds, baseDiffIds)));
+  }
   const docs = [...scan.docs.keys()].sort((a, b) => Number(configs.has(b)) - Number(configs.has(a)));
   for (const file of docs) {
     const isConfig = configs.has(file);
@@ -96,7 +126,9 @@ export function buildReport(source: string, scan: ArchiveScan, scanner: ContentS
       const location: Location = isConfig
         ? { kind: 'config', field: hit.field, ...(hit.historyIndex !== undefined ? { historyIndex: hit.historyIndex } : {}) }
         : { kind: 'manifest', file: scanner.maskText(file), field: hit.field };
+      target = isConfig && hit.historyIndex !== undefined && baseSteps.get(file)?.has(hit.historyIndex) ? preExisting : findings;
       add(hit.found, location);
+      target = findings;
     }
   }
 

@@ -143,21 +143,22 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     }
     assertNoValueInArgs(injections, values);
     const iidDir = await context.tempDir('engine');
-    // The user's own --iidfile is read (and still written for them); otherwise ours, on tmpfs.
-    const iidFile = userIidFile(options.engineArgs ?? [], plan.context) ?? join(iidDir.path, 'iid');
+    // The user's own --iidfile is read (and still written for them); otherwise ours, on tmpfs. An
+    // export that is not an image has no id, and docker fails when asked for one: the export is audited instead.
+    const exported = exportTarget(options.engineArgs ?? [], plan.context);
+    const iidFile = exported ? undefined : (userIidFile(options.engineArgs ?? [], plan.context) ?? join(iidDir.path, 'iid'));
     let forgetChild: (() => void) | undefined;
     const run = await runEngine({
       docker, mode: engine.mode, redactor: session.redactor, signal, cwd: plan.context,
       args: engineArgs(options, plan, injections.flatMap((i) => i.engineArgs)),
       env: { ...session.env, ...Object.assign({}, ...injections.map((i) => i.env)) },
-      output: options.output, iidFile,
+      output: options.output, ...(iidFile ? { iidFile } : {}),
       onSpawn: (pid) => (forgetChild = trackProcessGroup(pid)),
     }).finally(async () => {
       forgetChild?.();
       // Secrets are read lazily during the steps, so they live exactly as long as the engine.
       await resources.release(logger);
     });
-    const exported = exportTarget(options.engineArgs ?? [], plan.context);
     const audit = await auditBuild(session, plan, steps, { docker, image: run.imageId, values, signal, ...(baseImages ? { baseImages } : {}), ...(exported ? { exported } : {}) });
     return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}) };
   } finally {
