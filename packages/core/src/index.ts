@@ -78,6 +78,20 @@ export { ProviderPool, type ProviderPoolInput } from './container/provider-pool.
 export { auditImage } from './audit/audit-image.js';
 export { formatAuditReport, type FormatAuditReportOptions } from './audit/format-report.js';
 export type { AuditOptions, AuditReport, AuditSecret, UnscannedLayer } from './audit/types.js';
+export { formatFindings } from './audit/format-report.js';
+export { inspectDiffIds } from './orchestrator/audit-step.js';
+export { auditExport, type ExportTarget } from './audit/audit-export.js';
+export {
+  DEFAULT_AUDIT_SETTINGS,
+  parseAuditMode,
+  parseBaseLayersPolicy,
+  resolveAuditSettings,
+  type AuditMode,
+  type AuditSettingInput,
+  type AuditSettings,
+  type BaseLayersPolicy,
+} from './audit/audit-settings.js';
+export { isSignificantLine, lineEntropyBits, MIN_LINE_BITS, MIN_LINE_BYTES } from './redaction/line-significance.js';
 export { buildPatterns, type SecretPattern, type PatternSet, type PatternSource, type BuildPatternsOptions } from './redaction/patterns.js';
 export type { EncodingName } from './redaction/encodings.js';
 export { MIN_ENCODED_REDACTION_LENGTH, REDACTION_MASK } from './redaction/redactor.js';

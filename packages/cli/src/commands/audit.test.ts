@@ -86,4 +86,21 @@ describe('buildsecrets audit', () => {
     expect(run.stderr).toContain('not a valid tar archive');
     expectNoValue(run);
   });
+
+  it('exits 1 when a layer could not be searched, naming the layer and why, even with nothing found elsewhere', async () => {
+    const dir = join(root, 'unsearchable');
+    mkdirSync(join(dir, 'l1'), { recursive: true });
+    // A layer whose gzip data is corrupt: the archive reads, the layer does not.
+    const corrupt = Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0x03]), Buffer.alloc(2000, 0x55)]);
+    writeFileSync(join(dir, 'l1', 'layer.tar'), corrupt);
+    writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ config: {}, history: [], rootfs: { type: 'layers', diff_ids: [`sha256:${'c'.repeat(64)}`] } }));
+    writeFileSync(join(dir, 'manifest.json'), JSON.stringify([{ Config: 'cfg.json', Layers: ['l1/layer.tar'] }]));
+    const file = join(root, 'unsearchable.tar');
+    execFileSync('tar', ['-C', dir, '-cf', file, 'l1', 'cfg.json', 'manifest.json']);
+    const run = await runCliCaptured(['audit', file, '--values-from-env', 'TOKEN'], { env: { TOKEN }, cwd: root });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`unscanned layer sha256:${'c'.repeat(64)}: its gzip data is corrupt`);
+    expect(run.stdout).toContain('audit is incomplete');
+    expectNoValue(run);
+  });
 });

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { auditImage, createRedactor, formatAuditReport, resolveDockerBinary, SecretValue, UsageError, type AuditSecret, type Redactor } from '@buildsecrets/core';
+import { auditImage, createRedactor, formatAuditReport, inspectDiffIds, resolveDockerBinary, SecretValue, UsageError, type AuditSecret, type Redactor } from '@buildsecrets/core';
 import type { CliCommand, CliContext } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 
@@ -36,7 +36,8 @@ export const auditCommand: CliCommand = {
     'IMAGE is read with `docker save` as a stream (nothing is extracted to disk); an existing file is read as a',
     'docker-archive or OCI-layout tar. Values come from the config (every configured secret is resolved), or',
     'from the named environment variables with --values-from-env (no config needed), or both.',
-    'Exit codes: 0 clean, 3 a value was found, 1 the image could not be read or a layer could not be scanned, 2 usage.',
+    'With --base, layers shared with that image are told apart: values found only there are listed as pre-existing.',
+    'Exit codes: 0 clean (or only pre-existing values), 3 a value was found, 1 the image could not be read or a layer could not be scanned, 2 usage.',
     '',
     'Examples:',
     '  buildsecrets audit app:latest',
@@ -46,6 +47,7 @@ export const auditCommand: CliCommand = {
   options: {
     'values-from-env': { type: 'list', value: 'NAME', description: 'audit for the values of these environment variables (the id is the variable name)' },
     docker: { type: 'string', value: 'BIN', description: 'the docker binary (default BUILDSECRETS_DOCKER, build.docker, then docker)' },
+    base: { type: 'list', value: 'IMAGE', description: 'base image(s): values found only in their layers are reported as pre-existing (exit 0)' },
   },
   async run(ctx, args) {
     const [target, ...extra] = args.positionals;
@@ -66,7 +68,13 @@ export const auditCommand: CliCommand = {
     const env = Object.fromEntries(Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined));
     const archive = resolve(ctx.cwd, target);
     const source = isFile(archive) ? { archive } : { image: target };
-    const report = await auditImage({ ...source, docker, env, secrets, signal: ctx.signal });
+    const baseDiffIds: string[][] = [];
+    for (const base of (args.values['base'] as readonly string[] | undefined) ?? []) {
+      const ids = await inspectDiffIds(docker, base, env, ctx.signal);
+      if (!Array.isArray(ids)) throw new UsageError(`base image ${base} cannot be used: ${ids.reason}`, { hint: 'pull or build it first, or leave out --base' });
+      baseDiffIds.push(ids);
+    }
+    const report = await auditImage({ ...source, docker, env, secrets, signal: ctx.signal, baseDiffIds });
     const redact = (text: string): string => ctx.redactors.reduce((t, r) => r.redact(t), text);
     // The report never holds a value; redacting it anyway costs nothing and guards the output.
     ctx.stdout.write(`${redact(ctx.global.json ? JSON.stringify(report, null, 2) : formatAuditReport(report, { color: ctx.global.color }))}\n`);

@@ -25,7 +25,15 @@ describe('buildsecrets build command line', () => {
     expect(options.engineArgs).toEqual([]);
   });
 
-  it('refuses an --audit value other than fail or warn', () => {
+  it('takes one audit vocabulary: fail|warn|off, true/false as aliases, and --base-layers beside it', () => {
+    expect(buildOptionsFrom(parse(['--audit=off', '.']), '/w').audit).toBe('off');
+    expect(buildOptionsFrom(parse(['--audit', 'true', '.']), '/w').audit).toBe('fail');
+    expect(buildOptionsFrom(parse(['--audit=false', '.']), '/w').audit).toBe('off');
+    expect(buildOptionsFrom(parse(['--base-layers=fail', '--audit=warn', '.']), '/w').audit).toEqual({ mode: 'warn', baseLayers: 'fail' });
+    expect(() => buildOptionsFrom(parse(['--base-layers', 'maybe', '.']), '/w')).toThrow(UsageError);
+  });
+
+  it('refuses an --audit value other than fail, warn or off', () => {
     expect(() => buildOptionsFrom(parse(['--audit', 'maybe', '.']), '/w')).toThrow(UsageError);
   });
 

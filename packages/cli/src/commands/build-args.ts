@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { UsageError, type BuildOptions } from '@buildsecrets/core';
+import { parseAuditMode, parseBaseLayersPolicy, UsageError, type BuildOptions } from '@buildsecrets/core';
 import type { ParsedArgs } from '../args.js';
 
 /**
@@ -25,12 +25,14 @@ export function splitContext(words: readonly string[]): { engineArgs: string[]; 
   return { engineArgs: words.slice(0, -1), context: last };
 }
 
+/** `--audit fail|warn|off` (true/false mean fail/off), `--no-audit` (= off) and `--base-layers fail|warn|ignore`. */
 function auditFrom(values: ParsedArgs['values']): BuildOptions['audit'] | undefined {
-  if (values['no-audit'] === true) return 'off';
-  const audit = values['audit'];
-  if (audit === undefined) return undefined;
-  if (audit === 'fail' || audit === 'warn') return audit;
-  throw new UsageError(`--audit must be fail or warn, not "${String(audit)}"`, { hint: 'use --no-audit to skip the audit' });
+  const raw = values['audit'];
+  const mode = values['no-audit'] === true ? 'off' : raw === undefined ? undefined : parseAuditMode(raw, '--audit');
+  const base = values['base-layers'];
+  const baseLayers = base === undefined ? undefined : parseBaseLayersPolicy(base, '--base-layers');
+  if (baseLayers === undefined) return mode;
+  return { ...(mode ? { mode } : {}), baseLayers };
 }
 
 /** Turn the parsed command line of `buildsecrets build` into {@link BuildOptions}. */

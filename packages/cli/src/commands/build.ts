@@ -28,8 +28,9 @@ export const buildCommand: CliCommand = {
     file: { type: 'string', short: 'f', value: 'FILE', description: 'the Dockerfile (default CONTEXT/Dockerfile, or build.dockerfile in the config)' },
     docker: { type: 'string', value: 'BIN', description: 'the docker binary (default BUILDSECRETS_DOCKER, build.docker, then docker)' },
     'dry-run': { type: 'boolean', description: 'print the docker command (values redacted) and fetch/start nothing' },
-    audit: { type: 'string', value: 'fail|warn', description: 'what a leak found in the built image does (default from build.audit: fail)' },
-    'no-audit': { type: 'boolean', description: 'skip the post-build audit' },
+    audit: { type: 'string', value: 'fail|warn|off', description: 'what a leak found in the built image does (default from build.audit: fail; true/false mean fail/off)' },
+    'no-audit': { type: 'boolean', description: 'skip the post-build audit (same as --audit=off)' },
+    'base-layers': { type: 'string', value: 'fail|warn|ignore', description: 'what a value found only in base-image layers does (default from build.audit.baseLayers: warn)' },
   },
   async run(ctx, args) {
     const options = buildOptionsFrom(args, ctx.cwd);

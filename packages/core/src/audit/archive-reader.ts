@@ -45,7 +45,25 @@ export async function scanArchive(source: Readable | AsyncIterable<Uint8Array>, 
     return new ByteReader(streamChunks(d.stream));
   };
 
+  /**
+   * A layer whose compressed data or inner tar is broken is recorded as unscanned (naming it and
+   * why) and the rest of the archive is still read, so the report lists every broken layer and
+   * the caller fails closed on it — the same way for `audit` and for `build`.
+   */
   const scanBlob = async (reader: ByteReader, path: string, format: BlobFormat): Promise<void> => {
+    try {
+      await scanBlobBody(reader, path, format);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      const reason = typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR_ZSTD') || code.includes('ZLIB'))
+        ? `its ${format} data is corrupt (${code})`
+        : err instanceof Error ? err.message.replace(`layer ${path} `, '') : 'it could not be read';
+      result.unscanned.push({ path, reason });
+      await reader.drain();
+    }
+  };
+
+  const scanBlobBody = async (reader: ByteReader, path: string, format: BlobFormat): Promise<void> => {
     let body = reader;
     let kind = format;
     const inner = decompress(reader, format);

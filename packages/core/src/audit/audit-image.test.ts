@@ -1,12 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as zlib from 'node:zlib';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AbortedError, AuditError, UsageError } from '../errors/error-classes.js';
 import { SecretValue } from '../secret-value.js';
 import { dockerArchive, fixtureDiffId, tar } from './__fixtures__/tar-builder.js';
 import { auditImage } from './audit-image.js';
+import { zstdDecompressor } from './blob-format.js';
 import { formatAuditReport } from './format-report.js';
 import type { AuditReport } from './types.js';
 
@@ -44,7 +46,7 @@ describe('auditImage on archives', () => {
         { secretId: 'npm_token', encoding: 'raw', location: { kind: 'layer', layer: fixtureDiffId(0), path: 'app/.npmrc', deletedInLayer: fixtureDiffId(1) } },
         { secretId: 'npm_token', encoding: 'base64', location: { kind: 'layer', layer: fixtureDiffId(1), path: 'data/blob.b64' } },
       ]);
-      expect(report.stats).toEqual({ layers: 2, files: 3, bytes: expect.any(Number) });
+      expect(report.stats).toEqual({ layers: 2, baseLayers: 0, files: 3, bytes: expect.any(Number) });
       expect(report.tooShort).toEqual(['pin']);
       expect(report.clean).toBe(false);
       assertNoValues(report);
@@ -108,12 +110,67 @@ describe('auditImage on archives', () => {
     ]);
   });
 
-  it('reports a zstd layer as unscanned instead of skipping it silently', async () => {
-    const zstd = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(600, 1)]);
-    const report = await auditImage({ archive: file(dockerArchive([tar([{ name: 'a', body: 'x' }]), zstd], baseConfig)), secrets });
-    expect(report.unscanned).toEqual([{ layer: fixtureDiffId(1), reason: expect.stringMatching(/^zstd not supported by this Node/) }]);
+  if (zstdDecompressor()) {
+    it('scans a real zstd layer on a Node that has zstd (22.15+)', async () => {
+      const compress = (zlib as unknown as { zstdCompressSync: (b: Buffer) => Buffer }).zstdCompressSync;
+      const layer = compress(tar([{ name: 'etc/token', body: TOKEN }]));
+      const report = await auditImage({ archive: file(dockerArchive([tar([{ name: 'a', body: 'x' }]), layer], baseConfig)), secrets });
+      expect(report.unscanned).toEqual([]);
+      expect(report.findings).toEqual([{ secretId: 'npm_token', encoding: 'raw', location: { kind: 'layer', layer: fixtureDiffId(1), path: 'etc/token' } }]);
+    });
+  } else {
+    it('reports a zstd layer as unscanned on a Node without zstd instead of skipping it silently', async () => {
+      const zstd = Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd]), Buffer.alloc(600, 1)]);
+      const report = await auditImage({ archive: file(dockerArchive([tar([{ name: 'a', body: 'x' }]), zstd], baseConfig)), secrets });
+      expect(report.unscanned).toEqual([{ layer: fixtureDiffId(1), reason: expect.stringMatching(/^zstd not supported by this Node/) }]);
+      expect(report.clean).toBe(false);
+      expect(formatAuditReport(report)).toContain('audit is incomplete');
+    });
+  }
+
+  it('names a layer whose compressed data is corrupt as unscanned, and still reads the layers after it', async () => {
+    const good = gzipSync(tar([{ name: 'etc/token', body: TOKEN }]));
+    const corrupt = Buffer.from(gzipSync(tar([{ name: 'big', body: Buffer.alloc(4096, 7) }])));
+    corrupt.fill(0x55, 20, 60);
+    const report = await auditImage({ archive: file(dockerArchive([corrupt, good], baseConfig)), secrets });
+    expect(report.unscanned).toEqual([{ layer: fixtureDiffId(0), reason: expect.stringMatching(/gzip data is corrupt/) }]);
+    expect(report.findings.map((f) => f.location.kind === 'layer' && f.location.layer)).toEqual([fixtureDiffId(1)]);
     expect(report.clean).toBe(false);
-    expect(formatAuditReport(report)).toContain('audit is incomplete');
+  });
+
+  it('searches every PAX record (global headers and xattrs too) and the ustar owner names', async () => {
+    const layer = tar([
+      { name: 'a.txt', body: 'x', pax: { 'SCHILY.xattr.user.note': TOKEN } },
+      { name: 'b.txt', body: 'x', globalPax: { comment: Buffer.from(TOKEN).toString('base64') } },
+      { name: 'c.txt', body: 'x', uname: 'npm_8c1f2e9d7b6a5c4e3f21'.slice(0, 24) },
+      { name: 'd.txt', body: 'x', gname: TOKEN },
+    ]);
+    const report = await auditImage({ archive: file(dockerArchive([layer], baseConfig)), secrets });
+    const where = report.findings.map((f) => `${f.location.kind === 'layer' ? f.location.path : ''}:${f.encoding}`);
+    expect(where).toEqual(['a.txt:raw', 'b.txt:base64', 'c.txt:raw', 'd.txt:raw']);
+  });
+
+  it('reports values found only in base-image layers as pre-existing, and values the build wrote as findings', async () => {
+    const base = tar([{ name: 'bin/tool', body: `strings ${TOKEN} more` }]);
+    const added = tar([{ name: 'app/config', body: `token=${TOKEN}` }]);
+    const archive = file(dockerArchive([base, added], baseConfig));
+    const attributed = await auditImage({ archive, secrets, baseDiffIds: [[fixtureDiffId(0)], [`sha256:${'f'.repeat(64)}`]] });
+    expect(attributed.preExisting).toEqual([{ secretId: 'npm_token', encoding: 'raw', location: { kind: 'layer', layer: fixtureDiffId(0), path: 'bin/tool' } }]);
+    expect(attributed.findings).toEqual([{ secretId: 'npm_token', encoding: 'raw', location: { kind: 'layer', layer: fixtureDiffId(1), path: 'app/config' } }]);
+    expect(attributed.stats.baseLayers).toBe(1);
+    expect(formatAuditReport(attributed)).toContain('1 pre-existing: found only in base-image layers');
+    // Without a base, nothing is attributed: both are findings.
+    const plain = await auditImage({ archive, secrets });
+    expect(plain.findings).toHaveLength(2);
+    expect(plain.preExisting).toEqual([]);
+    expect(formatAuditReport(plain)).toContain('none attributed to a base image');
+  });
+
+  it('attributes only the common bottom layers: a base whose layers differ attributes nothing', async () => {
+    const archive = file(dockerArchive([tar([{ name: 'a', body: TOKEN }]), tar([{ name: 'b', body: 'x' }])], baseConfig));
+    const report = await auditImage({ archive, secrets, baseDiffIds: [[`sha256:${'e'.repeat(64)}`, fixtureDiffId(1)]] });
+    expect(report.stats.baseLayers).toBe(0);
+    expect(report.findings).toHaveLength(1);
   });
 
   it('reports a clean image as clean', async () => {
@@ -126,7 +183,8 @@ describe('auditImage on archives', () => {
     const whole = dockerArchive([gzipSync(tar([{ name: 'a', body: 'x'.repeat(5000) }]))], baseConfig);
     await expect(auditImage({ archive: file(whole.subarray(0, 700)), secrets })).rejects.toBeInstanceOf(AuditError);
     const corrupt = dockerArchive([Buffer.concat([Buffer.from([0x1f, 0x8b, 0x08, 0x00]), Buffer.alloc(2000, 0x55)])], baseConfig);
-    await expect(auditImage({ archive: file(corrupt), secrets })).rejects.toSatisfy((e) => e instanceof AuditError && /could not be decompressed/.test((e as Error).message));
+    // A broken layer inside a readable archive is named as unscanned (the caller fails closed on it).
+    expect((await auditImage({ archive: file(corrupt), secrets })).unscanned).toEqual([{ layer: fixtureDiffId(0), reason: 'its gzip data is corrupt (Z_DATA_ERROR)' }]);
     await expect(auditImage({ archive: join(dir, 'missing.tar'), secrets })).rejects.toSatisfy((e) => e instanceof AuditError && /was not found/.test((e as Error).message));
     await expect(auditImage({ secrets })).rejects.toBeInstanceOf(UsageError);
   });

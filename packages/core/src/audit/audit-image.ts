@@ -67,8 +67,10 @@ export async function auditImage(options: AuditOptions): Promise<AuditReport> {
   signal.addEventListener('abort', stop, { once: true });
   try {
     const scan = await scanArchive(source.stream, label, scanner, active);
+    // A layer cut short by the abort is recorded as unscanned; the abort itself is the answer.
+    if (signal.aborted) throw aborted();
     await source.finished();
-    return buildReport(options.image ?? options.archive!, scan, scanner, tooShort);
+    return buildReport(options.image ?? options.archive!, scan, scanner, tooShort, options.baseDiffIds);
   } catch (err) {
     if (signal.aborted) throw aborted();
     // A truncated stream usually means `docker save` failed: its message says why.

@@ -13,6 +13,12 @@ export interface ImageLayout {
   readonly layers: readonly string[];
   /** Digest for each layer path (uncompressed diff id for docker-archive, blob digest for OCI). */
   readonly digests: ReadonlyMap<string, string>;
+  /** The config's `rootfs.diff_ids` (uncompressed layer digests, bottom-up): what base images are compared by. */
+  readonly diffIds: readonly string[];
+}
+
+function configDiffIds(docs: ReadonlyMap<string, Buffer>, config: string | undefined): string[] {
+  return strings(field(field(parse(config !== undefined ? docs.get(config) : undefined), 'rootfs'), 'diff_ids'));
 }
 
 type Json = unknown;
@@ -49,7 +55,7 @@ function dockerLayouts(docs: ReadonlyMap<string, Buffer>): ImageLayout[] {
     const diffIds = strings(field(field(parse(typeof config === 'string' ? docs.get(config) : undefined), 'rootfs'), 'diff_ids'));
     const digests = new Map<string, string>();
     layers.forEach((path, i) => digests.set(path, digestFromPath(path) ?? diffIds[i] ?? path));
-    return { config: typeof config === 'string' ? config : undefined, layers, digests };
+    return { config: typeof config === 'string' ? config : undefined, layers, digests, diffIds };
   });
 }
 
@@ -65,10 +71,12 @@ function ociLayouts(docs: ReadonlyMap<string, Buffer>, index: Json, depth: numbe
     }
     const layerDigests = (Array.isArray(field(doc, 'layers')) ? (field(doc, 'layers') as Json[]) : []).map((l) => field(l, 'digest')).filter((d): d is string => typeof d === 'string');
     const config = field(field(doc, 'config'), 'digest');
+    const configPath = typeof config === 'string' ? blobPath(config) : undefined;
     out.push({
-      config: typeof config === 'string' ? blobPath(config) : undefined,
+      config: configPath,
       layers: layerDigests.map(blobPath),
       digests: new Map(layerDigests.map((d) => [blobPath(d), d])),
+      diffIds: configDiffIds(docs, configPath),
     });
   }
   return out;

@@ -1,6 +1,5 @@
 import type { ByteReader } from './byte-reader.js';
-import type { ContentScanner } from './content-scanner.js';
-import type { StreamSearch } from './stream-search.js';
+import type { ContentScanner, ContentSearch } from './content-scanner.js';
 import { TarParser } from './tar-parser.js';
 
 /** What one layer holds that matters to the audit. Paths are normalised (no leading `./` or `/`). */
@@ -57,14 +56,14 @@ export async function scanLayerTar(reader: ByteReader, where: string, scanner: C
   const scan: LayerScan = { hits: new Map(), deleted: new Set(), opaque: new Set(), files: 0, bytes: 0 };
   let path = '';
   let isFile = false;
-  let search: StreamSearch | undefined;
+  let search: ContentSearch | undefined;
   const parser = new TarParser(
     {
       entry(entry) {
         const raw = normalisePath(entry.path);
         if (recordWhiteout(scan, raw)) return false;
-        // A value used as a file name or link target is a leak too (reported under the masked name).
-        const inName = scanner.scanBytes(Buffer.from(`${raw}\n${entry.linkPath}`, 'utf8'));
+        // A value used as a file name, link target, PAX record (xattr, comment, global header) or owner name is a leak too (reported under the masked name).
+        const inName = scanner.scanBytes(Buffer.from(`${raw}\n${entry.linkPath}\n${entry.metadata}`, 'utf8'));
         // Nothing in name + link means nothing in the name alone: skip masking it.
         path = inName.size === 0 ? raw : scanner.maskText(raw);
         addHits(scan, path, inName);
@@ -79,8 +78,9 @@ export async function scanLayerTar(reader: ByteReader, where: string, scanner: C
       },
       end() {
         if (isFile) scan.files++;
+        const found = search!.finish();
         scan.bytes += search!.bytes;
-        addHits(scan, path, search!.found);
+        addHits(scan, path, found);
         search = undefined;
       },
     },

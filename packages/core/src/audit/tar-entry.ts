@@ -14,6 +14,11 @@ export interface TarEntryInfo {
   readonly size: number;
   /** Link target for links, otherwise empty. */
   readonly linkPath: string;
+  /**
+   * Every other piece of metadata as text, for the search: all PAX records of this entry (and of a
+   * global header seen since the last entry) as `key=value` lines, the ustar uname and gname.
+   */
+  readonly metadata: string;
 }
 
 /** Long names and PAX records are metadata; anything bigger than this is a broken archive. */
@@ -48,6 +53,8 @@ export class PendingMeta {
   #longName: string | undefined;
   #longLink: string | undefined;
   #pax = new Map<string, string>();
+  /** PAX records (global ones too) not yet handed out for searching, as `key=value` lines. */
+  #records = '';
 
   /** Throws {@link AuditError} when a metadata entry is too large to be one. */
   static check(header: TarHeader, where: string): void {
@@ -63,6 +70,8 @@ export class PendingMeta {
       return;
     }
     const records = parsePax(body, where);
+    // Every record is searched (SCHILY.xattr.*, comment, …), global ones included.
+    for (const [key, value] of records) this.#records += `${key}=${value}\n`;
     // Global records rarely carry paths; only per-entry records are applied.
     if (header.type === 'x') this.#pax = records;
   }
@@ -76,7 +85,9 @@ export class PendingMeta {
       type: typeOf(header.type),
       size: paxSize !== undefined && /^\d+$/.test(paxSize) ? Number(paxSize) : header.size,
       linkPath: pax.get('linkpath') ?? this.#longLink ?? header.linkName,
+      metadata: `${this.#records}${header.uname}\n${header.gname}`,
     };
+    this.#records = '';
     this.#longName = undefined;
     this.#longLink = undefined;
     if (pax.size > 0) this.#pax = new Map();

@@ -10,6 +10,9 @@ export interface TarHeader {
   readonly type: string;
   /** Link target for hard and symbolic links. */
   readonly linkName: string;
+  /** ustar owner user and group names (empty for old-style headers). */
+  readonly uname: string;
+  readonly gname: string;
 }
 
 /** Size of a tar block. */
@@ -68,6 +71,8 @@ export function parseHeader(block: Buffer, where: string): TarHeader {
     size,
     type: block[156] === 0 ? '0' : String.fromCharCode(block[156]!),
     linkName: text(block, 157, 100),
+    uname: magic === 'ustar' ? text(block, 265, 32) : '',
+    gname: magic === 'ustar' ? text(block, 297, 32) : '',
   };
 }
 

@@ -27,6 +27,13 @@ export interface AuditOptions {
   readonly signal?: AbortSignal;
   /** Upper bound for the whole audit in milliseconds (default 20 minutes). */
   readonly timeoutMs?: number;
+  /**
+   * The `rootfs.diff_ids` of the base image of each build stage (`docker image inspect
+   * --format '{{json .RootFS.Layers}}'`). The audited image's layers that match one of them from the
+   * bottom up came with the base; values found only there are reported in `preExisting`.
+   * Absent: no layer is attributed to a base image (everything counts as written by the build).
+   */
+  readonly baseDiffIds?: readonly (readonly string[])[];
 }
 
 /** A layer (or other blob) that could not be searched, and why. */
@@ -41,14 +48,25 @@ export interface UnscannedLayer {
 export interface AuditReport {
   /** What was audited: the image name or the archive path. */
   readonly source: string;
-  /** Every place a value was found, in image order (layers bottom-up, then config, then manifests). */
+  /**
+   * Every place a value was found, in image order (layers bottom-up, then config, then manifests),
+   * except places in base-image layers (see `preExisting`).
+   */
   readonly findings: readonly LeakFinding[];
+  /** Places in base-image layers (given by `baseDiffIds`): there before the build, not written by it. */
+  readonly preExisting: readonly LeakFinding[];
   /** Ids whose values are shorter than 8 bytes: reported, not searched (they would match by chance). */
   readonly tooShort: readonly string[];
   /** Blobs that could not be searched (for example zstd layers on Node 20). */
   readonly unscanned: readonly UnscannedLayer[];
   /** How much was searched. `bytes` counts uncompressed file and metadata bytes. */
-  readonly stats: { readonly layers: number; readonly files: number; readonly bytes: number };
-  /** True when nothing was found and every layer was searched. */
+  readonly stats: {
+    readonly layers: number;
+    readonly files: number;
+    readonly bytes: number;
+    /** Layers that came with a base image (0 when no base was given or none matched). */
+    readonly baseLayers: number;
+  };
+  /** True when nothing was found (pre-existing findings included) and every layer was searched. */
   readonly clean: boolean;
 }

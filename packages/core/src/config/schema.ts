@@ -83,12 +83,31 @@ export const servedFileConfigSchema = z
   })
   .strict();
 
+/** What a leak found by the audit does: `fail` the build, `warn`, or `off` (no audit). `true`/`false` are `fail`/`off`. */
+export const auditModeSchema = z.union([z.enum(['fail', 'warn', 'off']), z.boolean()]);
+
+/** What a value found only in the base image's layers (not written by this build) does. */
+export const baseLayersSchema = z.enum(['fail', 'warn', 'ignore']);
+
+/** `build.audit`: the short form (`fail`, `warn`, `off`, `true`, `false`) or an object with the mode and the base-layer policy. */
+export const auditSettingSchema = z.union([
+  z.enum(['fail', 'warn', 'off']),
+  z.boolean(),
+  z
+    .object({
+      mode: auditModeSchema.default('fail').describe('"fail" (default), "warn" or "off"; true/false are fail/off.'),
+      baseLayers: baseLayersSchema.default('warn').describe('A value found only in base-image layers: "warn" (default, reported as pre-existing), "fail", or "ignore".'),
+    })
+    .strict(),
+]);
+
 /** Settings for the build. */
 export const buildConfigSchema = z
   .object({
     docker: z.string().min(1).default('docker').describe('The docker binary to call (default docker; also --docker, BUILDSECRETS_DOCKER).'),
     dockerfile: z.string().min(1).optional().describe('Dockerfile path relative to the config file (default <context>/Dockerfile).'),
-    audit: z.union([z.boolean(), z.literal('warn')]).default(true).describe('Scan the built image for every resolved value: true (fail on leak), "warn", or false.'),
+    audit: auditSettingSchema.default('fail').describe('The post-build audit: "fail" (default; true), "warn", "off" (false), or { mode, baseLayers }.'),
+    minSecretLength: z.number().int().min(1).max(64).optional().describe('Resolved values shorter than this many bytes fail the build. Unset: values under 8 bytes only warn (they cannot be audited or masked without noise).'),
     servedFile: servedFileConfigSchema.optional(),
     contextCheck: z.enum(['warn', 'strict', 'off']).default('warn').describe('Before the build, scan the context as the engine sends it: a resolved value in a file always stops the build; credential files (.env, .netrc, private keys, …) warn ("warn", default), stop it ("strict"), or nothing is checked ("off").'),
     cache: z.enum(CACHE_MODES).optional().describe('Default `cache` for secret-mount and ssh-agent secrets: off (default), version or keyed.'),

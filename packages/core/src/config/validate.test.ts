@@ -56,7 +56,7 @@ describe('validateConfig', () => {
     expect(error.issues).toEqual(
       expect.arrayContaining([
         { path: 'resolve.retries', message: 'expected a number, got a string' },
-        { path: 'build.audit', message: 'must be a boolean or "warn"' },
+        { path: 'build.audit', message: 'must be "fail", "warn", "off", a boolean or a mapping' },
         { path: 'build.docker', message: 'expected a string, got an integer' },
       ]),
     );

@@ -57,7 +57,7 @@ function scanOne(file: ContextFile, scanner: ContentScanner, out: FileScanResult
     }
     out.files++;
     out.bytes += search.bytes;
-    for (const index of search.found) {
+    for (const index of search.finish()) {
       const pattern = scanner.patterns[index]!;
       if (!out.leaks.some((l) => l.path === file.path && l.secretId === pattern.secretId)) {
         out.leaks.push({ path: file.path, secretId: pattern.secretId, encoding: pattern.encoding });

@@ -169,6 +169,11 @@ export class LeakDetectedError extends BuildSecretsError {
     this.findings = findings;
     this.image = options.image;
   }
+
+  /** With `--json`: the findings (ids, encodings, places — never a value) and the image. */
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), ...(this.image !== undefined ? { image: this.image } : {}), findings: this.findings };
+  }
 }
 
 /**

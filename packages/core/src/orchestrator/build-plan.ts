@@ -1,5 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BuildSecretsConfig, InjectionKind, SecretConfig } from '../config/schema.js';
+import { resolveAuditSettings, type AuditMode, type AuditSettings, type BaseLayersPolicy } from '../audit/audit-settings.js';
 import type { BuildOptions } from './build-types.js';
 
 /** An injection kind that reaches the build (`none` never does). */
@@ -25,6 +26,8 @@ export interface BuildPlan {
   readonly groups: ReadonlyMap<ActiveKind, readonly PlannedSecret[]>;
   /** What the post-build audit does. */
   readonly audit: 'fail' | 'warn' | 'off';
+  /** What a value found only in base-image layers does. */
+  readonly baseLayers: BaseLayersPolicy;
 }
 
 /** Group the configured secrets by how they are injected, skipping `inject: none` helpers. */
@@ -40,11 +43,19 @@ export function groupSecrets(secrets: BuildSecretsConfig['secrets']): Map<Active
   return groups;
 }
 
-/** `BuildOptions.audit` wins; else `build.audit` from the config (`true` → fail, `'warn'`, `false` → off). */
+/** `BuildOptions.audit` wins (field by field); else `build.audit` from the config; else fail / warn. */
+export function auditSettingsFor(options: BuildOptions, config: BuildSecretsConfig): AuditSettings {
+  return resolveAuditSettings(config.build?.audit, options.audit);
+}
+
+/** The audit mode alone (see {@link auditSettingsFor}). */
 export function auditMode(options: BuildOptions, config: BuildSecretsConfig): 'fail' | 'warn' | 'off' {
-  if (options.audit) return options.audit;
-  const configured = config.build?.audit ?? true;
-  return configured === true ? 'fail' : configured === 'warn' ? 'warn' : 'off';
+  return auditSettingsFor(options, config).mode;
+}
+
+function auditPlan(options: BuildOptions, config: BuildSecretsConfig): { audit: AuditMode; baseLayers: BaseLayersPolicy } {
+  const settings = auditSettingsFor(options, config);
+  return { audit: settings.mode, baseLayers: settings.baseLayers };
 }
 
 /**
@@ -56,5 +67,5 @@ export function planBuild(options: BuildOptions, config: BuildSecretsConfig, bas
   const fromConfig = config.build?.dockerfile;
   const chosen = options.dockerfile ?? (fromConfig ? (isAbsolute(fromConfig) ? fromConfig : join(baseDir, fromConfig)) : undefined);
   const dockerfile = chosen === '-' ? '-' : chosen ? resolve(cwd, chosen) : join(context, 'Dockerfile');
-  return { context, dockerfile, explicitDockerfile: chosen !== undefined, groups: groupSecrets(config.secrets), audit: auditMode(options, config) };
+  return { context, dockerfile, explicitDockerfile: chosen !== undefined, groups: groupSecrets(config.secrets), ...auditPlan(options, config) };
 }

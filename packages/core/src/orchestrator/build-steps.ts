@@ -12,6 +12,8 @@ export interface DockerfileCheck {
   readonly warnings: readonly string[];
   /** ARG names the Dockerfile declares. */
   readonly declaredArgs: ReadonlySet<string>;
+  /** Base images of the stages (`FROM` that names an image, not an earlier stage or `scratch`). */
+  readonly baseImages?: readonly string[];
 }
 
 /** What the post-build audit receives. */
@@ -26,6 +28,8 @@ export interface AuditInput {
   readonly secrets: readonly { readonly id: string; readonly value: SecretValue; readonly lines?: boolean }[];
   /** Cancels the audit. */
   readonly signal: AbortSignal;
+  /** The base image of each build stage (`FROM`), to tell the layers the build added from the base's. */
+  readonly baseImages?: readonly string[];
 }
 
 /** What the post-build audit reports. */
@@ -38,6 +42,13 @@ export interface AuditOutcome {
   readonly tooShort?: readonly string[];
   /** Layers that could not be searched, each with the reason. */
   readonly unscanned?: readonly string[];
+  /** Findings only in base-image layers. */
+  readonly preExisting?: readonly LeakFinding[];
+  /** Layers searched, and how many came with a base image (undefined: none could be attributed). */
+  readonly layers?: number;
+  readonly baseLayers?: number;
+  /** Base images that could not be inspected, each with the reason (their layers count as the build's). */
+  readonly unattributed?: readonly string[];
 }
 
 /**

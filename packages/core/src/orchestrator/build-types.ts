@@ -1,4 +1,6 @@
+import type { AuditSettingInput } from '../audit/audit-settings.js';
 import type { BuildSecretsConfig } from '../config/schema.js';
+import type { LeakFinding } from '../errors/error-classes.js';
 import type { InjectionKind } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { TempDir } from '../provider/types.js';
@@ -16,14 +18,34 @@ export interface BuildOptions {
   readonly engineArgs?: readonly string[];
   /** The docker binary; overrides `build.docker` and `BUILDSECRETS_DOCKER`. */
   readonly docker?: string;
-  /** Post-build audit: `fail` (default from config), `warn`, or `off`. */
-  readonly audit?: 'fail' | 'warn' | 'off';
+  /**
+   * Post-build audit: `fail`, `warn` or `off` (`true`/`false` mean fail/off), or `{ mode, baseLayers }`;
+   * overrides `build.audit` from the config field by field. Default: fail, base layers warn.
+   */
+  readonly audit?: AuditSettingInput;
   /** Print the docker command (values redacted) instead of running it; nothing is resolved or started. */
   readonly dryRun?: boolean;
   /** Where the engine's (redacted) output goes; default process.stderr. */
   readonly output?: NodeJS.WritableStream;
   /** Cancels the build; teardown still runs. */
   readonly signal?: AbortSignal;
+}
+
+/** What the post-build audit of a build found (never a value). */
+export interface BuildAuditSummary {
+  /** True when nothing was found and every layer was searched. */
+  readonly clean: boolean;
+  /** Number of findings written by this build (or not attributable to the base image). */
+  readonly findings: number;
+  /** Findings written by this build (or not attributable to the base image). */
+  readonly leaks: readonly LeakFinding[];
+  /** Findings only in base-image layers: there before this build. */
+  readonly preExisting: readonly LeakFinding[];
+  /** Layers searched, and how many of them this build added (undefined when the base could not be told apart). */
+  readonly layers: number;
+  readonly buildLayers: number | undefined;
+  /** Layers or blobs that could not be searched, each with the reason. */
+  readonly unscanned: readonly string[];
 }
 
 /** What a build produced. */
@@ -35,7 +57,7 @@ export interface BuildResult {
   /** The full engine command, values redacted (for `--dry-run` and logs). */
   readonly command: readonly string[];
   /** The audit outcome, when an audit ran. */
-  readonly audit?: { readonly clean: boolean; readonly findings: number };
+  readonly audit?: BuildAuditSummary;
 }
 
 /**

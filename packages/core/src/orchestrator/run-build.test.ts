@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, type BuildSecretsConfigInput } from '../config/schema.js';
-import { AbortedError, ConfigError, EngineError, LeakDetectedError, ProviderUnavailableError, StrategyRefusedError } from '../errors/index.js';
+import { AbortedError, AuditError, ConfigError, EngineError, LeakDetectedError, ProviderUnavailableError, StrategyRefusedError } from '../errors/index.js';
 import { makeFakeDocker } from '../engine/__fixtures__/fake-docker.js';
 import { createLogger } from '../logging/logger.js';
 import { createRedactor } from '../redaction/redactor.js';
@@ -266,11 +266,32 @@ describe('runBuild', () => {
       await expectNothingLeft(err);
     });
 
-    it('warn: a leak is logged and the build succeeds', async () => {
+    it('warn: the same leak table is logged, the summary line ends the audit, and the build succeeds', async () => {
       const { session: s } = session();
       const result = await runBuild(s, opts({ audit: 'warn' }), leak);
-      expect(result.audit).toEqual({ clean: false, findings: 1 });
-      expect(logs.join('\n')).toContain('audit: token found (base64) in layer sha256:abc app/.npmrc');
+      expect(result.audit).toMatchObject({ clean: false, findings: 1, leaks: [{ secretId: 'token', encoding: 'base64' }], preExisting: [] });
+      expect(logs.join('\n')).toMatch(/token \(base64\)\s+layer sha256:abc\s+\/app\/\.npmrc/);
+      expect(logs.join('\n')).toContain('audit: 0 layers (none attributed to a base image), 1 finding');
+    });
+
+    it('fail: the leak error carries the findings and prints them with --json', async () => {
+      const { session: s } = session();
+      const err = (await runBuild(s, opts({ audit: 'fail' }), leak).catch((e: unknown) => e)) as LeakDetectedError;
+      expect(err.findings).toEqual([{ secretId: 'token', encoding: 'base64', location: { kind: 'layer', layer: 'sha256:abc', path: 'app/.npmrc' } }]);
+      expect(err.toJSON()).toMatchObject({ code: 'LEAK_DETECTED', findings: err.findings });
+      expect(logs.join('\n')).toMatch(/token \(base64\)\s+layer sha256:abc/);
+    });
+
+    it('values only in base-image layers warn as pre-existing by default, fail with baseLayers: fail', async () => {
+      const finding = { secretId: 'token', encoding: 'raw', location: { kind: 'layer' as const, layer: 'sha256:base', path: 'bin/busybox' } };
+      const base: BuildSteps = { auditImage: async () => ({ clean: false, findings: [], preExisting: [finding], layers: 3, baseLayers: 2 }) };
+      const { session: s } = session();
+      const result = await runBuild(s, opts({ audit: 'fail' }), base);
+      expect(result.audit).toMatchObject({ findings: 0, preExisting: [finding], layers: 3, buildLayers: 1 });
+      expect(logs.join('\n')).toContain('audit: 3 layers (1 from this build), 0 findings, 1 pre-existing in base layers');
+      expect(logs.join('\n')).toContain('pre-existing, not written by this build');
+      const err = await runBuild(session().session, opts({ audit: { mode: 'fail', baseLayers: 'fail' } }), base).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(LeakDetectedError);
     });
 
     it('receives every resolved value, including inject: none helpers, before they are wiped', async () => {
@@ -280,20 +301,60 @@ describe('runBuild', () => {
       expect(seen).toEqual(['token:27', 'proxy:25', 'passphrase:21']);
     });
 
-    it('an audit with no findings but unsearchable layers or too-short values succeeds and says what was not searched', async () => {
+    it('fail: an unsearchable layer fails the build (exit 1), naming the layer and why', async () => {
       const { session: s } = session();
       const partial: BuildSteps = { auditImage: async () => ({ clean: false, findings: [], tooShort: ['pin'], unscanned: ['sha256:def: zstd layer'] }) };
-      const result = await runBuild(s, opts({ audit: 'fail' }), partial);
-      expect(result.audit).toEqual({ clean: false, findings: 0 });
+      const err = await runBuild(s, opts({ audit: 'fail' }), partial).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AuditError);
+      expect((err as AuditError).message).toContain('sha256:def: zstd layer');
+      expect(logs.join('\n')).toContain('secret pin is shorter than 8 bytes');
+    });
+
+    it('warn: an unsearchable layer is a warning and the build succeeds', async () => {
+      const { session: s } = session();
+      const partial: BuildSteps = { auditImage: async () => ({ clean: false, findings: [], unscanned: ['sha256:def: zstd layer'], layers: 2 }) };
+      const result = await runBuild(s, opts({ audit: 'warn' }), partial);
+      expect(result.audit).toMatchObject({ clean: false, findings: 0, unscanned: ['sha256:def: zstd layer'] });
       expect(logs.join('\n')).toContain('could not search sha256:def: zstd layer');
-      expect(logs.join('\n')).toContain('secret pin is too short');
+      expect(logs.join('\n')).toContain('audit: 2 layers (none attributed to a base image), 0 findings, 1 not searched');
+    });
+
+    it("audits with the user's own --iidfile: the id is read from their file, which they keep", async () => {
+      const { session: s } = session();
+      const theirs = join(work, 'their-iid');
+      let audited = '';
+      const result = await runBuild(s, opts({ audit: 'fail', engineArgs: ['-t', 'app', '--iidfile', theirs] }), { auditImage: async ({ image }) => ((audited = image), { clean: true, findings: [], layers: 1 }) });
+      expect(result.imageId).toMatch(/^sha256:/);
+      expect(audited).toBe(result.imageId);
+      expect((await readFile(theirs, 'utf8')).trim()).toBe(result.imageId);
+      expect(logs.join('\n')).toContain('audit: 1 layer (none attributed to a base image), 0 findings');
+    });
+
+    it('fail: a build with an export that cannot be read back (stdout) is refused by the audit, with the reason', async () => {
+      const { session: s } = session();
+      const err = await runBuild(s, opts({ audit: 'fail', engineArgs: ['-t', 'app', '--output', 'type=tar,dest=-'] }), leak).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AuditError);
+      expect((err as Error).message).toContain('stdout');
+    });
+
+    it('short values warn by id; build.minSecretLength makes them an error before the engine runs', async () => {
+      const { session: s } = session({ token: 'abc123' });
+      await runBuild(s, opts());
+      expect(logs.join('\n')).toContain('secret token (6 bytes) is shorter than 8 bytes');
+      const strict = { ...session({ token: 'abc123' }).session };
+      const withMin = { ...strict, config: { ...strict.config, build: { ...strict.config.build!, minSecretLength: 8 } } };
+      const before = (await builds()).length;
+      const err = await runBuild(withMin, opts()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).issues[0]!.message).toBe('secret token (6 bytes) is shorter than 8 bytes');
+      expect((await builds()).length).toBe(before);
     });
 
     it('off: says the audit was skipped', async () => {
       const { session: s } = session();
       const result = await runBuild(s, opts({ audit: 'off' }), leak);
       expect(result.audit).toBeUndefined();
-      expect(logs.join('\n')).toContain('audit skipped (--no-audit)');
+      expect(logs.join('\n')).toContain('audit: off');
     });
   });
 });

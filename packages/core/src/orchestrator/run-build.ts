@@ -6,6 +6,7 @@ import { resolveDockerBinary } from '../engine/docker-binary.js';
 import { engineCommand, runEngine } from '../engine/run-engine.js';
 import { AbortedError, ConfigError, EngineError, StrategyRefusedError } from '../errors/index.js';
 import { MIN_ENCODED_REDACTION_LENGTH } from '../redaction/redactor.js';
+import { AUDIT_MIN_VALUE_LENGTH } from '../redaction/patterns.js';
 import type { SecretValue } from '../secret-value.js';
 import type { PreparedInjection } from '../strategies/types.js';
 import { planBuild, type BuildPlan } from './build-plan.js';
@@ -14,6 +15,7 @@ import type { BuildOptions, BuildResult, BuildSession, ResolveAllOptions } from 
 import { placeholderArgs } from './dry-run.js';
 import { trackProcessGroup } from './exit-cleanup.js';
 import { auditBuild } from './post-build-audit.js';
+import { exportTarget, userIidFile } from './engine-output-args.js';
 import { makeStrategyContext } from './strategy-context.js';
 import { BuildResources } from './teardown.js';
 import { scopeGroups, scopeToTarget } from './target-scope.js';
@@ -24,8 +26,8 @@ function throwIfAborted(signal: AbortSignal): void {
 }
 
 /** Read and check the Dockerfile (when an analyser is wired): errors stop the build, warnings are logged. */
-async function checkDockerfile(session: BuildSession, plan: BuildPlan, steps: BuildSteps): Promise<ReadonlySet<string>> {
-  if (!steps.checkDockerfile || plan.dockerfile === '-') return new Set();
+async function checkDockerfile(session: BuildSession, plan: BuildPlan, steps: BuildSteps): Promise<{ declaredArgs: ReadonlySet<string>; baseImages?: readonly string[] }> {
+  if (!steps.checkDockerfile || plan.dockerfile === '-') return { declaredArgs: new Set() };
   const text = await readFile(plan.dockerfile, 'utf8').catch(() => undefined);
   if (text === undefined) {
     throw new ConfigError([{ path: '', message: `cannot read the Dockerfile ${plan.dockerfile}` }], { hint: 'pass the right file with -f, or run from the build context' });
@@ -33,7 +35,7 @@ async function checkDockerfile(session: BuildSession, plan: BuildPlan, steps: Bu
   const check = steps.checkDockerfile({ file: plan.dockerfile, text, config: session.config });
   for (const warning of check.warnings) session.logger.warn(warning);
   if (check.errors.length > 0) throw new ConfigError(check.errors.map((message) => ({ path: 'Dockerfile', message })), { file: plan.dockerfile });
-  return check.declaredArgs;
+  return { declaredArgs: check.declaredArgs, ...(check.baseImages ? { baseImages: check.baseImages } : {}) };
 }
 
 /**
@@ -51,6 +53,17 @@ function assertNoValueInArgs(injections: readonly PreparedInjection[], values: R
   } finally {
     for (const n of needles) n.fill(0);
   }
+}
+
+/** Values under 8 bytes cannot be audited or masked without noise: warn by id, or fail under `build.minSecretLength`. */
+function checkShortValues(session: BuildSession, values: ReadonlyMap<string, SecretValue>): void {
+  const required = session.config.build?.minSecretLength;
+  const short = [...values].filter(([, v]) => v.length < (required ?? AUDIT_MIN_VALUE_LENGTH)).map(([id, v]) => `${id} (${v.length} byte${v.length === 1 ? '' : 's'})`);
+  if (short.length === 0) return;
+  if (required !== undefined) {
+    throw new ConfigError(short.map((s) => ({ path: 'build.minSecretLength', message: `secret ${s} is shorter than ${required} bytes` })), { hint: 'use longer values, or lower build.minSecretLength' });
+  }
+  for (const s of short) session.logger.warn(`secret ${s} is shorter than ${AUDIT_MIN_VALUE_LENGTH} bytes: the audit cannot search for it and logs mask it only as a whole word (set build.minSecretLength to make this an error)`);
 }
 
 function engineArgs(options: BuildOptions, plan: BuildPlan, injected: readonly string[]): string[] {
@@ -109,7 +122,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
   try {
     const fullPlan = planBuild(options, config, session.baseDir);
     const docker = resolveDockerBinary({ option: options.docker, env: session.env, config: config.build?.docker });
-    const declaredArgs = await checkDockerfile(session, fullPlan, steps);
+    const { declaredArgs, baseImages } = await checkDockerfile(session, fullPlan, steps);
     // Only what the target's stages use is fetched and handed over (least privilege).
     const scope = await scopeToTarget(session, fullPlan, options);
     const plan = scopeGroups(fullPlan, scope.inject);
@@ -118,6 +131,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
 
     const versionIds = new Map<string, string>();
     const { engine, values } = await detectAndResolve(session, resources, docker, signal, { ids: scope.needed, versionIds });
+    checkShortValues(session, values);
     logger.debug(`engine: ${engine.mode} (daemon ${engine.version})`);
     throwIfAborted(signal);
     await checkContextStep(session, plan, values);
@@ -143,19 +157,23 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     }
     assertNoValueInArgs(injections, values);
     const iidDir = await context.tempDir('engine');
+    // The user's own --iidfile is read (and still written for them); otherwise ours, on tmpfs. An
+    // export that is not an image has no id, and docker fails when asked for one: the export is audited instead.
+    const exported = exportTarget(options.engineArgs ?? [], plan.context);
+    const iidFile = exported ? undefined : (userIidFile(options.engineArgs ?? [], plan.context) ?? join(iidDir.path, 'iid'));
     let forgetChild: (() => void) | undefined;
     const run = await runEngine({
       docker, mode: engine.mode, redactor: session.redactor, signal, cwd: plan.context,
       args: engineArgs(options, plan, injections.flatMap((i) => i.engineArgs)),
       env: { ...session.env, ...Object.assign({}, ...injections.map((i) => i.env)) },
-      output: options.output, iidFile: join(iidDir.path, 'iid'),
+      output: options.output, ...(iidFile ? { iidFile } : {}),
       onSpawn: (pid) => (forgetChild = trackProcessGroup(pid)),
     }).finally(async () => {
       forgetChild?.();
       // Secrets are read lazily during the steps, so they live exactly as long as the engine.
       await resources.release(logger);
     });
-    const audit = await auditBuild(session, plan, steps, { docker, image: run.imageId, values, signal });
+    const audit = await auditBuild(session, plan, steps, { docker, image: run.imageId, values, signal, ...(baseImages ? { baseImages } : {}), ...(exported ? { exported } : {}) });
     return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}) };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -1,3 +1,5 @@
+import { isSignificantLine } from './line-significance.js';
+
 /**
  * The textual forms a secret value commonly takes inside logs and images. Each function returns
  * the bytes that are fully determined by the value alone, so a match never depends on what sits
@@ -13,8 +15,15 @@ export type EncodingName =
   | 'hex-upper'
   | 'url'
   | 'url-form'
+  | 'url-full'
   | 'json'
-  | 'line';
+  | 'utf16le'
+  | 'line'
+  | 'base64-wrapped'
+  | 'base64url-wrapped'
+  | 'hex-wrapped'
+  | 'hex-upper-wrapped'
+  | 'hex-dump';
 
 /**
  * Base64 of `value` as it appears inside a longer blob, for each of the three alignments. With
@@ -32,22 +41,67 @@ export function base64Alignments(value: Buffer, alphabet: 'base64' | 'base64url'
   return out;
 }
 
-const UNRESERVED = /[A-Za-z0-9\-_.!~*'()]/;
+/** `encodeURIComponent` leaves these unencoded; RFC 3986 (`URLSearchParams`, curl, Go, Python `quote`) encodes `!'()*` too. */
+const COMPONENT_SAFE = /[A-Za-z0-9\-_.!~*'()]/;
+const RFC3986_SAFE = /[A-Za-z0-9\-_.~]/;
+/** `URLSearchParams` and HTML forms (WHATWG `application/x-www-form-urlencoded`) leave only `*-._` unencoded. */
+const WHATWG_SAFE = /[A-Za-z0-9*\-_.]/;
+
+/** How a URL encoder writes a value. */
+export interface UrlStyle {
+  /** `component` (JavaScript), `rfc3986` (most other libraries), `whatwg` (`URLSearchParams`), `all` (every byte as `%XX`). */
+  readonly safe: 'component' | 'rfc3986' | 'whatwg' | 'all';
+  /** Space as `+` (`application/x-www-form-urlencoded`). */
+  readonly form?: boolean;
+  /** `%2f` rather than `%2F`. */
+  readonly lower?: boolean;
+}
 
 /**
  * Percent-encoding byte by byte, the way `encodeURIComponent` encodes UTF-8 text (and also
- * defined for bytes that are not UTF-8). With `form`, space becomes `+` as in
- * `application/x-www-form-urlencoded`.
+ * defined for bytes that are not UTF-8), in the given style.
  */
-export function urlEncode(value: Buffer, form: boolean): Buffer {
+export function urlEncode(value: Buffer, style: UrlStyle | boolean): Buffer {
+  const s: UrlStyle = typeof style === 'boolean' ? { safe: 'component', form: style } : style;
+  const safe = s.safe === 'component' ? COMPONENT_SAFE : s.safe === 'rfc3986' ? RFC3986_SAFE : s.safe === 'whatwg' ? WHATWG_SAFE : undefined;
   let text = '';
   for (const byte of value) {
     const ch = String.fromCharCode(byte);
-    if (byte < 0x80 && UNRESERVED.test(ch)) text += ch;
-    else if (form && byte === 0x20) text += '+';
-    else text += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    if (safe && byte < 0x80 && safe.test(ch)) text += ch;
+    else if (s.form && byte === 0x20) text += '+';
+    else {
+      const hex = byte.toString(16).padStart(2, '0');
+      text += `%${s.lower ? hex : hex.toUpperCase()}`;
+    }
   }
   return Buffer.from(text, 'latin1');
+}
+
+/** Every URL-encoded form of `value` a common encoder writes, by encoding name (duplicates included). */
+export function urlForms(value: Buffer): { encoding: EncodingName; bytes: Buffer }[] {
+  const out: { encoding: EncodingName; bytes: Buffer }[] = [];
+  for (const lower of [false, true]) {
+    for (const safe of ['component', 'rfc3986', 'whatwg'] as const) {
+      out.push({ encoding: 'url', bytes: urlEncode(value, { safe, lower }) });
+      out.push({ encoding: 'url-form', bytes: urlEncode(value, { safe, lower, form: true }) });
+    }
+    out.push({ encoding: 'url-full', bytes: urlEncode(value, { safe: 'all', lower }) });
+  }
+  return out;
+}
+
+/** The value as UTF-16LE text (Windows tools, .NET, PowerShell): UTF-8 text re-encoded, other bytes widened. */
+export function utf16le(value: Buffer): Buffer {
+  const text = value.toString('utf8');
+  if (Buffer.from(text, 'utf8').equals(value)) return Buffer.from(text, 'utf16le');
+  return Buffer.from(value.toString('latin1'), 'utf16le');
+}
+
+/** The value without one trailing `\n` or `\r\n` (what `$(cat file)` and most readers strip), or undefined. */
+export function withoutTrailingNewline(value: Buffer): Buffer | undefined {
+  if (value.length >= 2 && value[value.length - 2] === 0x0d && value[value.length - 1] === 0x0a) return value.subarray(0, -2);
+  if (value.length >= 1 && value[value.length - 1] === 0x0a) return value.subarray(0, -1);
+  return undefined;
 }
 
 /** The value as it appears inside a JSON string literal (quotes stripped); `undefined` if it is not UTF-8 text. */
@@ -57,14 +111,23 @@ export function jsonEscape(value: Buffer): Buffer | undefined {
   return Buffer.from(JSON.stringify(text).slice(1, -1), 'utf8');
 }
 
-/** Lines of a multi-line value (a PEM key) long enough to identify it, without their line ending. */
-export function significantLines(value: Buffer, minLength: number): Buffer[] {
+/** JSON as PHP and some Java encoders write it: `/` escaped as `\\/`; undefined when that changes nothing. */
+export function jsonEscapeSlashes(value: Buffer): Buffer | undefined {
+  const json = jsonEscape(value);
+  if (!json || !json.includes(0x2f)) return undefined;
+  return Buffer.from(json.toString('utf8').replaceAll('/', '\\/'), 'utf8');
+}
+
+/**
+ * Lines of a multi-line value (a PEM key) that identify it (see {@link isSignificantLine}),
+ * without their line ending or indentation.
+ */
+export function significantLines(value: Buffer): Buffer[] {
   const text = value.toString('latin1');
   if (!/[\r\n]/.test(text)) return [];
   return text
     .split(/\r?\n|\r/)
     // Re-indented copies (YAML, heredocs) keep the line's content but not its indentation.
-    .map((line) => line.trim())
-    .filter((line) => line.length >= minLength)
-    .map((line) => Buffer.from(line, 'latin1'));
+    .map((line) => Buffer.from(line.trim(), 'latin1'))
+    .filter((line) => isSignificantLine(line));
 }

@@ -12,7 +12,15 @@ export interface MaskSpec {
    * finds the matches and the automaton only reads each chunk's tail, to know how much to hold back.
    */
   readonly prefilter?: SetMatcher;
+  /**
+   * Patterns masked only where they stand as a word of their own (the bytes on both sides are not
+   * letters, digits or `_`): a 1–3 byte value inside an ordinary word (`x` in `export`) is chance.
+   */
+  readonly wordBounded?: readonly boolean[];
 }
+
+const isWordByte = (b: number | undefined): boolean =>
+  b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f);
 
 
 interface Interval {
@@ -44,6 +52,8 @@ export class StreamMasker {
   #base = 0;
   #state = 0;
   #intervals: Interval[] = [];
+  /** The input byte just before `#base` (for word-boundary checks), if any. */
+  #before: number | undefined;
   readonly #getSpec: () => MaskSpec;
 
   constructor(getSpec: () => MaskSpec) {
@@ -84,17 +94,23 @@ export class StreamMasker {
 
   /** End of input: everything left is final. */
   end(): Buffer[] {
-    const out = this.#emit(this.#pending, this.#base + this.#pending.length);
+    const out = this.#emit(this.#pending, this.#base + this.#pending.length, true);
     this.#state = this.#spec?.matcher.initial ?? 0;
     return out;
   }
 
   /** Emit `data` (which starts at `#base`) up to absolute offset `limit`, masking final intervals. */
-  #emit(data: Buffer, limit: number): Buffer[] {
+  #emit(data: Buffer, limit: number, final = false): Buffer[] {
     const base = this.#base;
     const ready: Interval[] = [];
     const later: Interval[] = [];
-    for (const iv of this.#intervals) (iv.start < limit ? ready : later).push(iv);
+    const bounded = this.#spec?.wordBounded;
+    for (const iv of this.#intervals) {
+      if (iv.start >= limit) later.push(iv);
+      // A held-back match always has its next byte here (the automaton keeps the match's bytes pending until then), or this is the end.
+      else if (bounded?.[iv.rank] && !this.#standsAlone(data, iv, final)) continue;
+      else ready.push(iv);
+    }
     ready.sort(byStart);
     const out: Buffer[] = [];
     let cur = base;
@@ -113,8 +129,18 @@ export class StreamMasker {
       cur = limit;
     }
     this.#intervals = later;
+    if (cur > base) this.#before = data[cur - base - 1];
     this.#pending = data.subarray(cur - base);
     this.#base = cur;
     return out;
+  }
+
+  /** True when the bytes around the match `iv` (in `data`, which starts at `#base`) are not word bytes. */
+  #standsAlone(data: Buffer, iv: Interval, final: boolean): boolean {
+    const base = this.#base;
+    const before = iv.start > base ? data[iv.start - base - 1] : this.#before;
+    const after = iv.end - base < data.length ? data[iv.end - base] : undefined;
+    if (after === undefined && !final) return true;
+    return !isWordByte(before) && !isWordByte(after);
   }
 }

@@ -18,8 +18,8 @@ describe('buildPatterns', () => {
   it('names every encoding and drops duplicate bytes of the same secret', () => {
     const set = buildPatterns([{ id: 't', value: 'zyxwvuts' }]);
     const names = new Set(set.patterns.map((p) => p.encoding));
-    // Plain ASCII letters: URL and JSON forms equal the raw bytes, base64url equals base64.
-    expect(names).toEqual(new Set(['raw', 'base64', 'hex', 'hex-upper']));
+    // Plain ASCII letters: URL (but fully percent-encoded) and JSON forms equal the raw bytes, base64url equals base64.
+    expect(names).toEqual(new Set(['raw', 'base64', 'hex', 'hex-upper', 'url-full', 'utf16le']));
     const keys = set.patterns.map((p) => p.bytes.toString('latin1'));
     expect(new Set(keys).size).toBe(keys.length);
   });
@@ -29,9 +29,23 @@ describe('buildPatterns', () => {
     expect(set.patterns.filter((p) => p.encoding === 'raw').map((p) => p.secretId)).toEqual(['a', 'b']);
   });
 
-  it('adds the long lines of a multi-line value', () => {
-    const set = buildPatterns([{ id: 'pem', value: '-----BEGIN X-----\n  AAAABBBBCCCC\nshort\n' }]);
-    expect(set.patterns.filter((p) => p.encoding === 'line').map((p) => p.bytes.toString())).toEqual(['-----BEGIN X-----', 'AAAABBBBCCCC']);
+  it('adds the identifying lines of a multi-line value, never armour, short or low-entropy lines', () => {
+    const body = 'MC4CAQAwBQYDK2VwBCIEIKl3zR9+fQx0Wd1mC8sZ5b2T';
+    const value = `-----BEGIN PRIVATE KEY-----\n  ${body}\nshort\nAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n`;
+    const set = buildPatterns([{ id: 'pem', value }]);
+    expect(set.patterns.filter((p) => p.encoding === 'line').map((p) => p.bytes.toString())).toEqual([body]);
+  });
+
+  it('searches a value that ends in a newline also without it, in every encoding', () => {
+    const set = buildPatterns([{ id: 't', value: 'tok-5d41402abc4b\n' }]);
+    const hex = Buffer.from('tok-5d41402abc4b').toString('hex');
+    expect(set.patterns.some((p) => p.encoding === 'hex' && p.bytes.toString() === hex)).toBe(true);
+    expect(set.patterns.some((p) => p.encoding === 'raw' && p.bytes.toString() === 'tok-5d41402abc4b')).toBe(true);
+    expect(set.patterns.some((p) => p.encoding === 'line')).toBe(false);
+  });
+
+  it('still lists a 7-byte value plus newline as too short', () => {
+    expect(buildPatterns([{ id: 'pin', value: '1234567\n' }]).tooShort).toEqual(['pin']);
   });
 
   it('finds base64 and base64url of a value at any offset inside a longer blob', () => {

@@ -1,5 +1,5 @@
 import { SecretValue } from '../secret-value.js';
-import { base64Alignments, jsonEscape, significantLines, urlEncode, type EncodingName } from './encodings.js';
+import { base64Alignments, jsonEscape, jsonEscapeSlashes, significantLines, urlForms, utf16le, withoutTrailingNewline, type EncodingName } from './encodings.js';
 
 /** One byte sequence to look for, and which secret and encoding it stands for. Holds value bytes: keep it in memory only. */
 export interface SecretPattern {
@@ -34,8 +34,6 @@ export interface BuildPatternsOptions {
   readonly minValueLength?: number;
   /** Values shorter than this are searched only in their raw form. Default: `minValueLength`. */
   readonly minEncodedLength?: number;
-  /** Lines of a multi-line value at least this long are patterns of their own. Default 8. */
-  readonly minLineLength?: number;
 }
 
 /** The patterns for a set of secrets, and the ids whose values were too short to search. */
@@ -46,6 +44,9 @@ export interface PatternSet {
   readonly tooShort: readonly string[];
 }
 
+/** Values shorter than this many bytes are not searched by the auditor: they would match by chance. */
+export const AUDIT_MIN_VALUE_LENGTH = 8;
+
 /** The bytes of a value, whatever form it was given in. */
 export function valueBytes(value: SecretValue | string | Uint8Array): Buffer {
   if (value instanceof SecretValue) return value.reveal();
@@ -53,24 +54,40 @@ export function valueBytes(value: SecretValue | string | Uint8Array): Buffer {
 }
 
 /** Every encoded form of one value, in a fixed order (raw first, so deduplication keeps the plainest name). */
-export function encodingsOf(bytes: Buffer, options: { encoded: boolean; minLineLength: number; lines?: boolean }): { encoding: EncodingName; bytes: Buffer }[] {
+export function encodingsOf(bytes: Buffer, options: { encoded: boolean; lines?: boolean }): { encoding: EncodingName; bytes: Buffer }[] {
   const out: { encoding: EncodingName; bytes: Buffer }[] = [{ encoding: 'raw', bytes }];
   if (!options.encoded) return out;
   for (const b of base64Alignments(bytes, 'base64')) out.push({ encoding: 'base64', bytes: b });
   for (const b of base64Alignments(bytes, 'base64url')) out.push({ encoding: 'base64url', bytes: b });
   const hex = bytes.toString('hex');
   out.push({ encoding: 'hex', bytes: Buffer.from(hex, 'latin1') }, { encoding: 'hex-upper', bytes: Buffer.from(hex.toUpperCase(), 'latin1') });
-  out.push({ encoding: 'url', bytes: urlEncode(bytes, false) }, { encoding: 'url-form', bytes: urlEncode(bytes, true) });
+  out.push(...urlForms(bytes));
   const json = jsonEscape(bytes);
   if (json) out.push({ encoding: 'json', bytes: json });
-  if (options.lines !== false) for (const line of significantLines(bytes, options.minLineLength)) out.push({ encoding: 'line', bytes: line });
+  const jsonSlashes = jsonEscapeSlashes(bytes);
+  if (jsonSlashes) out.push({ encoding: 'json', bytes: jsonSlashes });
+  out.push({ encoding: 'utf16le', bytes: utf16le(bytes) });
+  if (options.lines !== false) for (const line of significantLines(bytes)) out.push({ encoding: 'line', bytes: line });
   return out;
 }
 
 /**
- * Build the search patterns for `sources`: each value raw, in base64 and base64url (all three
- * alignments), hex (both cases), URL-encoded (both forms), JSON-escaped, and line by line when it
- * spans lines. Duplicates (the same bytes for the same secret) are dropped; the same bytes for two
+ * The bytes to search for: the value without one trailing `\n` or `\r\n`. A secret file usually
+ * ends in a newline that `$(cat file)`, `read` and most parsers strip before use; every form of
+ * the stripped value (raw, hex, base64 in any alignment, URL, JSON, UTF-16LE) is a prefix of the
+ * same form of the whole value, so searching for the stripped one finds both.
+ */
+export function searchableValue(bytes: Buffer): Buffer {
+  const stripped = withoutTrailingNewline(bytes);
+  return stripped && stripped.length > 0 ? stripped : bytes;
+}
+
+/**
+ * Build the search patterns for `sources`: each value (and, when it ends in a newline, the value
+ * without it) raw, in base64 and base64url (all three alignments), hex (both cases), URL-encoded
+ * (JavaScript and RFC 3986 styles, upper and lower case, form and fully percent-encoded),
+ * JSON-escaped, UTF-16LE, and by its identifying lines when it spans lines (the rule is in
+ * `line-significance.ts`: no armour, no line under 16 bytes or under 48 bits of entropy). Duplicates (the same bytes for the same secret) are dropped; the same bytes for two
  * secrets are kept twice so both ids are reported.
  *
  * @example
@@ -79,20 +96,21 @@ export function encodingsOf(bytes: Buffer, options: { encoded: boolean; minLineL
  * ```
  */
 export function buildPatterns(sources: readonly PatternSource[], options: BuildPatternsOptions = {}): PatternSet {
-  const minValue = options.minValueLength ?? 8;
+  const minValue = options.minValueLength ?? AUDIT_MIN_VALUE_LENGTH;
   const minEncoded = options.minEncodedLength ?? minValue;
-  const minLine = options.minLineLength ?? 8;
   const patterns: SecretPattern[] = [];
   const tooShort: string[] = [];
   const seen = new Set<string>();
   for (const source of sources) {
     const bytes = valueBytes(source.value);
     if (bytes.length === 0) continue;
-    if (bytes.length < minValue) {
+    // A short value plus `\n` stays short.
+    const searched = searchableValue(bytes);
+    if (searched.length < minValue) {
       if (!tooShort.includes(source.id)) tooShort.push(source.id);
       continue;
     }
-    for (const form of encodingsOf(bytes, { encoded: bytes.length >= minEncoded, minLineLength: minLine, lines: source.lines !== false })) {
+    for (const form of encodingsOf(searched, { encoded: searched.length >= minEncoded, lines: source.lines !== false })) {
       if (form.bytes.length === 0) continue;
       const key = `${source.id}\u0000${form.bytes.toString('latin1')}`;
       if (seen.has(key)) continue;

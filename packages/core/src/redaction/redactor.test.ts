@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { SecretValue } from '../secret-value.js';
 import { createRedactor } from './redactor.js';
 import { buildPatterns } from './patterns.js';
+import { fcParams } from '../audit/__fixtures__/fc-seed.js';
 
 const TOKEN = 'tok-3f9a1c7e55d2b8';
 
@@ -88,6 +89,35 @@ describe('createRedactor', () => {
     expect(r.redact(Buffer.from('q7z').toString('hex'))).toBe('71377a');
   });
 
+  it('never masks a 1-3 byte value inside an ordinary word, only where it stands alone', async () => {
+    const r = createRedactor();
+    r.add('ACC', 'x');
+    expect(r.redact('export PATH; x=1; (x) ox xo _x')).toBe('export PATH; ***=1; (***) ox xo _x');
+    // The same in a stream split next to the value: the neighbours are known before anything is emitted.
+    const text = Buffer.from('export x\nmax x');
+    for (let cut = 0; cut <= text.length; cut++) {
+      expect((await throughStream(r, [text.subarray(0, cut), text.subarray(cut)])).toString()).toBe('export ***\nmax ***');
+    }
+  });
+
+  it('masks a short value that was read with its trailing newline where it is printed without it', () => {
+    const r = createRedactor();
+    r.add('pin', 'q7z9\n');
+    expect(r.redact('pin=q7z9 done')).toBe('pin=*** done');
+    r.add('crlf', 'Zk3!\r\n');
+    expect(r.redact('x Zk3! y')).toBe('x *** y');
+  });
+
+  it('masks the key body lines of an OpenSSH key but never its armour or its fixed header line', () => {
+    const body = ['b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW', 'QyNTUxOQAAACDxq2Jd0Cw5Hk1sFm0p8Q0yPe3vJbA7v4hZl4m3g1X8zQAAAJgb2n0mG9p9'];
+    const key = `-----BEGIN OPENSSH PRIVATE KEY-----\n${body.join('\n')}\n-----END OPENSSH PRIVATE KEY-----\n`;
+    const r = createRedactor();
+    r.add('deploy_key', key);
+    expect(r.redact('strings: -----BEGIN OPENSSH PRIVATE KEY-----')).toBe('strings: -----BEGIN OPENSSH PRIVATE KEY-----');
+    expect(r.redact(body[0]!)).toBe(body[0]);
+    expect(r.redact(`line ${body[1]}`)).toBe('line ***');
+  });
+
   it('masks each long line of a multi-line value', () => {
     const pem = '-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nshort\n-----END KEY-----';
     const r = createRedactor();
@@ -153,6 +183,37 @@ describe('createRedactor (properties)', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+
+  it('arbitrary byte values in independently produced encodings never survive a split stream', async () => {
+    // The oracle is Node's own encoders, not the product's pattern list.
+    const forms = (v: Buffer): string[] => {
+      const out = [v.toString('latin1'), v.toString('base64'), v.toString('base64url'), v.toString('hex'), v.toString('hex').toUpperCase()];
+      const text = v.toString('utf8');
+      if (Buffer.from(text, 'utf8').equals(v)) out.push(encodeURIComponent(text), JSON.stringify(text).slice(1, -1));
+      return out;
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 4, maxLength: 48 }),
+        fc.uint8Array({ maxLength: 400 }),
+        fc.nat(),
+        fc.nat(),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        async (raw, noise, which, at, cuts) => {
+          const value = Buffer.from(raw);
+          const r = createRedactor();
+          r.add('v', value);
+          const all = forms(value);
+          const form = Buffer.from(all[which % all.length]!, 'latin1');
+          const offset = at % (noise.length + 1);
+          const data = Buffer.concat([noise.subarray(0, offset), form, noise.subarray(offset)]);
+          const streamed = await throughStream(r, splitAt(data, cuts));
+          expect(streamed.includes(form)).toBe(false);
+        },
+      ),
+      fcParams(200),
     );
   });
 

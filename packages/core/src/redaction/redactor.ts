@@ -21,9 +21,12 @@ export const MIN_ENCODED_REDACTION_LENGTH = 4;
 export const REDACTION_MASK = '***';
 
 /**
- * Make the run's redactor. It masks every registered value raw and, for values of 4 bytes or
- * more, in base64 / base64url (any alignment), hex, URL-encoded and JSON-escaped form, plus each
- * line (8+ characters) of a multi-line value. All patterns are searched in one pass.
+ * Make the run's redactor. It masks every registered value raw (and without its trailing
+ * newline) and, for values of 4 bytes or more, in every encoding the auditor searches (base64 /
+ * base64url in any alignment, hex, URL-encoded variants, JSON-escaped, UTF-16LE), plus each
+ * identifying line of a multi-line value (armour, short and low-entropy lines excepted). Values of
+ * 1–3 bytes are masked only where they stand alone, never inside a word (`x` in `export`).
+ * All patterns are searched in one pass.
  *
  * @example
  * ```ts
@@ -40,10 +43,11 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
 
   const currentSpec = (): MaskSpec => {
     if (spec) return spec;
-    const { patterns } = buildPatterns(sources, { minValueLength: 1, minEncodedLength: MIN_ENCODED_REDACTION_LENGTH, minLineLength: 8 });
+    const { patterns } = buildPatterns(sources, { minValueLength: 1, minEncodedLength: MIN_ENCODED_REDACTION_LENGTH });
     const replacements = patterns.map((p) => Buffer.from(style === 'id' ? `[secret:${p.secretId}]` : REDACTION_MASK, 'utf8'));
     const bytes = patterns.map((p) => p.bytes);
-    spec = { matcher: compileMatcher(bytes), replacements, prefilter: compileSetMatcher(bytes) };
+    const wordBounded = patterns.map((p) => p.bytes.length < MIN_ENCODED_REDACTION_LENGTH);
+    spec = { matcher: compileMatcher(bytes), replacements, prefilter: compileSetMatcher(bytes), wordBounded };
     return spec;
   };
 

@@ -11,10 +11,19 @@ export interface FixtureEntry {
   readonly gnuLongName?: boolean;
   /** Write the name as a PAX `path` record. */
   readonly paxPath?: boolean;
+  /** Extra PAX records for this entry (`SCHILY.xattr.*`, `comment`, …). */
+  readonly pax?: Readonly<Record<string, string>>;
+  /** A PAX global header (`g`) written before this entry. */
+  readonly globalPax?: Readonly<Record<string, string>>;
+  /** ustar owner names. */
+  readonly uname?: string;
+  readonly gname?: string;
 }
 
-function header(name: string, size: number, type: string, linkName = ''): Buffer {
+function header(name: string, size: number, type: string, linkName = '', owner: { uname?: string; gname?: string } = {}): Buffer {
   const h = Buffer.alloc(512);
+  if (owner.uname) h.write(owner.uname.slice(0, 31), 265, 'utf8');
+  if (owner.gname) h.write(owner.gname.slice(0, 31), 297, 'utf8');
   h.write(name.slice(0, 100), 0, 'utf8');
   h.write('0000644\0', 100);
   h.write('0000000\0', 108);
@@ -50,11 +59,15 @@ export function tar(entries: readonly FixtureEntry[]): Buffer {
       const name = Buffer.from(`${e.name}\0`);
       parts.push(header('././@LongLink', name.length, 'L'), pad(name));
     }
-    if (e.paxPath) {
-      const records = Buffer.from(paxRecord('path', e.name));
+    if (e.globalPax) {
+      const records = Buffer.from(Object.entries(e.globalPax).map(([k, v]) => paxRecord(k, v)).join(''));
+      parts.push(header('pax_global_header', records.length, 'g'), pad(records));
+    }
+    if (e.paxPath || e.pax) {
+      const records = Buffer.from([...(e.paxPath ? [paxRecord('path', e.name)] : []), ...Object.entries(e.pax ?? {}).map(([k, v]) => paxRecord(k, v))].join(''));
       parts.push(header('PaxHeader/x', records.length, 'x'), pad(records));
     }
-    parts.push(header(e.gnuLongName || e.paxPath ? 'truncated-name' : e.name, body.length, type, e.linkName), pad(body));
+    parts.push(header(e.gnuLongName || e.paxPath ? 'truncated-name' : e.name, body.length, type, e.linkName, { ...(e.uname ? { uname: e.uname } : {}), ...(e.gname ? { gname: e.gname } : {}) }), pad(body));
   }
   parts.push(Buffer.alloc(1024));
   return Buffer.concat(parts);

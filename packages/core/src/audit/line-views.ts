@@ -1,0 +1,149 @@
+import { decodeDumpLine, mayStartDump } from './dump-line.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+/** Dump lines are < 100 bytes; a longer line is never decoded as one. */
+const MAX_DUMP_LINE = 256;
+/** A line starts a wrapped block when it ends in at least this many encoding bytes (tools wrap at 60+ columns). */
+const MIN_WRAPPED_LINE = 16;
+/** Pushed to the joined view between runs that do not continue each other (no pattern holds a `\n`). */
+const SEPARATOR = Buffer.from([LF]);
+
+/** Bytes of the base64, base64url and hex alphabets (`=` padding included). */
+const ALPHABET = new Uint8Array(256);
+for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_') ALPHABET[ch.charCodeAt(0)] = 1;
+
+/** Where {@link LineViews} sends what it derives from a stream. */
+export interface LineViewSinks {
+  /** Runs of encoded text with the line breaks (and indentation) between them removed. */
+  joined(bytes: Buffer): void;
+  /** The bytes shown by hex-dump lines, in order. */
+  dumped(bytes: Buffer): void;
+}
+
+/** A line that began in an earlier chunk: its first bytes and its last `reach` bytes. */
+interface PartialLine {
+  head: Buffer;
+  tail: Buffer;
+  length: number;
+}
+
+/**
+ * Derives two views of a byte stream as it arrives, looking only near line breaks:
+ *
+ * - **joined**: encoded text wrapped into lines, as one run. A line that ends in 16+ base64 / hex
+ *   characters is continued by the next line's leading run of such characters, and a line made
+ *   only of them continues the run further, so `base64` (76 columns), PEM (64), `xxd -p` (60)
+ *   and other widths, with `\n` or `\r\n`, indented or not, read as the unwrapped text. Only the
+ *   last and first `reach` bytes (the longest pattern) around each break are joined: a pattern
+ *   that spans a break lies within them.
+ * - **dumped**: the bytes that classic hex-dump lines show (see {@link decodeDumpLine}).
+ *
+ * Chunk splits anywhere give the same views.
+ */
+export class LineViews {
+  readonly #sinks: LineViewSinks;
+  readonly #reach: number;
+  /** The break before the current line is joined: its leading run continues the run. */
+  #continues = false;
+  /** Something was pushed to the joined view since the last separator. */
+  #open = false;
+  #partial: PartialLine | undefined;
+
+  /** `reach`: the longest pattern searched in the joined view. */
+  constructor(sinks: LineViewSinks, reach: number) {
+    this.#sinks = sinks;
+    this.#reach = Math.max(reach, MIN_WRAPPED_LINE);
+  }
+
+  push(chunk: Buffer): void {
+    const n = chunk.length;
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(LF, start);
+      if (nl === -1) break;
+      if (this.#partial) {
+        this.#extend(chunk.subarray(0, nl));
+        const p = this.#partial;
+        this.#partial = undefined;
+        this.#line(p.head, p.tail, p.length);
+      } else {
+        const line = chunk.subarray(start, nl);
+        this.#line(line, line, line.length);
+      }
+      start = nl + 1;
+    }
+    if (start < n) this.#extend(chunk.subarray(start));
+  }
+
+  /** End of the stream: a last line without `\n` still counts. */
+  end(): void {
+    const p = this.#partial;
+    this.#partial = undefined;
+    if (p) this.#line(p.head, p.tail, p.length);
+    this.#close();
+    this.#continues = false;
+  }
+
+  /** Add bytes of an unfinished line, keeping only its head and its last `reach` bytes (copies: chunks may be reused). */
+  #extend(part: Buffer): void {
+    const keep = Math.max(MAX_DUMP_LINE, this.#reach);
+    const p = this.#partial ?? { head: Buffer.alloc(0), tail: Buffer.alloc(0), length: 0 };
+    if (p.head.length < keep) p.head = Buffer.concat([p.head, part.subarray(0, keep - p.head.length)]);
+    p.tail = Buffer.concat([p.tail, part.subarray(Math.max(0, part.length - this.#reach))]);
+    if (p.tail.length > this.#reach) p.tail = p.tail.subarray(p.tail.length - this.#reach);
+    p.length += part.length;
+    this.#partial = p;
+  }
+
+  /**
+   * One complete line (without `\n`): `head` holds its first bytes (all of it when short), `tail`
+   * its last bytes, `length` its full length.
+   */
+  #line(head: Buffer, tail: Buffer, length: number): void {
+    if (length <= MAX_DUMP_LINE && head.length === length && mayStartDump(head[0])) {
+      const bytes = decodeDumpLine(head);
+      if (bytes) this.#sinks.dumped(bytes);
+    }
+    const reach = this.#reach;
+    // Content: without the `\r` of `\r\n` and without indentation.
+    let tailEnd = tail.length;
+    if (tailEnd > 0 && tail[tailEnd - 1] === CR) tailEnd--;
+    let lead = 0;
+    while (lead < head.length && (head[lead] === SPACE || head[lead] === TAB)) lead++;
+    const contentLength = length - lead - (tail.length - tailEnd);
+    // Leading run (bounded by reach).
+    let runEnd = lead;
+    const leadLimit = Math.min(head.length, lead + reach, lead + Math.max(0, contentLength));
+    while (runEnd < leadLimit && ALPHABET[head[runEnd]!] === 1) runEnd++;
+    const whole = contentLength > 0 && runEnd - lead === contentLength;
+    if (this.#continues) {
+      if (runEnd > lead) this.#push(head.subarray(lead, runEnd));
+      if (whole) return; // a line of encoding only: the run goes on
+      this.#close();
+    }
+    // Trailing run (bounded by reach): does this line start a wrapped block?
+    let runStart = tailEnd;
+    const tailLimit = Math.max(0, tailEnd - reach, tailEnd - Math.max(0, contentLength));
+    while (runStart > tailLimit && ALPHABET[tail[runStart - 1]!] === 1) runStart--;
+    this.#continues = tailEnd - runStart >= MIN_WRAPPED_LINE || (whole && this.#continues);
+    if (this.#continues) {
+      this.#close();
+      this.#push(tail.subarray(runStart, tailEnd));
+    }
+  }
+
+  #push(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    this.#sinks.joined(bytes);
+    this.#open = true;
+  }
+
+  #close(): void {
+    if (!this.#open) return;
+    this.#sinks.joined(SEPARATOR);
+    this.#open = false;
+  }
+}
