@@ -9,6 +9,7 @@ import { SecretValue } from '../../secret-value.js';
 import { newAccessToken } from './access-token.js';
 import { servedFileHelperPath, servedFileHelperScript } from './helper-script.js';
 import { startSecretServer, type SecretServer } from './secret-server.js';
+import { formatTokenList } from './token-list.js';
 
 const run = promisify(execFile);
 const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p)) ?? '/bin/busybox';
@@ -38,12 +39,12 @@ describe('the buildsecrets-fetch helper (busybox sh against the real server)', (
   afterEach(() => server?.close());
 
   async function serve(ids: string[]): Promise<void> {
-    token = newAccessToken();
+    const tokens = new Map(ids.map((id) => [id, newAccessToken()]));
+    token = formatTokenList(tokens);
     server = await startSecretServer({
       host: '127.0.0.1',
       port: 0,
-      token,
-      secrets: new Map(ids.map((id) => [id, { value: SecretValue.from(VALUE), maxReads: 1 }])),
+      secrets: new Map(ids.map((id) => [id, { value: SecretValue.from(VALUE), token: tokens.get(id) ?? '', maxReads: 1 }])),
       logger: { debug() {}, info() {}, warn() {}, error() {} },
     });
   }
@@ -89,7 +90,9 @@ describe('the buildsecrets-fetch helper (busybox sh against the real server)', (
   it('fails without running the command when the token is wrong or the server is gone', async () => {
     await serve(['npm_token']);
     const marker = join(work, 'ran');
-    expect((await helper(['npm_token', '--', 'touch', marker], { BUILDSECRETS_TOKEN: newAccessToken() })).code).not.toBe(0);
+    expect((await helper(['npm_token', '--', 'touch', marker], { BUILDSECRETS_TOKEN: `npm_token=${newAccessToken()}` })).code).not.toBe(0);
+    const other = await helper(['npm_token', '--', 'touch', marker], { BUILDSECRETS_TOKEN: `other=${newAccessToken()}` });
+    expect(other.stderr).toContain("BUILDSECRETS_TOKEN has no token for 'npm_token'");
     await server.close();
     expect((await helper(['npm_token', '--', 'touch', marker])).code).not.toBe(0);
     expect(existsSync(marker)).toBe(false);
@@ -114,6 +117,20 @@ describe('the buildsecrets-fetch helper (busybox sh against the real server)', (
     await serve(['npm_token']);
     const out = await helper(['npm_token', '--', 'sh', '-c', 'cat "$BUILDSECRETS_FILE_NPM_TOKEN"'], { PATH: withCurl });
     expect(out).toMatchObject({ code: 0, stdout: VALUE });
+  });
+
+  it('uses GNU wget with the token POSTed from a private file when GNU wget is on PATH', async () => {
+    const gnuWget = ['/usr/bin/wget'].find((p) => existsSync(p));
+    expect(gnuWget, 'GNU wget is installed on the test machine').toBeDefined();
+    const withWget = join(work, 'bin-wget');
+    await run(BUSYBOX, ['cp', '-a', bin, withWget]);
+    await rm(join(withWget, 'wget'));
+    await symlink(gnuWget ?? '', join(withWget, 'wget'));
+    await serve(['npm_token']);
+    const out = await helper(['npm_token', '--', 'sh', '-c', 'cat "$BUILDSECRETS_FILE_NPM_TOKEN"; ls -A "$(dirname "$BUILDSECRETS_FILE_NPM_TOKEN")"'], { PATH: withWget });
+    // The token file is gone before the command runs: only the secret's own file is listed.
+    expect(out).toMatchObject({ code: 0, stdout: `${VALUE}npm_token\n` });
+    expect(await leftovers()).toEqual([]);
   });
 
   it('ships as a readable text script', async () => {
