@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,10 +49,10 @@ describe('the buildsecrets-fetch helper (busybox sh against the real server)', (
     });
   }
 
-  async function helper(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
+  async function helper(args: string[], env: Record<string, string> = {}, shell = join(bin, 'sh')): Promise<Outcome> {
     const dir = join(work, 'run');
     const options = { env: { PATH: bin, BUILDSECRETS_URL: server.url, BUILDSECRETS_TOKEN: token, BUILDSECRETS_DIR: dir, ...env }, cwd: work, timeout: 20_000 };
-    return run(join(bin, 'sh'), [servedFileHelperPath(), ...args], options).then(
+    return run(shell, [servedFileHelperPath(), ...args], options).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' }),
     );
@@ -119,15 +119,24 @@ describe('the buildsecrets-fetch helper (busybox sh against the real server)', (
     expect(out).toMatchObject({ code: 0, stdout: VALUE });
   });
 
-  it('uses GNU wget with the token POSTed from a private file when GNU wget is on PATH', async () => {
+  it('uses GNU wget with the token POSTed from a private file when GNU wget is on PATH (under dash)', async () => {
     const gnuWget = ['/usr/bin/wget'].find((p) => existsSync(p));
+    const dash = ['/usr/bin/dash', '/bin/dash'].find((p) => existsSync(p));
     expect(gnuWget, 'GNU wget is installed on the test machine').toBeDefined();
+    expect(dash, 'dash is installed on the test machine').toBeDefined();
     const withWget = join(work, 'bin-wget');
     await run(BUSYBOX, ['cp', '-a', bin, withWget]);
     await rm(join(withWget, 'wget'));
-    await symlink(gnuWget ?? '', join(withWget, 'wget'));
+    // Likewise busybox timeout(1) would exec its own wget applet: use coreutils', as Debian has it.
+    await rm(join(withWget, 'timeout'));
+    await symlink('/usr/bin/timeout', join(withWget, 'timeout'));
+    // busybox sh would run its own wget applet whatever PATH says: dash (Debian's sh) runs this
+    // wrapper, which proves GNU wget did the fetch.
+    const ran = join(work, 'gnu-wget-ran');
+    await writeFile(join(withWget, 'wget'), `#!${dash}\n${gnuWget} --version | head -1 > ${ran}\nexec ${gnuWget} "$@"\n`, { mode: 0o755 });
     await serve(['npm_token']);
-    const out = await helper(['npm_token', '--', 'sh', '-c', 'cat "$BUILDSECRETS_FILE_NPM_TOKEN"; ls -A "$(dirname "$BUILDSECRETS_FILE_NPM_TOKEN")"'], { PATH: withWget });
+    const out = await helper(['npm_token', '--', 'sh', '-c', 'cat "$BUILDSECRETS_FILE_NPM_TOKEN"; ls -A "$(dirname "$BUILDSECRETS_FILE_NPM_TOKEN")"'], { PATH: withWget }, dash);
+    expect(await readFile(ran, 'utf8')).toMatch(/^GNU Wget/);
     // The token file is gone before the command runs: only the secret's own file is listed.
     expect(out).toMatchObject({ code: 0, stdout: `${VALUE}npm_token\n` });
     expect(await leftovers()).toEqual([]);

@@ -106,7 +106,10 @@ export async function startSecretServer(options: SecretServerOptions): Promise<S
     const bytes = secret.value.reveal();
     res.sendDate = false;
     res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length, 'Cache-Control': 'no-store', Connection: 'close' });
-    res.end(bytes, () => bytes.fill(0));
+    // Zeroed only once the socket is closed: the end() callback can fire while libuv still holds
+    // the buffer for a pending write, and zeroing then sends zeros (seen with curl).
+    req.socket.once('close', () => bytes.fill(0));
+    res.end(bytes);
     options.logger.debug(`served-file: served ${id} to ${from} (${left - 1} read${left - 1 === 1 ? '' : 's'} left)`);
   };
 
