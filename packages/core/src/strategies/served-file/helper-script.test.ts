@@ -98,6 +98,22 @@ describe('the buildsecrets-fetch helper (busybox sh against the real server)', (
     expect(existsSync(marker)).toBe(false);
   });
 
+  it('a token stolen and used first: the build step fails loudly, and the server names the raced id', async () => {
+    await serve(['npm_token', 'other']);
+    const stolen = token.split(' ').find((p) => p.startsWith('npm_token='))?.slice('npm_token='.length) ?? '';
+    const theft = await fetch(`${server.url}/v1/secrets/npm_token`, { headers: { Authorization: `Bearer ${stolen}` } });
+    expect(theft.status).toBe(200);
+    await theft.arrayBuffer();
+    // The thief's token opens nothing else.
+    expect((await fetch(`${server.url}/v1/secrets/other`, { headers: { Authorization: `Bearer ${stolen}` } })).status).toBe(403);
+    const marker = join(work, 'ran');
+    const out = await helper(['npm_token', '--', 'touch', marker]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain("could not fetch secret 'npm_token'; the command was not run");
+    expect(existsSync(marker)).toBe(false);
+    expect(server.replayed).toEqual(['npm_token']);
+  });
+
   it('refuses bad usage before fetching anything', async () => {
     await serve(['npm_token']);
     for (const args of [['npm_token'], ['--', 'true'], ['npm_token', '--'], ['../x', '--', 'true'], ['a b', '--', 'true']]) {
