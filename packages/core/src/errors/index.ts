@@ -20,3 +20,4 @@ export {
   type UnresolvedSecret,
   type LeakFinding,
 } from './error-classes.js';
+export { InterruptedAfterBuildError } from './interrupted-after-build.js';
