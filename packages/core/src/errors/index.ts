@@ -21,3 +21,4 @@ export {
   type LeakFinding,
 } from './error-classes.js';
 export { InterruptedAfterBuildError } from './interrupted-after-build.js';
+export { withVerboseDetail, verboseDetails } from './verbose-detail.js';
