@@ -105,3 +105,29 @@ describe('servedFileStrategy', () => {
     expect(String((error as Error).message)).toContain('build.servedFile.host');
   });
 });
+
+describe('servedFile.host beyond loopback', () => {
+  it('is refused by the config unless allowRemote is true', async () => {
+    const { buildConfigSchema } = await import('../../config/schema.js');
+    for (const host of ['0.0.0.0', '::', '172.17.0.1', '192.168.1.10', 'build-host.example']) {
+      const result = buildConfigSchema.safeParse({ servedFile: { host } });
+      expect([host, result.success]).toEqual([host, false]);
+      expect(JSON.stringify(result.error?.issues)).toContain('allowRemote: true');
+      expect(buildConfigSchema.safeParse({ servedFile: { host, allowRemote: true } }).success).toBe(true);
+    }
+    for (const host of ['127.0.0.1', '127.1.2.3', '::1', 'localhost', '[::1]']) expect([host, buildConfigSchema.safeParse({ servedFile: { host } }).success]).toEqual([host, true]);
+  });
+
+  it('with allowRemote, prints a warning naming the interface', async () => {
+    const lines: string[] = [];
+    const context = testStrategyContext({ lines, redactLogs: false });
+    const prepared = await servedFileStrategy().prepare([secret('npm_token')], { ...context, build: { docker: 'docker', audit: true, servedFile: { host: '0.0.0.0', port: 0, allowRemote: true } } });
+    try {
+      expect(lines.some((l) => l.includes('warn') && l.includes('listening on every interface (0.0.0.0)'))).toBe(true);
+    } finally {
+      await prepared.dispose();
+    }
+    const { interfaceOf } = await import('./remote-warning.js');
+    expect(interfaceOf('127.0.0.1')).toMatch(/^interface lo\b/);
+  });
+});

@@ -2,6 +2,7 @@ import type { InjectionStrategy, PreparedInjection, SecretForInjection, Strategy
 import { newAccessToken } from './access-token.js';
 import { startSecretServer, type SecretServerLimits, type ServedSecret } from './secret-server.js';
 import { formatTokenList } from './token-list.js';
+import { remoteListenWarning } from './remote-warning.js';
 
 /** Build-arg names the served-file strategy passes (values travel in the engine's environment). */
 export const SERVED_FILE_BUILD_ARGS = { url: 'BUILDSECRETS_URL', token: 'BUILDSECRETS_TOKEN' } as const;
@@ -35,6 +36,8 @@ export function servedFileStrategy(options: ServedFileStrategyOptions = {}): Inj
       const host = context.build.servedFile?.host ?? '127.0.0.1';
       const port = context.build.servedFile?.port ?? 0;
       const server = await startSecretServer({ host, port, secrets: served, logger: context.logger, ...(options.limits ? { limits: options.limits } : {}) });
+      const remote = remoteListenWarning(host);
+      if (remote) context.logger.warn(remote);
       const onAbort = (): void => void server.close();
       context.signal.addEventListener('abort', onAbort, { once: true });
 
