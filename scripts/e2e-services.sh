@@ -91,10 +91,12 @@ git_image() {
 # Build images for the served-file helper's three download tools, from host binaries and their
 # shared libraries: buildsecrets-test/gnu-wget (dash as /bin/sh, GNU wget and coreutils timeout, as
 # on Debian: busybox sh and timeout would run busybox's own wget applet instead) and
-# buildsecrets-test/curl (busybox plus curl). The busybox-only image is the base image. Idempotent.
+# buildsecrets-test/curl (busybox plus curl), buildsecrets-test/ssh-tools (plus ssh-add). The busybox-only image is the base image. Idempotent.
 fetcher_images() {
   elf_image buildsecrets-test/gnu-wget:latest /usr/bin/dash /usr/bin/wget /usr/bin/timeout
   elf_image buildsecrets-test/curl:latest /usr/bin/curl
+  # For the parallel-runs test: ssh-add lists the identities a build's agent offers.
+  elf_image buildsecrets-test/ssh-tools:latest /usr/bin/ssh-add
 }
 
 # elf_image <tag> <binary>...: busybox plus each binary at /usr/bin (dash also becomes /bin/sh).
