@@ -5,7 +5,7 @@
  * no token. It ignores SIGINT/SIGTERM/SIGHUP (the parent handles those and tears down itself);
  * it acts only when its stdin reaches EOF without a `done` line, which happens exactly when the
  * parent is gone, however it died (no pid is polled, so a reused pid cannot fool it). Then it
- * stops each engine process group (SIGTERM, SIGKILL 2 s later), overwrites and removes every
+ * stops each engine process group (SIGTERM, SIGKILL if still there 2 s later), overwrites and removes every
  * path, and reports an engine result that arrived before the parent could audit it.
  */
 export const JANITOR_PROGRAM = String.raw`
@@ -47,11 +47,17 @@ function parentGone() {
   signalGroups('SIGTERM');
   reportResults();
   for (const p of paths) shred(p);
-  setTimeout(() => {
+  // Wait for the engine groups to go (checking every 100 ms), SIGKILL what is left after 2 s. No
+  // group left: exit at once, so the parent's stderr, which this process shares, closes promptly.
+  const started = Date.now();
+  const finish = () => {
+    const alive = [...groups].filter((g) => { try { process.kill(-g, 0); return true; } catch { return false; } });
+    if (alive.length > 0 && Date.now() - started < 2000) return setTimeout(finish, 100);
     signalGroups('SIGKILL');
     for (const p of paths) shred(p);
     process.exit(0);
-  }, 2000);
+  };
+  finish();
 }
 function handle(m) {
   const v = m.value;
