@@ -18,7 +18,7 @@ export interface Janitor {
 }
 
 /**
- * Start the watchdog process (see {@link JANITOR_PROGRAM}). It runs detached, in its own process
+ * Start the watchdog process (its program: `janitor-program.ts`). It runs detached, in its own process
  * group, with an empty environment; its stdin is a pipe only this process holds (Node opens
  * pipes close-on-exec, so the engine and other children do not inherit the write end), and
  * neither the child nor the pipe keeps this process alive.

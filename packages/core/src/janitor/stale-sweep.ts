@@ -3,13 +3,13 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { secretTempRoot, shredDirectory, TEMP_PREFIX } from '../util/temp-dir.js';
 
-type Env = Readonly<Record<string, string | undefined>>;
+
 
 /** `buildsecrets-<prefix>-<owner pid>-<random>`, as `makeTempDir` names its directories. */
 const OWNED_DIR = new RegExp(`^${TEMP_PREFIX}.+-(\\d+)-[A-Za-z0-9]{6}$`);
 
 /** Where the watchdog leaves a note about an image built by a run killed before its audit. */
-export function unauditedReportDir(env: Env = process.env): string {
+export function unauditedReportDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
   const state = env['XDG_STATE_HOME'] || join(env['HOME'] || homedir(), '.local', 'state');
   return join(state, 'buildsecrets', 'unaudited');
 }
@@ -49,7 +49,7 @@ export interface StaleSweep {
  * owning run is gone (its watchdog was killed too, or the machine went down), in the secret temp
  * root and the OS temp dir; and collect the watchdog's notes about unaudited images. Never throws.
  */
-export async function sweepStaleRuns(env: Env = process.env): Promise<StaleSweep> {
+export async function sweepStaleRuns(env: Readonly<Record<string, string | undefined>> = process.env): Promise<StaleSweep> {
   const removed: string[] = [];
   const uid = process.getuid?.();
   for (const root of new Set([secretTempRoot(env), tmpdir()])) {
