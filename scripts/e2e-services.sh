@@ -20,6 +20,9 @@ install_packages() {
   command -v git >/dev/null || missing+=(git)
   # The GCP test server's TLS: a throwaway CA and server certificate (test-kit createGcpTestTls).
   command -v openssl >/dev/null || missing+=(openssl)
+  [ -x /usr/bin/wget ] || missing+=(wget)
+  [ -x /usr/bin/curl ] || missing+=(curl)
+  command -v setpriv >/dev/null || missing+=(util-linux)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq
@@ -56,6 +59,7 @@ start() {
     rm -rf "$rootfs"
   fi
   git_image
+  fetcher_images
   log "ready: DOCKER_HOST=unix://$SOCK"
 }
 
@@ -83,6 +87,44 @@ git_image() {
   echo 'root:x:0:' >"$rootfs/etc/group"
   chmod 1777 "$rootfs/tmp"
   tar -C "$rootfs" -c . | DOCKER_HOST="unix://$SOCK" "$DOCKER_BIN" import -c 'ENV PATH=/usr/bin:/bin' -c 'CMD ["/bin/sh"]' - "$GIT_IMAGE" >/dev/null
+  rm -rf "$rootfs"
+}
+
+# Build images for the served-file helper's three download tools, from host binaries and their
+# shared libraries: buildsecrets-test/gnu-wget (dash as /bin/sh, GNU wget and coreutils timeout, as
+# on Debian: busybox sh and timeout would run busybox's own wget applet instead) and
+# buildsecrets-test/curl (busybox plus curl), buildsecrets-test/ssh-tools (plus ssh-add). The busybox-only image is the base image. Idempotent.
+fetcher_images() {
+  elf_image buildsecrets-test/gnu-wget:latest /usr/bin/dash /usr/bin/wget /usr/bin/timeout
+  elf_image buildsecrets-test/curl:latest /usr/bin/curl
+  # For the parallel-runs test: ssh-add lists the identities a build's agent offers.
+  elf_image buildsecrets-test/ssh-tools:latest /usr/bin/ssh-add
+}
+
+# elf_image <tag> <binary>...: busybox plus each binary at /usr/bin (dash also becomes /bin/sh).
+elf_image() {
+  local tag=$1; shift
+  if DOCKER_HOST="unix://$SOCK" "$DOCKER_BIN" image inspect "$tag" >/dev/null 2>&1; then return 0; fi
+  local elf lib
+  for elf in "$@"; do [ -x "$elf" ] || { log "no $elf: skipping $tag"; return 0; }; done
+  log "importing $tag from busybox and $*"
+  local rootfs; rootfs=$(mktemp -d)
+  mkdir -p "$rootfs/bin" "$rootfs/usr/bin" "$rootfs/tmp" "$rootfs/etc" "$rootfs/root" "$rootfs/run" "$rootfs/dev"
+  cp /bin/busybox "$rootfs/bin/busybox"
+  for applet in $(/bin/busybox --list); do [ -e "$rootfs/bin/$applet" ] || ln -s busybox "$rootfs/bin/$applet"; done
+  for elf in "$@"; do
+    cp "$elf" "$rootfs/usr/bin/"
+    # The binary replaces busybox's applet of the same name.
+    rm -f "$rootfs/bin/$(basename "$elf")"
+    for lib in $(ldd "$elf" 2>/dev/null | awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]*ld-linux/ { print $1 }'); do
+      [ -e "$rootfs$lib" ] || { mkdir -p "$rootfs$(dirname "$lib")"; cp -L "$lib" "$rootfs$lib"; }
+    done
+  done
+  if [ -e "$rootfs/usr/bin/dash" ]; then rm -f "$rootfs/bin/sh"; ln -s /usr/bin/dash "$rootfs/bin/sh"; fi
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$rootfs/etc/passwd"
+  echo 'root:x:0:' >"$rootfs/etc/group"
+  chmod 1777 "$rootfs/tmp"
+  tar -C "$rootfs" -c . | DOCKER_HOST="unix://$SOCK" "$DOCKER_BIN" import -c 'ENV PATH=/usr/bin:/bin' -c 'CMD ["/bin/sh"]' - "$tag" >/dev/null
   rm -rf "$rootfs"
 }
 

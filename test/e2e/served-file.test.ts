@@ -10,6 +10,7 @@ import { SecretValue, servedFileHelperPath, servedFileStrategy, type StrategyCon
 import { DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV, describeE2E, docker } from './support/engine.js';
 import { scanImage } from './support/scan-image.js';
 import { testStrategyContext } from '../../packages/core/src/strategies/__fixtures__/test-strategy-context.js';
+import { tokenFor } from '../../packages/core/src/strategies/served-file/token-list.js';
 
 const run = promisify(execFile);
 const FIXTURE = join(import.meta.dirname, 'fixtures/served-file/Dockerfile');
@@ -52,7 +53,8 @@ describeE2E('served-file strategy in a real BuildKit build', () => {
       [{ id: 'api_key', value: SecretValue.from(VALUE), config: { from: 'env', ref: 'API_KEY', inject: 'served-file' } }],
       context(),
     );
-    const { BUILDSECRETS_URL: url = '', BUILDSECRETS_TOKEN: token = '' } = prepared.env;
+    const { BUILDSECRETS_URL: url = '', BUILDSECRETS_TOKEN: list = '' } = prepared.env;
+    const token = tokenFor(list, 'api_key') ?? 'missing';
     const secretUrl = `${url}/v1/secrets/api_key`;
     let output = '';
     try {

@@ -67,8 +67,12 @@ describeE2E('buildsecrets build: teardown on SIGINT and SIGTERM (real BuildKit)'
     });
     await waitForStep(run, secret.nonce);
     run.child.kill('SIGINT');
+    const secondAt = Date.now();
     run.child.kill('SIGINT');
     const exit = await run.exit(30_000);
+    // "At once": the forced path is a synchronous sweep and exit, no teardown wait. Bound 1 s + 2 s
+    // margin for a loaded machine — far below the 10 s engine grace or the 30 s teardown guard it skips.
+    expect(Date.now() - secondAt).toBeLessThan(1_000 + 2_000);
     expect(exit.code).toBe(130);
     expect(await tmp.entries()).toEqual([]);
     await expect.poll(() => processesWithArg(tag), { timeout: 10_000, interval: 250 }).toEqual([]);

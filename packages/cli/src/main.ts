@@ -119,8 +119,9 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     const code = await command.run(context, args);
     return signals?.exitCode ?? code;
   } catch (error) {
-    if (signals?.exitCode !== undefined) {
-      stderr.write(`[buildsecrets] interrupted; cleaned up\n`);
+    // A leak found while finishing an interrupted build is reported as a leak, never hidden behind "interrupted".
+    if (signals?.exitCode !== undefined && !isCode(error, 'LEAK_DETECTED')) {
+      stderr.write(`[buildsecrets] ${interruptedLine(error)}\n`);
       return signals.exitCode;
     }
     if (json) stdout.write(`${errorJson(error, redactors)}\n`);
@@ -130,4 +131,14 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
     await Promise.allSettled(instances.map((bs) => bs.dispose()));
     signals?.dispose();
   }
+}
+
+function isCode(error: unknown, code: string): boolean {
+  return typeof error === 'object' && error !== null && Reflect.get(error, 'code') === code;
+}
+
+/** The exit line after a signal: whether the engine was stopped in time, or finished and its image was audited. */
+function interruptedLine(error: unknown): string {
+  if (isCode(error, 'ABORTED') && typeof Reflect.get(error as object, 'imageId') === 'string') return (error as Error).message;
+  return 'interrupted before an image was built (the engine, if it ran, was stopped); cleaned up';
 }

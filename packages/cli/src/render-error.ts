@@ -1,4 +1,4 @@
-import { BuildSecretsError, type Redactor } from '@buildsecrets/core';
+import { BuildSecretsError, verboseDetails, type Redactor } from '@buildsecrets/core';
 
 function causeChain(error: unknown): string[] {
   const lines: string[] = [];
@@ -19,7 +19,7 @@ export function renderError(error: unknown, options: { readonly verbose: boolean
   let text: string;
   if (error instanceof BuildSecretsError) {
     text = error.message;
-    if (options.verbose) text += [``, `  code: ${error.code}`, ...causeChain(error), ...(error.stack ? [`  stack:\n${error.stack.split('\n').slice(1).join('\n')}`] : [])].join('\n');
+    if (options.verbose) text += [``, `  code: ${error.code}`, ...verboseDetails(error).map((d) => `  detail: ${d}`), ...causeChain(error), ...(error.stack ? [`  stack:\n${error.stack.split('\n').slice(1).join('\n')}`] : [])].join('\n');
   } else {
     const name = error instanceof Error ? error.name : typeof error;
     // Messages of foreign errors are not trusted: they are shown only with --verbose, redacted.

@@ -15,8 +15,10 @@
 #
 # Fails closed: when any fetch fails (no server, bad token, read already spent, timeout) the
 # command is NOT run and the step fails. The files are removed on every exit path.
-# The token is single-use per secret and dies with the build; it is sent in a header, via
-# curl's stdin config when curl is there (so it is not in argv), else busybox/GNU wget --header.
+# BUILDSECRETS_TOKEN holds one "<id>=<token>" pair per secret; each fetch sends only its own
+# secret's token, and never on a command line (any local user can read those in /proc):
+# curl reads it as a header from its config on stdin; busybox and GNU wget, which cannot read a
+# header from a file, POST it as the body with --post-file from a 0600 file in the private dir.
 set -eu
 
 die() { echo "buildsecrets-fetch: $*" >&2; exit 2; }
@@ -44,7 +46,7 @@ dir=$(mktemp -d "$base/fetch.XXXXXX") || die "cannot create a private directory 
 
 cleanup() {
   # Overwrite before unlinking in case $base is not a tmpfs.
-  for f in "$dir"/*; do
+  for f in "$dir"/* "$dir/.token"; do
     [ -f "$f" ] || continue
     size=$(wc -c <"$f" 2>/dev/null || echo 0)
     [ "$size" -gt 0 ] && dd if=/dev/zero of="$f" bs="$size" count=1 conv=notrunc 2>/dev/null || true
@@ -61,16 +63,30 @@ bounded() {
   if command -v timeout >/dev/null 2>&1; then timeout 30 "$@"; else "$@"; fi
 }
 
+token_of() { # token_of <id>: sets $token from the "<id>=<token>" list, with shell builtins only
+  token=""
+  for pair in $BUILDSECRETS_TOKEN; do
+    case "$pair" in "$1="*) token="${pair#*=}"; return 0 ;; esac
+  done
+  return 1
+}
+
 fetch() { # fetch <id> <file>
   url="${BUILDSECRETS_URL%/}/v1/secrets/$1"
+  token_of "$1" || { echo "buildsecrets-fetch: BUILDSECRETS_TOKEN has no token for '$1' (is it a served-file secret of this build?)" >&2; return 1; }
   if command -v curl >/dev/null 2>&1; then
-    printf 'header = "Authorization: Bearer %s"\n' "$BUILDSECRETS_TOKEN" |
+    # printf is a shell builtin: the token goes through a pipe, never through an argv.
+    printf 'header = "Authorization: Bearer %s"\n' "$token" |
       curl --config - --silent --show-error --fail --max-time 30 --noproxy '*' --output "$2" "$url"
   elif command -v wget >/dev/null 2>&1; then
     # The server is on loopback or the bridge gateway: never go through a proxy. The time bound
     # comes from timeout(1): `wget -T` crashes some busybox builds (1.35 static).
     # A subshell, so the user's command still sees its proxy settings.
-    (unset http_proxy HTTP_PROXY all_proxy ALL_PROXY; bounded wget -q --header "Authorization: Bearer $BUILDSECRETS_TOKEN" -O "$2" "$url")
+    printf '%s' "$token" >"$dir/.token" || return 1
+    (unset http_proxy HTTP_PROXY all_proxy ALL_PROXY; bounded wget -q --post-file "$dir/.token" -O "$2" "$url")
+    got=$?
+    rm -f "$dir/.token"
+    return "$got"
   else
     echo "buildsecrets-fetch: neither curl nor wget is in this image" >&2
     return 1

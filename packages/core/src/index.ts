@@ -50,6 +50,9 @@ export type { BuildSteps, DockerfileCheck, AuditInput, AuditOutcome } from './or
 export { formatCommand } from './orchestrator/dry-run.js';
 export { handleSignals, type SignalScope, type HandleSignalsOptions, type RunSignal } from './orchestrator/signals.js';
 export { trackPath, trackProcessGroup, sweepSync } from './orchestrator/exit-cleanup.js';
+export { attachJanitor, trackEngineResult, trackUnauditedImage } from './orchestrator/exit-cleanup.js';
+export { startJanitor, type Janitor, type JanitorMessage } from './janitor/janitor.js';
+export { sweepStaleRuns, unauditedReportDir, type StaleSweep } from './janitor/stale-sweep.js';
 export type { BuildOptions, BuildResult, BuildSession } from './orchestrator/build-types.js';
 export { loadConfig, parseConfig, type LoadedConfig, type LoadConfigOptions, type ParseConfigOptions } from './config/load-config.js';
 export { findConfigFile, CONFIG_FILE_NAMES, type FindConfigFileOptions } from './config/discover.js';

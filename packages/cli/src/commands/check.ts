@@ -1,3 +1,4 @@
+import { verboseDetails } from '@buildsecrets/core';
 import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { style } from '../style.js';
@@ -19,7 +20,9 @@ export const checkCommand: CliCommand = {
     }
     const s = style(ctx.global.color);
     const lines = report.entries.map((e) =>
-      e.ok ? `${s.ok('ok')}      ${e.id} (${e.provider})` : `${s.bad('failed')}  ${e.id} (${e.provider}): ${(e.error?.message ?? '').replace(/^\[buildsecrets[^\]]*\]\s*/, '').replace(/\n/g, '\n        ')}`,
+      e.ok
+        ? `${s.ok('ok')}      ${e.id} (${e.provider})`
+        : `${s.bad('failed')}  ${e.id} (${e.provider}): ${(e.error?.message ?? '').replace(/^\[buildsecrets[^\]]*\]\s*/, '').replace(/\n/g, '\n        ')}${ctx.global.verbose ? verboseDetails(e.error).map((d) => `\n        detail: ${d}`).join('') : ''}`,
     );
     const failed = report.entries.filter((e) => !e.ok).length;
     lines.push('', failed ? s.bad(`${failed} of ${report.entries.length} secrets failed`) : s.ok(`all ${report.entries.length} secrets resolved`));

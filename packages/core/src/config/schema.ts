@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackHost } from './loopback.js';
 
 /** Secret and provider ids: what a Dockerfile can name in `--mount=type=secret,id=…`. */
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -80,8 +81,21 @@ export const servedFileConfigSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1').describe('Address to listen on: 127.0.0.1 (default) or the docker bridge gateway.'),
     port: z.number().int().min(0).max(65535).default(0).describe('Port (default: a free one).'),
+    allowRemote: z
+      .boolean()
+      .default(false)
+      .describe('Required (true) for a host other than loopback: the server is then reachable from other machines, and a warning names the interface.'),
   })
-  .strict();
+  .strict()
+  .superRefine((served, ctx) => {
+    if (!served.allowRemote && !isLoopbackHost(served.host)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['host'],
+        message: 'is not a loopback address, so other machines could reach the served-file server; use 127.0.0.1, or set `allowRemote: true` if the build really needs this address (the docker bridge gateway, say)',
+      });
+    }
+  });
 
 /** What a leak found by the audit does: `fail` the build, `warn`, or `off` (no audit). `true`/`false` are `fail`/`off`. */
 export const auditModeSchema = z.union([z.enum(['fail', 'warn', 'off']), z.boolean()]);

@@ -111,7 +111,10 @@ export async function runEngine(options: RunEngineOptions): Promise<EngineRun> {
         hint: 'install Docker, or name the binary with --docker /path/to/docker or BUILDSECRETS_DOCKER',
       });
     }
-    if (options.signal?.aborted) throw new AbortedError('the build was cancelled; the engine was stopped');
+    // Stopped in time: no image. But an engine that finished before the stop arrived has built
+    // (and maybe tagged) an image: return it, so the caller audits it before reporting the interruption.
+    const finished = outcome.code === 0 && options.iidFile !== undefined && (await readFile(options.iidFile, 'utf8').catch(() => '')).trim() !== '';
+    if (options.signal?.aborted && !finished) throw new AbortedError('the build was cancelled; the engine was stopped before it finished (no image)');
     if (outcome.code !== 0) {
       const exitCode = outcome.code ?? 1;
       const how = outcome.code === null ? `was killed by ${outcome.signal ?? 'a signal'}` : `exited with code ${exitCode}`;

@@ -21,3 +21,5 @@ export {
   type UnresolvedSecret,
   type LeakFinding,
 } from './error-classes.js';
+export { InterruptedAfterBuildError } from './interrupted-after-build.js';
+export { withVerboseDetail, verboseDetails } from './verbose-detail.js';

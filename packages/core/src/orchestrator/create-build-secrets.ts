@@ -10,6 +10,7 @@ import { validateProviderOptions } from '../config/validate.js';
 import { BuildSecretsError, SecretsUnresolvedError } from '../errors/index.js';
 import { createLogger, type Logger, type LogLevel } from '../logging/logger.js';
 import { loadProviderDefinition } from '../plugins/load-provider-definition.js';
+import { redactError } from './redact-error.js';
 import type { AnyProviderDefinition } from '../provider/types.js';
 import { createRedactor } from '../redaction/redactor.js';
 import type { RedactionStyle, Redactor } from '../redaction/types.js';
@@ -128,7 +129,10 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
   for (const s of loaded.sensitive) redactor.add(s.label, s.value);
   const { config, baseDir } = loaded;
   const registered = new Map(Object.entries(options.providers ?? {}));
-  const definitions = await loadDefinitions(config, baseDir, registered);
+  // A `${VAR}` interpolated into `use:` is a secret like any other: errors quoting it are redacted here.
+  const definitions = await loadDefinitions(config, baseDir, registered).catch((error: unknown) => {
+    throw redactError(error, redactor);
+  });
   const providerOptions = validateProviderOptions(config, definitions, { file: loaded.file, sensitive: loaded.sensitive });
   const templates = await loadTemplates(config, baseDir, loaded.file);
   const templateReferences = templateReferenceMap(templates);

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import type { Janitor } from '../janitor/janitor.js';
 
 /**
  * Last-resort cleanup for a process that exits before its `finally` blocks finish (a second
@@ -9,21 +10,60 @@ import { rmSync } from 'node:fs';
  */
 const paths = new Set<string>();
 const groups = new Set<number>();
+let janitor: Janitor | undefined;
+let startJanitorLazily: (() => Janitor) | undefined;
+
+/**
+ * Mirror every recorded path and process group to a watchdog process (see `startJanitor`), which
+ * cleans them up if this process dies without running any handler (SIGKILL, the OOM killer).
+ * The watchdog is started by `start` when the first resource is recorded (a command that never
+ * writes a secret never starts one). Returns the function that detaches and releases it.
+ */
+export function attachJanitor(start: () => Janitor): () => void {
+  startJanitorLazily = start;
+  if (paths.size > 0 || groups.size > 0) watchdog();
+  return () => {
+    startJanitorLazily = undefined;
+    janitor?.release();
+    janitor = undefined;
+  };
+}
+
+function watchdog(): Janitor | undefined {
+  if (janitor || !startJanitorLazily) return janitor;
+  janitor = startJanitorLazily();
+  for (const path of paths) janitor.send({ op: 'path', value: path });
+  for (const pid of groups) janitor.send({ op: 'group', value: pid });
+  return janitor;
+}
 
 /** Remember a file, directory or socket to remove if the process exits early; returns the "forget" function. */
 export function trackPath(path: string): () => void {
   paths.add(path);
+  watchdog()?.send({ op: 'path', value: path });
   return () => {
     paths.delete(path);
+    janitor?.send({ op: 'unpath', value: path });
   };
 }
 
 /** Remember a detached child (a process-group leader) to SIGKILL if the process exits early. */
 export function trackProcessGroup(pid: number): () => void {
   groups.add(pid);
+  watchdog()?.send({ op: 'group', value: pid });
   return () => {
     groups.delete(pid);
+    janitor?.send({ op: 'ungroup', value: pid });
   };
+}
+
+/**
+ * Remember the file where the engine writes its result (an image id): if the process is killed
+ * after the engine finished and before the audit, the watchdog reports that image as unaudited.
+ */
+export function trackEngineResult(path: string): () => void {
+  watchdog()?.send({ op: 'result', value: path });
+  return () => janitor?.send({ op: 'unresult', value: path });
 }
 
 /** What is currently recorded (for tests and `--verbose`). */
@@ -53,4 +93,13 @@ export function sweepSync(): void {
     }
   }
   paths.clear();
+}
+
+/**
+ * Remember an image the engine built that is not audited yet (the engine's result file is gone by
+ * then): if the process is killed during the audit, the watchdog reports it.
+ */
+export function trackUnauditedImage(imageId: string): () => void {
+  watchdog()?.send({ op: 'image', value: imageId });
+  return () => janitor?.send({ op: 'unimage', value: imageId });
 }

@@ -13,7 +13,9 @@ import { planBuild, type BuildPlan } from './build-plan.js';
 import { defaultBuildSteps, type BuildSteps } from './build-steps.js';
 import type { BuildOptions, BuildResult, BuildSession, ResolveAllOptions } from './build-types.js';
 import { placeholderArgs } from './dry-run.js';
-import { trackProcessGroup } from './exit-cleanup.js';
+import { trackEngineResult, trackProcessGroup, trackUnauditedImage } from './exit-cleanup.js';
+import { InterruptedAfterBuildError } from '../errors/interrupted-after-build.js';
+import { sweepStaleRuns } from '../janitor/stale-sweep.js';
 import { auditBuild } from './post-build-audit.js';
 import { exportTarget, userIidFile } from './engine-output-args.js';
 import { makeStrategyContext } from './strategy-context.js';
@@ -100,6 +102,15 @@ async function detectAndResolve(session: BuildSession, resources: BuildResources
   return { engine: engine.value, values: values.value };
 }
 
+/** The start-up sweep: remove directories of dead runs, report images a killed run never audited. */
+async function reportStaleRuns(session: BuildSession): Promise<void> {
+  const stale = await sweepStaleRuns(session.env);
+  if (stale.removed.length > 0) session.logger.warn(`removed ${stale.removed.length} secret director${stale.removed.length === 1 ? 'y' : 'ies'} left by a run that was killed`);
+  for (const image of stale.unaudited) {
+    session.logger.warn(`a previous run was killed after the engine built ${image} and before its audit: run \`buildsecrets audit ${image}\` before using it`);
+  }
+}
+
 /**
  * Build an image with every configured secret delivered its configured way: check the Dockerfile,
  * validate strategies, resolve (fail closed), prepare injections, run the engine, tear everything
@@ -129,6 +140,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     for (const [kind, secrets] of plan.groups) session.strategy(kind).validate?.(secrets, { declaredArgs, logger });
     if (options.dryRun) return await dryRun(session, options, plan, docker, signal);
 
+    await reportStaleRuns(session);
     const versionIds = new Map<string, string>();
     const { engine, values } = await detectAndResolve(session, resources, docker, signal, { ids: scope.needed, versionIds });
     checkShortValues(session, values);
@@ -161,19 +173,32 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     // export that is not an image has no id, and docker fails when asked for one: the export is audited instead.
     const exported = exportTarget(options.engineArgs ?? [], plan.context);
     const iidFile = exported ? undefined : (userIidFile(options.engineArgs ?? [], plan.context) ?? join(iidDir.path, 'iid'));
+    const forgetResult = iidFile ? trackEngineResult(iidFile) : (): void => undefined;
     let forgetChild: (() => void) | undefined;
+    let forgetImage = (): void => undefined;
     const run = await runEngine({
       docker, mode: engine.mode, redactor: session.redactor, signal, cwd: plan.context,
       args: engineArgs(options, plan, injections.flatMap((i) => i.engineArgs)),
       env: { ...session.env, ...Object.assign({}, ...injections.map((i) => i.env)) },
       output: options.output, ...(iidFile ? { iidFile } : {}),
       onSpawn: (pid) => (forgetChild = trackProcessGroup(pid)),
+    }).then((result) => {
+      // Before the teardown removes the result file: from now on the watchdog knows the image id itself.
+      if (result.imageId) forgetImage = trackUnauditedImage(result.imageId);
+      return result;
     }).finally(async () => {
       forgetChild?.();
       // Secrets are read lazily during the steps, so they live exactly as long as the engine.
       await resources.release(logger);
     });
-    const audit = await auditBuild(session, plan, steps, { docker, image: run.imageId, values, signal, ...(baseImages ? { baseImages } : {}), ...(exported ? { exported } : {}) });
+    // From here an image exists: a first signal no longer cancels the audit (a second one forces
+    // the exit), so an interruption never ends with an image nobody looked at.
+    const interrupted = signal.aborted;
+    forgetResult();
+    if (interrupted) logger.warn(`the engine finished before it could be stopped; auditing ${run.imageId ?? 'the image'} before exiting`);
+    const audit = await auditBuild(session, plan, steps, { docker, image: run.imageId, values, signal: new AbortController().signal, ...(baseImages ? { baseImages } : {}), ...(exported ? { exported } : {}) });
+    forgetImage();
+    if (interrupted || signal.aborted) throw new InterruptedAfterBuildError(run.imageId ?? 'an image', audit === undefined ? 'not-audited' : audit.clean ? 'clean' : 'findings');
     return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}) };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

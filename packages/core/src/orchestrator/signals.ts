@@ -1,5 +1,7 @@
 import { AbortedError } from '../errors/index.js';
-import { sweepSync } from './exit-cleanup.js';
+import { startJanitor } from '../janitor/janitor.js';
+import { unauditedReportDir } from '../janitor/stale-sweep.js';
+import { attachJanitor, sweepSync } from './exit-cleanup.js';
 
 /** A signal a run reacts to. */
 export type RunSignal = 'SIGINT' | 'SIGTERM';
@@ -15,6 +17,11 @@ export interface HandleSignalsOptions {
   readonly exit?: (code: number) => void;
   /** If teardown after the first signal takes longer than this, exit anyway (ms, default 30000). */
   readonly forceAfterMs?: number;
+  /**
+   * Start a watchdog process (on the first secret file or engine) that cleans up if this process
+   * is killed outright — SIGKILL, the OOM killer — where no handler runs. Default true.
+   */
+  readonly janitor?: boolean;
 }
 
 /** The handlers installed for one run. */
@@ -72,6 +79,14 @@ export function handleSignals(options: HandleSignalsOptions = {}): SignalScope {
   const onInt = (): void => onSignal('SIGINT');
   const onTerm = (): void => onSignal('SIGTERM');
   const onExit = (): void => sweepSync();
+  const detachJanitor =
+    options.janitor === false
+      ? undefined
+      : attachJanitor(() => {
+          const janitor = startJanitor();
+          janitor.send({ op: 'reports', value: unauditedReportDir() });
+          return janitor;
+        });
   process.on('SIGINT', onInt);
   process.on('SIGTERM', onTerm);
   process.on('exit', onExit);
@@ -89,6 +104,7 @@ export function handleSignals(options: HandleSignalsOptions = {}): SignalScope {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
       process.off('exit', onExit);
+      detachJanitor?.();
     },
   };
 }

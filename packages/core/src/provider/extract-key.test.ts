@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidSecretError, SecretNotFoundError } from '../errors/index.js';
 import { SecretValue } from '../secret-value.js';
 import { extractKey, pickKey } from './extract-key.js';
+import { verboseDetails } from '../errors/verbose-detail.js';
 
 const ctx = { secretId: 'db', provider: 'vault' };
 const CANARY = 'key-canary-51d0e9a2c7';
@@ -23,7 +24,7 @@ describe('extractKey', () => {
     expect(pickKey({ o: { a: 1 } }, 'o', ctx).revealString()).toBe('{"a":1}');
   });
 
-  it('reports a missing key with the keys present, never the values', () => {
+  it('reports a missing key with the COUNT of keys present (names only for --verbose), never the values', () => {
     let err: unknown;
     try {
       pickKey({ user: CANARY, pass: CANARY }, 'password', ctx);
@@ -31,7 +32,10 @@ describe('extractKey', () => {
       err = e;
     }
     expect(err).toBeInstanceOf(SecretNotFoundError);
-    expect((err as Error).message).toContain('keys present: pass, user');
+    expect((err as Error).message).toContain('has no key "password" (it has 2 keys; --verbose lists them)');
+    expect((err as Error).message).not.toMatch(/\bpass\b|\buser\b/);
+    expect(JSON.stringify(err)).not.toMatch(/\bpass\b|\buser\b/);
+    expect(verboseDetails(err)).toEqual(['keys present: pass, user']);
     expect((err as Error).message).not.toContain(CANARY);
   });
 

@@ -1,4 +1,5 @@
 import { InvalidSecretError, SecretNotFoundError } from '../errors/index.js';
+import { withVerboseDetail } from '../errors/verbose-detail.js';
 import { SecretValue } from '../secret-value.js';
 
 /** Where the value came from, for error messages. */
@@ -31,11 +32,14 @@ function lookup(data: unknown, key: string): { found: boolean; value?: unknown }
 export function pickKey(data: unknown, key: string, context: ExtractKeyContext): SecretValue {
   const hit = lookup(data, key);
   if (!hit.found) {
+    // The count only: key names describe the secret's content and would land in CI logs. They are
+    // kept for --verbose, which shows them and nothing else does.
     const available = typeof data === 'object' && data !== null ? Object.keys(data as object).sort() : [];
-    throw new SecretNotFoundError(
-      `secret "${context.secretId}" has no key "${key}"${available.length ? `; keys present: ${available.slice(0, 20).join(', ')}` : ''}`,
+    const error = new SecretNotFoundError(
+      `secret "${context.secretId}" has no key "${key}" (it has ${available.length} key${available.length === 1 ? '' : 's'}${available.length ? '; --verbose lists them' : ''})`,
       { secretId: context.secretId, provider: context.provider, hint: 'fix `key` in the config, or drop it to get the whole secret as JSON' },
     );
+    throw available.length ? withVerboseDetail(error, `keys present: ${available.slice(0, 20).join(', ')}`) : error;
   }
   const v = hit.value;
   if (typeof v === 'string') return SecretValue.from(v);

@@ -3,6 +3,7 @@ import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TempDir } from '../provider/types.js';
+import { trackPath } from '../orchestrator/exit-cleanup.js';
 
 /** Prefix of every directory buildsecrets makes; leftover checks look for it. */
 export const TEMP_PREFIX = 'buildsecrets-';
@@ -48,13 +49,16 @@ export async function shredDirectory(dir: string): Promise<void> {
 
 /** Make a fresh 0700 directory under {@link secretTempRoot}. */
 export async function makeTempDir(prefix = 'run', env: Readonly<Record<string, string | undefined>> = process.env): Promise<TempDir> {
-  const path = await mkdtemp(join(secretTempRoot(env), `${TEMP_PREFIX}${prefix}-`));
+  // The owner's pid is in the name, so the start-up sweep can tell a dead run's directory from a live one's.
+  const path = await mkdtemp(join(secretTempRoot(env), `${TEMP_PREFIX}${prefix}-${process.pid}-`));
   // mkdtemp already uses 0700; say so explicitly in case a umask or platform differs.
   const { chmod } = await import('node:fs/promises');
   await chmod(path, 0o700);
+  // Recorded for the exit-time sweep and the watchdog, which remove it if this process dies first.
+  const forget = trackPath(path);
   let removed: Promise<void> | undefined;
   return {
     path,
-    remove: () => (removed ??= shredDirectory(path)),
+    remove: () => (removed ??= shredDirectory(path).finally(forget)),
   };
 }

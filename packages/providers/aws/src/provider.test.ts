@@ -97,12 +97,13 @@ describe('aws provider against the Secrets Manager test server', () => {
     expect(server.count('GetSecretValue') + server.count('BatchGetSecretValue')).toBe(1);
   });
 
-  it('names a missing key and the keys present, never a value', async () => {
+  it('names a missing key and the number of keys present (not their names), never a value', async () => {
     const [r] = await resolveAll(await provider(), [{ id: 'nokey', ref: 'app/db', key: 'user' }]);
     const err = failure(r);
     expect(err).toBeInstanceOf(SecretNotFoundError);
     expect(err.message).toContain('"user"');
-    expect(err.message).toContain('password');
+    expect(err.message).toMatch(/it has \d+ keys?/);
+    expect(err.message).not.toContain('password');
   });
 
   it('returns SecretBinary as the exact bytes', async () => {

@@ -16,4 +16,31 @@ describe('scrubStderr', () => {
     expect(Buffer.byteLength(text)).toBeLessThanOrEqual(STDERR_SHOWN + 3);
     expect(text.endsWith('…')).toBe(true);
   });
+
+  it('normalises control characters before masking: a value echoed with one inside is still masked', () => {
+    const value = 'canary-exec-cred-8d2f';
+    for (const echoed of [`canary-exec-\u0001cred-8d2f`, `canary\u001b-exec-cred-8d2f`, `canary-exec-cred-8d2\u007ff`]) {
+      const text = scrubStderr(Buffer.from(`auth failed for ${echoed}\n`), [value]);
+      expect(text).toBe('auth failed for ***');
+    }
+    // A value that itself holds a control character, echoed as is.
+    expect(scrubStderr(Buffer.from('token tok\u0007en-value-11 rejected'), ['tok\u0007en-value-11'])).toBe('token *** rejected');
+  });
+
+  it('masks every encoding the core redactor knows', () => {
+    const value = 'canary-exec-encoded-4c7e';
+    const bytes = Buffer.from(value);
+    const forms = {
+      base64: bytes.toString('base64'),
+      base64url: Buffer.from(`x${value}`).toString('base64url'),
+      hex: bytes.toString('hex'),
+      'hex-upper': bytes.toString('hex').toUpperCase(),
+      url: encodeURIComponent(`${value}/&?`),
+      json: JSON.stringify(`${value}"q`).slice(1, -1),
+    };
+    for (const [name, form] of Object.entries(forms)) {
+      const text = scrubStderr(Buffer.from(`got ${form} back`), [name === 'url' ? `${value}/&?` : name === 'json' ? `${value}"q` : value]);
+      expect([name, text.includes(value) || text.includes(form.slice(4, -4))]).toEqual([name, false]);
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,6 +9,7 @@ import { SecretValue } from '../../secret-value.js';
 import { newAccessToken } from './access-token.js';
 import { servedFileHelperPath, servedFileHelperScript } from './helper-script.js';
 import { startSecretServer, type SecretServer } from './secret-server.js';
+import { formatTokenList } from './token-list.js';
 
 const run = promisify(execFile);
 const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p)) ?? '/bin/busybox';
@@ -38,20 +39,20 @@ describe('the buildsecrets-fetch helper (busybox sh against the real server)', (
   afterEach(() => server?.close());
 
   async function serve(ids: string[]): Promise<void> {
-    token = newAccessToken();
+    const tokens = new Map(ids.map((id) => [id, newAccessToken()]));
+    token = formatTokenList(tokens);
     server = await startSecretServer({
       host: '127.0.0.1',
       port: 0,
-      token,
-      secrets: new Map(ids.map((id) => [id, { value: SecretValue.from(VALUE), maxReads: 1 }])),
+      secrets: new Map(ids.map((id) => [id, { value: SecretValue.from(VALUE), token: tokens.get(id) ?? '', maxReads: 1 }])),
       logger: { debug() {}, info() {}, warn() {}, error() {} },
     });
   }
 
-  async function helper(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
+  async function helper(args: string[], env: Record<string, string> = {}, shell = join(bin, 'sh')): Promise<Outcome> {
     const dir = join(work, 'run');
     const options = { env: { PATH: bin, BUILDSECRETS_URL: server.url, BUILDSECRETS_TOKEN: token, BUILDSECRETS_DIR: dir, ...env }, cwd: work, timeout: 20_000 };
-    return run(join(bin, 'sh'), [servedFileHelperPath(), ...args], options).then(
+    return run(shell, [servedFileHelperPath(), ...args], options).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' }),
     );
@@ -89,10 +90,28 @@ describe('the buildsecrets-fetch helper (busybox sh against the real server)', (
   it('fails without running the command when the token is wrong or the server is gone', async () => {
     await serve(['npm_token']);
     const marker = join(work, 'ran');
-    expect((await helper(['npm_token', '--', 'touch', marker], { BUILDSECRETS_TOKEN: newAccessToken() })).code).not.toBe(0);
+    expect((await helper(['npm_token', '--', 'touch', marker], { BUILDSECRETS_TOKEN: `npm_token=${newAccessToken()}` })).code).not.toBe(0);
+    const other = await helper(['npm_token', '--', 'touch', marker], { BUILDSECRETS_TOKEN: `other=${newAccessToken()}` });
+    expect(other.stderr).toContain("BUILDSECRETS_TOKEN has no token for 'npm_token'");
     await server.close();
     expect((await helper(['npm_token', '--', 'touch', marker])).code).not.toBe(0);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('a token stolen and used first: the build step fails loudly, and the server names the raced id', async () => {
+    await serve(['npm_token', 'other']);
+    const stolen = token.split(' ').find((p) => p.startsWith('npm_token='))?.slice('npm_token='.length) ?? '';
+    const theft = await fetch(`${server.url}/v1/secrets/npm_token`, { headers: { Authorization: `Bearer ${stolen}` } });
+    expect(theft.status).toBe(200);
+    await theft.arrayBuffer();
+    // The thief's token opens nothing else.
+    expect((await fetch(`${server.url}/v1/secrets/other`, { headers: { Authorization: `Bearer ${stolen}` } })).status).toBe(403);
+    const marker = join(work, 'ran');
+    const out = await helper(['npm_token', '--', 'touch', marker]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain("could not fetch secret 'npm_token'; the command was not run");
+    expect(existsSync(marker)).toBe(false);
+    expect(server.replayed).toEqual(['npm_token']);
   });
 
   it('refuses bad usage before fetching anything', async () => {
@@ -114,6 +133,29 @@ describe('the buildsecrets-fetch helper (busybox sh against the real server)', (
     await serve(['npm_token']);
     const out = await helper(['npm_token', '--', 'sh', '-c', 'cat "$BUILDSECRETS_FILE_NPM_TOKEN"'], { PATH: withCurl });
     expect(out).toMatchObject({ code: 0, stdout: VALUE });
+  });
+
+  it('uses GNU wget with the token POSTed from a private file when GNU wget is on PATH (under dash)', async () => {
+    const gnuWget = ['/usr/bin/wget'].find((p) => existsSync(p));
+    const dash = ['/usr/bin/dash', '/bin/dash'].find((p) => existsSync(p));
+    expect(gnuWget, 'GNU wget is installed on the test machine').toBeDefined();
+    expect(dash, 'dash is installed on the test machine').toBeDefined();
+    const withWget = join(work, 'bin-wget');
+    await run(BUSYBOX, ['cp', '-a', bin, withWget]);
+    await rm(join(withWget, 'wget'));
+    // Likewise busybox timeout(1) would exec its own wget applet: use coreutils', as Debian has it.
+    await rm(join(withWget, 'timeout'));
+    await symlink('/usr/bin/timeout', join(withWget, 'timeout'));
+    // busybox sh would run its own wget applet whatever PATH says: dash (Debian's sh) runs this
+    // wrapper, which proves GNU wget did the fetch.
+    const ran = join(work, 'gnu-wget-ran');
+    await writeFile(join(withWget, 'wget'), `#!${dash}\n${gnuWget} --version | head -1 > ${ran}\nexec ${gnuWget} "$@"\n`, { mode: 0o755 });
+    await serve(['npm_token']);
+    const out = await helper(['npm_token', '--', 'sh', '-c', 'cat "$BUILDSECRETS_FILE_NPM_TOKEN"; ls -A "$(dirname "$BUILDSECRETS_FILE_NPM_TOKEN")"'], { PATH: withWget }, dash);
+    expect(await readFile(ran, 'utf8')).toMatch(/^GNU Wget/);
+    // The token file is gone before the command runs: only the secret's own file is listed.
+    expect(out).toMatchObject({ code: 0, stdout: `${VALUE}npm_token\n` });
+    expect(await leftovers()).toEqual([]);
   });
 
   it('ships as a readable text script', async () => {

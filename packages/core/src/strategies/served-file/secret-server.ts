@@ -3,18 +3,24 @@ import type { Socket } from 'node:net';
 import { StrategyRefusedError } from '../../errors/index.js';
 import type { Logger } from '../../logging/logger.js';
 import type { SecretValue } from '../../secret-value.js';
-import { bearerToken, tokenChecker } from './access-token.js';
+import { newAccessToken, tokenChecker } from './access-token.js';
+import { PendingConnections } from './pending-connections.js';
+import { refuseResponse, refuseSocket } from './refusal.js';
+import { presentedToken } from './request-credentials.js';
 import { secretIdFromTarget } from './request-path.js';
 
 /** Connection limits of the served-file server; the defaults suit a build, tests shorten them. */
 export interface SecretServerLimits {
-  /** Time allowed for the request headers to arrive (slow-loris guard), ms. Default 5000. */
+  /** Time allowed for the request headers to arrive (slow-loris guard), ms. Default 3000. */
   readonly headersTimeoutMs: number;
   /** Time allowed for the whole request, ms. Default 10000. */
   readonly requestTimeoutMs: number;
   /** A socket silent for this long is destroyed, ms. Default 10000. */
   readonly idleTimeoutMs: number;
-  /** Connections open at once; more are dropped by the server. Default 32. */
+  /**
+   * Connections open at once that have not yet presented a valid token. One more evicts the
+   * oldest of them; connections holding a valid token are never evicted. Default 32.
+   */
   readonly maxConnections: number;
   /** Largest accepted request head in bytes. Default 4096. */
   readonly maxHeaderSize: number;
@@ -22,16 +28,18 @@ export interface SecretServerLimits {
 
 /** The defaults of {@link SecretServerLimits}. */
 export const DEFAULT_SERVER_LIMITS: SecretServerLimits = {
-  headersTimeoutMs: 5_000,
+  headersTimeoutMs: 3_000,
   requestTimeoutMs: 10_000,
   idleTimeoutMs: 10_000,
   maxConnections: 32,
   maxHeaderSize: 4_096,
 };
 
-/** One secret the server may hand out, and how often. */
+/** One secret the server may hand out, to whom, and how often. */
 export interface ServedSecret {
   readonly value: SecretValue;
+  /** The bearer token for this secret alone: a token never opens another secret. */
+  readonly token: string;
   readonly maxReads: number;
 }
 
@@ -39,7 +47,6 @@ export interface ServedSecret {
 export interface SecretServerOptions {
   readonly host: string;
   readonly port: number;
-  readonly token: string;
   readonly secrets: ReadonlyMap<string, ServedSecret>;
   readonly logger: Logger;
   readonly limits?: Partial<SecretServerLimits>;
@@ -49,16 +56,10 @@ export interface SecretServerOptions {
 export interface SecretServer {
   /** Base URL, e.g. `http://127.0.0.1:41234` (no token, no path). */
   readonly url: string;
+  /** Ids whose valid token came back after their reads were spent: a sign another process raced the build. */
+  readonly replayed: readonly string[];
   /** Stop serving, drop every socket; idempotent. */
   close(): Promise<void>;
-}
-
-const DENIED = 'denied';
-
-function deny(res: ServerResponse, status: 403 | 405): void {
-  // One body for every refusal, so a prober cannot tell a bad token from an unknown id or a spent read.
-  res.writeHead(status, { 'Content-Type': 'text/plain', 'Content-Length': DENIED.length, 'Cache-Control': 'no-store', Connection: 'close' });
-  res.end(DENIED);
 }
 
 function formatUrl(host: string, port: number): string {
@@ -68,31 +69,47 @@ function formatUrl(host: string, port: number): string {
 /** Start the server on `host:port` (port 0 picks a free one). Throws a {@link StrategyRefusedError} when it cannot listen. */
 export async function startSecretServer(options: SecretServerOptions): Promise<SecretServer> {
   const limits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
-  const checkToken = tokenChecker(options.token);
+  const checkers = new Map([...options.secrets].map(([id, s]) => [id, tokenChecker(s.token)]));
+  // An unknown id is checked against a throwaway token, so it costs what a known id costs.
+  const nobody = tokenChecker(newAccessToken());
   const readsLeft = new Map([...options.secrets].map(([id, s]) => [id, s.maxReads]));
+  const replayed = new Set<string>();
   const sockets = new Set<Socket>();
+  const pending = new PendingConnections(limits.maxConnections, refuseSocket);
   let open = true;
   let refused = 0;
 
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const from = req.socket.remoteAddress ?? 'unknown';
-    const refuse = (status: 403 | 405, why: string): void => {
+    const refuse = (why: string): void => {
       refused++;
       options.logger.debug(`served-file: refused a request from ${from} (${why})`);
-      deny(res, status);
+      refuseResponse(res);
     };
-    if (!open) return refuse(403, 'closed');
-    if (req.method !== 'GET') return refuse(405, 'method');
-    if (!checkToken(bearerToken(req.headers.authorization))) return refuse(403, 'token');
+    if (!open) return refuse('closed');
+    if (req.method !== 'GET' && req.method !== 'POST') return refuse('method');
     const id = secretIdFromTarget(req.url);
-    const secret = id === undefined ? undefined : options.secrets.get(id);
-    const left = id === undefined ? 0 : (readsLeft.get(id) ?? 0);
-    if (id === undefined || secret === undefined || left <= 0) return refuse(403, 'path or reads');
+    const presented = await presentedToken(req);
+    if (!open || res.destroyed) return refuse('closed');
+    const valid = (id === undefined ? nobody : (checkers.get(id) ?? nobody))(presented);
+    if (!valid || id === undefined) return refuse('token, or path');
+    pending.admit(req.socket);
+    const secret = options.secrets.get(id);
+    const left = readsLeft.get(id) ?? 0;
+    if (secret === undefined || left <= 0) {
+      replayed.add(id);
+      options.logger.warn(`served-file: the valid token for ${id} came back after its read${secret?.maxReads === 1 ? ' was' : 's were'} spent; unless the build fetches it more often than maxReads, another process may have read it (rotate it)`);
+      return refuse('reads spent');
+    }
     // Counted before the bytes go out: a read that fails half-way is still spent (fail closed).
     readsLeft.set(id, left - 1);
     const bytes = secret.value.reveal();
+    res.sendDate = false;
     res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length, 'Cache-Control': 'no-store', Connection: 'close' });
-    res.end(bytes, () => bytes.fill(0));
+    // Zeroed only once the socket is closed: the end() callback can fire while libuv still holds
+    // the buffer for a pending write, and zeroing then sends zeros (seen with curl).
+    req.socket.once('close', () => bytes.fill(0));
+    res.end(bytes);
     options.logger.debug(`served-file: served ${id} to ${from} (${left - 1} read${left - 1 === 1 ? '' : 's'} left)`);
   };
 
@@ -105,18 +122,23 @@ export async function startSecretServer(options: SecretServerOptions): Promise<S
       // Node checks the two timeouts above on this interval (default 30 s): keep it well below them.
       connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 4))),
     },
-    handle,
+    (req, res) => void handle(req, res),
   );
-  server.maxConnections = limits.maxConnections;
   server.setTimeout(limits.idleTimeoutMs, (socket: Socket) => socket.destroy());
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
+    pending.add(socket);
   });
-  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+  // Errors before a request exists (malformed or oversized head, unknown method, header deadline):
+  // the same refusal as everything else.
+  server.on('clientError', (_err: NodeJS.ErrnoException, socket: Socket) => {
     refused++;
-    if (socket.writable) socket.end(err.code === 'HPE_HEADER_OVERFLOW' ? 'HTTP/1.1 431 denied\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 denied\r\nConnection: close\r\n\r\n');
-    socket.destroy();
+    refuseSocket(socket);
+  });
+  server.on('connect', (_req: IncomingMessage, socket: Socket) => {
+    refused++;
+    refuseSocket(socket);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -137,6 +159,9 @@ export async function startSecretServer(options: SecretServerOptions): Promise<S
   let closing: Promise<void> | undefined;
   return {
     url: formatUrl(options.host, port),
+    get replayed() {
+      return [...replayed];
+    },
     close: () =>
       (closing ??= new Promise<void>((resolve) => {
         open = false;
@@ -144,6 +169,7 @@ export async function startSecretServer(options: SecretServerOptions): Promise<S
         server.closeAllConnections();
         for (const socket of sockets) socket.destroy();
         if (refused > 0) options.logger.debug(`served-file: refused ${refused} request${refused === 1 ? '' : 's'} in total`);
+        if (pending.evicted > 0) options.logger.debug(`served-file: evicted ${pending.evicted} connection${pending.evicted === 1 ? '' : 's'} that presented no token in time`);
       })),
   };
 }

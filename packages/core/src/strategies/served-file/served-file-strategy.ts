@@ -1,6 +1,8 @@
 import type { InjectionStrategy, PreparedInjection, SecretForInjection, StrategyContext } from '../types.js';
 import { newAccessToken } from './access-token.js';
 import { startSecretServer, type SecretServerLimits, type ServedSecret } from './secret-server.js';
+import { formatTokenList } from './token-list.js';
+import { remoteListenWarning } from './remote-warning.js';
 
 /** Build-arg names the served-file strategy passes (values travel in the engine's environment). */
 export const SERVED_FILE_BUILD_ARGS = { url: 'BUILDSECRETS_URL', token: 'BUILDSECRETS_TOKEN' } as const;
@@ -14,24 +16,28 @@ export interface ServedFileStrategyOptions {
 /**
  * The served-file strategy: for builders without secret mounts. An HTTP server on
  * `build.servedFile.host` (default 127.0.0.1) hands each secret out at most `maxReads` times
- * (default once) to a request carrying the run's 256-bit bearer token, and only until
- * `dispose()`. The build gets the URL and token as build args (`BUILDSECRETS_URL`,
- * `BUILDSECRETS_TOKEN`); the shipped `buildsecrets-fetch` helper fetches, runs the step's
- * command and deletes the files in the same step.
+ * (default once) to a request carrying that secret's own 256-bit token, and only until
+ * `dispose()`. The build gets the URL and the `<id>=<token>` list as build args
+ * (`BUILDSECRETS_URL`, `BUILDSECRETS_TOKEN`); the shipped `buildsecrets-fetch` helper fetches,
+ * runs the step's command and deletes the files in the same step.
  *
- * The token is accepted only in the `Authorization` header, never in the URL: URLs end up in
- * access logs, proxies and error messages, headers do not.
+ * A token is accepted in an `Authorization: Bearer` header (GET) or as the whole body of a POST,
+ * never in the URL: URLs end up in access logs, proxies, error messages and command lines.
+ * When a valid token comes back after its reads are spent, the build fails: another process may
+ * have won the race for the value.
  */
 export function servedFileStrategy(options: ServedFileStrategyOptions = {}): InjectionStrategy {
   return {
     kind: 'served-file',
     async prepare(secrets: readonly SecretForInjection[], context: StrategyContext): Promise<PreparedInjection> {
-      const token = newAccessToken();
-      context.redactor.add('served-file-token', token);
-      const served = new Map<string, ServedSecret>(secrets.map((s) => [s.id, { value: s.value, maxReads: s.config.maxReads ?? 1 }]));
+      const tokens = new Map(secrets.map((s) => [s.id, newAccessToken()]));
+      for (const [id, token] of tokens) context.redactor.add(`served-file-token:${id}`, token);
+      const served = new Map<string, ServedSecret>(secrets.map((s) => [s.id, { value: s.value, token: tokens.get(s.id) ?? newAccessToken(), maxReads: s.config.maxReads ?? 1 }]));
       const host = context.build.servedFile?.host ?? '127.0.0.1';
       const port = context.build.servedFile?.port ?? 0;
-      const server = await startSecretServer({ host, port, token, secrets: served, logger: context.logger, ...(options.limits ? { limits: options.limits } : {}) });
+      const server = await startSecretServer({ host, port, secrets: served, logger: context.logger, ...(options.limits ? { limits: options.limits } : {}) });
+      const remote = remoteListenWarning(host);
+      if (remote) context.logger.warn(remote);
       const onAbort = (): void => void server.close();
       context.signal.addEventListener('abort', onAbort, { once: true });
 
@@ -42,8 +48,8 @@ export function servedFileStrategy(options: ServedFileStrategyOptions = {}): Inj
       const ids = secrets.map((s) => `${s.id} (${served.get(s.id)?.maxReads ?? 1}×)`).join(', ');
       return {
         engineArgs: ['--build-arg', SERVED_FILE_BUILD_ARGS.url, '--build-arg', SERVED_FILE_BUILD_ARGS.token],
-        env: { [SERVED_FILE_BUILD_ARGS.url]: server.url, [SERVED_FILE_BUILD_ARGS.token]: token },
-        summary: [`served-file: ${ids} from ${server.url} (bearer token, closed when the build ends)`],
+        env: { [SERVED_FILE_BUILD_ARGS.url]: server.url, [SERVED_FILE_BUILD_ARGS.token]: formatTokenList(tokens) },
+        summary: [`served-file: ${ids} from ${server.url} (a token per secret, closed when the build ends)`],
         async dispose() {
           context.signal.removeEventListener('abort', onAbort);
           await server.close();
