@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENGINE_NAMES } from '../engine/engine-adapter.js';
 
 /** Secret and provider ids: what a Dockerfile can name in `--mount=type=secret,id=…`. */
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -53,6 +54,7 @@ export const servedFileConfigSchema = z
   .object({
     host: z.string().min(1).default('127.0.0.1').describe('Address to listen on: 127.0.0.1 (default) or the docker bridge gateway.'),
     port: z.number().int().min(0).max(65535).default(0).describe('Port (default: a free one).'),
+    allowRemote: z.boolean().default(false).describe('Serve to a builder on another machine (a remote daemon) at `host`; default false.'),
   })
   .strict();
 
@@ -63,6 +65,7 @@ export const buildConfigSchema = z
     dockerfile: z.string().min(1).optional().describe('Dockerfile path relative to the config file (default <context>/Dockerfile).'),
     audit: z.union([z.boolean(), z.literal('warn')]).default(true).describe('Scan the built image for every resolved value: true (fail on leak), "warn", or false.'),
     servedFile: servedFileConfigSchema.optional(),
+    engine: z.enum(['auto', ...ENGINE_NAMES]).default('auto').describe('The engine: auto (default: docker buildx, docker BuildKit, podman, buildah, first that answers), or one by name (also --engine, BUILDSECRETS_ENGINE).'),
   })
   .strict();
 

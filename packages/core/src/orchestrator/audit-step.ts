@@ -5,7 +5,7 @@ import type { AuditInput, AuditOutcome } from './build-steps.js';
 export async function auditImageStep(input: AuditInput): Promise<AuditOutcome> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(input.env)) if (v !== undefined) env[k] = v;
-  const report = await auditImage({ image: input.image, docker: input.docker, env, secrets: input.secrets, signal: input.signal });
+  const report = await auditImage({ image: input.image, docker: input.docker, env, secrets: input.secrets, signal: input.signal, ...(input.exportCommand ? { exportCommand: input.exportCommand } : {}) });
   return {
     clean: report.clean,
     findings: report.findings,

@@ -26,6 +26,8 @@ export interface AuditInput {
   readonly secrets: readonly { readonly id: string; readonly value: SecretValue }[];
   /** Cancels the audit. */
   readonly signal: AbortSignal;
+  /** The engine's export command (argv writing a docker-archive on stdout); default `<docker> save <image>`. */
+  readonly exportCommand?: readonly string[];
 }
 
 /** What the post-build audit reports. */

@@ -17,7 +17,7 @@ export async function auditBuild(
   session: BuildSession,
   plan: BuildPlan,
   steps: BuildSteps,
-  input: { docker: string; image: string | undefined; values: ReadonlyMap<string, SecretValue>; signal: AbortSignal },
+  input: { docker: string; image: string | undefined; values: ReadonlyMap<string, SecretValue>; signal: AbortSignal; exportCommand?: readonly string[] },
 ): Promise<BuildResult['audit']> {
   const { logger } = session;
   if (plan.audit === 'off') {
@@ -33,7 +33,7 @@ export async function auditBuild(
     return undefined;
   }
   const secrets = [...input.values].map(([id, value]) => ({ id, value }));
-  const report = await steps.auditImage({ image: input.image, docker: input.docker, env: session.env, secrets, signal: input.signal });
+  const report = await steps.auditImage({ image: input.image, docker: input.docker, env: session.env, secrets, signal: input.signal, ...(input.exportCommand ? { exportCommand: input.exportCommand } : {}) });
   for (const id of report.tooShort ?? []) logger.warn(`audit: secret ${id} is too short to search for reliably; it was not searched`);
   if (report.findings.length === 0) {
     const unscanned = report.unscanned ?? [];

@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { detectEngine, type EngineInfo } from '../engine/detect-engine.js';
 import { resolveDockerBinary } from '../engine/docker-binary.js';
-import { engineCommand, runEngine } from '../engine/run-engine.js';
+import type { EngineChoice } from '../engine/select-engine.js';
 import { AbortedError, ConfigError, EngineError, StrategyRefusedError } from '../errors/index.js';
 import { MIN_ENCODED_REDACTION_LENGTH } from '../redaction/redactor.js';
 import type { SecretValue } from '../secret-value.js';
 import type { PreparedInjection } from '../strategies/types.js';
 import { planBuild, type BuildPlan } from './build-plan.js';
 import { defaultBuildSteps, type BuildSteps } from './build-steps.js';
+import { chooseEngine, engineReport, logEngineChoice, planEngine, type EngineIntent } from './engine-step.js';
 import type { BuildOptions, BuildResult, BuildSession } from './build-types.js';
 import { placeholderArgs } from './dry-run.js';
 import { trackProcessGroup } from './exit-cleanup.js';
@@ -54,12 +54,20 @@ function engineArgs(options: BuildOptions, plan: BuildPlan, injected: readonly s
   return [...(options.engineArgs ?? []), ...(plan.explicitDockerfile ? ['-f', plan.dockerfile] : []), ...injected, plan.context];
 }
 
-async function dryRun(session: BuildSession, options: BuildOptions, plan: BuildPlan, docker: string, signal: AbortSignal): Promise<BuildResult> {
-  const engine = await detectEngine({ docker, env: session.env, signal, timeoutMs: 5000 }).catch((): EngineInfo => ({ docker, mode: 'buildkit', version: 'unknown' }));
+async function dryRun(session: BuildSession, options: BuildOptions, plan: BuildPlan, intent: EngineIntent, signal: AbortSignal): Promise<BuildResult> {
+  // The probe only asks the engine its version; a dry run still works (and says so) when it fails.
+  let whyNot = '';
+  const choice = await chooseEngine(intent, session, signal, 5000).catch((error: unknown): undefined => {
+    whyNot = error instanceof Error ? error.message.replace(/^\[buildsecrets\] /, '') : String(error);
+    return undefined;
+  });
+  const adapter = choice?.adapter ?? intent.assumed;
+  const engine = engineReport(choice, intent, whyNot);
+  logEngineChoice(session, engine);
   const injected = [...plan.groups].flatMap(([kind, secrets]) => placeholderArgs(kind, secrets));
-  const { argv, env } = engineCommand(docker, engine.mode, ['--iidfile', '<tmpfs>/iid', ...engineArgs(options, plan, injected)]);
+  const { argv, env } = adapter.buildCommand(engineArgs(options, plan, injected), '<tmpfs>/iid');
   const command = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv].map((a) => session.redactor.redact(a));
-  return { exitCode: 0, command };
+  return { exitCode: 0, command, engine };
 }
 
 /**
@@ -68,9 +76,9 @@ async function dryRun(session: BuildSession, options: BuildOptions, plan: BuildP
  * Resolved values are handed to `resources` as soon as they exist, so the caller's teardown wipes
  * them whatever fails; a failed detection cancels the resolution and wins, as it did when it ran first.
  */
-async function detectAndResolve(session: BuildSession, resources: BuildResources, docker: string, signal: AbortSignal): Promise<{ engine: EngineInfo; values: ReadonlyMap<string, SecretValue> }> {
+async function detectAndResolve(session: BuildSession, resources: BuildResources, intent: EngineIntent, signal: AbortSignal): Promise<{ engine: EngineChoice; values: ReadonlyMap<string, SecretValue> }> {
   const noEngine = new AbortController();
-  const detecting = detectEngine({ docker, env: session.env, signal }).catch((error: unknown) => {
+  const detecting = chooseEngine(intent, session, signal).catch((error: unknown) => {
     noEngine.abort(error);
     throw error;
   });
@@ -108,10 +116,13 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     const docker = resolveDockerBinary({ option: options.docker, env: session.env, config: config.build?.docker });
     const declaredArgs = await checkDockerfile(session, plan, steps);
     for (const [kind, secrets] of plan.groups) session.strategy(kind).validate?.(secrets, { declaredArgs, logger });
-    if (options.dryRun) return await dryRun(session, options, plan, docker, signal);
+    // Refuses a strategy the engine cannot honour before anything is resolved or started.
+    const intent = await planEngine(session, options, plan, docker);
+    if (options.dryRun) return await dryRun(session, options, plan, intent, signal);
 
-    const { engine, values } = await detectAndResolve(session, resources, docker, signal);
-    logger.debug(`engine: ${engine.mode} (daemon ${engine.version})`);
+    const { engine, values } = await detectAndResolve(session, resources, intent, signal);
+    const report = engineReport(engine, intent);
+    logEngineChoice(session, report);
     throwIfAborted(signal);
     const context = makeStrategyContext(session, resources, signal, values, declaredArgs);
     const injections: PreparedInjection[] = [];
@@ -130,8 +141,8 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     assertNoValueInArgs(injections, values);
     const iidDir = await context.tempDir('engine');
     let forgetChild: (() => void) | undefined;
-    const run = await runEngine({
-      docker, mode: engine.mode, redactor: session.redactor, signal, cwd: plan.context,
+    const run = await engine.adapter.run({
+      redactor: session.redactor, signal, cwd: plan.context,
       args: engineArgs(options, plan, injections.flatMap((i) => i.engineArgs)),
       env: { ...session.env, ...Object.assign({}, ...injections.map((i) => i.env)) },
       output: options.output, iidFile: join(iidDir.path, 'iid'),
@@ -141,8 +152,9 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
       // Secrets are read lazily during the steps, so they live exactly as long as the engine.
       await resources.release(logger);
     });
-    const audit = await auditBuild(session, plan, steps, { docker, image: run.imageId, values, signal });
-    return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}) };
+    const exportCommand = run.imageId ? engine.adapter.exportCommand(run.imageId).argv : undefined;
+    const audit = await auditBuild(session, plan, steps, { docker, image: run.imageId, values, signal, ...(exportCommand ? { exportCommand } : {}) });
+    return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}), engine: report };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await resources.release(logger);
