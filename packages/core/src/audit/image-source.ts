@@ -24,7 +24,7 @@ const STDERR_LIMIT = 4096;
 export function dockerSave(image: string, docker: string, env: Readonly<Record<string, string>>, exportCommand?: readonly string[]): ImageSource {
   const [file, ...args] = exportCommand && exportCommand.length > 0 ? exportCommand : [docker, 'save', image];
   docker = file ?? docker;
-  const label = exportCommand ? `${basename(docker)} ${args[0] ?? ''} ${image}` : `docker save ${image}`;
+  const label = exportCommand ? `${basename(docker)} export of ${image}` : `docker save ${image}`;
   const child = spawn(docker, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {

@@ -51,6 +51,11 @@ export function buildahAdapter(buildah: string): EngineAdapter {
     run(request) {
       return runAdapterBuild(this.buildCommand(request.args, request.iidFile), request, 'buildah', 2);
     },
-    exportCommand: (image) => ({ argv: [buildah, 'push', '--quiet', image.replace(/^sha256:/, ''), 'docker-archive:/dev/stdout'], env: {} }),
+    // buildah opens /dev/stdout by name, which fails (ENXIO) on the socket Node gives a child as
+    // stdout; a real pipe through `cat` works, and pipefail keeps buildah's own exit status.
+    exportCommand: (image) => ({
+      argv: ['bash', '-c', 'set -o pipefail; "$0" push --quiet "$1" docker-archive:/dev/stdout | cat', buildah, image.replace(/^sha256:/, '')],
+      env: {},
+    }),
   };
 }
