@@ -65,7 +65,8 @@ describeEngine(classic, classicMissing, () => {
       expect(result.stderr).not.toContain('could not be resolved');
       const sshOnly = join(ctx().path, 'ssh-only.json');
       await writeFile(sshOnly, JSON.stringify({ version: 1, providers: { local: { use: 'env' } }, secrets: { deploy_key: { from: 'local', ref: 'BS_M_KEY', inject: 'ssh-agent' } } }));
-      const ssh = await build(sshOnly, 'Containerfile', tag('refused-ssh'), {});
+      await writeFile(join(ctx().path, 'ssh-only.Dockerfile'), 'FROM buildsecrets-test/ssh:latest\nRUN --mount=type=ssh,id=default,required=true true\n');
+      const ssh = await build(sshOnly, 'ssh-only.Dockerfile', tag('refused-ssh'), {});
       expect(ssh.code).toBe(1);
       expect(ssh.stderr).toContain('secret deploy_key uses inject: ssh-agent, but the docker-classic engine has no ssh forwarding');
     }, 120_000);
