@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeEngine, makeContext, matrixEngines, matrixSecrets, processesMentioning, readImageFiles, runCli } from './matrix-support.js';
+import { CLI, containersStorageFilesHolding, describeEngine, makeContext, matrixEngines, matrixSecrets, processesMentioning, readImageFiles, runCli } from './matrix-support.js';
 
 const run = promisify(execFile);
 const engines = matrixEngines();
@@ -61,6 +61,26 @@ for (const [index, engine] of engines.entries()) {
       for (const value of Object.values(secrets.values)) expect(result.stdout + result.stderr).not.toContain(value);
       expect(await readdir(ctx.tmp)).toEqual([]);
       expect(await processesMentioning(ctx.tmp)).toEqual([]);
+    }, 300_000);
+
+    it('on SIGTERM mid-step: exits 143, stops the RUN step, and leaves no temp file or process behind', async () => {
+      const hold = String(200 + Math.floor(Math.random() * 700));
+      const args = ['build', '--config', join(ctx.path, 'buildsecrets.yaml'), '--engine', engine.engine, '-f', join(ctx.path, 'slow.Containerfile'), '--network=host', '--no-cache', '--build-arg', `HOLD=${hold}`, '-t', tag('slow'), ctx.path];
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: ctx.path, env: { ...process.env, NO_COLOR: '1', ...engine.env, ...secrets.env, BUILDSECRETS_TMPDIR: ctx.tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+      const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+      await expect.poll(() => output.includes(`holding-${hold}`), { timeout: 120_000, interval: 200 }).toBe(true);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+      const sleeping = () => processesMentioning(`sleep\0${hold}`);
+      await expect.poll(sleeping, { timeout: 30_000, interval: 500 }).toEqual([]);
+      expect(await readdir(ctx.tmp)).toEqual([]);
+      // podman/buildah copy secret mounts into the working container's storage: none may remain.
+      expect(await containersStorageFilesHolding(Object.values(secrets.values))).toEqual([]);
+      expect(await processesMentioning(ctx.tmp)).toEqual([]);
+      for (const value of Object.values(secrets.values)) expect(output).not.toContain(value);
     }, 300_000);
   });
 }

@@ -186,3 +186,23 @@ export async function processesMentioning(text: string): Promise<number[]> {
   }
   return pids;
 }
+
+/**
+ * Files podman/buildah keep for a working container's secret mounts
+ * (`<graphroot>/overlay-containers/<id>/userdata/secrets/*`) that hold any of `values`: an
+ * interrupted build must leave none.
+ */
+export async function containersStorageFilesHolding(values: readonly string[]): Promise<string[]> {
+  const dir = '/var/lib/containers/storage/overlay-containers';
+  const found: string[] = [];
+  for (const id of await readdir(dir).catch(() => [] as string[])) {
+    const secrets = join(dir, id, 'userdata', 'secrets');
+    for (const name of await readdir(secrets).catch(() => [] as string[])) {
+      const content = await readFile(join(secrets, name), 'utf8').catch(() => '');
+      if (values.some((v) => content.includes(v))) found.push(join(secrets, name));
+    }
+    const state = await readFile(join(dir, id, 'userdata', 'buildah.json'), 'utf8').catch(() => '');
+    if (values.some((v) => state.includes(v))) found.push(join(dir, id, 'userdata', 'buildah.json'));
+  }
+  return found;
+}

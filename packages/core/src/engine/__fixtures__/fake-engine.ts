@@ -23,6 +23,7 @@ case "$1" in
     exit 0 ;;
   buildx)
     if [ "$2" = version ]; then [ "$FAKE_BUILDX" = 1 ] && { echo "github.com/docker/buildx v0.17.1"; exit 0; }; exit 1; fi ;;
+  info) exit 1 ;;
   save) shift; for a in "$@"; do last="$a"; done; echo "ARCHIVE $last"; exit 0 ;;
   push) echo "ARCHIVE $3 $4"; exit 0 ;;
 esac

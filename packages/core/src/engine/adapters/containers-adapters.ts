@@ -1,7 +1,24 @@
 import { EngineError } from '../../errors/index.js';
 import { capture } from '../exec-capture.js';
 import type { EngineAdapter, EngineCapabilities, EngineEnvironment, EngineProbe } from '../engine-adapter.js';
+import type { EngineBuildRun, EngineRunRequest } from '../engine-adapter.js';
+import { newRunId, removeBuildLeftovers, RUN_MARKER_ARG } from './containers-leftovers.js';
 import { iidArgs, runAdapterBuild } from './run-adapter-build.js';
+
+/**
+ * Run a podman/buildah build with a run marker, and clean up what the engine leaves behind when
+ * the build does not finish (see {@link removeBuildLeftovers}).
+ */
+async function runMarked(adapter: EngineAdapter, kind: 'podman' | 'buildah', request: EngineRunRequest): Promise<EngineBuildRun> {
+  const runId = newRunId();
+  const args = ['--build-arg', `${RUN_MARKER_ARG}=${runId}`, ...request.args];
+  try {
+    return await runAdapterBuild(adapter.buildCommand(args, request.iidFile), request, kind, 2);
+  } catch (error) {
+    await removeBuildLeftovers(adapter.binary, kind, runId, request.env);
+    throw error;
+  }
+}
 
 /** Podman 4 and Buildah 1.2x: `--secret id=,src=|env=`, `--ssh id=socket`, `--build-arg NAME` from the environment. */
 const CONTAINERS: EngineCapabilities = { secretMount: true, secretMountEnv: true, sshForwarding: true, buildArgFromEnv: true, imageId: true, imageExport: true };
@@ -34,7 +51,7 @@ export function podmanAdapter(podman: string): EngineAdapter {
     detect: (options) => probeVersion(podman, 'podman', ['version', '--format', '{{.Client.Version}}'], options),
     buildCommand: (args, iidFile) => ({ argv: [podman, 'build', ...iidArgs(iidFile), ...args], env: {} }),
     run(request) {
-      return runAdapterBuild(this.buildCommand(request.args, request.iidFile), request, 'podman', 2);
+      return runMarked(this, 'podman', request);
     },
     exportCommand: (image) => ({ argv: [podman, 'save', '--format', 'docker-archive', image], env: {} }),
   };
@@ -49,7 +66,7 @@ export function buildahAdapter(buildah: string): EngineAdapter {
     detect: (options) => probeVersion(buildah, 'buildah', ['--version'], options),
     buildCommand: (args, iidFile) => ({ argv: [buildah, 'build', ...iidArgs(iidFile), ...args], env: {} }),
     run(request) {
-      return runAdapterBuild(this.buildCommand(request.args, request.iidFile), request, 'buildah', 2);
+      return runMarked(this, 'buildah', request);
     },
     // buildah opens /dev/stdout by name, which fails (ENXIO) on the socket Node gives a child as
     // stdout; a real pipe through `cat` works, and pipefail keeps buildah's own exit status.
