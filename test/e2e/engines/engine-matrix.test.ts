@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { CLI, containersStorageFilesHolding, describeEngine, makeContext, matrixEngines, matrixSecrets, processesMentioning, readImageFiles, runCli } from './matrix-support.js';
+import { CLI, containersStorageFilesHolding, describeEngine, orphanedBundles, makeContext, matrixEngines, matrixSecrets, processesMentioning, readImageFiles, runCli } from './matrix-support.js';
 
 const run = promisify(execFile);
 const engines = matrixEngines();
@@ -79,6 +79,7 @@ for (const [index, engine] of engines.entries()) {
       expect(await readdir(ctx.tmp)).toEqual([]);
       // podman/buildah copy secret mounts into the working container's storage: none may remain.
       expect(await containersStorageFilesHolding(Object.values(secrets.values))).toEqual([]);
+      expect(await orphanedBundles()).toEqual([]);
       expect(await processesMentioning(ctx.tmp)).toEqual([]);
       for (const value of Object.values(secrets.values)) expect(output).not.toContain(value);
     }, 300_000);

@@ -206,3 +206,15 @@ export async function containersStorageFilesHolding(values: readonly string[]): 
   }
   return found;
 }
+
+/** Runtime bundles (`/var/tmp/buildah<n>`) of working containers that no longer exist: an interrupted build's litter. */
+export async function orphanedBundles(): Promise<string[]> {
+  const found: string[] = [];
+  const containers = await readdir('/var/lib/containers/storage/overlay-containers').catch(() => [] as string[]);
+  for (const name of await readdir('/var/tmp').catch(() => [] as string[])) {
+    if (!/^buildah\d+$/.test(name)) continue;
+    const hostname = (await readFile(join('/var/tmp', name, 'hostname'), 'utf8').catch(() => '')).trim();
+    if (hostname && !containers.some((id) => id.startsWith(hostname))) found.push(join('/var/tmp', name));
+  }
+  return found;
+}

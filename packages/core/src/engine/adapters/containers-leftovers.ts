@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { capture } from '../exec-capture.js';
 
@@ -54,11 +54,29 @@ async function processesUsing(root: string, ids: readonly string[]): Promise<num
 }
 
 /**
+ * The runtime bundles (`$TMPDIR/buildah<n>`, default /var/tmp) of these containers' RUN steps:
+ * their config.json holds the step's environment (declared build args). Matched by the
+ * `hostname` file, which buildah fills with the working container's short id.
+ */
+async function bundlesOf(env: Readonly<Record<string, string | undefined>>, ids: readonly string[]): Promise<string[]> {
+  const base = env['TMPDIR'] || '/var/tmp';
+  const shortIds = new Set(ids.map((id) => id.slice(0, 12)));
+  const bundles: string[] = [];
+  for (const name of await readdir(base).catch(() => [] as string[])) {
+    if (!/^buildah\d+$/.test(name)) continue;
+    const hostname = (await readFile(join(base, name, 'hostname'), 'utf8').catch(() => '')).trim();
+    if (shortIds.has(hostname)) bundles.push(join(base, name));
+  }
+  return bundles;
+}
+
+/**
  * After a podman/buildah build that did not finish (a failure, SIGINT, SIGTERM): podman 4.3 exits
  * on a signal without stopping the RUN step it started (that process lives in its own session, out
  * of reach of our process-group kill) and leaves the working container behind — with copies of the
  * step's secret mounts under `userdata/secrets`. Find this run's working containers by their
- * marker, SIGKILL every process still using them, and remove them. Returns what was removed.
+ * marker, SIGKILL every process still using them, remove them and their runtime bundles.
+ * Returns what was removed.
  * Never throws: teardown must go on.
  */
 export async function removeBuildLeftovers(binary: string, kind: 'podman' | 'buildah', runId: string, env: Readonly<Record<string, string | undefined>>): Promise<{ containers: string[]; processes: number[] }> {
@@ -74,8 +92,9 @@ export async function removeBuildLeftovers(binary: string, kind: 'podman' | 'bui
         // Already gone.
       }
     }
-    const rm = kind === 'podman' ? ['rm', '--force', ...containers] : ['rm', ...containers];
-    await capture(binary, rm, { env, timeoutMs: 60_000 });
+    const remove = kind === 'podman' ? ['rm', '--force', ...containers] : ['rm', ...containers];
+    await capture(binary, remove, { env, timeoutMs: 60_000 });
+    for (const bundle of await bundlesOf(env, containers)) await rm(bundle, { recursive: true, force: true }).catch(() => undefined);
     return { containers, processes };
   } catch {
     return { containers: [], processes: [] };
