@@ -32,6 +32,7 @@ export {
   buildConfigSchema,
   resolveConfigSchema,
   INJECTION_KINDS,
+  ENGINE_CHOICES,
   type InjectionKind,
   type SecretConfig,
   type ProviderConfig,

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { ENGINE_NAMES } from '../engine/engine-adapter.js';
 
 /** Secret and provider ids: what a Dockerfile can name in `--mount=type=secret,id=…`. */
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -8,6 +7,9 @@ const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The four ways a secret can reach the build, plus `none` for helper secrets (a key passphrase). */
 export const INJECTION_KINDS = ['secret-mount', 'ssh-agent', 'served-file', 'build-arg', 'none'] as const;
+
+/** `build.engine`: `auto` or one engine by name (the adapters' names, see `ENGINE_NAMES`). */
+export const ENGINE_CHOICES = ['auto', 'docker-buildx', 'docker-buildkit', 'docker-classic', 'podman', 'buildah'] as const;
 
 /** How a secret reaches the build. */
 export type InjectionKind = (typeof INJECTION_KINDS)[number];
@@ -65,7 +67,7 @@ export const buildConfigSchema = z
     dockerfile: z.string().min(1).optional().describe('Dockerfile path relative to the config file (default <context>/Dockerfile).'),
     audit: z.union([z.boolean(), z.literal('warn')]).default(true).describe('Scan the built image for every resolved value: true (fail on leak), "warn", or false.'),
     servedFile: servedFileConfigSchema.optional(),
-    engine: z.enum(['auto', ...ENGINE_NAMES]).default('auto').describe('The engine: auto (default: docker buildx, docker BuildKit, podman, buildah, first that answers), or one by name (also --engine, BUILDSECRETS_ENGINE).'),
+    engine: z.enum(ENGINE_CHOICES).default('auto').describe('The engine: auto (default: docker buildx, docker BuildKit, podman, buildah, first that answers), or one by name (also --engine, BUILDSECRETS_ENGINE).'),
   })
   .strict();
 

@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../errors/index.js';
 import { makeFakeEngines } from './__fixtures__/fake-engine.js';
 import { selectEngine, type SelectEngineOptions } from './select-engine.js';
+import { ENGINE_CHOICES } from '../config/schema.js';
+import { ENGINE_NAMES } from './engine-adapter.js';
 
 let fakes: Awaited<ReturnType<typeof makeFakeEngines>>;
 beforeAll(async () => {
@@ -68,5 +70,11 @@ describe('selectEngine', () => {
     const err = await selectEngine(options({ requested: 'podman', env: { FAKE_SERVER: '' } })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EngineError);
     expect((err as Error).message).toContain('podman does not answer');
+  });
+});
+
+describe('build.engine', () => {
+  it('accepts auto and exactly the adapters\' names', () => {
+    expect(ENGINE_CHOICES).toEqual(['auto', ...ENGINE_NAMES]);
   });
 });
