@@ -141,10 +141,146 @@ stop() {
   fi
 }
 
+# ---- engines (#14): podman/buildah storage images, an ssh-add image, a second dockerd over TCP ----
+SSH_IMAGE=buildsecrets-test/ssh:latest
+REMOTE_DIR="$E2E_DIR/remote"
+REMOTE_NS=bse-remote
+REMOTE_HOST_IF=bse-h0
+REMOTE_NS_IF=bse-n0
+# A /30 used only inside the namespace this script creates (and on its veth peer).
+REMOTE_HOST_ADDR=10.250.0.1
+REMOTE_NS_ADDR=10.250.0.2
+REMOTE_PORT=23750
+
+install_engine_packages() {
+  local missing=()
+  command -v podman >/dev/null || missing+=(podman)
+  command -v buildah >/dev/null || missing+=(buildah)
+  command -v ip >/dev/null || missing+=(iproute2)
+  command -v ssh-add >/dev/null || missing+=(openssh-client)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# A busybox root file system plus the given host binaries and their shared libraries, as a tar on stdout.
+engine_rootfs_tar() {
+  local rootfs; rootfs=$(mktemp -d)
+  mkdir -p "$rootfs/bin" "$rootfs/usr/bin" "$rootfs/tmp" "$rootfs/etc" "$rootfs/root" "$rootfs/run" "$rootfs/dev"
+  cp /bin/busybox "$rootfs/bin/busybox"
+  for applet in $(/bin/busybox --list); do [ -e "$rootfs/bin/$applet" ] || ln -s busybox "$rootfs/bin/$applet"; done
+  local elf lib
+  for elf in "$@"; do
+    cp "$elf" "$rootfs/usr/bin/"
+    for lib in $(ldd "$elf" 2>/dev/null | awk '/=> \// { print $3 } /^[[:space:]]*\/[^ ]*ld-linux/ { print $1 }'); do
+      [ -e "$rootfs$lib" ] || { mkdir -p "$rootfs$(dirname "$lib")"; cp -L "$lib" "$rootfs$lib"; }
+    done
+  done
+  # Gzipped (RUN steps unpack them to /tmp and delete them): ssh-add holds the literal
+  # "-----BEGIN OPENSSH PRIVATE KEY-----" line, which the audit would match as part of a key.
+  if [ "${GZIP_BINARIES:-0}" = 1 ]; then
+    mkdir -p "$rootfs/usr/lib/buildsecrets-test"
+    for elf in "$@"; do gzip -c "$rootfs/usr/bin/$(basename "$elf")" >"$rootfs/usr/lib/buildsecrets-test/$(basename "$elf").gz"; rm -f "$rootfs/usr/bin/$(basename "$elf")"; done
+  fi
+  echo 'root:x:0:0:root:/root:/bin/sh' >"$rootfs/etc/passwd"
+  echo 'root:x:0:' >"$rootfs/etc/group"
+  chmod 1777 "$rootfs/tmp"
+  tar -C "$rootfs" -c .
+  rm -rf "$rootfs"
+}
+
+# buildsecrets-test/ssh: busybox + ssh-add (gzipped), for the engine matrix (`ssh-add -l` inside RUN --mount=type=ssh).
+ssh_image_docker() {
+  DOCKER_HOST="unix://$SOCK" "$DOCKER_BIN" image inspect "$SSH_IMAGE" >/dev/null 2>&1 && return 0
+  log "importing $SSH_IMAGE into dockerd"
+  GZIP_BINARIES=1 engine_rootfs_tar /usr/bin/ssh-add | DOCKER_HOST="unix://$SOCK" "$DOCKER_BIN" import -c 'ENV PATH=/usr/bin:/bin' -c 'CMD ["/bin/sh"]' - "$SSH_IMAGE" >/dev/null
+}
+
+# The same base images in containers-storage (/var/lib/containers), shared by podman and buildah.
+podman_images() {
+  command -v podman >/dev/null || { log "no podman: skipping containers-storage images"; return 0; }
+  if ! podman image exists "$BASE_IMAGE"; then
+    log "importing $BASE_IMAGE into podman storage"
+    engine_rootfs_tar | podman import -q -c 'ENV PATH=/usr/bin:/bin' -c 'CMD ["/bin/sh"]' - "$BASE_IMAGE" >/dev/null
+  fi
+  if ! podman image exists "$SSH_IMAGE"; then
+    log "importing $SSH_IMAGE into podman storage"
+    GZIP_BINARIES=1 engine_rootfs_tar /usr/bin/ssh-add | podman import -q -c 'ENV PATH=/usr/bin:/bin' -c 'CMD ["/bin/sh"]' - "$SSH_IMAGE" >/dev/null
+  fi
+}
+
+remote_docker() { DOCKER_HOST="unix://$REMOTE_DIR/docker.sock" "$DOCKER_BIN" "$@"; }
+
+# A second dockerd reached over TCP, in its own network namespace behind a veth pair, so it is a
+# "remote" daemon for buildsecrets (served-file must be offered on the namespace-facing address).
+# Falls back to a loopback TCP port when namespaces cannot be made, and records which in endpoint.env.
+start_remote_dockerd() {
+  mkdir -p "$REMOTE_DIR"
+  if [ -S "$REMOTE_DIR/docker.sock" ] && remote_docker info >/dev/null 2>&1; then
+    log "remote dockerd already running"
+  else
+    local mode=netns tcp_addr=$REMOTE_NS_ADDR served=$REMOTE_HOST_ADDR
+    if ! ip netns list 2>/dev/null | grep -qw "$REMOTE_NS"; then
+      if ! ip netns add "$REMOTE_NS" 2>/dev/null; then mode=loopback; fi
+    fi
+    if [ "$mode" = netns ]; then
+      ip link show "$REMOTE_HOST_IF" >/dev/null 2>&1 || ip link add "$REMOTE_HOST_IF" type veth peer name "$REMOTE_NS_IF" netns "$REMOTE_NS"
+      ip addr replace "$REMOTE_HOST_ADDR/30" dev "$REMOTE_HOST_IF"
+      ip link set "$REMOTE_HOST_IF" up
+      ip netns exec "$REMOTE_NS" ip addr replace "$REMOTE_NS_ADDR/30" dev "$REMOTE_NS_IF"
+      ip netns exec "$REMOTE_NS" ip link set "$REMOTE_NS_IF" up
+      ip netns exec "$REMOTE_NS" ip link set lo up
+    else
+      log "cannot create a network namespace: the remote dockerd listens on 127.0.0.1:$REMOTE_PORT instead"
+      tcp_addr=127.0.0.1 served=127.0.0.1
+    fi
+    local netns_exec=()
+    # nsenter joins only the network namespace: `ip netns exec` would remount /sys and hide the cgroups dockerd needs.
+    [ "$mode" = netns ] && netns_exec=(nsenter "--net=/run/netns/$REMOTE_NS")
+    log "starting remote dockerd on tcp://$tcp_addr:$REMOTE_PORT ($mode)"
+    nohup "${netns_exec[@]}" /usr/sbin/dockerd --host "tcp://$tcp_addr:$REMOTE_PORT" --host "unix://$REMOTE_DIR/docker.sock" --tls=false \
+      --data-root "$REMOTE_DIR/data" --exec-root "$REMOTE_DIR/exec" --pidfile "$REMOTE_DIR/dockerd.pid" \
+      --bridge none --iptables=false --ip-masq=false >"$REMOTE_DIR/dockerd.log" 2>&1 &
+    for _ in $(seq 1 120); do remote_docker info >/dev/null 2>&1 && break; sleep 0.5; done
+    remote_docker info >/dev/null 2>&1 || { log "remote dockerd did not come up:"; tail -20 "$REMOTE_DIR/dockerd.log" >&2; exit 1; }
+    printf 'REMOTE_DOCKER_HOST=tcp://%s:%s\nREMOTE_MODE=%s\nREMOTE_SERVED_FILE_HOST=%s\n' "$tcp_addr" "$REMOTE_PORT" "$mode" "$served" >"$REMOTE_DIR/endpoint.env"
+  fi
+  local image
+  for image in "$BASE_IMAGE" "$SSH_IMAGE"; do
+    remote_docker image inspect "$image" >/dev/null 2>&1 && continue
+    log "copying $image to the remote dockerd"
+    DOCKER_HOST="unix://$SOCK" "$DOCKER_BIN" save "$image" | remote_docker load -q >/dev/null
+  done
+}
+
+start_engines() {
+  ssh_image_docker
+  podman_images
+  start_remote_dockerd
+}
+
+stop_engines() {
+  if [ -f "$REMOTE_DIR/dockerd.pid" ]; then
+    local pid; pid=$(cat "$REMOTE_DIR/dockerd.pid")
+    if kill -0 "$pid" 2>/dev/null; then
+      log "stopping remote dockerd ($pid)"
+      kill "$pid"
+      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$REMOTE_DIR/dockerd.pid"
+  fi
+  ip link del "$REMOTE_HOST_IF" 2>/dev/null || true
+  ip netns del "$REMOTE_NS" 2>/dev/null || true
+  rm -f "$REMOTE_DIR/endpoint.env"
+}
+
 case "${1:-}" in
-  install) install_packages ;;
-  start) start ;;
-  stop) stop ;;
+  install) install_packages; install_engine_packages ;;
+  start) start; start_engines ;;
+  stop) stop_engines; stop ;;
   env) echo "DOCKER_HOST=unix://$SOCK" ;;
   *) echo "usage: $0 install|start|stop|env" >&2; exit 2 ;;
 esac

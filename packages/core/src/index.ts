@@ -32,6 +32,7 @@ export {
   buildConfigSchema,
   resolveConfigSchema,
   INJECTION_KINDS,
+  ENGINE_CHOICES,
   type InjectionKind,
   type SecretConfig,
   type ProviderConfig,
@@ -54,6 +55,25 @@ export { attachJanitor, trackEngineResult, trackUnauditedImage } from './orchest
 export { startJanitor, type Janitor, type JanitorMessage } from './janitor/janitor.js';
 export { sweepStaleRuns, unauditedReportDir, type StaleSweep } from './janitor/stale-sweep.js';
 export type { BuildOptions, BuildResult, BuildSession } from './orchestrator/build-types.js';
+export type { EngineReport } from './orchestrator/build-types.js';
+export { describeEngineReport } from './orchestrator/engine-step.js';
+export {
+  ENGINE_NAMES,
+  type EngineName,
+  type EngineAdapter,
+  type EngineCapabilities,
+  type EngineProbe,
+  type EngineEnvironment,
+  type EngineCommand,
+  type EngineRunRequest,
+  type EngineBuildRun,
+} from './engine/engine-adapter.js';
+export { engineAdapter, engineBinaries, type EngineBinaries } from './engine/engine-registry.js';
+export { selectEngine, AUTO_DETECTION_ORDER, type EngineChoice, type EngineRequest, type SelectEngineOptions } from './engine/select-engine.js';
+export { assertEngineSupports, type SecretToDeliver, type EngineTarget, type ServedFileReach } from './engine/strategy-support.js';
+export { dockerEndpoint, isRemoteDockerHost, type DockerEndpoint } from './engine/docker-endpoint.js';
+export { dockerBuildxAdapter, dockerBuildkitAdapter, dockerClassicAdapter } from './engine/adapters/docker-adapters.js';
+export { podmanAdapter, buildahAdapter } from './engine/adapters/containers-adapters.js';
 export { loadConfig, parseConfig, type LoadedConfig, type LoadConfigOptions, type ParseConfigOptions } from './config/load-config.js';
 export { findConfigFile, CONFIG_FILE_NAMES, type FindConfigFileOptions } from './config/discover.js';
 export { validateConfig, validateProviderOptions, type ValidateConfigOptions } from './config/validate.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { parseAuditMode, parseBaseLayersPolicy, UsageError, type BuildOptions } from '@buildsecrets/core';
+import { ENGINE_NAMES, parseAuditMode, parseBaseLayersPolicy, UsageError, type BuildOptions } from '@buildsecrets/core';
 import type { ParsedArgs } from '../args.js';
 
 /**
@@ -35,17 +35,26 @@ function auditFrom(values: ParsedArgs['values']): BuildOptions['audit'] | undefi
   return { ...(mode ? { mode } : {}), baseLayers };
 }
 
+function engineFrom(values: ParsedArgs['values']): BuildOptions['engine'] | undefined {
+  const engine = values['engine'];
+  if (engine === undefined) return undefined;
+  if (engine === 'auto' || (ENGINE_NAMES as readonly unknown[]).includes(engine)) return engine as BuildOptions['engine'];
+  throw new UsageError(`--engine must be auto or one of ${ENGINE_NAMES.join(', ')}, not "${String(engine)}"`);
+}
+
 /** Turn the parsed command line of `buildsecrets build` into {@link BuildOptions}. */
 export function buildOptionsFrom(args: ParsedArgs, cwd: string): Omit<BuildOptions, 'signal' | 'output'> {
   const { engineArgs, context } = splitContext(args.passthrough);
   const file = args.values['file'];
   const docker = args.values['docker'];
+  const engine = engineFrom(args.values);
   const audit = auditFrom(args.values);
   return {
     context: resolve(cwd, context),
     engineArgs,
     ...(typeof file === 'string' ? { dockerfile: file === '-' ? file : resolve(cwd, file) } : {}),
     ...(typeof docker === 'string' ? { docker } : {}),
+    ...(engine ? { engine } : {}),
     ...(audit ? { audit } : {}),
     dryRun: args.values['dry-run'] === true,
   };

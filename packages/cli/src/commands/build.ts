@@ -1,4 +1,4 @@
-import { EngineError, formatCommand } from '@buildsecrets/core';
+import { EngineError, describeEngineReport, formatCommand } from '@buildsecrets/core';
 import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { renderError } from '../render-error.js';
@@ -27,6 +27,7 @@ export const buildCommand: CliCommand = {
   options: {
     file: { type: 'string', short: 'f', value: 'FILE', description: 'the Dockerfile (default CONTEXT/Dockerfile, or build.dockerfile in the config)' },
     docker: { type: 'string', value: 'BIN', description: 'the docker binary (default BUILDSECRETS_DOCKER, build.docker, then docker)' },
+    engine: { type: 'string', value: 'NAME', description: 'auto (default), docker-buildx, docker-buildkit, docker-classic, podman or buildah (also BUILDSECRETS_ENGINE, build.engine)' },
     'dry-run': { type: 'boolean', description: 'print the docker command (values redacted) and fetch/start nothing' },
     audit: { type: 'string', value: 'fail|warn|off', description: 'what a leak found in the built image does (default from build.audit: fail; true/false mean fail/off)' },
     'no-audit': { type: 'boolean', description: 'skip the post-build audit (same as --audit=off)' },
@@ -40,6 +41,7 @@ export const buildCommand: CliCommand = {
       if (ctx.global.json) {
         ctx.stdout.write(`${bs.redactor.redact(JSON.stringify({ ok: true, dryRun: options.dryRun === true, ...result }, null, 2))}\n`);
       } else if (options.dryRun) {
+        if (result.engine) ctx.stderr.write(`${bs.redactor.redact(describeEngineReport(result.engine))}\n`);
         ctx.stdout.write(`${bs.redactor.redact(formatCommand(result.command))}\n`);
       } else if (result.imageId) {
         ctx.stdout.write(`${result.imageId}\n`);

@@ -58,7 +58,7 @@ export async function auditImage(options: AuditOptions): Promise<AuditReport> {
     options.signal?.aborted ? new AbortedError(`the audit of ${label} was cancelled`) : new TimeoutError(`the audit of ${label} did not finish within ${timeoutMs} ms`, { hint: 'raise timeoutMs for very large images' });
   if (signal.aborted) throw aborted();
 
-  const source = options.image !== undefined ? dockerSave(options.image, options.docker ?? 'docker', options.env ?? {}) : archiveFile(options.archive!);
+  const source = options.image !== undefined ? dockerSave(options.image, options.docker ?? 'docker', options.env ?? {}, options.exportCommand) : archiveFile(options.archive!);
   const active = new Set<Transform>();
   const stop = (): void => {
     source.destroy();

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { stripUserinfo } from '../engine/docker-binary.js';
 import { AuditError } from '../errors/error-classes.js';
@@ -16,9 +17,15 @@ export interface ImageSource {
 
 const STDERR_LIMIT = 4096;
 
-/** Stream `docker save <image>` from a child process; the image is never written to disk. */
-export function dockerSave(image: string, docker: string, env: Readonly<Record<string, string>>): ImageSource {
-  const child = spawn(docker, ['save', image], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Stream `docker save <image>` (or the engine's own export command, binary first) from a child
+ * process; the image is never written to disk.
+ */
+export function dockerSave(image: string, docker: string, env: Readonly<Record<string, string>>, exportCommand?: readonly string[]): ImageSource {
+  const [file, ...args] = exportCommand && exportCommand.length > 0 ? exportCommand : [docker, 'save', image];
+  docker = file ?? docker;
+  const label = exportCommand ? `${basename(docker)} export of ${image}` : `docker save ${image}`;
+  const child = spawn(docker, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     if (stderr.length < STDERR_LIMIT) stderr += chunk.toString('utf8');
@@ -33,7 +40,7 @@ export function dockerSave(image: string, docker: string, env: Readonly<Record<s
       else {
         // docker quotes DOCKER_HOST in its errors, and an address can carry credentials.
         const detail = stripUserinfo(stderr.trim().split('\n')[0] ?? '').slice(0, 300);
-        reject(new AuditError(`"docker save ${image}" failed (${signal ?? `exit ${code}`})${detail ? `: ${detail}` : ''}`, { hint: 'check the image name and that the engine is reachable (DOCKER_HOST)' }));
+        reject(new AuditError(`"${label}" failed (${signal ?? `exit ${code}`})${detail ? `: ${detail}` : ''}`, { hint: 'check the image name and that the engine is reachable (DOCKER_HOST)' }));
       }
     });
   });

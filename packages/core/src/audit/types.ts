@@ -19,6 +19,12 @@ export interface AuditOptions {
   readonly archive?: string;
   /** The docker binary (default `docker`). */
   readonly docker?: string;
+  /**
+   * The engine's export command, binary first, writing the image as a docker-archive tar on stdout
+   * (`podman save --format docker-archive <id>`, `buildah push <id> docker-archive:/dev/stdout`);
+   * replaces `<docker> save <image>`.
+   */
+  readonly exportCommand?: readonly string[];
   /** Extra environment for the docker binary (for example `DOCKER_HOST`), merged over `process.env`. */
   readonly env?: Readonly<Record<string, string>>;
   /** The values to look for. */

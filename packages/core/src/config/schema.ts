@@ -9,6 +9,9 @@ const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** The four ways a secret can reach the build, plus `none` for helper secrets (a key passphrase). */
 export const INJECTION_KINDS = ['secret-mount', 'ssh-agent', 'served-file', 'build-arg', 'none'] as const;
 
+/** `build.engine`: `auto` or one engine by name (the adapters' names, see `ENGINE_NAMES`). */
+export const ENGINE_CHOICES = ['auto', 'docker-buildx', 'docker-buildkit', 'docker-classic', 'podman', 'buildah'] as const;
+
 /** How a secret reaches the build. */
 export type InjectionKind = (typeof INJECTION_KINDS)[number];
 
@@ -84,7 +87,7 @@ export const servedFileConfigSchema = z
     allowRemote: z
       .boolean()
       .default(false)
-      .describe('Required (true) for a host other than loopback: the server is then reachable from other machines, and a warning names the interface.'),
+      .describe('Required (true) for a host other than loopback, such as a remote daemon\'s builder: the server is then reachable from other machines, and a warning names the interface.'),
   })
   .strict()
   .superRefine((served, ctx) => {
@@ -126,6 +129,7 @@ export const buildConfigSchema = z
     contextCheck: z.enum(['warn', 'strict', 'off']).default('warn').describe('Before the build, scan the context as the engine sends it: a resolved value in a file always stops the build; credential files (.env, .netrc, private keys, …) warn ("warn", default), stop it ("strict"), or nothing is checked ("off").'),
     cache: z.enum(CACHE_MODES).optional().describe('Default `cache` for secret-mount and ssh-agent secrets: off (default), version or keyed.'),
     cacheKeyFrom: z.string().regex(ID).optional().describe('The id of a secret (inject: none) whose value keys the HMAC of `cache: keyed`; at least 16 bytes.'),
+    engine: z.enum(ENGINE_CHOICES).default('auto').describe('The engine: auto (default: docker buildx, docker BuildKit, podman, buildah, first that answers), or one by name (also --engine, BUILDSECRETS_ENGINE).'),
   })
   .strict();
 

@@ -13,8 +13,18 @@ const STDIO_LINGER_MS = 5_000;
 export interface RunEngineOptions {
   /** The docker binary. */
   readonly docker: string;
-  /** `buildx` runs `docker buildx build`; `buildkit` runs `docker build` with `DOCKER_BUILDKIT=1`. */
-  readonly mode: EngineMode;
+  /** `buildx` runs `docker buildx build`; `buildkit` runs `docker build` with `DOCKER_BUILDKIT=1`. Ignored when `command` is given. */
+  readonly mode?: EngineMode;
+  /**
+   * The whole command from an engine adapter (binary first, `--iidfile` already in it), replacing
+   * the docker command built from `docker`, `mode` and `args`: every engine runs through this one
+   * spawn path, so process groups, signals and redaction are handled in one place.
+   */
+  readonly command?: { readonly argv: readonly string[]; readonly env: Readonly<Record<string, string>> };
+  /** What the binary is called in errors (default `docker`). */
+  readonly binaryKind?: string;
+  /** How many argv words name the build in errors (`podman build` = 2; default from `mode`). */
+  readonly verbWords?: number;
   /** Everything after `build`: the user's arguments, the injections' arguments, and the context last. */
   readonly args: readonly string[];
   /** The engine child's whole environment (the run's env plus the injections' env; values live only here). */
@@ -67,7 +77,7 @@ function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<s
  */
 export async function runEngine(options: RunEngineOptions): Promise<EngineRun> {
   const args = options.iidFile ? ['--iidfile', options.iidFile, ...options.args] : [...options.args];
-  const { argv, env } = engineCommand(options.docker, options.mode, args);
+  const { argv, env } = options.command ?? engineCommand(options.docker, options.mode ?? 'buildkit', args);
   const command = argv.map((a) => options.redactor.redact(a));
   if (options.signal?.aborted) throw new AbortedError('the run was cancelled before the build started');
   const output = options.output ?? process.stderr;
@@ -106,9 +116,10 @@ export async function runEngine(options: RunEngineOptions): Promise<EngineRun> {
     await Promise.all(pipes);
     if ('error' in outcome) {
       const reason = outcome.error.code === 'ENOENT' ? 'was not found' : `could not be started (${outcome.error.code ?? 'unknown'})`;
-      throw new EngineError(`the docker binary "${options.docker}" ${reason}`, {
+      const kind = options.binaryKind ?? 'docker';
+      throw new EngineError(`the ${kind} binary "${argv[0] ?? options.docker}" ${reason}`, {
         cause: outcome.error,
-        hint: 'install Docker, or name the binary with --docker /path/to/docker or BUILDSECRETS_DOCKER',
+        hint: kind === 'docker' ? 'install Docker, or name the binary with --docker /path/to/docker or BUILDSECRETS_DOCKER' : `install ${kind}, or choose another engine with --engine`,
       });
     }
     // Stopped in time: no image. But an engine that finished before the stop arrived has built
@@ -118,7 +129,7 @@ export async function runEngine(options: RunEngineOptions): Promise<EngineRun> {
     if (outcome.code !== 0) {
       const exitCode = outcome.code ?? 1;
       const how = outcome.code === null ? `was killed by ${outcome.signal ?? 'a signal'}` : `exited with code ${exitCode}`;
-      throw new EngineError(`the build failed: ${command.slice(0, options.mode === 'buildx' ? 3 : 2).join(' ')} ${how}`, {
+      throw new EngineError(`the build failed: ${command.slice(0, options.verbWords ?? (options.mode === 'buildx' ? 3 : 2)).join(' ')} ${how}`, {
         exitCode,
         hint: 'see the build output above; secrets were removed from the host',
       });

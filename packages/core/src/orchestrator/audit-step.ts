@@ -36,7 +36,7 @@ export async function auditImageStep(input: AuditInput): Promise<AuditOutcome> {
     if (Array.isArray(ids)) baseDiffIds.push(ids);
     else unattributed.push(`${base}: ${ids.reason}`);
   }
-  const report = await auditImage({ image: input.image, docker: input.docker, env, secrets: input.secrets, signal: input.signal, baseDiffIds });
+  const report = await auditImage({ image: input.image, docker: input.docker, env, secrets: input.secrets, signal: input.signal, baseDiffIds, ...(input.exportCommand ? { exportCommand: input.exportCommand } : {}) });
   return {
     clean: report.clean,
     findings: report.findings,

@@ -30,6 +30,8 @@ export interface AuditInput {
   readonly signal: AbortSignal;
   /** The base image of each build stage (`FROM`), to tell the layers the build added from the base's. */
   readonly baseImages?: readonly string[];
+  /** The engine's export command (argv writing a docker-archive on stdout); default `<docker> save <image>`. */
+  readonly exportCommand?: readonly string[];
 }
 
 /** What the post-build audit reports. */

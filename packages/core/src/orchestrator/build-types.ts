@@ -1,6 +1,8 @@
 import type { AuditSettingInput } from '../audit/audit-settings.js';
 import type { BuildSecretsConfig } from '../config/schema.js';
 import type { LeakFinding } from '../errors/error-classes.js';
+import type { EngineName } from '../engine/engine-adapter.js';
+import type { EngineRequest } from '../engine/select-engine.js';
 import type { InjectionKind } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
 import type { TempDir } from '../provider/types.js';
@@ -23,6 +25,8 @@ export interface BuildOptions {
    * overrides `build.audit` from the config field by field. Default: fail, base layers warn.
    */
   readonly audit?: AuditSettingInput;
+  /** The engine (`--engine`): overrides `BUILDSECRETS_ENGINE` and `build.engine`; default `auto`. */
+  readonly engine?: EngineRequest;
   /** Print the docker command (values redacted) instead of running it; nothing is resolved or started. */
   readonly dryRun?: boolean;
   /** Where the engine's (redacted) output goes; default process.stderr. */
@@ -58,6 +62,22 @@ export interface BuildResult {
   readonly command: readonly string[];
   /** The audit outcome, when an audit ran. */
   readonly audit?: BuildAuditSummary;
+  /** The engine that built (or, for `--dry-run`, would build) and how it was chosen. */
+  readonly engine?: EngineReport;
+}
+
+/** Which engine a build used and why (printed with `--verbose` and `--dry-run`). */
+export interface EngineReport {
+  /** The engine's name. */
+  readonly name: EngineName;
+  /** What was asked for (`auto` or a name). */
+  readonly requested: EngineRequest;
+  /** False when the engine was assumed without asking it (a dry run whose probe failed). */
+  readonly probed: boolean;
+  /** The engine's (daemon's) version, when probed. */
+  readonly version?: string;
+  /** Each engine tried, in detection order, with the reason it was taken or passed over. */
+  readonly tried: readonly string[];
 }
 
 /**

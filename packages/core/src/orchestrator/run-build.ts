@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheRevInjection, cacheRevPlaceholderArgs } from '../cache/cache-rev-injection.js';
-import { detectEngine, type EngineInfo } from '../engine/detect-engine.js';
 import { resolveDockerBinary } from '../engine/docker-binary.js';
-import { engineCommand, runEngine } from '../engine/run-engine.js';
+import type { EngineChoice } from '../engine/select-engine.js';
 import { AbortedError, ConfigError, EngineError, StrategyRefusedError } from '../errors/index.js';
 import { MIN_ENCODED_REDACTION_LENGTH } from '../redaction/redactor.js';
 import { AUDIT_MIN_VALUE_LENGTH } from '../redaction/patterns.js';
@@ -11,6 +10,7 @@ import type { SecretValue } from '../secret-value.js';
 import type { PreparedInjection } from '../strategies/types.js';
 import { planBuild, type BuildPlan } from './build-plan.js';
 import { defaultBuildSteps, type BuildSteps } from './build-steps.js';
+import { chooseEngine, engineReport, logEngineChoice, planEngine, type EngineIntent } from './engine-step.js';
 import type { BuildOptions, BuildResult, BuildSession, ResolveAllOptions } from './build-types.js';
 import { placeholderArgs } from './dry-run.js';
 import { trackEngineResult, trackProcessGroup, trackUnauditedImage } from './exit-cleanup.js';
@@ -72,12 +72,20 @@ function engineArgs(options: BuildOptions, plan: BuildPlan, injected: readonly s
   return [...(options.engineArgs ?? []), ...(plan.explicitDockerfile ? ['-f', plan.dockerfile] : []), ...injected, plan.context];
 }
 
-async function dryRun(session: BuildSession, options: BuildOptions, plan: BuildPlan, docker: string, signal: AbortSignal): Promise<BuildResult> {
-  const engine = await detectEngine({ docker, env: session.env, signal, timeoutMs: 5000 }).catch((): EngineInfo => ({ docker, mode: 'buildkit', version: 'unknown' }));
+async function dryRun(session: BuildSession, options: BuildOptions, plan: BuildPlan, intent: EngineIntent, signal: AbortSignal): Promise<BuildResult> {
+  // The probe only asks the engine its version; a dry run still works (and says so) when it fails.
+  let whyNot = '';
+  const choice = await chooseEngine(intent, session, signal, 5000).catch((error: unknown): undefined => {
+    whyNot = error instanceof Error ? error.message.replace(/^\[buildsecrets\] /, '') : String(error);
+    return undefined;
+  });
+  const adapter = choice?.adapter ?? intent.assumed;
+  const engine = engineReport(choice, intent, whyNot);
+  logEngineChoice(session, engine);
   const injected = [...[...plan.groups].flatMap(([kind, secrets]) => placeholderArgs(kind, secrets)), ...cacheRevPlaceholderArgs(session.config)];
-  const { argv, env } = engineCommand(docker, engine.mode, ['--iidfile', '<tmpfs>/iid', ...engineArgs(options, plan, injected)]);
+  const { argv, env } = adapter.buildCommand(engineArgs(options, plan, injected), '<tmpfs>/iid');
   const command = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv].map((a) => session.redactor.redact(a));
-  return { exitCode: 0, command };
+  return { exitCode: 0, command, engine };
 }
 
 /**
@@ -86,9 +94,9 @@ async function dryRun(session: BuildSession, options: BuildOptions, plan: BuildP
  * Resolved values are handed to `resources` as soon as they exist, so the caller's teardown wipes
  * them whatever fails; a failed detection cancels the resolution and wins, as it did when it ran first.
  */
-async function detectAndResolve(session: BuildSession, resources: BuildResources, docker: string, signal: AbortSignal, options: ResolveAllOptions): Promise<{ engine: EngineInfo; values: ReadonlyMap<string, SecretValue> }> {
+async function detectAndResolve(session: BuildSession, resources: BuildResources, intent: EngineIntent, signal: AbortSignal, options: ResolveAllOptions): Promise<{ engine: EngineChoice; values: ReadonlyMap<string, SecretValue> }> {
   const noEngine = new AbortController();
-  const detecting = detectEngine({ docker, env: session.env, signal }).catch((error: unknown) => {
+  const detecting = chooseEngine(intent, session, signal).catch((error: unknown) => {
     noEngine.abort(error);
     throw error;
   });
@@ -138,13 +146,16 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     const scope = await scopeToTarget(session, fullPlan, options);
     const plan = scopeGroups(fullPlan, scope.inject);
     for (const [kind, secrets] of plan.groups) session.strategy(kind).validate?.(secrets, { declaredArgs, logger });
-    if (options.dryRun) return await dryRun(session, options, plan, docker, signal);
+    // Refuses a strategy the engine cannot honour before anything is resolved or started.
+    const intent = await planEngine(session, options, plan, docker);
+    if (options.dryRun) return await dryRun(session, options, plan, intent, signal);
 
     await reportStaleRuns(session);
     const versionIds = new Map<string, string>();
-    const { engine, values } = await detectAndResolve(session, resources, docker, signal, { ids: scope.needed, versionIds });
+    const { engine, values } = await detectAndResolve(session, resources, intent, signal, { ids: scope.needed, versionIds });
     checkShortValues(session, values);
-    logger.debug(`engine: ${engine.mode} (daemon ${engine.version})`);
+    const report = engineReport(engine, intent);
+    logEngineChoice(session, report);
     throwIfAborted(signal);
     await checkContextStep(session, plan, values);
     throwIfAborted(signal);
@@ -176,8 +187,8 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     const forgetResult = iidFile ? trackEngineResult(iidFile) : (): void => undefined;
     let forgetChild: (() => void) | undefined;
     let forgetImage = (): void => undefined;
-    const run = await runEngine({
-      docker, mode: engine.mode, redactor: session.redactor, signal, cwd: plan.context,
+    const run = await engine.adapter.run({
+      redactor: session.redactor, signal, cwd: plan.context,
       args: engineArgs(options, plan, injections.flatMap((i) => i.engineArgs)),
       env: { ...session.env, ...Object.assign({}, ...injections.map((i) => i.env)) },
       output: options.output, ...(iidFile ? { iidFile } : {}),
@@ -196,10 +207,14 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     const interrupted = signal.aborted;
     forgetResult();
     if (interrupted) logger.warn(`the engine finished before it could be stopped; auditing ${run.imageId ?? 'the image'} before exiting`);
-    const audit = await auditBuild(session, plan, steps, { docker, image: run.imageId, values, signal: new AbortController().signal, ...(baseImages ? { baseImages } : {}), ...(exported ? { exported } : {}) });
+    const exportCommand = run.imageId ? engine.adapter.exportCommand(run.imageId).argv : undefined;
+    const audit = await auditBuild(session, plan, steps, {
+      docker, image: run.imageId, values, signal: new AbortController().signal,
+      ...(baseImages ? { baseImages } : {}), ...(exported ? { exported } : {}), ...(exportCommand ? { exportCommand } : {}),
+    });
     forgetImage();
     if (interrupted || signal.aborted) throw new InterruptedAfterBuildError(run.imageId ?? 'an image', audit === undefined ? 'not-audited' : audit.clean ? 'clean' : 'findings');
-    return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}) };
+    return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}), engine: report };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await resources.release(logger);

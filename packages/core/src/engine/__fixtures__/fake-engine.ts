@@ -1,0 +1,47 @@
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * One stand-in for docker, podman and buildah (named as each), driven by environment variables,
+ * so every adapter can be put through the same conformance suite without an engine:
+ * FAKE_SERVER — the version every query reports (empty → the daemon/storage does not answer);
+ * FAKE_BUILDX=1 — `docker buildx version` succeeds;
+ * FAKE_BUILD_EXIT — exit code of a build; FAKE_BUILD_SLEEP — seconds a build sleeps;
+ * FAKE_LOG — a file each invocation appends its argv to.
+ * `save` / `push` print `ARCHIVE <image>` on stdout (standing in for the tar).
+ */
+const SCRIPT = `#!/bin/sh
+[ -n "$FAKE_LOG" ] && echo "$(basename "$0") $*" >> "$FAKE_LOG"
+case "$1" in
+  --version)
+    [ -n "$FAKE_SERVER" ] || { echo "storage not available" >&2; exit 125; }
+    echo "$(basename "$0") version $FAKE_SERVER (image-spec 1.1.0)"; exit 0 ;;
+  version)
+    [ -n "$FAKE_SERVER" ] || { echo "|"; echo "Cannot connect" >&2; exit 1; }
+    case "$3" in *Server*) echo "20.10.24|$FAKE_SERVER|linux" ;; *) echo "$FAKE_SERVER" ;; esac
+    exit 0 ;;
+  buildx)
+    if [ "$2" = version ]; then [ "$FAKE_BUILDX" = 1 ] && { echo "github.com/docker/buildx v0.17.1"; exit 0; }; exit 1; fi ;;
+  info) exit 1 ;;
+  save) shift; for a in "$@"; do last="$a"; done; echo "ARCHIVE $last"; exit 0 ;;
+  push) echo "ARCHIVE $3 $4"; exit 0 ;;
+esac
+iid=""
+prev=""
+for a in "$@"; do [ "$prev" = "--iidfile" ] && iid="$a"; prev="$a"; done
+echo "building"
+if [ -n "$FAKE_BUILD_SLEEP" ]; then (sleep "$FAKE_BUILD_SLEEP"; echo grandchild-done) & sleep "$FAKE_BUILD_SLEEP"; fi
+[ -n "$iid" ] && [ "\${FAKE_BUILD_EXIT:-0}" = 0 ] && printf 'sha256:%064d' 7 > "$iid"
+exit "\${FAKE_BUILD_EXIT:-0}"
+`;
+
+/** A temp dir holding the fake as `docker`, `podman` and `buildah`; `remove()` deletes it. */
+export async function makeFakeEngines(): Promise<{ dir: string; bin(name: 'docker' | 'podman' | 'buildah'): string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'bs-fake-engines-'));
+  for (const name of ['docker', 'podman', 'buildah']) {
+    await writeFile(join(dir, name), SCRIPT);
+    await chmod(join(dir, name), 0o755);
+  }
+  return { dir, bin: (name) => join(dir, name), remove: () => rm(dir, { recursive: true, force: true }) };
+}

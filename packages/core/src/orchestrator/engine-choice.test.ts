@@ -1,0 +1,116 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { configSchema, type BuildSecretsConfigInput } from '../config/schema.js';
+import { StrategyRefusedError } from '../errors/index.js';
+import { makeFakeEngines } from '../engine/__fixtures__/fake-engine.js';
+import { createLogger } from '../logging/logger.js';
+import { createRedactor } from '../redaction/redactor.js';
+import { SecretValue } from '../secret-value.js';
+import type { InjectionStrategy } from '../strategies/types.js';
+import { makeTempDir } from '../util/temp-dir.js';
+import type { AuditInput, BuildSteps } from './build-steps.js';
+import type { BuildOptions, BuildSession } from './build-types.js';
+import { runBuild } from './run-build.js';
+
+let fakes: Awaited<ReturnType<typeof makeFakeEngines>>;
+let work = '';
+let events: string[] = [];
+let logs: string[] = [];
+beforeAll(async () => {
+  fakes = await makeFakeEngines();
+});
+afterAll(() => fakes.remove());
+beforeEach(async () => {
+  work = await mkdtemp(join(tmpdir(), 'bs-engine-choice-'));
+  await mkdir(join(work, 'ctx'));
+  await mkdir(join(work, 'tmp'));
+  await writeFile(join(work, 'ctx', 'Dockerfile'), 'FROM scratch\n');
+  events = [];
+  logs = [];
+});
+afterEach(() => rm(work, { recursive: true, force: true }));
+
+function recordingStrategy(kind: 'secret-mount' | 'ssh-agent' | 'served-file' | 'build-arg'): InjectionStrategy {
+  return {
+    kind,
+    validate: () => void events.push(`validate ${kind}`),
+    async prepare() {
+      events.push(`prepare ${kind}`);
+      return { engineArgs: [], env: {}, summary: [], dispose: async () => undefined };
+    },
+  };
+}
+
+function session(secrets: BuildSecretsConfigInput['secrets'], env: Record<string, string> = {}, build: BuildSecretsConfigInput['build'] = {}): BuildSession {
+  const redactor = createRedactor();
+  const fullEnv = { PATH: process.env['PATH'] ?? '', FAKE_SERVER: '20.10.24', FAKE_LOG: join(work, 'engine.log'), BUILDSECRETS_TMPDIR: join(work, 'tmp'), BUILDSECRETS_PODMAN: fakes.bin('podman'), BUILDSECRETS_BUILDAH: fakes.bin('buildah'), ...env };
+  return {
+    config: configSchema.parse({ version: 1, providers: { local: { use: 'env' } }, secrets, build }),
+    baseDir: work,
+    env: fullEnv,
+    redactor,
+    logger: createLogger(redactor, { level: 'debug', write: (line) => logs.push(line) }),
+    async resolveAll() {
+      events.push('resolve');
+      return new Map(Object.keys(secrets).map((id) => [id, SecretValue.from(`value-of-${id}-canary`)]));
+    },
+    strategy: (kind) => recordingStrategy(kind),
+    tempDir: (prefix) => makeTempDir(prefix, fullEnv),
+  };
+}
+
+const opts = (extra: Partial<BuildOptions> = {}): BuildOptions => ({ context: join(work, 'ctx'), docker: fakes.bin('docker'), output: new PassThrough(), audit: 'off', ...extra });
+const engineLog = () => readFile(join(work, 'engine.log'), 'utf8').catch(() => '');
+
+describe('runBuild: choosing the engine', () => {
+  it('refuses secret-mount on the classic builder before anything is resolved or started', async () => {
+    const s = session({ npm_token: { from: 'local', ref: 'T' } });
+    const err = await runBuild(s, opts({ engine: 'docker-classic' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StrategyRefusedError);
+    expect((err as Error).message).toContain('secret npm_token uses inject: secret-mount, but the docker-classic engine');
+    expect(events).not.toContain('resolve');
+    expect(await engineLog()).toBe('');
+  });
+
+  it('takes the engine from build.engine and BUILDSECRETS_ENGINE too (the option wins)', async () => {
+    const secrets = { key: { from: 'local', ref: 'K', inject: 'ssh-agent' as const } };
+    await expect(runBuild(session(secrets, {}, { engine: 'docker-classic' }), opts())).rejects.toThrow(/inject: ssh-agent/);
+    await expect(runBuild(session(secrets, { BUILDSECRETS_ENGINE: 'docker-classic' }), opts())).rejects.toThrow(/inject: ssh-agent/);
+    await expect(runBuild(session(secrets, { BUILDSECRETS_ENGINE: 'docker-classic' }), opts({ engine: 'docker-buildkit' }))).resolves.toMatchObject({ exitCode: 0 });
+  });
+
+  it('refuses served-file with a daemon on another machine, before resolving, unless host and allowRemote are set', async () => {
+    const secrets = { api: { from: 'local', ref: 'A', inject: 'served-file' as const } };
+    const remote = { DOCKER_HOST: 'tcp://10.250.0.2:23750' };
+    const err = await runBuild(session(secrets, remote), opts({ dryRun: true })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StrategyRefusedError);
+    expect((err as Error).message).toContain('on another machine (tcp://10.250.0.2:23750');
+    expect(events).not.toContain('resolve');
+    const allowed = await runBuild(session(secrets, remote, { servedFile: { host: '10.250.0.1', allowRemote: true } }), opts({ dryRun: true }));
+    expect(allowed.exitCode).toBe(0);
+  });
+
+  it('builds with podman through its adapter and hands the audit podman save', async () => {
+    const audits: AuditInput[] = [];
+    const steps: BuildSteps = { auditImage: async (input) => (audits.push(input), { clean: true, findings: [] }) };
+    const result = await runBuild(session({ t: { from: 'local', ref: 'T' } }, { FAKE_SERVER: '4.3.1' }), opts({ engine: 'podman', audit: 'fail' }), steps);
+    expect(result.engine).toMatchObject({ name: 'podman', requested: 'podman', probed: true, version: '4.3.1' });
+    expect(await engineLog()).toMatch(/^podman build --iidfile \S+ \S+\/ctx$/m);
+    expect(audits[0]?.exportCommand).toEqual([fakes.bin('podman'), 'save', '--format', 'docker-archive', result.imageId]);
+    expect(logs.join('\n')).toMatch(/engine: podman \(4\.3\.1\), asked for; order: podman: chosen/);
+  });
+
+  it('--dry-run says which engine and whether it was probed', async () => {
+    const probed = await runBuild(session({ t: { from: 'local', ref: 'T' } }), opts({ dryRun: true }));
+    expect(probed.engine).toMatchObject({ name: 'docker-buildkit', requested: 'auto', probed: true });
+    expect(probed.engine?.tried).toEqual(['docker-buildx: passed over — no buildx plugin', expect.stringMatching(/^docker-buildkit: chosen/)]);
+    expect(probed.command).toContain('DOCKER_BUILDKIT=1');
+    const unprobed = await runBuild(session({ t: { from: 'local', ref: 'T' } }, { FAKE_SERVER: '' }), opts({ dryRun: true }));
+    expect(unprobed.engine).toMatchObject({ name: 'docker-buildkit', probed: false });
+    expect(unprobed.engine?.tried[0]).toMatch(/assumed, not probed — cannot reach the Docker daemon/);
+    expect(events).not.toContain('resolve');
+  });
+});
