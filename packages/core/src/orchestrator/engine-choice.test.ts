@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +45,19 @@ function recordingStrategy(kind: 'secret-mount' | 'ssh-agent' | 'served-file' | 
   };
 }
 
+/**
+ * A Dockerfile that uses every configured secret: a secret the built stages do not use is never
+ * handed over (target-scoped resolution), so no engine would have anything to refuse.
+ */
+function useEverySecret(secrets: BuildSecretsConfigInput['secrets']): void {
+  const mounts = Object.entries(secrets).map(([id, c]) =>
+    c.inject === 'ssh-agent' ? '--mount=type=ssh,id=default,required=true' : c.inject === 'served-file' ? '' : `--mount=type=secret,id=${id},required=true`);
+  const served = Object.values(secrets).some((c) => c.inject === 'served-file');
+  writeFileSync(join(work, 'ctx', 'Dockerfile'), ['FROM scratch', ...(served ? ['ARG BUILDSECRETS_URL', 'ARG BUILDSECRETS_TOKEN'] : []), `RUN ${mounts.filter(Boolean).join(' ')} true`, ''].join('\n'));
+}
+
 function session(secrets: BuildSecretsConfigInput['secrets'], env: Record<string, string> = {}, build: BuildSecretsConfigInput['build'] = {}): BuildSession {
+  useEverySecret(secrets);
   const redactor = createRedactor();
   const fullEnv = { PATH: process.env['PATH'] ?? '', FAKE_SERVER: '20.10.24', FAKE_LOG: join(work, 'engine.log'), BUILDSECRETS_TMPDIR: join(work, 'tmp'), BUILDSECRETS_PODMAN: fakes.bin('podman'), BUILDSECRETS_BUILDAH: fakes.bin('buildah'), ...env };
   return {
