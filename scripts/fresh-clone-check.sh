@@ -25,7 +25,7 @@ for dir in "${dirs[@]}"; do
     [ -e "$WORK/bin/$name" ] || ln -s "$file" "$WORK/bin/$name" 2>/dev/null || true
   done
 done
-NO_ENGINE=(env "PATH=$WORK/bin" "BUILDSECRETS_E2E_DIR=$WORK/no-engine" "BUILDSECRETS_E2E_DOCKER=$WORK/no-engine/docker" -u DOCKER_HOST -u REQUIRE_E2E -u BUILDSECRETS_DOCKER)
+NO_ENGINE=(env -u DOCKER_HOST -u REQUIRE_E2E -u BUILDSECRETS_DOCKER "PATH=$WORK/bin" "BUILDSECRETS_E2E_DIR=$WORK/no-engine" "BUILDSECRETS_E2E_DOCKER=$WORK/no-engine/docker")
 if PATH="$WORK/bin" command -v docker >/dev/null 2>&1; then fail "docker is still on the stripped PATH"; fi
 
 TESTS=("$@")

@@ -1,3 +1,5 @@
+import { planConfig } from '@buildsecrets/core';
+import { CLI_PROVIDERS } from '../cli-providers.js';
 import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { style } from '../style.js';
@@ -12,9 +14,19 @@ export const planCommand: CliCommand = {
     file: { type: 'string', short: 'f', value: 'DOCKERFILE', description: 'Dockerfile to cross-check (default: CONTEXT/Dockerfile when present)' },
   },
   async run(ctx, args) {
-    const bs = await ctx.open();
+    // planConfig composes nothing (no DI container, strategies or engine): plan starts fast.
     const dockerfile = args.values['file'];
-    const plan = await bs.plan({ ...(typeof dockerfile === 'string' ? { dockerfile } : {}), ...(args.positionals[0] ? { context: args.positionals[0] } : {}) });
+    const bs = await planConfig({
+      ...(ctx.global.config !== undefined ? { configPath: ctx.global.config } : {}),
+      cwd: ctx.cwd,
+      env: ctx.env,
+      providers: CLI_PROVIDERS,
+      redaction: ctx.global.verbose ? 'id' : 'mask',
+      ...(typeof dockerfile === 'string' ? { dockerfile } : {}),
+      ...(args.positionals[0] ? { context: args.positionals[0] } : {}),
+    });
+    ctx.redactors.push(bs.redactor);
+    const plan = bs.plan;
     const errors = plan.findings.filter((f) => f.severity === 'error');
     if (ctx.global.json) {
       // A `${VAR}` interpolated into a ref is a secret too: everything printed goes through the redactor.

@@ -1,5 +1,5 @@
 import type { BuildSecretsConfig, SecretConfig } from '../config/schema.js';
-import { SERVED_FILE_BUILD_ARGS } from '../strategies/served-file/served-file-strategy.js';
+import { SERVED_FILE_BUILD_ARGS } from '../strategies/served-file/build-arg-names.js';
 import { isDockerProxyArg } from './proxy-args.js';
 import { looksLikeSecretName } from './secret-like.js';
 import type { DockerfileAnalysis, DockerfileLocation } from './types.js';
