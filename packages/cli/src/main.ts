@@ -82,6 +82,10 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
       stdout.write(`${commandHelp(command)}\n`);
       return EXIT.ok;
     }
+    if (command.maxPositionals !== undefined && args.positionals.length > command.maxPositionals) {
+      const extra = args.positionals.slice(command.maxPositionals);
+      throw new UsageError(`${command.name} does not take ${extra.length === 1 ? 'the argument' : 'the arguments'} ${extra.map((a) => `"${a}"`).join(' ')}`, { hint: `usage: buildsecrets ${command.usage}` });
+    }
     const global = globalsFrom(args.values, env, stdout);
     const context: CliContext = {
       stdout,

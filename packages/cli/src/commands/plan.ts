@@ -10,6 +10,7 @@ export const planCommand: CliCommand = {
   summary: 'show where each secret comes from and how it reaches the build (fetches nothing)',
   usage: 'plan [-f Dockerfile] [CONTEXT] [--json]',
   details: 'Exits 2 when the Dockerfile and the config disagree in a way that would break the build (a mounted secret not configured, an ssh id not forwarded).',
+  maxPositionals: 1,
   options: {
     file: { type: 'string', short: 'f', value: 'DOCKERFILE', description: 'Dockerfile to cross-check (default: CONTEXT/Dockerfile when present)' },
   },
