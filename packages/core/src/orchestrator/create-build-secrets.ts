@@ -3,10 +3,9 @@ import { composeRun, disposeRun } from '../container/compose.js';
 import { TOKENS } from '../container/tokens.js';
 import type { BuildSecretsConfig, BuildSecretsConfigInput, InjectionKind } from '../config/schema.js';
 import { loadConfig, parseConfig, type LoadedConfig } from '../config/load-config.js';
-import { validateProviderOptions } from '../config/validate.js';
 import { BuildSecretsError, SecretsUnresolvedError } from '../errors/index.js';
 import { createLogger, type Logger, type LogLevel } from '../logging/logger.js';
-import { loadProviderDefinition } from '../plugins/load-provider-definition.js';
+import { loadProviderDefinitions } from '../plugins/load-provider-definitions.js';
 import type { AnyProviderDefinition } from '../provider/types.js';
 import { createRedactor } from '../redaction/redactor.js';
 import type { RedactionStyle, Redactor } from '../redaction/types.js';
@@ -87,13 +86,6 @@ export interface BuildSecrets {
   dispose(): Promise<void>;
 }
 
-async function loadDefinitions(config: BuildSecretsConfig, baseDir: string, registered: ReadonlyMap<string, AnyProviderDefinition>): Promise<Map<string, AnyProviderDefinition>> {
-  const entries = await Promise.all(
-    Object.entries(config.providers).map(async ([name, p]) => [name, await loadProviderDefinition(p.use, { baseDir, registered, instanceName: name })] as const),
-  );
-  return new Map(entries);
-}
-
 async function loadInput(options: CreateBuildSecretsOptions, cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<LoadedConfig> {
   if (options.config !== undefined) return parseConfig(options.config, { env, baseDir: cwd });
   return loadConfig({ ...(options.configPath !== undefined ? { configPath: options.configPath } : {}), cwd, env });
@@ -125,8 +117,8 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
   for (const s of loaded.sensitive) redactor.add(s.label, s.value);
   const { config, baseDir } = loaded;
   const registered = new Map(Object.entries(options.providers ?? {}));
-  const definitions = await loadDefinitions(config, baseDir, registered);
-  const providerOptions = validateProviderOptions(config, definitions, { file: loaded.file, sensitive: loaded.sensitive });
+  // Every provider is loaded and checked before anything is reported: all problems at once.
+  const { definitions, options: providerOptions } = await loadProviderDefinitions(config, { baseDir, registered, file: loaded.file, sensitive: loaded.sensitive });
   const strategies = new Map([...defaultStrategies(), ...Object.entries(options.strategies ?? {})]) as ReadonlyMap<Exclude<InjectionKind, 'none'>, InjectionStrategy>;
 
   const lifetime = new AbortController();

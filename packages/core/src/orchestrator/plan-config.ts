@@ -1,6 +1,5 @@
 import { loadConfig, parseConfig, type LoadedConfig } from '../config/load-config.js';
-import { validateProviderOptions } from '../config/validate.js';
-import { loadProviderDefinition } from '../plugins/load-provider-definition.js';
+import { loadProviderDefinitions } from '../plugins/load-provider-definitions.js';
 import type { AnyProviderDefinition } from '../provider/types.js';
 import { createRedactor } from '../redaction/redactor.js';
 import type { RedactionStyle, Redactor } from '../redaction/types.js';
@@ -51,10 +50,7 @@ export async function planConfig(options: PlanConfigOptions = {}): Promise<Plann
   for (const s of loaded.sensitive) redactor.add(s.label, s.value);
   const { config, baseDir } = loaded;
   const registered = new Map(Object.entries(options.providers ?? {}));
-  const definitions = new Map(
-    await Promise.all(Object.entries(config.providers).map(async ([name, p]) => [name, await loadProviderDefinition(p.use, { baseDir, registered, instanceName: name })] as const)),
-  );
-  validateProviderOptions(config, definitions, { file: loaded.file, sensitive: loaded.sensitive });
+  const { definitions } = await loadProviderDefinitions(config, { baseDir, registered, file: loaded.file, sensitive: loaded.sensitive });
   const plan = await buildPlan({ config, baseDir, cwd, definitions, redact: (text) => redactor.redact(text) }, options);
   return { plan, config, configFile: loaded.file, redactor };
 }
