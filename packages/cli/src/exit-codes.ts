@@ -1,4 +1,4 @@
-import { BuildSecretsError, ConfigError, LeakDetectedError, PluginLoadError, UsageError } from '@buildsecrets/core';
+import { BuildSecretsError, ConfigError, DockerfileError, LeakDetectedError, PluginLoadError, UsageError } from '@buildsecrets/core';
 
 /** The CLI's exit codes. Stable: scripts depend on them. */
 export const EXIT = {
@@ -19,7 +19,7 @@ export const EXIT = {
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(error: unknown): number {
   if (error instanceof LeakDetectedError) return EXIT.leak;
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof PluginLoadError) return EXIT.usage;
+  if (error instanceof ConfigError || error instanceof DockerfileError || error instanceof UsageError || error instanceof PluginLoadError) return EXIT.usage;
   if (error instanceof BuildSecretsError) return EXIT.failure;
   return EXIT.failure;
 }

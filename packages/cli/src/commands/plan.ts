@@ -42,9 +42,13 @@ export const planCommand: CliCommand = {
       lines.push(`${secret.id}`, `  from     ${where}`, `  inject   ${secret.inject}${secret.detail ? ` ${s.dim(`(${secret.detail})`)}` : ''}`);
     }
     if (plan.dockerfile) lines.push('', `dockerfile: ${plan.dockerfile}`);
-    for (const f of plan.findings) {
+    // Errors first, then warnings; the line number once, in front (messages that name it already are not prefixed).
+    const ordered = [...plan.findings.filter((f) => f.severity === 'error'), ...plan.findings.filter((f) => f.severity !== 'error')];
+    for (const f of ordered) {
       const tag = f.severity === 'error' ? s.bad('error') : s.warn('warning');
-      lines.push(`  ${tag} ${f.line !== undefined ? `line ${f.line}: ` : ''}${f.message}`);
+      const line = f.line !== undefined ? `line ${f.line}` : undefined;
+      const message = line !== undefined ? f.message.replace(new RegExp(` at ${line}\\b`), '') : f.message;
+      lines.push(`  ${tag} ${line !== undefined ? `${line}: ` : ''}${message}`);
     }
     if (plan.dockerfile && plan.findings.length === 0) lines.push(`  ${s.ok('ok')} every mounted secret is configured and every configured secret is mounted`);
     ctx.stdout.write(`${bs.redactor.redact(lines.join('\n'))}\n`);

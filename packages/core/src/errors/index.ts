@@ -2,6 +2,7 @@ export { BuildSecretsError, isBuildSecretsError, type ErrorCode, type BuildSecre
 export { ScrubbedCause, scrubCause } from './scrub-cause.js';
 export {
   ConfigError,
+  DockerfileError,
   PluginLoadError,
   SecretNotFoundError,
   InvalidSecretError,

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BuildSecretsConfig, InjectionKind } from '../config/schema.js';
 import { readDockerfile } from '../dockerfile/analyze.js';
+import { UsageError } from '../errors/index.js';
 import { checkDockerfileAgainstConfig, type PlanFinding } from '../dockerfile/plan-checks.js';
 import type { AnyProviderDefinition } from '../provider/types.js';
 
@@ -91,6 +92,9 @@ export async function buildPlan(
       ...(detail !== undefined ? { detail: redact(detail) } : {}),
     };
   });
+  if (options.context !== undefined && !existsSync(resolve(input.cwd, options.context))) {
+    throw new UsageError(`the build context ${resolve(input.cwd, options.context)} does not exist`, { hint: 'name an existing directory (the build context), or leave it out to use the working directory' });
+  }
   const dockerfile = pickDockerfile(input.baseDir, input.cwd, config, options);
   if (!dockerfile) return { secrets, dockerfile: undefined, findings: [] };
   const analysis = await readDockerfile(dockerfile);
