@@ -29,12 +29,19 @@ function workspaceAliases(): Record<string, string> {
 export default defineConfig({
   resolve: { alias: workspaceAliases() },
   test: {
-    include: ['packages/**/src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
     setupFiles: ['test/setup/canary.ts'],
     globalSetup: ['test/setup/bundle-cli.ts'],
+    // `vitest run --project unit|integration|e2e` (npm run test:unit, …) runs one layer; plain
+    // `vitest run` runs all three. unit: each package's own tests and the examples; integration:
+    // whole-system behaviour without a container engine (reliability, packaging); e2e: a real engine.
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['packages/**/src/**/*.test.ts', 'examples/**/*.test.ts', 'test/support/**/*.test.ts'] } },
+      { extends: true, test: { name: 'integration', include: ['test/reliability/**/*.test.ts', 'test/packaging/**/*.test.ts'] } },
+      { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
+    ],
   },
 });

@@ -5,8 +5,9 @@
 //   node packages/cli/scripts/bundle.mjs            bundle
 //   node packages/cli/scripts/bundle.mjs --if-stale bundle only when an input changed since
 //   node packages/cli/scripts/bundle.mjs --clean    remove the bundle and its metafile
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { barrelImports } from './barrel-imports.mjs';
 import { fileURLToPath } from 'node:url';
 
 const CLI_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -14,6 +15,8 @@ const ROOT = resolve(CLI_DIR, '../..');
 const ENTRY = join(CLI_DIR, 'dist/main.js');
 /** The bundled CLI that `dist/bin.js` imports. */
 export const BUNDLE = join(CLI_DIR, 'dist/cli.bundle.js');
+/** Chunks split off the bundle: code only some commands need, loaded by `import()` when they run. */
+export const CHUNKS = join(CLI_DIR, 'dist/cli-chunks');
 /** esbuild's metafile: every input of the bundle (the lazy-import test reads it). */
 export const METAFILE = join(CLI_DIR, 'dist/cli.bundle.meta.json');
 
@@ -51,8 +54,12 @@ export function bundleIsStale() {
 export async function bundleCli() {
   const { build } = await import('esbuild');
   const result = await build({
-    entryPoints: [ENTRY],
-    outfile: BUNDLE,
+    entryPoints: { [basename(BUNDLE, '.js')]: ENTRY },
+    outdir: join(CLI_DIR, 'dist'),
+    // Each command's own code (and the run composition: DI, strategies, engine, audit) becomes a
+    // chunk loaded when a command needs it, so `plan` and `--help` never parse what `build` uses.
+    splitting: true,
+    chunkNames: 'cli-chunks/[name]-[hash]',
     absWorkingDir: ROOT,
     bundle: true,
     write: false,
@@ -63,7 +70,7 @@ export async function bundleCli() {
     // `import 'reflect-metadata'` has run. Its ESM build would be hoisted above the polyfill and
     // throw "tsyringe requires a reflect polyfill" at start-up.
     mainFields: ['main', 'module'],
-    plugins: [allowList],
+    plugins: [allowList, barrelImports(join(ROOT, 'packages/core/dist/index.js'))],
     // Bundled CommonJS (yaml) `require`s node builtins; ESM output has no `require` of its own.
     banner: { js: "import { createRequire as __bsCreateRequire } from 'node:module';\nconst require = __bsCreateRequire(import.meta.url);" },
     legalComments: 'eof',
@@ -74,11 +81,19 @@ export async function bundleCli() {
     metafile: true,
     logLevel: 'warning',
   });
-  const [output] = result.outputFiles;
-  writeFileSync(`${BUNDLE}.tmp-${process.pid}`, output.contents);
+  // Chunks first (content-hashed names, so a running CLI keeps its own), then the entry, then the
+  // chunks no entry refers to any more.
+  mkdirSync(CHUNKS, { recursive: true });
+  const entry = result.outputFiles.find((f) => f.path === BUNDLE);
+  const chunks = result.outputFiles.filter((f) => f !== entry);
+  for (const chunk of chunks) writeFileSync(chunk.path, chunk.contents);
+  writeFileSync(`${BUNDLE}.tmp-${process.pid}`, entry.contents);
   renameSync(`${BUNDLE}.tmp-${process.pid}`, BUNDLE);
+  const current = new Set(chunks.map((c) => basename(c.path)));
+  for (const name of readdirSync(CHUNKS)) if (!current.has(name)) rmSync(join(CHUNKS, name), { force: true });
   writeFileSync(METAFILE, JSON.stringify(result.metafile));
-  return { modules: Object.keys(result.metafile.inputs).length, bytes: output.contents.length };
+  const bytes = result.outputFiles.reduce((n, f) => n + f.contents.length, 0);
+  return { modules: Object.keys(result.metafile.inputs).length, bytes, chunks: chunks.length };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
@@ -86,8 +101,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
   if (flag === '--clean') {
     rmSync(BUNDLE, { force: true });
     rmSync(METAFILE, { force: true });
+    rmSync(CHUNKS, { recursive: true, force: true });
   } else if (flag !== '--if-stale' || bundleIsStale()) {
-    const { modules, bytes } = await bundleCli();
-    console.log(`bundled ${modules} modules into ${BUNDLE} (${Math.round(bytes / 1024)} KiB)`);
+    const { modules, bytes, chunks } = await bundleCli();
+    console.log(`bundled ${modules} modules into ${BUNDLE} and ${chunks} chunks (${Math.round(bytes / 1024)} KiB)`);
   }
 }

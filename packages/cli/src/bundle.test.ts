@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // tsyringe in one file). These are the places a bundle goes wrong where unbundled code does not.
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const BUNDLE = fileURLToPath(new URL('../dist/cli.bundle.js', import.meta.url));
+/** The bundle's entry and the chunks it loads on demand (code only some commands need), as one text. */
+const CHUNKS = fileURLToPath(new URL('../dist/cli-chunks', import.meta.url));
+function bundleText(): string {
+  const chunks = existsSync(CHUNKS) ? readdirSync(CHUNKS).map((f) => readFileSync(`${CHUNKS}/${f}`, 'utf8')) : [];
+  return [readFileSync(BUNDLE, 'utf8'), ...chunks].join('\n');
+}
 const CORE_HELPER = fileURLToPath(new URL('../../core/assets/buildsecrets-fetch.sh', import.meta.url));
 const CANARY = 'bundle-canary-vault-4c7e19';
 
@@ -57,8 +63,8 @@ afterAll(async () => {
 });
 
 describe('the bundled CLI', () => {
-  it('runs from one file that inlines core but leaves ssh2, node-vault and the cloud SDKs as runtime imports', () => {
-    const text = readFileSync(BUNDLE, 'utf8');
+  it('runs from one bundle (an entry and on-demand chunks) that inlines core but leaves ssh2, node-vault and the cloud SDKs as runtime imports', () => {
+    const text = bundleText();
     expect(text).toContain('@buildsecrets/core/secret-value');
     expect(text).toMatch(/import\("ssh2"\)/);
     expect(text).not.toMatch(/node-vault|@aws-sdk\/client|@google-cloud\/secret-manager/);

@@ -42,6 +42,8 @@ export interface CliCommand {
   readonly details?: string;
   /** Command options (global ones are added by the CLI). */
   readonly options: OptionSpecs;
+  /** How many positional arguments the command takes; more are a usage error. Unset: the command checks. */
+  readonly maxPositionals?: number;
   /** Collect unknown options for docker instead of refusing them. */
   readonly passthrough?: boolean;
   /** Run; resolve to the exit code. Throw typed errors; the CLI prints them. */

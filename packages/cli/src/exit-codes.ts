@@ -1,4 +1,4 @@
-import { BuildSecretsError, ConfigError, ContextLeakError, LeakDetectedError, PluginLoadError, UsageError } from '@buildsecrets/core';
+import { BuildSecretsError, ConfigError, ContextLeakError, DockerfileError, LeakDetectedError, PluginLoadError, UsageError } from '@buildsecrets/core';
 
 /** The CLI's exit codes. Stable: scripts depend on them. */
 export const EXIT = {
@@ -21,7 +21,7 @@ export function exitCodeFor(error: unknown): number {
   if (error instanceof LeakDetectedError) return EXIT.leak;
   // A value (or, strict, a credential file) in the build context: a leak caught before the build.
   if (error instanceof ContextLeakError) return EXIT.leak;
-  if (error instanceof ConfigError || error instanceof UsageError || error instanceof PluginLoadError) return EXIT.usage;
+  if (error instanceof ConfigError || error instanceof DockerfileError || error instanceof UsageError || error instanceof PluginLoadError) return EXIT.usage;
   if (error instanceof BuildSecretsError) return EXIT.failure;
   return EXIT.failure;
 }

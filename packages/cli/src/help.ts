@@ -24,8 +24,8 @@ export function mainHelp(): string {
     ...optionLines(GLOBAL_OPTIONS),
     `  ${'    --version'.padEnd(30)} print the version`,
     '',
-    'Exit codes: 0 ok, 1 failure, 2 usage or config error, 3 leak found.',
-    'Run `buildsecrets <command> --help` for a command. NO_COLOR disables colour.',
+    'Exit codes: 0 ok, 1 failure, 2 usage or config error, 3 leak found, 130 interrupted (SIGINT), 143 terminated (SIGTERM).',
+    'Run `buildsecrets help <command>` (or `buildsecrets <command> --help`) for a command. NO_COLOR disables colour.',
   ].join('\n');
 }
 

@@ -1,7 +1,5 @@
 import type { BuildSecrets, CreateBuildSecretsOptions, Redactor } from '@buildsecrets/core';
-import { UsageError, createBuildSecrets, handleSignals } from '@buildsecrets/core';
-import envProvider from '@buildsecrets/provider-env';
-import keywhizProvider from '@buildsecrets/provider-keywhiz';
+import { UsageError, handleSignals } from '@buildsecrets/core';
 import { parseArgs, suggest } from './args.js';
 import type { CliContext, GlobalOptions } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -10,12 +8,6 @@ import { GLOBAL_OPTIONS } from './global-options.js';
 import { commandHelp, mainHelp } from './help.js';
 import { errorJson, renderError } from './render-error.js';
 import { cliVersion } from './version.js';
-
-/**
- * The built-ins the CLI depends on, registered by their `use` names so they come from this CLI's
- * own module graph (one bundled file when run as `buildsecrets`) instead of being looked up on disk.
- */
-const CLI_PROVIDERS = { env: envProvider, keywhiz: keywhizProvider } as const;
 
 /** Streams and environment of one CLI run; tests pass their own. */
 export interface CliIo {
@@ -90,6 +82,10 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
       stdout.write(`${commandHelp(command)}\n`);
       return EXIT.ok;
     }
+    if (command.maxPositionals !== undefined && args.positionals.length > command.maxPositionals) {
+      const extra = args.positionals.slice(command.maxPositionals);
+      throw new UsageError(`${command.name} does not take ${extra.length === 1 ? 'the argument' : 'the arguments'} ${extra.map((a) => `"${a}"`).join(' ')}`, { hint: `usage: buildsecrets ${command.usage}` });
+    }
     const global = globalsFrom(args.values, env, stdout);
     const context: CliContext = {
       stdout,
@@ -100,7 +96,9 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
       signal,
       redactors,
       async open(extra: Partial<CreateBuildSecretsOptions> = {}) {
-        const bs = await createBuildSecrets({
+        // Loaded on first use: commands that compose nothing (plan, help, version) never load it.
+        const { openInstance } = await import('./open-instance.js');
+        const bs = await openInstance({
           ...(global.config !== undefined ? { configPath: global.config } : {}),
           cwd: io.cwd ?? process.cwd(),
           env,
@@ -109,7 +107,6 @@ export async function runCli(argv: readonly string[], io: CliIo = {}): Promise<n
           log: (line) => stderr.write(`${line}\n`),
           signal,
           ...extra,
-          providers: { ...CLI_PROVIDERS, ...extra.providers },
         });
         instances.push(bs);
         redactors.push(bs.redactor);

@@ -91,6 +91,7 @@ export {
   type CheckEntry,
 } from './orchestrator/create-build-secrets.js';
 export type { Plan, PlanSecret, PlanOptions } from './orchestrator/plan.js';
+export { planConfig, type PlanConfigOptions, type PlannedConfig } from './orchestrator/plan-config.js';
 export { resolveSecrets } from './resolver/resolve-secrets.js';
 export type { ResolveInput, SecretEntry, ProviderHandle } from './resolver/types.js';
 export { retry } from './resolver/retry.js';

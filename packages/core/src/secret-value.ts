@@ -1,4 +1,6 @@
-import { inspect } from 'node:util';
+// util.inspect.custom is this registered symbol; naming it directly spares every command that only
+// loads config (plan) from importing node:util, which pulls in net, worker_threads and more.
+const INSPECT_CUSTOM = Symbol.for('nodejs.util.inspect.custom');
 
 const SECRET_BRAND = Symbol.for('@buildsecrets/core/secret-value');
 const REDACTED = '[redacted]';
@@ -84,7 +86,7 @@ export class SecretValue {
     return REDACTED;
   }
 
-  [inspect.custom](): string {
+  [INSPECT_CUSTOM](): string {
     return `SecretValue(${REDACTED})`;
   }
 

@@ -9,6 +9,7 @@ export const checkCommand: CliCommand = {
   summary: 'fetch every secret and report ok/failed per id (never a value)',
   usage: 'check [--json]',
   details: 'Exits 1 when any secret fails to resolve.',
+  maxPositionals: 0,
   options: {},
   async run(ctx) {
     const bs = await ctx.open();
@@ -25,7 +26,10 @@ export const checkCommand: CliCommand = {
         : `${s.bad('failed')}  ${e.id} (${e.provider}): ${(e.error?.message ?? '').replace(/^\[buildsecrets[^\]]*\]\s*/, '').replace(/\n/g, '\n        ')}${ctx.global.verbose ? verboseDetails(e.error).map((d) => `\n        detail: ${d}`).join('') : ''}`,
     );
     const failed = report.entries.filter((e) => !e.ok).length;
-    lines.push('', failed ? s.bad(`${failed} of ${report.entries.length} secrets failed`) : s.ok(`all ${report.entries.length} secrets resolved`));
+    const total = report.entries.length;
+    const secrets = (n: number): string => `${n} secret${n === 1 ? '' : 's'}`;
+    const summary = failed ? `${failed} of ${secrets(total)} failed` : total === 1 ? '1 secret resolved' : total === 0 ? 'no secrets configured' : `all ${secrets(total)} resolved`;
+    lines.push('', failed ? s.bad(summary) : s.ok(summary));
     ctx.stdout.write(`${bs.redactor.redact(lines.join('\n'))}\n`);
     return report.ok ? EXIT.ok : EXIT.failure;
   },

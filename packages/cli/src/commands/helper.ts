@@ -14,6 +14,7 @@ export const helperCommand: CliCommand = {
     '  ARG BUILDSECRETS_TOKEN',
     `  RUN ${SERVED_FILE_HELPER_NAME} npm_token -- sh -c 'NPM_TOKEN="$(cat "$BUILDSECRETS_FILE_NPM_TOKEN")" npm ci'`,
   ].join('\n'),
+  maxPositionals: 0,
   options: {},
   async run(ctx) {
     ctx.stdout.write(await servedFileHelperScript());

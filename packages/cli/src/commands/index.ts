@@ -16,4 +16,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'schema', summary: 'print the JSON Schema of buildsecrets.yaml (for editor completion)', load: async () => (await import('./schema.js')).schemaCommand },
   { name: 'helper', summary: 'print the served-file helper script to COPY into an image', load: async () => (await import('./helper.js')).helperCommand },
   { name: 'init', summary: 'write a commented starter buildsecrets.yaml', load: async () => (await import('./init.js')).initCommand },
+  { name: 'help', summary: 'show help for buildsecrets or for one command', load: async () => (await import('./help.js')).helpCommand },
+  { name: 'version', summary: 'print the version', load: async () => (await import('./version.js')).versionCommand },
+  { name: 'completion', summary: 'print a shell completion script (bash, zsh or fish)', load: async () => (await import('./completion.js')).completionCommand },
 ];

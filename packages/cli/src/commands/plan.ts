@@ -1,3 +1,5 @@
+import { planConfig } from '@buildsecrets/core';
+import { CLI_PROVIDERS } from '../cli-providers.js';
 import type { CliCommand } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { style } from '../style.js';
@@ -20,20 +22,30 @@ export const planCommand: CliCommand = {
   summary: 'show where each secret comes from and how it reaches the build (fetches nothing)',
   usage: 'plan [-f Dockerfile] [--target STAGE] [--build-arg K=V]… [CONTEXT] [--json]',
   details: 'Exits 2 when the Dockerfile and the config disagree in a way that would break the build (a mounted secret not configured, an ssh id not forwarded).',
+  maxPositionals: 1,
   options: {
     file: { type: 'string', short: 'f', value: 'DOCKERFILE', description: 'Dockerfile to cross-check (default: CONTEXT/Dockerfile when present)' },
     target: { type: 'string', value: 'STAGE', description: 'the stage `build --target` would build: secrets its stages do not use are listed as not needed' },
     'build-arg': { type: 'list', value: 'K=V', description: 'build-args, for stage names written with ARGs (a bare K reads the environment; give CONTEXT before this option)' },
   },
   async run(ctx, args) {
-    const bs = await ctx.open();
+    // planConfig composes nothing (no DI container, strategies or engine): plan starts fast.
     const dockerfile = args.values['file'];
     const target = args.values['target'];
     const buildArgs = planBuildArgs(args.values['build-arg'], ctx.env);
-    const plan = await bs.plan({
-      ...(typeof dockerfile === 'string' ? { dockerfile } : {}), ...(args.positionals[0] ? { context: args.positionals[0] } : {}),
-      ...(typeof target === 'string' ? { target } : {}), buildArgs,
+    const bs = await planConfig({
+      ...(ctx.global.config !== undefined ? { configPath: ctx.global.config } : {}),
+      cwd: ctx.cwd,
+      env: ctx.env,
+      providers: CLI_PROVIDERS,
+      redaction: ctx.global.verbose ? 'id' : 'mask',
+      ...(typeof dockerfile === 'string' ? { dockerfile } : {}),
+      ...(args.positionals[0] ? { context: args.positionals[0] } : {}),
+      ...(typeof target === 'string' ? { target } : {}),
+      buildArgs,
     });
+    ctx.redactors.push(bs.redactor);
+    const plan = bs.plan;
     const notNeeded = new Set(plan.notNeeded ?? []);
     const errors = plan.findings.filter((f) => f.severity === 'error');
     if (ctx.global.json) {
@@ -51,9 +63,13 @@ export const planCommand: CliCommand = {
       if (secret.cache) lines.push(`  cache    ${secret.cache.mode} ${s.dim(`(--build-arg ${secret.cache.buildArg}; declare ARG ${secret.cache.buildArg} before each RUN that mounts it)`)}`);
     }
     if (plan.dockerfile) lines.push('', `dockerfile: ${plan.dockerfile}`);
-    for (const f of plan.findings) {
+    // Errors first, then warnings; the line number once, in front (messages that name it already are not prefixed).
+    const ordered = [...plan.findings.filter((f) => f.severity === 'error'), ...plan.findings.filter((f) => f.severity !== 'error')];
+    for (const f of ordered) {
       const tag = f.severity === 'error' ? s.bad('error') : s.warn('warning');
-      lines.push(`  ${tag} ${f.line !== undefined ? `line ${f.line}: ` : ''}${f.message}`);
+      const line = f.line !== undefined ? `line ${f.line}` : undefined;
+      const message = line !== undefined ? f.message.replace(new RegExp(` at ${line}\\b`), '') : f.message;
+      lines.push(`  ${tag} ${line !== undefined ? `${line}: ` : ''}${message}`);
     }
     if (plan.dockerfile && plan.findings.length === 0) lines.push(`  ${s.ok('ok')} every mounted secret is configured and every configured secret is mounted`);
     ctx.stdout.write(`${bs.redactor.redact(lines.join('\n'))}\n`);

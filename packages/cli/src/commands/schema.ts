@@ -8,6 +8,7 @@ export const schemaCommand: CliCommand = {
   summary: 'print the JSON Schema of buildsecrets.yaml (for editor completion)',
   usage: 'schema > buildsecrets.schema.json',
   details: 'Point your editor at it, e.g. first line of buildsecrets.yaml: # yaml-language-server: $schema=./buildsecrets.schema.json',
+  maxPositionals: 0,
   options: {},
   async run(ctx) {
     ctx.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);

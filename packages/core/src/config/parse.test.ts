@@ -88,7 +88,7 @@ describe('parseConfigText (JSON)', () => {
   });
   it('reports a syntax error with a position, never the JSON.parse message (which quotes input)', () => {
     const error = issuesOf(() => parseConfigText(`{\n  "a": ${CANARY}\n}`, { format: 'json' }));
-    expect(error.issues[0]!.message).toMatch(/^JSON syntax error near line 2, column \d+: the file is not valid JSON$/);
+    expect(error.issues[0]!.message).toMatch(/^JSON syntax error at line 2, column \d+: the file is not valid JSON$/);
   });
   it('reports duplicate keys, which JSON.parse would silently collapse', () => {
     expect(issuesOf(() => parseConfigText(`{"secrets": {"x": {"ref": "a"}, "x": {"ref": "${CANARY}"}}}`, { format: 'json' })).issues).toEqual([

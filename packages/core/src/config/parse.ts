@@ -37,16 +37,36 @@ function parseYaml(text: string, file: string | undefined): unknown {
   return doc.toJS({ maxAliasCount: 100 });
 }
 
+/** `line L, column C` of a character offset (both 1-based). */
+function lineColumnAt(text: string, offset: number): string {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const line = before.split('\n').length;
+  return `line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+}
+
+function jsonErrorPosition(text: string, error: unknown): string | undefined {
+  const message = error instanceof Error ? error.message : '';
+  const offset = /\bposition (\d+)/.exec(message);
+  if (offset) return lineColumnAt(text, Number(offset[1]));
+  if (/end of (JSON|data)/i.test(message)) return `${lineColumnAt(text, text.length)} (the text ends too early)`;
+  return undefined;
+}
+
+function yamlPositionOf(text: string): string | undefined {
+  const doc = parseDocument(text, { schema: 'json', uniqueKeys: false, prettyErrors: true, logLevel: 'error' });
+  const first = doc.errors[0];
+  return first ? describePosition(first.linePos) || undefined : undefined;
+}
+
 function parseJson(text: string, file: string | undefined): unknown {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch {
-    // JSON.parse messages quote the input; find a position through the YAML parser instead.
-    const doc = parseDocument(text, { schema: 'json', uniqueKeys: false, prettyErrors: true, logLevel: 'error' });
-    const first = doc.errors[0];
-    const where = first ? describePosition(first.linePos) : '';
-    throw new ConfigError([{ path: '', message: `JSON syntax error${where ? ` near ${where}` : ''}: the file is not valid JSON` }], { file });
+  } catch (error) {
+    // JSON.parse messages may quote the input, so only the offset is taken from them; without one,
+    // the YAML parser (which reads JSON) is asked where it stops; at the end means "cut short".
+    const where = jsonErrorPosition(text, error) ?? yamlPositionOf(text);
+    throw new ConfigError([{ path: '', message: `JSON syntax error${where ? ` at ${where}` : ''}: the file is not valid JSON` }], { file });
   }
   // Valid JSON silently keeps the last of two equal keys; re-read it to report duplicates by path.
   // Only duplicates are taken from this second read: the text is already known to be valid JSON.

@@ -73,3 +73,26 @@ export function allowedKeys(schema: unknown): string[] {
   if (def.type === 'union') return [...new Set(((def['options'] as unknown[] | undefined) ?? []).flatMap(allowedKeys))];
   return [];
 }
+
+/**
+ * The forms of a union of objects, each as `{ key: literal, required, … }` (literal fields with
+ * their value, then the keys that must be given); undefined when the schema is not such a union.
+ */
+export function unionForms(schema: unknown): string[] | undefined {
+  const def = defOf(unwrap(schema));
+  if (!def || def.type !== 'union') return undefined;
+  const forms: string[] = [];
+  for (const option of (def['options'] as unknown[] | undefined) ?? []) {
+    const optionDef = defOf(unwrap(option));
+    if (!optionDef || optionDef.type !== 'object') return undefined;
+    const parts: string[] = [];
+    for (const [key, field] of Object.entries((optionDef['shape'] as Record<string, unknown> | undefined) ?? {})) {
+      const fieldDef = defOf(field);
+      const inner = defOf(unwrap(field));
+      if (inner?.type === 'literal') parts.push(`${key}: ${((inner['values'] as unknown[] | undefined) ?? []).map(String).join('|')}`);
+      else if (fieldDef && !WRAPPERS.has(String(fieldDef.type))) parts.push(key);
+    }
+    forms.push(`{ ${parts.join(', ')} }`);
+  }
+  return forms;
+}

@@ -4,6 +4,7 @@ import { cacheCapabilityIssues } from '../cache/cache-capability-issues.js';
 import { crossReferenceIssues } from './cross-references.js';
 import type { SensitiveValue } from './interpolate.js';
 import { configSchema, type BuildSecretsConfig } from './schema.js';
+import { safeParseCoercing } from './coerce-scalars.js';
 import { scrubIssues } from './scrub-issues.js';
 import { convertZodIssues } from './zod-issues.js';
 
@@ -43,7 +44,7 @@ export function validateConfig(raw: unknown, options: ValidateConfigOptions = {}
     const empty = { path: '', message: 'the config is empty; it needs `version: 1`, `providers:` and `secrets:` (run `buildsecrets init` for a starting point)' };
     throw new ConfigError([...prior, empty], { file: options.file });
   }
-  const result = configSchema.safeParse(raw);
+  const result = safeParseCoercing(configSchema, raw);
   const schemaIssues = result.success ? [] : convertZodIssues(result.error.issues, { input: raw, schema: configSchema, prefix: [] });
   const issues = mergeIssues(prior, schemaIssues, crossReferenceIssues(raw, options.interpolatedPaths));
   if (issues.length > 0 || !result.success) throw new ConfigError(issues, { file: options.file });
@@ -72,7 +73,7 @@ export function validateProviderOptions(
     const input = provider.options ?? {};
     const prefix = ['providers', name, 'options'];
     try {
-      const result = definition.optionsSchema.safeParse(input);
+      const result = safeParseCoercing(definition.optionsSchema, input);
       if (result.success) parsed.set(name, result.data);
       else issues.push(...convertZodIssues(result.error.issues, { input, schema: definition.optionsSchema, prefix }));
     } catch {

@@ -1,7 +1,7 @@
 import type { ConfigIssue } from '../errors/index.js';
 import { didYouMean } from './did-you-mean.js';
 import { describeType, formatPath, valueAt, type PathSegment } from './issue-path.js';
-import { allowedKeys, schemaAt } from './schema-walk.js';
+import { allowedKeys, schemaAt, unionForms } from './schema-walk.js';
 
 /** The fields of a zod issue we read (structural, so issues from another zod copy work too). */
 interface IssueLike {
@@ -115,7 +115,12 @@ function describeIssue(issue: IssueLike, path: readonly PropertyKey[], context: 
     case 'not_multiple_of':
       return `must be a multiple of ${String(issue.divisor)}`;
     case 'invalid_union':
-      return unionMessage(issue);
+      {
+        // A union of objects (provider option forms): name each form and the keys it needs.
+        const forms = unionForms(schemaAt(context.schema, path));
+        if (forms && forms.length > 1) return `matches none of its ${forms.length} forms: ${forms.join(' or ')}`;
+        return unionMessage(issue);
+      }
     case 'invalid_key': {
       const nested = (issue.issues ?? []).map((i) => authoredMessage(i, path[path.length - 1])).find(Boolean);
       return `"${String(path[path.length - 1])}" is not a valid name${nested ? `: ${nested}` : ''}`;

@@ -1,5 +1,6 @@
 import type { BuildSecretsConfig, SecretConfig } from '../config/schema.js';
-import { SERVED_FILE_BUILD_ARGS } from '../strategies/served-file/served-file-strategy.js';
+import { SERVED_FILE_BUILD_ARGS } from '../strategies/served-file/build-arg-names.js';
+import { closestMatch } from '../config/did-you-mean.js';
 import { isCacheRevArg } from '../cache/rev-arg-name.js';
 import { checkCacheRevArgs } from './cache-rev-checks.js';
 import { isDockerProxyArg } from './proxy-args.js';
@@ -46,7 +47,10 @@ function checkSecretMounts(analysis: DockerfileAnalysis, config: BuildSecretsCon
     if (isDynamic(m.id)) {
       // Cannot be matched against the config before the build.
     } else if (!configured) {
-      out.push({ severity: 'error', code: 'secret-not-configured', secretId: m.id, ...where(m), message: `the Dockerfile mounts secret "${m.id}" at ${at(m)} but the config has no secrets.${m.id} entry; add one (inject: secret-mount)` });
+      // A near miss of a configured secret-mount id is most likely a typo in the RUN line.
+      const near = closestMatch(m.id, secretsBy(config, 'secret-mount').map(([id]) => id));
+      const fix = near !== undefined ? `did you mean id=${near}? Otherwise add secrets.${m.id} to the config (inject: secret-mount)` : 'add one (inject: secret-mount)';
+      out.push({ severity: 'error', code: 'secret-not-configured', secretId: m.id, ...where(m), message: `the Dockerfile mounts secret "${m.id}" at ${at(m)} but the config has no secrets.${m.id} entry; ${fix}` });
     } else if (configured.inject !== 'secret-mount') {
       out.push({ severity: 'error', code: 'mount-inject-mismatch', secretId: m.id, ...where(m), message: `the Dockerfile mounts "${m.id}" as a secret at ${at(m)} but the config injects it as ${configured.inject}; set inject: secret-mount or change the RUN step` });
     }
@@ -122,5 +126,6 @@ export function checkDockerfileAgainstConfig(analysis: DockerfileAnalysis, confi
   checkSshMounts(analysis, config, out);
   checkArgsAndEnvs(analysis, config, out);
   checkCacheRevArgs(analysis, config, out);
-  return out;
+  // Errors (the build would fail) before warnings; within each, the order they were found in.
+  return [...out.filter((f) => f.severity === 'error'), ...out.filter((f) => f.severity === 'warning')];
 }

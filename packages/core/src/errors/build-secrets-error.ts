@@ -12,6 +12,7 @@ const ERROR_KINDS = Symbol.for('@buildsecrets/core/error-kinds');
 /** Stable machine-readable error codes. Never renamed; new codes may be added. */
 export type ErrorCode =
   | 'CONFIG_INVALID'
+  | 'DOCKERFILE_INVALID'
   | 'PLUGIN_LOAD_FAILED'
   | 'SECRET_NOT_FOUND'
   | 'SECRET_INVALID'

@@ -24,6 +24,25 @@ export class ConfigError extends BuildSecretsError {
   }
 }
 
+/**
+ * The Dockerfile has problems that would break the build (BuildKit would reject it, or it mounts a
+ * secret the config does not have), or there is no Dockerfile to read. Not a config problem: the
+ * message says "Dockerfile" and lists each problem with its line.
+ */
+export class DockerfileError extends BuildSecretsError {
+  /** Each problem, one line each (with its line number). */
+  readonly problems: readonly string[];
+  /** The Dockerfile. */
+  readonly file: string | undefined;
+
+  constructor(problems: readonly string[], options: BuildSecretsErrorOptions & { file?: string } = {}) {
+    const where = options.file ? ` ${options.file}` : '';
+    super('DOCKERFILE_INVALID', `Dockerfile problem${problems.length === 1 ? '' : 's'} in${where || ' the Dockerfile'} (${problems.length}):\n${problems.map((p) => `  - ${p}`).join('\n')}`, options);
+    this.problems = problems;
+    this.file = options.file;
+  }
+}
+
 /** A provider plugin could not be loaded or does not have the expected shape. */
 export class PluginLoadError extends BuildSecretsError {
   constructor(message: string, options: BuildSecretsErrorOptions = {}) {

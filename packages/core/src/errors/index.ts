@@ -3,6 +3,7 @@ export { ScrubbedCause, scrubCause } from './scrub-cause.js';
 export { ContextLeakError, type ContextFinding } from './context-leak-error.js';
 export {
   ConfigError,
+  DockerfileError,
   PluginLoadError,
   SecretNotFoundError,
   InvalidSecretError,

@@ -6,10 +6,9 @@ import { withDependencies } from '../config/secret-dependencies.js';
 import { loadTemplates, templateReferenceMap } from '../templates/load-templates.js';
 import { renderSecrets } from '../templates/render-secrets.js';
 import { loadConfig, parseConfig, type LoadedConfig } from '../config/load-config.js';
-import { validateProviderOptions } from '../config/validate.js';
 import { BuildSecretsError, SecretsUnresolvedError } from '../errors/index.js';
 import { createLogger, type Logger, type LogLevel } from '../logging/logger.js';
-import { loadProviderDefinition } from '../plugins/load-provider-definition.js';
+import { loadProviderDefinitions } from '../plugins/load-provider-definitions.js';
 import { redactError } from './redact-error.js';
 import type { AnyProviderDefinition } from '../provider/types.js';
 import { createRedactor } from '../redaction/redactor.js';
@@ -91,13 +90,6 @@ export interface BuildSecrets {
   dispose(): Promise<void>;
 }
 
-async function loadDefinitions(config: BuildSecretsConfig, baseDir: string, registered: ReadonlyMap<string, AnyProviderDefinition>): Promise<Map<string, AnyProviderDefinition>> {
-  const entries = await Promise.all(
-    Object.entries(config.providers).map(async ([name, p]) => [name, await loadProviderDefinition(p.use, { baseDir, registered, instanceName: name })] as const),
-  );
-  return new Map(entries);
-}
-
 async function loadInput(options: CreateBuildSecretsOptions, cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<LoadedConfig> {
   if (options.config !== undefined) return parseConfig(options.config, { env, baseDir: cwd });
   return loadConfig({ ...(options.configPath !== undefined ? { configPath: options.configPath } : {}), cwd, env });
@@ -129,11 +121,11 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
   for (const s of loaded.sensitive) redactor.add(s.label, s.value);
   const { config, baseDir } = loaded;
   const registered = new Map(Object.entries(options.providers ?? {}));
-  // A `${VAR}` interpolated into `use:` is a secret like any other: errors quoting it are redacted here.
-  const definitions = await loadDefinitions(config, baseDir, registered).catch((error: unknown) => {
+  // Every provider is loaded and checked before anything is reported: all problems at once. A
+  // `${VAR}` interpolated into `use:` is a secret like any other: errors quoting it are redacted here.
+  const { definitions, options: providerOptions } = await loadProviderDefinitions(config, { baseDir, registered, file: loaded.file, sensitive: loaded.sensitive }).catch((error: unknown) => {
     throw redactError(error, redactor);
   });
-  const providerOptions = validateProviderOptions(config, definitions, { file: loaded.file, sensitive: loaded.sensitive });
   const templates = await loadTemplates(config, baseDir, loaded.file);
   const templateReferences = templateReferenceMap(templates);
   const strategies = new Map([...defaultStrategies(), ...Object.entries(options.strategies ?? {})]) as ReadonlyMap<Exclude<InjectionKind, 'none'>, InjectionStrategy>;

@@ -5,6 +5,7 @@ import { cacheModeOf } from '../cache/cache-mode.js';
 import { cacheRevArgName } from '../cache/rev-arg-name.js';
 import type { BuildSecretsConfig, InjectionKind } from '../config/schema.js';
 import { readDockerfile } from '../dockerfile/analyze.js';
+import { UsageError } from '../errors/index.js';
 import { checkDockerfileAgainstConfig, type PlanFinding } from '../dockerfile/plan-checks.js';
 import type { AnyProviderDefinition } from '../provider/types.js';
 import { neededSecrets, type NeededSecrets } from '../dockerfile/needed-secrets.js';
@@ -119,6 +120,9 @@ export async function buildPlan(
       ...(cacheMode !== 'off' ? { cache: { mode: cacheMode, buildArg: cacheRevArgName(id) } } : {}),
     };
   });
+  if (options.context !== undefined && !existsSync(resolve(input.cwd, options.context))) {
+    throw new UsageError(`the build context ${resolve(input.cwd, options.context)} does not exist`, { hint: 'name an existing directory (the build context), or leave it out to use the working directory' });
+  }
   const dockerfile = pickDockerfile(input.baseDir, input.cwd, config, options);
   if (!dockerfile) return { secrets, dockerfile: undefined, findings: [] };
   const analysis = await readDockerfile(dockerfile);

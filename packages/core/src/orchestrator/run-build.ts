@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { cacheRevInjection, cacheRevPlaceholderArgs } from '../cache/cache-rev-injection.js';
 import { resolveDockerBinary } from '../engine/docker-binary.js';
 import type { EngineChoice } from '../engine/select-engine.js';
-import { AbortedError, ConfigError, EngineError, StrategyRefusedError } from '../errors/index.js';
+import { AbortedError, ConfigError, DockerfileError, EngineError, StrategyRefusedError, UsageError } from '../errors/index.js';
+import { existsSync, statSync } from 'node:fs';
 import { MIN_ENCODED_REDACTION_LENGTH } from '../redaction/redactor.js';
 import { AUDIT_MIN_VALUE_LENGTH } from '../redaction/patterns.js';
 import type { SecretValue } from '../secret-value.js';
@@ -30,13 +31,17 @@ function throwIfAborted(signal: AbortSignal): void {
 /** Read and check the Dockerfile (when an analyser is wired): errors stop the build, warnings are logged. */
 async function checkDockerfile(session: BuildSession, plan: BuildPlan, steps: BuildSteps): Promise<{ declaredArgs: ReadonlySet<string>; baseImages?: readonly string[] }> {
   if (!steps.checkDockerfile || plan.dockerfile === '-') return { declaredArgs: new Set() };
+  if (!existsSync(plan.context) || !statSync(plan.context).isDirectory()) {
+    throw new UsageError(`the build context ${plan.context} ${existsSync(plan.context) ? 'is not a directory' : 'does not exist'}`, { hint: 'the last argument of `buildsecrets build` is the context directory, e.g. `.`' });
+  }
   const text = await readFile(plan.dockerfile, 'utf8').catch(() => undefined);
   if (text === undefined) {
-    throw new ConfigError([{ path: '', message: `cannot read the Dockerfile ${plan.dockerfile}` }], { hint: 'pass the right file with -f, or run from the build context' });
+    const problem = existsSync(plan.dockerfile) ? `cannot read ${plan.dockerfile}` : `there is no ${plan.dockerfile}`;
+    throw new DockerfileError([problem], { hint: plan.explicitDockerfile ? 'check the path given with -f (or build.dockerfile in the config)' : 'pass the Dockerfile with -f, or run from the build context' });
   }
   const check = steps.checkDockerfile({ file: plan.dockerfile, text, config: session.config });
   for (const warning of check.warnings) session.logger.warn(warning);
-  if (check.errors.length > 0) throw new ConfigError(check.errors.map((message) => ({ path: 'Dockerfile', message })), { file: plan.dockerfile });
+  if (check.errors.length > 0) throw new DockerfileError(check.errors, { file: plan.dockerfile });
   return { declaredArgs: check.declaredArgs, ...(check.baseImages ? { baseImages: check.baseImages } : {}) };
 }
 

@@ -7,6 +7,7 @@ import { assertProviderDefinition } from './assert-provider-definition.js';
 import { BUILTIN_PROVIDERS, builtinPackage } from './builtin-providers.js';
 import { isPackageSpecifier, resolvePackage } from './resolve-package.js';
 import { corePackageDir } from '../util/core-package-dir.js';
+import { closestMatch } from '../config/did-you-mean.js';
 
 /** Options for {@link loadProviderDefinition}. */
 export interface LoadProviderDefinitionOptions {
@@ -86,6 +87,7 @@ export async function loadProviderDefinitionFrom(use: string, options: LoadProvi
     return importDefinition(file, source, provider);
   }
   if (!isPackageSpecifier(use)) {
+    if (closestMatch(use, Object.keys(BUILTIN_PROVIDERS)) !== undefined) throw unknownProvider(use, provider, baseDir);
     throw new PluginLoadError(`"${use}" is not a built-in provider (${Object.keys(BUILTIN_PROVIDERS).join(', ')}), a relative path (./my-plugin.js) or an npm package name`, {
       provider,
       hint: 'fix `use` in the config',
@@ -95,7 +97,29 @@ export async function loadProviderDefinitionFrom(use: string, options: LoadProvi
   const hit = resolvePackage(use, baseDir);
   if (hit.kind === 'found') return importDefinition(hit.file, source, provider);
   if (hit.kind === 'no-entry') throw new PluginLoadError(`${source} is installed at ${hit.packageDir} but has no importable entry point for it`, { provider, hint: 'check the package\'s "exports"/"main", or reinstall it' });
+  if (!looksLikePluginPackage(use)) throw unknownProvider(use, provider, baseDir);
   throw notInstalled(use.startsWith('@') ? use.split('/').slice(0, 2).join('/') : use.split('/')[0]!, source, provider, baseDir);
+}
+
+/**
+ * Whether `use` is shaped like a provider plugin package (`buildsecrets-provider-*`, or any scoped
+ * `@scope/name`): only for those is "npm install <use>" a sensible suggestion. A bare word such as
+ * `valut` is far more likely a typo than a package to install (and could be anyone's package).
+ */
+export function looksLikePluginPackage(use: string): boolean {
+  return use.startsWith('@') || /^buildsecrets-provider-/.test(use.split('/')[0]!);
+}
+
+function unknownProvider(use: string, provider: string | undefined, baseDir: string): PluginLoadError {
+  const builtins = Object.keys(BUILTIN_PROVIDERS);
+  const near = closestMatch(use, builtins);
+  if (near !== undefined) {
+    return new PluginLoadError(`unknown provider "${use}"; did you mean the built-in "${near}"?`, { provider, hint: `use: ${near}` });
+  }
+  return new PluginLoadError(`unknown provider "${use}": not a built-in (${builtins.join(', ')}), and no package of that name is installed (looked in node_modules from ${baseDir} upwards)`, {
+    provider,
+    hint: 'use a built-in name, a relative path (./my-provider.js), or a plugin package (buildsecrets-provider-<name>, @scope/<name>)',
+  });
 }
 
 /**

@@ -3,7 +3,8 @@ import { z } from '@buildsecrets/core';
 /** Directory mode: secrets are files under `root` (keywhiz-fs mount, Docker or Kubernetes secret dir). */
 export const directoryOptionsSchema = z
   .object({
-    mode: z.literal('directory'),
+    // Optional: `root` alone means directory mode.
+    mode: z.literal('directory').default('directory'),
     root: z.string().min(1).describe('The secrets directory; relative paths are resolved against the config file directory.'),
   })
   .strict();
@@ -14,7 +15,8 @@ const pem = z.string().min(1);
 /** Server mode: the Keywhiz client API over HTTPS with a client certificate. */
 export const serverOptionsSchema = z
   .object({
-    mode: z.literal('server'),
+    // Optional: `url` (with the TLS files) means server mode.
+    mode: z.literal('server').default('server'),
     url: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).describe('Base URL of the Keywhiz server, for example https://keywhiz.internal:4444.'),
     clientCert: pem.describe('Client certificate (PEM, inline or a file path).'),
     clientKey: pem.describe('Client private key (PEM, inline or a file path).'),
@@ -23,8 +25,11 @@ export const serverOptionsSchema = z
   })
   .strict();
 
-/** Options of the keywhiz provider, by `mode`. */
-export const keywhizOptionsSchema = z.discriminatedUnion('mode', [directoryOptionsSchema, serverOptionsSchema]);
+/**
+ * Options of the keywhiz provider, by `mode`. `mode` may be left out: the keys decide (`root` is a
+ * directory, `url` a server), since each form is strict and only one can match.
+ */
+export const keywhizOptionsSchema = z.union([directoryOptionsSchema, serverOptionsSchema]);
 
 /** Parsed directory-mode options. */
 export type KeywhizDirectoryOptions = z.output<typeof directoryOptionsSchema>;

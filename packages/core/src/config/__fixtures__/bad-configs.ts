@@ -48,7 +48,8 @@ const VALID_JSON = { version: 1, providers: { local: { use: 'env', options: { pr
 export const BAD_CONFIGS: readonly BadConfig[] = [
   { name: 'unsupported version', text: config().replace('version: 1', 'version: 2'), expectPath: 'version' },
   { name: 'missing version', text: config().replace('version: 1\n', ''), expectPath: 'version' },
-  { name: 'version as a string', text: config().replace('version: 1', 'version: "1"'), expectPath: 'version' },
+  { name: 'version as a word', text: config().replace('version: 1', 'version: "one"'), expectPath: 'version' },
+  { name: 'version 2 (only 1 exists)', text: config().replace('version: 1', 'version: "2"'), expectPath: 'version' },
   { name: 'unknown top-level key (typo of secrets)', text: config().replace('secrets:', 'secret:'), expectPath: 'secret' },
   { name: 'unknown key in a secret (inejct)', text: config(`  npm_token: { from: local, ref: NPM, inejct: build-arg }`), expectPath: 'secrets.npm_token.inejct' },
   { name: 'unknown key in a provider', text: config().replace('    use: vault', `    use: vault\n    opts: { token: "${C}" }`), expectPath: 'providers.ci-vault.opts' },

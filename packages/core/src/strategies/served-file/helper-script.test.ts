@@ -4,15 +4,16 @@ import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/prom
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { SecretValue } from '../../secret-value.js';
 import { newAccessToken } from './access-token.js';
 import { servedFileHelperPath, servedFileHelperScript } from './helper-script.js';
 import { startSecretServer, type SecretServer } from './secret-server.js';
 import { formatTokenList } from './token-list.js';
+import { describeWithParts } from '../../../../../test/support/system-parts.js';
 
 const run = promisify(execFile);
-const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p)) ?? '/bin/busybox';
+const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p)) ?? 'busybox';
 const VALUE = 'canary-helper-value-0d9e\nsecond line';
 
 interface Outcome {
@@ -21,7 +22,7 @@ interface Outcome {
   readonly stderr: string;
 }
 
-describe('the buildsecrets-fetch helper (busybox sh against the real server)', () => {
+describeWithParts('the buildsecrets-fetch helper (busybox sh against the real server)', [BUSYBOX], () => {
   let work = '';
   let bin = '';
   let server: SecretServer;

@@ -1,11 +1,12 @@
 import type { InjectionStrategy, PreparedInjection, SecretForInjection, StrategyContext } from '../types.js';
 import { newAccessToken } from './access-token.js';
+import { SERVED_FILE_BUILD_ARGS } from './build-arg-names.js';
 import { startSecretServer, type SecretServerLimits, type ServedSecret } from './secret-server.js';
 import { formatTokenList } from './token-list.js';
 import { remoteListenWarning } from './remote-warning.js';
 
 /** Build-arg names the served-file strategy passes (values travel in the engine's environment). */
-export const SERVED_FILE_BUILD_ARGS = { url: 'BUILDSECRETS_URL', token: 'BUILDSECRETS_TOKEN' } as const;
+export { SERVED_FILE_BUILD_ARGS };
 
 /** Options of {@link servedFileStrategy}. */
 export interface ServedFileStrategyOptions {

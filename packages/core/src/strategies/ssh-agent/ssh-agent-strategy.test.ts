@@ -11,10 +11,12 @@ import type { PreparedInjection, SecretForInjection, StrategyContext } from '../
 import { keyBodyLines, makeKey, sshClientArgs, startSshd, withAgent, type TestKey, type TestSshd } from './__fixtures__/openssh.js';
 import { sshAgentStrategy } from './ssh-agent-strategy.js';
 import { testStrategyContext } from '../__fixtures__/test-strategy-context.js';
+import { describeWithParts } from '../../../../../test/support/system-parts.js';
 
 const run = promisify(execFile);
 
-describe('sshAgentStrategy with real OpenSSH', () => {
+// Real OpenSSH: ssh-keygen makes the keys, ssh and ssh-add talk to the agent, a private sshd checks signatures.
+describeWithParts('sshAgentStrategy with real OpenSSH', ['ssh-keygen', 'ssh', 'ssh-add', '/usr/sbin/sshd'], () => {
   let dir = '';
   let ed: TestKey;
   let rsaPem: TestKey;

@@ -1,0 +1,58 @@
+// `plan` and `build` name Dockerfile problems as Dockerfile problems (issue #11).
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCliCaptured } from './test-support/run-cli-captured.js';
+
+const CONFIG = 'version: 1\nproviders:\n  local: { use: env }\nsecrets:\n  npm_token: { from: local, ref: NPM_TOKEN }\n';
+const DOCKERFILE = 'FROM busybox\nARG API_TOKEN\nRUN --mount=type=secret,id=npm_tokn,required=true true\nRUN --mount=type=secret,id=npm_token true\n';
+
+async function project(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'bs-plan-out-'));
+  await writeFile(join(dir, 'buildsecrets.yaml'), CONFIG);
+  await writeFile(join(dir, 'Dockerfile'), DOCKERFILE);
+  return dir;
+}
+
+describe('plan output', () => {
+  it('lists errors before warnings, states each line number once, and suggests the configured id for a typo', async () => {
+    const dir = await project();
+    const r = await runCliCaptured(['plan'], { cwd: dir, env: { NPM_TOKEN: 'value-123456789' } });
+    expect(r.code).toBe(2);
+    const findings = r.stdout.split('\n').filter((l) => /^ {2}(error|warning) /.test(l));
+    expect(findings[0]).toMatch(/^ {2}error line 3: the Dockerfile mounts secret "npm_tokn" but .*did you mean id=npm_token\?/);
+    expect(findings.slice(1).every((l) => l.startsWith('  warning'))).toBe(true);
+    for (const l of findings) expect(l.match(/line \d+/g)?.length ?? 0).toBeLessThanOrEqual(1);
+  });
+
+  it('says when the build context does not exist', async () => {
+    const dir = await project();
+    const r = await runCliCaptured(['plan', 'nope'], { cwd: dir, env: { NPM_TOKEN: 'value-123456789' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`the build context ${join(dir, 'nope')} does not exist`);
+  });
+});
+
+describe('build', () => {
+  it('calls Dockerfile problems Dockerfile problems, not "invalid config"', async () => {
+    const dir = await project();
+    const r = await runCliCaptured(['build', '--dry-run', '.'], { cwd: dir, env: { NPM_TOKEN: 'value-123456789' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Dockerfile problem in ${join(dir, 'Dockerfile')}`);
+    expect(r.stderr).toContain('did you mean id=npm_token?');
+    expect(r.stderr).not.toContain('invalid config');
+  });
+
+  it('says when the build context does not exist, and when there is no Dockerfile', async () => {
+    const dir = await project();
+    const missing = await runCliCaptured(['build', '--dry-run', 'nope'], { cwd: dir, env: { NPM_TOKEN: 'value-123456789' } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`the build context ${join(dir, 'nope')} does not exist`);
+    const empty = await mkdtemp(join(tmpdir(), 'bs-empty-ctx-'));
+    const none = await runCliCaptured(['build', '--dry-run', '--config', join(dir, 'buildsecrets.yaml'), empty], { cwd: dir, env: { NPM_TOKEN: 'value-123456789' } });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(`there is no ${join(empty, 'Dockerfile')}`);
+    expect(none.stderr).not.toContain('invalid config');
+  });
+});
