@@ -4,7 +4,7 @@ export const STARTER_CONFIG = `# buildsecrets.yaml — which secrets a build nee
 # Editor completion: buildsecrets schema > buildsecrets.schema.json
 version: 1
 
-# Named provider instances. \`use\` is a built-in (env, keywhiz, vault, aws, gcp, exec),
+# Named provider instances. \`use\` is a built-in (env, keywhiz, vault, aws, gcp, exec, sneaker, ssm),
 # an npm package name (resolved from this file's directory), or a relative path to a plugin.
 providers:
   local:

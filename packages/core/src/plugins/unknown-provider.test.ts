@@ -30,7 +30,7 @@ describe('a `use:` that names no provider', () => {
   it('never suggests `npm install` of a bare unknown word', async () => {
     const error = await failure('mysecrets');
     expect(error.message).toContain('unknown provider "mysecrets"');
-    expect(error.message).toContain('not a built-in (env, keywhiz, vault, aws, gcp, exec)');
+    expect(error.message).toContain('not a built-in (env, keywhiz, vault, aws, gcp, exec, sneaker, ssm)');
     expect(`${error.message} ${error.hint}`).not.toContain('npm install');
   });
 
