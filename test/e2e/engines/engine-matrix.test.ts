@@ -52,6 +52,7 @@ for (const [index, engine] of engines.entries()) {
       // Teardown: no temp file, no process (engine, agent, server) still naming the run's temp root.
       expect(await readdir(ctx.tmp)).toEqual([]);
       expect(await processesMentioning(ctx.tmp)).toEqual([]);
+      expect(await containersStorageFilesHolding(Object.values(secrets.values))).toEqual([]);
     }, 300_000);
 
     it('fails a build that copies a secret into a layer with exit 3, and still cleans up', async () => {

@@ -111,7 +111,8 @@ describe('runBuild: choosing the engine', () => {
     const steps: BuildSteps = { auditImage: async (input) => (audits.push(input), { clean: true, findings: [] }) };
     const result = await runBuild(session({ t: { from: 'local', ref: 'T' } }, { FAKE_SERVER: '4.3.1' }), opts({ engine: 'podman', audit: 'fail' }), steps);
     expect(result.engine).toMatchObject({ name: 'podman', requested: 'podman', probed: true, version: '4.3.1' });
-    expect(await engineLog()).toMatch(/^podman build --iidfile \S+ \S+\/ctx$/m);
+    // The run marker lets an interrupted build's working containers be found and removed.
+    expect(await engineLog()).toMatch(/^podman build --iidfile \S+ --build-arg BUILDSECRETS_RUN_ID=[0-9a-f]{24} \S+\/ctx$/m);
     expect(audits[0]?.exportCommand).toEqual([fakes.bin('podman'), 'save', '--format', 'docker-archive', result.imageId]);
     expect(logs.join('\n')).toMatch(/engine: podman \(4\.3\.1\), asked for; order: podman: chosen/);
   });

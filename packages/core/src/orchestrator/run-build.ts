@@ -81,7 +81,7 @@ async function dryRun(session: BuildSession, options: BuildOptions, plan: BuildP
   // The probe only asks the engine its version; a dry run still works (and says so) when it fails.
   let whyNot = '';
   const choice = await chooseEngine(intent, session, signal, 5000).catch((error: unknown): undefined => {
-    whyNot = error instanceof Error ? error.message.replace(/^\[buildsecrets\] /, '') : String(error);
+    whyNot = (error instanceof Error ? error.message.replace(/^\[buildsecrets\] /, '') : String(error)).split('\n')[0] ?? '';
     return undefined;
   });
   const adapter = choice?.adapter ?? intent.assumed;
