@@ -80,7 +80,7 @@ export const buildConfigSchema = z
     dockerfile: z.string().min(1).optional().describe('Dockerfile path relative to the config file (default <context>/Dockerfile).'),
     audit: z.union([z.boolean(), z.literal('warn')]).default(true).describe('Scan the built image for every resolved value: true (fail on leak), "warn", or false.'),
     servedFile: servedFileConfigSchema.optional(),
-    contextCheck: z.enum(['warn', 'strict', 'off']).default('warn').describe('Before the build, scan the context as the engine sends it: a resolved value in a file always stops the build; credential files (.env, .netrc, private keys, …) warn ("warn", default), stop it ("strict"), or nothing is checked ("off").'),
+    contextCheck: z.union([z.literal('warn'), z.literal('strict'), z.literal('off')]).default('warn').describe('Before the build, scan the context as the engine sends it: a resolved value in a file always stops the build; credential files (.env, .netrc, private keys, …) warn ("warn", default), stop it ("strict"), or nothing is checked ("off").'),
   })
   .strict();
 
