@@ -126,7 +126,7 @@ export const buildConfigSchema = z
     audit: auditSettingSchema.default('fail').describe('The post-build audit: "fail" (default; true), "warn", "off" (false), or { mode, baseLayers }.'),
     minSecretLength: z.number().int().min(1).max(64).optional().describe('Resolved values shorter than this many bytes fail the build. Unset: values under 8 bytes only warn (they cannot be audited or masked without noise).'),
     servedFile: servedFileConfigSchema.optional(),
-    contextCheck: z.enum(['warn', 'strict', 'off']).default('warn').describe('Before the build, scan the context as the engine sends it: a resolved value in a file always stops the build; credential files (.env, .netrc, private keys, …) warn ("warn", default), stop it ("strict"), or nothing is checked ("off").'),
+    contextCheck: z.union([z.literal('warn'), z.literal('strict'), z.literal('off')]).default('warn').describe('Before the build, scan the context as the engine sends it: a resolved value in a file always stops the build; credential files (.env, .netrc, private keys, …) warn ("warn", default), stop it ("strict"), or nothing is checked ("off").'),
     cache: z.enum(CACHE_MODES).optional().describe('Default `cache` for secret-mount and ssh-agent secrets: off (default), version or keyed.'),
     cacheKeyFrom: z.string().regex(ID).optional().describe('The id of a secret (inject: none) whose value keys the HMAC of `cache: keyed`; at least 16 bytes.'),
     engine: z.enum(ENGINE_CHOICES).default('auto').describe('The engine: auto (default: docker buildx, docker BuildKit, podman, buildah, first that answers), or one by name (also --engine, BUILDSECRETS_ENGINE).'),

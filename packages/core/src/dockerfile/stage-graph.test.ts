@@ -59,6 +59,11 @@ describe('stagesNeeded: the stages one build runs', () => {
     expect(needed('FROM later AS first\nFROM busybox AS later', 'first')).toEqual([0]);
   });
 
+  it('with the classic builder every stage up to the target runs, used or not', () => {
+    const result = stagesNeeded(MULTI, { target: 'build', everyStageUpToTarget: true });
+    expect(result.ok && [...result.stages].sort()).toEqual([0, 1, 2]);
+  });
+
   it('reports a --target the Dockerfile lacks, listing the stages it has', () => {
     const result = stagesNeeded(MULTI, { target: 'nope' });
     expect(result).toMatchObject({ ok: false, reason: 'unknown-target' });

@@ -12,6 +12,11 @@ export interface StageSelection {
   readonly target?: string | undefined;
   /** `--build-arg` values the user passed (names with no value read the environment in docker; pass them resolved). */
   readonly buildArgs?: ReadonlyMap<string, string>;
+  /**
+   * The classic builder (`DOCKER_BUILDKIT=0`) runs every stage up to the target, used or not;
+   * BuildKit, buildx, and Buildah/Podman (skip-unused-stages) run only the ones it depends on.
+   */
+  readonly everyStageUpToTarget?: boolean;
 }
 
 /** The stages one build runs, by index. */
@@ -113,6 +118,7 @@ export function stagesNeeded(text: string, selection: StageSelection = {}): Need
     target = found.index;
   }
   const all = new Set(stages.map((s) => s.index));
+  if (selection.everyStageUpToTarget) return { ok: true, target, stages: new Set(stages.filter((s) => s.index <= target).map((s) => s.index)), stageCount: stages.length };
   const needed = new Set<number>();
   const queue = [target];
   while (queue.length > 0) {

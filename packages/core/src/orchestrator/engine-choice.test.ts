@@ -117,6 +117,20 @@ describe('runBuild: choosing the engine', () => {
     expect(logs.join('\n')).toMatch(/engine: podman \(4\.3\.1\), asked for; order: podman: chosen/);
   });
 
+  it('on the classic builder, which runs every stage up to the target, hands over what an unused earlier stage needs', async () => {
+    const secrets = { api: { from: 'local', ref: 'A', inject: 'served-file' as const } };
+    const twoStages = ['FROM scratch AS unused', 'ARG BUILDSECRETS_URL', 'ARG BUILDSECRETS_TOKEN', 'RUN true', 'FROM scratch AS final', 'RUN true', ''].join('\n');
+    const classic = session(secrets);
+    await writeFile(join(work, 'ctx', 'Dockerfile'), twoStages);
+    await runBuild(classic, opts({ engine: 'docker-classic' }));
+    expect(events).toContain('prepare served-file');
+    events = [];
+    const buildkit = session(secrets);
+    await writeFile(join(work, 'ctx', 'Dockerfile'), twoStages);
+    await runBuild(buildkit, opts({ engine: 'docker-buildkit' }));
+    expect(events).not.toContain('prepare served-file');
+  });
+
   it('--dry-run says which engine and whether it was probed', async () => {
     const probed = await runBuild(session({ t: { from: 'local', ref: 'T' } }), opts({ dryRun: true }));
     expect(probed.engine).toMatchObject({ name: 'docker-buildkit', requested: 'auto', probed: true });

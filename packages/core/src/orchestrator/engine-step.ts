@@ -19,7 +19,8 @@ export interface EngineIntent {
   readonly assumed: EngineAdapter;
 }
 
-function requestedEngine(options: BuildOptions, session: BuildSession): EngineRequest {
+/** The engine asked for: `--engine`, else `BUILDSECRETS_ENGINE`, else `build.engine`, else `auto`. */
+export function requestedEngine(options: BuildOptions, session: BuildSession): EngineRequest {
   const fromEnv = session.env['BUILDSECRETS_ENGINE'];
   const requested = options.engine ?? (fromEnv || undefined) ?? session.config.build?.engine ?? 'auto';
   if (requested !== 'auto' && !(ENGINE_NAMES as readonly string[]).includes(requested)) {

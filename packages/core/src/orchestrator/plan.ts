@@ -83,6 +83,21 @@ function pickDockerfile(baseDir: string, cwd: string, config: BuildSecretsConfig
   return existsSync(candidate) ? candidate : undefined;
 }
 
+/**
+ * A secret that only templates embed is reported by the generic check as "configured but never
+ * mounted"; say what to do instead: `inject: none` fetches it for the template without handing it
+ * to the build on its own.
+ */
+function explainTemplateParts(findings: PlanFinding[], templateRefs: ReadonlyMap<string, readonly string[]> | undefined): PlanFinding[] {
+  if (!templateRefs || templateRefs.size === 0) return findings;
+  return findings.map((f) => {
+    if (f.code !== 'secret-not-mounted' || f.secretId === undefined) return f;
+    const users = [...templateRefs].filter(([, refs]) => refs.includes(f.secretId!)).map(([id]) => id);
+    if (users.length === 0) return f;
+    return { ...f, code: 'template-part-injected', message: `secret "${f.secretId}" is only embedded by template ${users.join(', ')} and no RUN mounts it; set inject: none so it is fetched for the template but not handed to the build on its own` };
+  });
+}
+
 async function scopePlan(config: BuildSecretsConfig, dockerfile: string, options: PlanOptions, templateRefs: ReadonlyMap<string, readonly string[]> | undefined): Promise<NeededSecrets> {
   // readDockerfile already read (and vouched for) the file; the stage graph needs the raw text.
   const text = await readFile(dockerfile, 'utf8');
@@ -126,7 +141,7 @@ export async function buildPlan(
   const dockerfile = pickDockerfile(input.baseDir, input.cwd, config, options);
   if (!dockerfile) return { secrets, dockerfile: undefined, findings: [] };
   const analysis = await readDockerfile(dockerfile);
-  const findings = checkDockerfileAgainstConfig(analysis, config);
+  const findings = explainTemplateParts(checkDockerfileAgainstConfig(analysis, config), input.templateReferences);
   const scope = await scopePlan(config, dockerfile, options, input.templateReferences);
   if (!scope.ok) return { secrets, dockerfile, findings: [...findings, { severity: 'error', code: 'unknown-target', message: scope.message }] };
   return { secrets, dockerfile, findings, notNeeded: scope.notNeeded, target: scope.target };

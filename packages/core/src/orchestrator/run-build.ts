@@ -11,7 +11,7 @@ import type { SecretValue } from '../secret-value.js';
 import type { PreparedInjection } from '../strategies/types.js';
 import { planBuild, type BuildPlan } from './build-plan.js';
 import { defaultBuildSteps, type BuildSteps } from './build-steps.js';
-import { chooseEngine, engineReport, logEngineChoice, planEngine, type EngineIntent } from './engine-step.js';
+import { chooseEngine, engineReport, logEngineChoice, planEngine, requestedEngine, type EngineIntent } from './engine-step.js';
 import type { BuildOptions, BuildResult, BuildSession, ResolveAllOptions } from './build-types.js';
 import { placeholderArgs } from './dry-run.js';
 import { trackEngineResult, trackProcessGroup, trackUnauditedImage } from './exit-cleanup.js';
@@ -148,7 +148,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     const docker = resolveDockerBinary({ option: options.docker, env: session.env, config: config.build?.docker });
     const { declaredArgs, baseImages } = await checkDockerfile(session, fullPlan, steps);
     // Only what the target's stages use is fetched and handed over (least privilege).
-    const scope = await scopeToTarget(session, fullPlan, options);
+    const scope = await scopeToTarget(session, fullPlan, options, requestedEngine(options, session) === 'docker-classic');
     const plan = scopeGroups(fullPlan, scope.inject);
     for (const [kind, secrets] of plan.groups) session.strategy(kind).validate?.(secrets, { declaredArgs, logger });
     // Refuses a strategy the engine cannot honour before anything is resolved or started.
