@@ -15,6 +15,10 @@ describe('the undeclared-import check of the packaging test', () => {
       "import { x } from './local.js';",
       "import fs from 'node:fs';",
       "import path from 'path';",
+      "/** Example: import { it } from 'vitest'; */",
+      "// import 'commented-out';",
+      "throw new Error(`add 'import \"reflect-metadata\"' to your entry point`);",
+      "const s = 'a, ' + \"b\";",
     ].join('\n');
     expect(importedPackages(source).sort()).toEqual(['@scope/beta', 'alpha', 'delta', 'epsilon', 'gamma']);
   });

@@ -14,7 +14,7 @@ const BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 // Static imports/exports, dynamic import() and require() with a literal specifier.
 const SPECIFIERS = [
   /\b(?:import|export)\s[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g,
-  /\bimport\s*['"]([^'"]+)['"]/g,
+  /(?:^|[;{}\n])\s*import\s*['"]([^'"]+)['"]/g,
   /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g,
   /\brequire(?:\.resolve)?\(\s*['"]([^'"]+)['"]\s*\)/g,
 ];
@@ -25,12 +25,21 @@ export function packageOf(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
+const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*(?:\/.*)?$/i;
+
+/** Source without comments (TSDoc examples quote imports that are not made). */
+function withoutComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+}
+
 /** Bare package names a JavaScript source imports (relative paths, URLs and builtins left out). */
 export function importedPackages(source: string): string[] {
   const found = new Set<string>();
+  const code = withoutComments(source);
   for (const pattern of SPECIFIERS) {
-    for (const m of source.matchAll(pattern)) {
+    for (const m of code.matchAll(pattern)) {
       const spec = m[1]!;
+      if (!PACKAGE_NAME.test(spec) && !spec.startsWith('.') && !spec.startsWith('/')) continue;
       if (spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('#') || /^[a-z]+:/.test(spec) && !spec.startsWith('node:')) continue;
       if (BUILTINS.has(spec) || spec.startsWith('node:')) continue;
       found.add(packageOf(spec));
