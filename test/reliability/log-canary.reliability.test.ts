@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { takeCanaryHits } from '../setup/canary.js';
 import { hookConsole, hookWrite, isCanaryWrapped, scrubErrors, type CanaryRecorder } from '../setup/canary-hook.js';
-import { CANARIES, expectNoCanaryIn, findCanaries, maskCanaries } from '../setup/canary-values.js';
+import { CANARIES, encodedForms, expectNoCanaryIn, findCanaries, makeCanary, maskCanaries } from '../setup/canary-values.js';
 
 describe('the log canary', () => {
   it('is installed on this process’s stdout, stderr and console by the setup file', () => {
@@ -73,6 +73,35 @@ describe('the log canary', () => {
     expect(output).toContain('in a thrown error (config)');
     expectNoCanaryIn(output, 'the vitest report');
   }, 100_000);
+
+  it('catches a canary a child process writes (spawn and execFile), without taking the output from the test', async () => {
+    const value = makeCanary('child-output');
+    const viaSpawn = spawn(process.execPath, ['-e', `process.stdout.write('x' + ${JSON.stringify(value)})`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let seen = '';
+    viaSpawn.stdout.on('data', (c: Buffer) => (seen += c.toString()));
+    await new Promise((r) => viaSpawn.once('close', r));
+    expect(seen).toBe(`x${value}`); // the test still gets every byte
+    const b64 = Buffer.from(`pad${CANARIES.env}pad`).toString('base64');
+    await new Promise((r) => execFile(process.execPath, ['-e', `process.stderr.write(${JSON.stringify(b64)})`], r));
+    const hits = takeCanaryHits();
+    expect(hits.map((h) => h.where)).toEqual([`child ${process.execPath} stdout`, `child ${process.execPath} stderr`]);
+    expect(hits.map((h) => h.canaries)).toEqual([['generated'], ['env']]);
+  });
+
+  it('finds encoded forms: base64 at any alignment, base64url and hex, of fixed and generated canaries', () => {
+    const generated = makeCanary('encoded');
+    for (const value of [CANARIES.provider, generated]) {
+      for (const prefix of ['', 'a', 'ab', 'abc']) {
+        expect(findCanaries(Buffer.from(`${prefix}${value}!`).toString('base64')).length, `base64 after ${prefix.length} bytes`).toBe(1);
+        expect(findCanaries(Buffer.from(`${prefix}${value}?>`).toString('base64url')).length).toBe(1);
+      }
+      expect(findCanaries(Buffer.from(value).toString('hex').toUpperCase()).length).toBe(1);
+      expect(maskCanaries(`x${Buffer.from(value).toString('hex')}y`)).toMatch(/^x\[canary:(provider|generated)\]y$/);
+    }
+    expect(encodedForms(CANARIES.config)[0]).toBe(CANARIES.config);
+    expect(findCanaries('bs-canary-gen-made-elsewhere-00ff')).toEqual(['generated']);
+    expect(findCanaries('nothing here')).toEqual([]);
+  });
 
   it('names canaries without repeating their values', () => {
     expect(findCanaries(`${CANARIES.config} and ${CANARIES.provider}`)).toEqual(['config', 'provider']);

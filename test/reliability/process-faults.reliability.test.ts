@@ -21,7 +21,7 @@ let work: string;
 let vault: VaultTestServer;
 
 /** Everything the CLI and its descendants held while running, sampled every 50 ms. */
-function watch(pid: number): { stop(): Promise<{ pids: Set<number>; sockets: Set<string> }> } {
+function watch(pid: number): { seen(): { pids: Set<number>; sockets: Set<string> }; stop(): Promise<{ pids: Set<number>; sockets: Set<string> }> } {
   const pids = new Set<number>();
   const sockets = new Set<string>();
   let running = true;
@@ -35,6 +35,7 @@ function watch(pid: number): { stop(): Promise<{ pids: Set<number>; sockets: Set
     }
   })();
   return {
+    seen: () => ({ pids, sockets }),
     async stop() {
       running = false;
       await loop;
@@ -74,11 +75,17 @@ const envConfig = (): Promise<string> => writeConfig('env', 'env', {}).then(asyn
 
 const POINTS: Point[] = [
   {
-    name: 'at start-up (config, plugins, engine detection)',
+    // A real point, not "right after spawn": the config is loaded and the CLI is detecting the
+    // engine, held there by a docker binary that marks its start and then hangs.
+    name: 'at start-up (config loaded, engine detection running)',
     exitsBySignal: true,
+    holds: { children: true },
     start: async (s) => {
-      const run = build(await envConfig(), 'Dockerfile.slow', `bs-rel-early-${s.nonce}`, { BS_RELIABILITY_TOKEN: s.value });
-      return { run, reached: async () => true };
+      const marker = join(work, `startup-${s.nonce}`);
+      const docker = join(work, `hanging-docker-${s.nonce}`);
+      await writeFile(docker, `#!/bin/sh\ntouch '${marker}'\nexec sleep 60\n`, { mode: 0o755 });
+      const run = build(await envConfig(), 'Dockerfile.slow', `bs-rel-early-${s.nonce}`, { BS_RELIABILITY_TOKEN: s.value, BUILDSECRETS_DOCKER: docker });
+      return { run, reached: async () => existsSync(marker) };
     },
   },
   {
@@ -161,6 +168,9 @@ describeE2E('reliability: process faults leave nothing behind (real BuildKit)', 
         run.child.once('exit', () => (exited = true));
         await expect.poll(async () => exited || (await reached()), { timeout: 90_000, interval: 50 }).toBe(true);
         expect(exited, `the CLI exited before the point was reached:\n${run.stderr()}`).toBe(false);
+        // Signal only once the watcher has recorded what the point holds, so "nothing left" is checked against it.
+        if (point.holds?.children) await expect.poll(() => watcher.seen().pids.size, { timeout: 10_000, interval: 50 }).toBeGreaterThan(0);
+        if (point.holds?.sockets) await expect.poll(() => watcher.seen().sockets.size, { timeout: 10_000, interval: 50 }).toBeGreaterThan(0);
         run.child.kill(signal);
         const exit = await run.exit(60_000);
         const held = await watcher.stop();

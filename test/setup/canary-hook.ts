@@ -32,8 +32,8 @@ export function hookWrite(target: { write: AnyFn }, where: string, recorder: Can
   if ((original as { [WRAPPED]?: boolean })[WRAPPED]) return;
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     const text = textOf(args[0]);
-    // Cheap path: a single `includes` per canary, no allocation unless one is present.
-    if (text !== undefined && text.includes('bs-canary-')) {
+    // Raw and encoded forms (base64, hex) of every canary: a handful of `includes` per write.
+    if (text !== undefined) {
       const canaries = findCanaries(text);
       if (canaries.length > 0) {
         recorder.hits.push({ where, canaries });
@@ -54,7 +54,7 @@ export function hookConsole(target: Console, recorder: CanaryRecorder): void {
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       if (args.length === 0) return original.apply(this, args);
       const text = format(...args);
-      const canaries = text.includes('bs-canary-') ? findCanaries(text) : [];
+      const canaries = findCanaries(text);
       if (canaries.length === 0) return original.apply(this, args);
       recorder.hits.push({ where: `console.${method}`, canaries });
       return original.call(this, maskCanaries(text));
@@ -94,4 +94,36 @@ export function scrubErrors(value: unknown, depth = 0): CanaryName[] {
 /** Is this function one of our wrappers (for the self-test)? */
 export function isCanaryWrapped(fn: unknown): boolean {
   return typeof fn === 'function' && (fn as { [WRAPPED]?: boolean })[WRAPPED] === true;
+}
+
+/**
+ * Watch the output of every child process this process starts (spawn, execFile, exec, fork all go
+ * through `ChildProcess.prototype.spawn`): each chunk a child writes to a piped stdout/stderr is
+ * scanned as it arrives, without consuming it (the test still reads it as before). A hit is
+ * recorded like a write of our own, naming the command, never the value.
+ */
+export function hookChildOutput(childProcessModule: { ChildProcess: { prototype: { spawn: AnyFn } } }, recorder: CanaryRecorder): void {
+  const proto = childProcessModule.ChildProcess.prototype;
+  if ((proto.spawn as { [WRAPPED]?: boolean })[WRAPPED]) return;
+  const original = proto.spawn;
+  const wrapped = function (this: { stdout?: unknown; stderr?: unknown; spawnfile?: string }, ...args: unknown[]): unknown {
+    const result = original.apply(this, args);
+    for (const [name, stream] of [['stdout', this.stdout], ['stderr', this.stderr]] as const) {
+      const readable = stream as { push?: AnyFn } | null | undefined;
+      if (!readable || typeof readable.push !== 'function') continue;
+      const push = readable.push;
+      const where = `child ${this.spawnfile ?? 'process'} ${name}`;
+      readable.push = function (this: unknown, ...pushArgs: unknown[]): unknown {
+        const text = textOf(pushArgs[0]);
+        if (text !== undefined) {
+          const canaries = findCanaries(text);
+          if (canaries.length > 0) recorder.hits.push({ where, canaries });
+        }
+        return push.apply(this, pushArgs);
+      };
+    }
+    return result;
+  };
+  Object.defineProperty(wrapped, WRAPPED, { value: true });
+  proto.spawn = wrapped;
 }

@@ -1,8 +1,10 @@
 // The log canary (vitest setup file, see vitest.config.ts): any test whose own stdout/stderr or
-// console output, or whose thrown errors, contain one of the values in ./canary-values.ts fails.
+// console output, the output of any child process it starts, or whose thrown errors, contain one
+// of the values in ./canary-values.ts (fixed or made by makeCanary, raw, base64 or hex) fails.
 // A planted value is masked on its way out, so the failure report never repeats it.
+import * as childProcess from 'node:child_process';
 import { afterAll, afterEach } from 'vitest';
-import { hookConsole, hookWrite, scrubErrors, type CanaryHit, type CanaryRecorder } from './canary-hook.js';
+import { hookChildOutput, hookConsole, hookWrite, scrubErrors, type CanaryHit, type CanaryRecorder } from './canary-hook.js';
 
 const KEY = Symbol.for('buildsecrets.canary.recorder');
 const holder = globalThis as { [KEY]?: CanaryRecorder };
@@ -11,6 +13,7 @@ const recorder: CanaryRecorder = (holder[KEY] ??= { hits: [] });
 hookWrite(process.stdout as unknown as { write: (...args: unknown[]) => unknown }, 'stdout', recorder);
 hookWrite(process.stderr as unknown as { write: (...args: unknown[]) => unknown }, 'stderr', recorder);
 hookConsole(console, recorder);
+hookChildOutput(childProcess as unknown as Parameters<typeof hookChildOutput>[0], recorder);
 
 /**
  * Take (and forget) the hits recorded so far. For the self-test, which plants a canary on purpose

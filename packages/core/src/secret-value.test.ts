@@ -1,8 +1,9 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { SecretValue } from './secret-value.js';
+import { makeCanary } from '../../../test/setup/canary-values.js';
 
-const CANARY = 'sv-canary-3e8b1f7d90';
+const CANARY = makeCanary('secret-value');
 
 describe('SecretValue', () => {
   const value = SecretValue.from(CANARY);

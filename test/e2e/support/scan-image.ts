@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +24,18 @@ async function walk(dir: string): Promise<string[]> {
   return out;
 }
 
+/** Whether a blob is JSON (an OCI config, manifest or index), judged by its first non-blank byte. */
+async function isJson(file: string): Promise<boolean> {
+  const handle = await open(file, 'r');
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(64), 0, 64, 0);
+    const first = buffer.subarray(0, bytesRead).toString('latin1').trimStart()[0];
+    return first === '{' || first === '[';
+  } finally {
+    await handle.close();
+  }
+}
+
 /**
  * The tests' own, independent scan of a built image: `docker save`, unpack with the system `tar`,
  * unpack every layer, and search every file (config, manifest, history, layer files — including
@@ -41,9 +53,13 @@ export async function scanImage(image: string, needles: Record<string, string | 
     const files = await walk(top);
     for (const file of files.filter((f) => f.endsWith('layer.tar') || /blobs\/sha256\/[0-9a-f]{64}$/.test(f))) {
       const target = `${file}.d`;
+      // OCI configs and manifests are blobs too: JSON is searched as it is. Anything else is a layer,
+      // and a layer tar cannot unpack is a failure (a scanner that skips it would report it clean).
+      if (await isJson(file)) continue;
       await run('mkdir', ['-p', target]);
-      // Not every blob is a tar (OCI configs and manifests are blobs too): ignore tar's refusal.
-      await run('tar', ['-xf', file, '-C', target]).catch(() => undefined);
+      await run('tar', ['-xf', file, '-C', target]).catch((error: unknown) => {
+        throw new Error(`scanImage: cannot unpack layer ${relative(top, file)} of ${image}: ${String((error as Error).message).slice(0, 300)}`);
+      });
     }
     const hits: ScanHit[] = [];
     const forms = Object.entries(needles).flatMap(([name, value]) => {
@@ -55,7 +71,7 @@ export async function scanImage(image: string, needles: Record<string, string | 
       ];
     });
     for (const file of await walk(top)) {
-      if ((await stat(file)).size > 256 * 1024 * 1024) continue;
+      if ((await stat(file)).size > 256 * 1024 * 1024) throw new Error(`scanImage: ${relative(top, file)} is too large to search; the test image must stay small`);
       const content = await readFile(file);
       for (const f of forms) if (content.includes(f.bytes)) hits.push({ needle: f.name, form: f.form, where: relative(top, file) });
     }

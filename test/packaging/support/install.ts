@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PackedPackage } from './pack.js';
 import { REPO, unpack } from './pack.js';
@@ -18,8 +18,9 @@ function npmInstall(project: string, mode: '--offline' | '--prefer-offline', spe
 }
 
 /**
- * The last resort, without npm (exported for a manual check of this path): unpack each tarball into node_modules and link every third-party
- * package from the repository's node_modules (their own deps resolve from there, by realpath).
+ * The last resort, without npm (exported for a manual check of this path): unpack each tarball
+ * into node_modules and link only the third-party packages they DECLARE from the repository's
+ * node_modules (their own deps resolve from there, by realpath).
  */
 export function linkInstall(project: string, packed: readonly PackedPackage[]): void {
   const modules = join(project, 'node_modules');
@@ -35,17 +36,25 @@ export function linkInstall(project: string, packed: readonly PackedPackage[]): 
       symlinkSync(join(target, file), join(modules, '.bin', bin));
     }
   }
+  // Only what the packages declare: an import of anything else must fail here as it would for a
+  // user. (Third-party packages resolve their own dependencies from their real location.)
   const repoModules = join(REPO, 'node_modules');
-  for (const entry of readdirSync(repoModules)) {
-    if (entry.startsWith('.') || entry === '@buildsecrets' || entry === 'buildsecrets') continue;
-    const scoped = entry.startsWith('@') ? readdirSync(join(repoModules, entry)).map((s) => `${entry}/${s}`) : [entry];
-    for (const name of scoped) {
-      const link = join(modules, name);
-      if (existsSync(link)) continue;
-      mkdirSync(join(link, '..'), { recursive: true });
-      symlinkSync(join(repoModules, name), link, 'dir');
-    }
+  for (const name of declaredThirdPartyDeps(packed)) {
+    const link = join(modules, name);
+    if (existsSync(link) || !existsSync(join(repoModules, name))) continue;
+    mkdirSync(join(link, '..'), { recursive: true });
+    symlinkSync(join(repoModules, name), link, 'dir');
   }
+}
+
+/** Third-party dependencies, peer and optional dependencies the packed packages declare. */
+export function declaredThirdPartyDeps(packed: readonly PackedPackage[]): string[] {
+  const names = new Set<string>();
+  for (const p of packed) {
+    const manifest = JSON.parse(readFileSync(join(REPO, p.dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) for (const name of Object.keys(manifest[field] ?? {})) names.add(name);
+  }
+  return [...names].filter((n) => !n.startsWith('@buildsecrets/') && n !== 'buildsecrets').sort();
 }
 
 /**

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.js';
 import { loadConfig, parseConfig } from './load-config.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'load-canary-8d6e2b19';
+const CANARY = makeCanary('load-config');
 let root: string;
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'bs-load-'));

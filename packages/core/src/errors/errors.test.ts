@@ -9,8 +9,9 @@ import {
   SecretsUnresolvedError,
   ScrubbedCause,
 } from './index.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'err-canary-9a7c5e3b1d';
+const CANARY = makeCanary('errors');
 
 describe('BuildSecretsError family', () => {
   it('carries a stable code, the secret id and provider, and prefixes the message with the provider', () => {

@@ -4,8 +4,9 @@ import { ConfigError, SecretNotFoundError, SecretsUnresolvedError } from '../err
 import { defineProvider } from '../provider/define-provider.js';
 import { secretFailed, secretOk } from '../provider/results.js';
 import { createBuildSecrets } from './create-build-secrets.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'orch-canary-c41e9b7a20';
+const CANARY = makeCanary('orchestrator');
 
 /** A provider that records its lifecycle, so the tests can see creation and disposal. */
 function recordingProvider(events: string[]) {

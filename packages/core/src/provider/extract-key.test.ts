@@ -3,9 +3,10 @@ import { InvalidSecretError, SecretNotFoundError } from '../errors/index.js';
 import { SecretValue } from '../secret-value.js';
 import { extractKey, pickKey } from './extract-key.js';
 import { verboseDetails } from '../errors/verbose-detail.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
 const ctx = { secretId: 'db', provider: 'vault' };
-const CANARY = 'key-canary-51d0e9a2c7';
+const CANARY = makeCanary('extract-key');
 
 describe('extractKey', () => {
   it('picks a top-level string field', () => {

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { secretConfigSchema, type SecretConfig } from '../config/schema.js';
 import { DOCKER_PROXY_ARGS } from '../dockerfile/proxy-args.js';
 import { StrategyRefusedError } from '../errors/index.js';
 import { SecretValue } from '../secret-value.js';
-import { CANARIES } from '../../../../test/setup/canary-values.js';
+import { CANARIES, makeCanary } from '../../../../test/setup/canary-values.js';
 import { buildArgStrategy } from './build-arg.js';
 import type { SecretForInjection, StrategyContext } from './types.js';
 import { testStrategyContext } from './__fixtures__/test-strategy-context.js';
@@ -20,7 +19,7 @@ function context(declaredArgs: string[] = []): StrategyContext {
 }
 
 const entry = (id: string, config: Partial<SecretConfig> = {}) => ({ id, config: secretConfigSchema.parse({ from: 'local', ref: id, inject: 'build-arg', ...config }) });
-const canary = (): string => `canary-${randomBytes(12).toString('hex')}`;
+const canary = (): string => makeCanary('build-arg');
 const withValue = (e: ReturnType<typeof entry>, value: string): SecretForInjection => ({ ...e, value: SecretValue.from(value) });
 
 beforeEach(() => {

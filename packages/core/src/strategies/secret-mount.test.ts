@@ -1,13 +1,12 @@
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { secretConfigSchema, type SecretConfig } from '../config/schema.js';
 import { parseCsvRecord } from '../dockerfile/csv.js';
 import { InvalidSecretError, StrategyRefusedError } from '../errors/index.js';
 import { SecretValue } from '../secret-value.js';
-import { CANARIES } from '../../../../test/setup/canary-values.js';
+import { CANARIES, makeCanary } from '../../../../test/setup/canary-values.js';
 import { secretMountStrategy } from './secret-mount.js';
 import type { SecretForInjection, StrategyContext } from './types.js';
 import { testStrategyContext } from './__fixtures__/test-strategy-context.js';
@@ -21,7 +20,7 @@ function context(overrides: Partial<StrategyContext> = {}): StrategyContext {
 }
 
 function secret(id: string, config: Partial<SecretConfig> = {}, value?: string | Buffer): SecretForInjection {
-  const text = value ?? `canary-${randomBytes(12).toString('hex')}`;
+  const text = value ?? makeCanary('secret-mount');
   if (typeof text === 'string') canaries.push(text);
   return { id, config: secretConfigSchema.parse({ from: 'local', ref: id, ...config }), value: SecretValue.from(text) };
 }

@@ -120,9 +120,10 @@ describe('aws provider against the Secrets Manager test server', () => {
     expect(server.count('GetSecretValue')).toBe(0);
   });
 
-  it('is idempotent on dispose', async () => {
+  it('is idempotent on dispose, and refuses to resolve afterwards', async () => {
     const p = await provider();
-    await p.dispose();
-    await p.dispose();
+    await expect(Promise.resolve(p.dispose())).resolves.toBeUndefined();
+    await expect(Promise.resolve(p.dispose())).resolves.toBeUndefined();
+    await expect(p.resolve([{ id: 'x', ref: 'x' }], new AbortController().signal)).rejects.toThrow('provider used after dispose');
   });
 });

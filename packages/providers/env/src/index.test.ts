@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { SecretNotFoundError } from '@buildsecrets/core';
 import { createTestContext, runProviderConformance } from '@buildsecrets/test-kit';
 import envProvider from './index.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'env-canary-2d9f6b1a8e';
+const CANARY = makeCanary('env');
 const ENV = {
   FOUND: CANARY,
   EMPTY: '',

@@ -2,8 +2,9 @@ import { runProviderConformance, type ConformanceSeed } from '@buildsecrets/test
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './__fixtures__/harness.js';
 import vaultProvider from './index.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'canary-vault-conf-2b9d71';
+const CANARY = makeCanary('vault-conformance');
 const found = { value: `pw-${CANARY}` };
 const v1 = { user: 'app', nested: { token: 'old' } };
 const v2 = { user: 'app', password: CANARY, nested: { token: 't0k' } };

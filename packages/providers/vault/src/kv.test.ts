@@ -1,8 +1,9 @@
 import { InvalidSecretError, SecretNotFoundError } from '@buildsecrets/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorOf, expectNoLeak, resolveOne, startHarness, valueOf, type Harness } from './__fixtures__/harness.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'npm_CANARY-kv-5d1e9b';
+const CANARY = makeCanary('vault-kv');
 let h: Harness;
 
 beforeEach(async () => {

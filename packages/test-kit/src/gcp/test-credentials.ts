@@ -8,7 +8,9 @@ import { join } from 'node:path';
 export interface GcpTestServiceAccount {
   /** The key file's content (`type: service_account`), to write where `keyFilename` points. */
   readonly keyFile: Readonly<Record<string, string>>;
+  /** `client_email`: the JWT's `iss` and `sub` must name it. */
   readonly clientEmail: string;
+  /** `private_key_id`: the JWT header's `kid` must name it. */
   readonly privateKeyId: string;
   /** PEM public key the server verifies signatures with. */
   readonly publicKeyPem: string;
@@ -41,7 +43,9 @@ export function createGcpTestServiceAccount(projectId = 'test-project', name = '
 export interface GcpTestTls {
   /** PEM of the CA: what the client must trust (for grpc-js: GRPC_DEFAULT_SSL_ROOTS_FILE_PATH). */
   readonly caCert: string;
+  /** PEM certificate of the server (SAN IP:127.0.0.1, DNS:localhost), signed by the CA. */
   readonly serverCert: string;
+  /** PEM private key of the server certificate. */
   readonly serverKey: string;
 }
 

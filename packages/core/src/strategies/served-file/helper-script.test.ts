@@ -82,7 +82,7 @@ describeWithParts('the buildsecrets-fetch helper (busybox sh against the real se
     await serve(['npm_token']);
     const marker = join(work, 'ran');
     const out = await helper(['npm_token', 'missing', '--', 'touch', marker]);
-    expect(out.code).not.toBe(0);
+    expect(out.code).toBe(1); // the script's "could not fetch" exit
     expect(out.stderr).toContain("could not fetch secret 'missing'; the command was not run");
     expect(existsSync(marker)).toBe(false);
     expect(await leftovers()).toEqual([]);
@@ -91,11 +91,12 @@ describeWithParts('the buildsecrets-fetch helper (busybox sh against the real se
   it('fails without running the command when the token is wrong or the server is gone', async () => {
     await serve(['npm_token']);
     const marker = join(work, 'ran');
-    expect((await helper(['npm_token', '--', 'touch', marker], { BUILDSECRETS_TOKEN: `npm_token=${newAccessToken()}` })).code).not.toBe(0);
+    expect((await helper(['npm_token', '--', 'touch', marker], { BUILDSECRETS_TOKEN: `npm_token=${newAccessToken()}` })).code).toBe(1);
     const other = await helper(['npm_token', '--', 'touch', marker], { BUILDSECRETS_TOKEN: `other=${newAccessToken()}` });
+    expect(other.code).toBe(1);
     expect(other.stderr).toContain("BUILDSECRETS_TOKEN has no token for 'npm_token'");
     await server.close();
-    expect((await helper(['npm_token', '--', 'touch', marker])).code).not.toBe(0);
+    expect((await helper(['npm_token', '--', 'touch', marker])).code).toBe(1);
     expect(existsSync(marker)).toBe(false);
   });
 

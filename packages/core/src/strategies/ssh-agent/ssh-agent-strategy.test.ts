@@ -86,12 +86,12 @@ describeWithParts('sshAgentStrategy with real OpenSSH', ['ssh-keygen', 'ssh', 's
   it('refuses to add, remove, remove all, lock and unlock', async () => {
     prepared = await sshAgentStrategy().prepare([secret('deploy_key', ed)], context());
     const socket = socketOf(prepared);
-    expect((await withAgent(socket, 'ssh-add', [join(dir, 'other')])).code).not.toBe(0);
-    expect((await withAgent(socket, 'ssh-add', ['-d', join(dir, 'ed')])).code).not.toBe(0);
-    expect((await withAgent(socket, 'ssh-add', ['-D'])).code).not.toBe(0);
+    expect((await withAgent(socket, 'ssh-add', [join(dir, 'other')])).code).toBe(1); // ssh-add: the agent refused
+    expect((await withAgent(socket, 'ssh-add', ['-d', join(dir, 'ed')])).code).toBe(1);
+    expect((await withAgent(socket, 'ssh-add', ['-D'])).code).toBe(1);
     const askpass = { SSH_ASKPASS: '/bin/true', SSH_ASKPASS_REQUIRE: 'force', DISPLAY: 'x' };
-    expect((await withAgent(socket, 'ssh-add', ['-x'], askpass)).code).not.toBe(0);
-    expect((await withAgent(socket, 'ssh-add', ['-X'], { SSH_ASKPASS: '/bin/true', SSH_ASKPASS_REQUIRE: 'force', DISPLAY: 'x' })).code).not.toBe(0);
+    expect((await withAgent(socket, 'ssh-add', ['-x'], askpass)).code).toBe(1);
+    expect((await withAgent(socket, 'ssh-add', ['-X'], { SSH_ASKPASS: '/bin/true', SSH_ASKPASS_REQUIRE: 'force', DISPLAY: 'x' })).code).toBe(1);
     const listed = await withAgent(socket, 'ssh-add', ['-l']);
     expect(listed.output).toContain(ed.fingerprint);
     expect(listed.output).not.toContain(other.fingerprint);
@@ -115,7 +115,8 @@ describeWithParts('sshAgentStrategy with real OpenSSH', ['ssh-keygen', 'ssh', 's
   it('is not accepted by sshd with a key it does not know', async () => {
     prepared = await sshAgentStrategy().prepare([secret('deploy_key', other)], context());
     const result = await withAgent(socketOf(prepared), 'ssh', [...sshClientArgs(sshd.port), 'root@127.0.0.1', 'true']);
-    expect(result.code).not.toBe(0);
+    expect(result.code).toBe(255); // ssh: authentication failed (255 is ssh's own error exit)
+    expect(result.output).toContain('Permission denied');
   });
 
   it('fails with the secret id when passphraseFrom names nothing resolved', async () => {
@@ -133,7 +134,7 @@ describeWithParts('sshAgentStrategy with real OpenSSH', ['ssh-keygen', 'ssh', 's
     await prepared.dispose();
     expect(existsSync(socket)).toBe(false);
     expect(existsSync(dirname(socket))).toBe(false);
-    expect((await withAgent(socket, 'ssh-add', ['-l'])).code).not.toBe(0);
+    expect((await withAgent(socket, 'ssh-add', ['-l'])).code).toBe(2); // ssh-add: cannot connect to the agent
   });
 
   it('starts nothing when a later key is bad', async () => {

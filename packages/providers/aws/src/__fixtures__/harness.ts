@@ -3,9 +3,10 @@ import type { SecretProvider, SecretResult } from '@buildsecrets/core';
 import { createTestContext, startAwsSecretsManagerTestServer, type AwsSecretsManagerTestServer } from '@buildsecrets/test-kit';
 import { awsProvider } from '../provider.js';
 import type { AwsProviderOptions } from '../options.js';
+import { makeCanary } from '../../../../../test/setup/canary-values.js';
 
 /** A distinctive value no message, cause or log may ever contain. */
-export const CANARY = 'aws-canary-7f3e9b1c-do-not-print';
+export const CANARY = makeCanary('aws');
 
 const AWS_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
   'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_CONTAINER_CREDENTIALS_FULL_URI',

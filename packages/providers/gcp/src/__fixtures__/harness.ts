@@ -3,9 +3,10 @@ import type { SecretProvider, SecretResult } from '@buildsecrets/core';
 import { createTestContext, type GcpSecretManagerTestServer } from '@buildsecrets/test-kit';
 import { gcpProvider } from '../provider.js';
 import type { GcpProviderOptions } from '../options.js';
+import { makeCanary } from '../../../../../test/setup/canary-values.js';
 
 /** A distinctive value no message, cause or log may ever contain. */
-export const CANARY = 'gcp-canary-51d0e2aa-do-not-print';
+export const CANARY = makeCanary('gcp');
 
 /** A provider wired to the test server, with its captured logs. */
 export async function makeProvider(

@@ -2,9 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { makeCanary } from '../../../../../test/setup/canary-values.js';
 
 /** The value the tests watch for in every error and log line. */
-export const CANARY = 'kw-canary-5d1e0f27';
+export const CANARY = makeCanary('keywhiz');
 
 /** A scratch area with `root` (the secrets directory) and `outside` (a sibling it must not reach). */
 export interface SecretDir {
