@@ -38,8 +38,12 @@ export const planCommand: CliCommand = {
     const lines = [`config: ${bs.configFile ?? '(inline)'}`, ''];
     if (plan.secrets.length === 0) lines.push('no secrets configured');
     for (const secret of plan.secrets) {
-      const where = [`${secret.provider} (${secret.use})`, `ref ${secret.ref}`, secret.key ? `key ${secret.key}` : '', secret.version ? `version ${secret.version}` : ''].filter(Boolean).join(', ');
-      lines.push(`${secret.id}`, `  from     ${where}`, `  inject   ${secret.inject}${secret.detail ? ` ${s.dim(`(${secret.detail})`)}` : ''}`);
+      // The instance, what it uses, and the definition's own name when `use` is a path or package.
+      const source = secret.providerName && secret.providerName !== secret.use ? `${secret.use}, provider ${secret.providerName}` : secret.use;
+      const where = [`${secret.provider} (${source})`, `ref ${secret.ref}`, secret.key ? `key ${secret.key}` : '', secret.version ? `version ${secret.version}` : ''].filter(Boolean).join(', ');
+      lines.push(`${secret.id}`, `  from     ${where}`);
+      if (secret.description) lines.push(`  reads    ${secret.description}`);
+      lines.push(`  inject   ${secret.inject}${secret.detail ? ` ${s.dim(`(${secret.detail})`)}` : ''}`);
     }
     if (plan.dockerfile) lines.push('', `dockerfile: ${plan.dockerfile}`);
     // Errors first, then warnings; the line number once, in front (messages that name it already are not prefixed).

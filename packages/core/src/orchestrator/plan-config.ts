@@ -50,7 +50,7 @@ export async function planConfig(options: PlanConfigOptions = {}): Promise<Plann
   for (const s of loaded.sensitive) redactor.add(s.label, s.value);
   const { config, baseDir } = loaded;
   const registered = new Map(Object.entries(options.providers ?? {}));
-  const { definitions } = await loadProviderDefinitions(config, { baseDir, registered, file: loaded.file, sensitive: loaded.sensitive });
-  const plan = await buildPlan({ config, baseDir, cwd, definitions, redact: (text) => redactor.redact(text) }, options);
+  const { definitions, options: providerOptions } = await loadProviderDefinitions(config, { baseDir, registered, file: loaded.file, sensitive: loaded.sensitive });
+  const plan = await buildPlan({ config, baseDir, cwd, definitions, providerOptions, redact: (text) => redactor.redact(text) }, options);
   return { plan, config, configFile: loaded.file, redactor };
 }

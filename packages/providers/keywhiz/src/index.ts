@@ -25,6 +25,8 @@ const keywhizProvider = defineProvider<KeywhizOptions>({
   description: 'Keywhiz-style secret directories and the Keywhiz client API over mTLS',
   optionsSchema: keywhizOptionsSchema,
   capabilities: { keys: true, binary: true },
+  // For `plan`: where a ref points, from the options alone (nothing is read or contacted).
+  describeRef: (request, options) => (options.mode === 'directory' ? `file ${request.ref} under ${options.root}` : `keywhiz secret ${request.ref} at ${new URL(options.url).host}`),
   async create(options, context) {
     if (options.mode === 'directory') return createDirectoryProvider(options, context);
     // Loaded only when server mode is used, so directory-mode runs never load the TLS client.
