@@ -14,6 +14,7 @@ import type { BuildOptions, BuildResult, BuildSession } from './build-types.js';
 import { placeholderArgs } from './dry-run.js';
 import { trackProcessGroup } from './exit-cleanup.js';
 import { auditBuild } from './post-build-audit.js';
+import { builtLine, engineLine, resolvedLine } from './build-progress.js';
 import { makeStrategyContext } from './strategy-context.js';
 import { BuildResources } from './teardown.js';
 
@@ -115,8 +116,11 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     for (const [kind, secrets] of plan.groups) session.strategy(kind).validate?.(secrets, { declaredArgs, logger });
     if (options.dryRun) return await dryRun(session, options, plan, docker, signal);
 
+    const resolveStart = performance.now();
     const { engine, values } = await detectAndResolve(session, resources, docker, signal);
-    logger.debug(`engine: ${engine.mode} (daemon ${engine.version})`);
+    // The short progress account (info: shown without --verbose); providers and counts, never values.
+    logger.info(resolvedLine(config, values.size, performance.now() - resolveStart));
+    logger.info(engineLine(engine.mode, engine.version));
     throwIfAborted(signal);
     const context = makeStrategyContext(session, resources, signal, values, declaredArgs);
     const injections: PreparedInjection[] = [];
@@ -135,6 +139,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     assertNoValueInArgs(injections, values);
     const iidDir = await context.tempDir('engine');
     let forgetChild: (() => void) | undefined;
+    const engineStart = performance.now();
     const run = await runEngine({
       docker, mode: engine.mode, redactor: session.redactor, signal, cwd: plan.context,
       args: engineArgs(options, plan, injections.flatMap((i) => i.engineArgs)),
@@ -146,6 +151,8 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
       // Secrets are read lazily during the steps, so they live exactly as long as the engine.
       await resources.release(logger);
     });
+    logger.info(builtLine(performance.now() - engineStart, run.imageId));
+    // The audit's summary line is logged by the post-build audit step that follows.
     const audit = await auditBuild(session, plan, steps, { docker, image: run.imageId, values, signal });
     return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}) };
   } finally {
