@@ -4,7 +4,8 @@
 #      builds and passes, skipping engine tests with a reason — and the same tests FAIL under REQUIRE_E2E=1;
 #   2. `npm run demo` as the first command of another fresh clone runs plan + check + the saved-image audits;
 #   3. `npx buildsecrets --version` works after that install + build;
-#   4. the install printed no install-script warnings and built nothing with node-gyp.
+#   4. the install printed no install-script warnings and built nothing with node-gyp, and neither
+#      does installing the packed CLI into a project.
 # Uses the npm cache (offline first) so it costs one `npm ci` per clone. Clones the committed HEAD.
 #   scripts/fresh-clone-check.sh [TEST_FILE...]   (default: a small, engine-free selection)
 set -euo pipefail
@@ -48,6 +49,14 @@ grep -q 'end-to-end engine unavailable' "$WORK/require.log" || { cat "$WORK/requ
 log "clone 1: npx buildsecrets --version"
 version=$("${NO_ENGINE[@]}" npx --no-install buildsecrets --version) || fail "npx buildsecrets --version failed"
 [ "$version" = "$(node -p "require('./packages/cli/package.json').version")" ] || fail "npx buildsecrets --version printed '$version'"
+
+log "clone 1: the packed CLI installs into a project with no install-script warnings"
+mkdir "$WORK/packs" "$WORK/project"
+npm pack -w packages/core -w packages/providers/env -w packages/providers/keywhiz -w packages/cli --pack-destination "$WORK/packs" >/dev/null 2>&1 || fail "npm pack failed"
+echo '{ "name": "fresh-clone-project", "private": true }' >"$WORK/project/package.json"
+(cd "$WORK/project" && "${NO_ENGINE[@]}" npm install --save-dev --no-audit --no-fund --prefer-offline "$WORK"/packs/*.tgz) >"$WORK/pack-install.log" 2>&1 || { cat "$WORK/pack-install.log"; fail "installing the packed CLI failed"; }
+if grep -Eqi 'install-scripts|gyp info' "$WORK/pack-install.log"; then cat "$WORK/pack-install.log"; fail "installing the packed CLI printed install-script warnings"; fi
+(cd "$WORK/project" && "${NO_ENGINE[@]}" npx --no-install buildsecrets --version) >/dev/null || fail "npx buildsecrets --version failed in a project with the packed CLI"
 
 log "clone 2: npm run demo as the first command"
 git clone -q "$ROOT" "$WORK/demo-clone"

@@ -56,3 +56,23 @@ describe('build', () => {
     expect(none.stderr).not.toContain('invalid config');
   });
 });
+
+describe('plan shows what each provider says about a ref', () => {
+  it("prints the provider's own description (static: nothing is created) and the definition's name", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bs-plan-describe-'));
+    await writeFile(join(dir, 'buildsecrets.yaml'), 'version: 1\nproviders:\n  local: { use: env, options: { prefix: CI_ } }\n  files: { use: keywhiz, options: { root: ./secrets } }\n  mine: { use: ./my-provider.mjs }\nsecrets:\n  npm_token: { from: local, ref: NPM_TOKEN, key: token }\n  api_key: { from: files, ref: api_key }\n  other: { from: mine, ref: thing }\n');
+    // A plugin whose create() would throw: plan must not call it.
+    await writeFile(join(dir, 'my-provider.mjs'), "export default { apiVersion: 1, name: 'my-store', optionsSchema: { safeParse: (v) => ({ success: true, data: v }) }, capabilities: {}, describeRef: (r) => `item ${r.ref} in my store`, create() { throw new Error('plan created a provider'); } };\n");
+    const r = await runCliCaptured(['plan', '--json'], { cwd: dir, env: {} });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout) as { secrets: { id: string; providerName?: string; description?: string }[] };
+    expect(plan.secrets).toEqual([
+      expect.objectContaining({ id: 'npm_token', providerName: 'env', description: 'environment variable CI_NPM_TOKEN (JSON key token)' }),
+      expect.objectContaining({ id: 'api_key', providerName: 'keywhiz', description: 'file api_key under ./secrets' }),
+      expect.objectContaining({ id: 'other', providerName: 'my-store', description: 'item thing in my store' }),
+    ]);
+    const text = await runCliCaptured(['plan'], { cwd: dir, env: {} });
+    expect(text.stdout).toContain('  reads    environment variable CI_NPM_TOKEN (JSON key token)');
+    expect(text.stdout).toContain('other\n  from     mine (./my-provider.mjs, provider my-store), ref thing\n  reads    item thing in my store');
+  });
+});

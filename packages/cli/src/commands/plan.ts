@@ -57,8 +57,12 @@ export const planCommand: CliCommand = {
     const lines = [`config: ${bs.configFile ?? '(inline)'}`, ''];
     if (plan.secrets.length === 0) lines.push('no secrets configured');
     for (const secret of plan.secrets) {
-      const where = [`${secret.provider} (${secret.use})`, `ref ${secret.ref}`, secret.key ? `key ${secret.key}` : '', secret.version ? `version ${secret.version}` : ''].filter(Boolean).join(', ');
-      lines.push(`${secret.id}`, `  from     ${where}`, `  inject   ${secret.inject}${secret.detail ? ` ${s.dim(`(${secret.detail})`)}` : ''}`);
+      // The instance, what it uses, and the definition's own name when `use` is a path or package.
+      const source = secret.providerName && secret.providerName !== secret.use ? `${secret.use}, provider ${secret.providerName}` : secret.use;
+      const where = [`${secret.provider} (${source})`, `ref ${secret.ref}`, secret.key ? `key ${secret.key}` : '', secret.version ? `version ${secret.version}` : ''].filter(Boolean).join(', ');
+      lines.push(`${secret.id}`, `  from     ${where}`);
+      if (secret.description) lines.push(`  reads    ${secret.description}`);
+      lines.push(`  inject   ${secret.inject}${secret.detail ? ` ${s.dim(`(${secret.detail})`)}` : ''}`);
       if (notNeeded.has(secret.id)) lines.push(`  ${s.dim(`not needed by this target (${plan.target ?? 'last stage'}): not fetched by build`)}`);
       if (secret.cache) lines.push(`  cache    ${secret.cache.mode} ${s.dim(`(--build-arg ${secret.cache.buildArg}; declare ARG ${secret.cache.buildArg} before each RUN that mounts it)`)}`);
     }

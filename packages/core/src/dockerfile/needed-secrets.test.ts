@@ -61,3 +61,18 @@ describe('neededSecrets: least privilege per target', () => {
     expect(neededSecrets(SECRETS, DOCKERFILE, { target: 'prod' })).toMatchObject({ ok: false });
   });
 });
+
+describe('neededSecrets: the cache key of keyed revs', () => {
+  it('a needed cache: keyed secret needs build.cacheKeyFrom too (fetched, never injected)', () => {
+    const cfg = configSchema.parse({
+      version: 1,
+      providers: { p: { use: 'env' } },
+      secrets: { token: { from: 'p', ref: 'T', cache: 'keyed' }, other: { from: 'p', ref: 'O' }, cachekey: { from: 'p', ref: 'K', inject: 'none' } },
+      build: { cacheKeyFrom: 'cachekey' },
+    });
+    const scope = neededSecrets(cfg, 'FROM busybox\nARG BUILDSECRETS_REV_TOKEN\nRUN --mount=type=secret,id=token,required true');
+    expect(scope).toMatchObject({ ok: true, needed: ['token', 'cachekey'], inject: ['token'], notNeeded: ['other'] });
+    const unkeyed = neededSecrets(cfg, 'FROM busybox\nRUN --mount=type=secret,id=other,required true');
+    expect(unkeyed).toMatchObject({ ok: true, needed: ['other'], notNeeded: ['token', 'cachekey'] });
+  });
+});

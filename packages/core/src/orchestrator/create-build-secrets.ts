@@ -198,7 +198,7 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
     baseDir,
     redactor,
     logger,
-    plan: (planOptions) => buildPlan({ config, baseDir, definitions, cwd, templateReferences, redact: (text) => redactor.redact(text) }, planOptions),
+    plan: (planOptions) => buildPlan({ config, baseDir, definitions, providerOptions, cwd, templateReferences, redact: (text) => redactor.redact(text) }, planOptions),
     resolve: (o) => resolveAll(o?.signal),
     async check(o) {
       try {

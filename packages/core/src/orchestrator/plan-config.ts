@@ -53,10 +53,10 @@ export async function planConfig(options: PlanConfigOptions = {}): Promise<Plann
   const { config, baseDir } = loaded;
   const registered = new Map(Object.entries(options.providers ?? {}));
   // A `${VAR}` interpolated into `use:` is a secret like any other: errors quoting it are redacted.
-  const { definitions } = await loadProviderDefinitions(config, { baseDir, registered, file: loaded.file, sensitive: loaded.sensitive }).catch((error: unknown) => {
+  const { definitions, options: providerOptions } = await loadProviderDefinitions(config, { baseDir, registered, file: loaded.file, sensitive: loaded.sensitive }).catch((error: unknown) => {
     throw redactError(error, redactor);
   });
   const templateReferences = templateReferenceMap(await loadTemplates(config, baseDir, loaded.file));
-  const plan = await buildPlan({ config, baseDir, cwd, definitions, templateReferences, redact: (text) => redactor.redact(text) }, options);
+  const plan = await buildPlan({ config, baseDir, cwd, definitions, providerOptions, templateReferences, redact: (text) => redactor.redact(text) }, options);
   return { plan, config, configFile: loaded.file, redactor };
 }

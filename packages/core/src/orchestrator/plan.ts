@@ -7,7 +7,7 @@ import type { BuildSecretsConfig, InjectionKind } from '../config/schema.js';
 import { readDockerfile } from '../dockerfile/analyze.js';
 import { UsageError } from '../errors/index.js';
 import { checkDockerfileAgainstConfig, type PlanFinding } from '../dockerfile/plan-checks.js';
-import type { AnyProviderDefinition } from '../provider/types.js';
+import type { AnyProviderDefinition, SecretRequest } from '../provider/types.js';
 import { neededSecrets, type NeededSecrets } from '../dockerfile/needed-secrets.js';
 
 /** What `plan` may look at besides the config. */
@@ -30,6 +30,10 @@ export interface PlanSecret {
   readonly provider: string;
   /** What the instance uses (`env`, `vault`, a package name). */
   readonly use: string;
+  /** The provider definition's own name (`env`, `vault`, a plugin's `name`). */
+  readonly providerName?: string;
+  /** The provider's own description of where the ref points (its definition's `describeRef`), if it has one. */
+  readonly description?: string;
   /** The provider's address of the secret. */
   readonly ref: string;
   /** Field picked out of a structured secret. */
@@ -104,6 +108,17 @@ async function scopePlan(config: BuildSecretsConfig, dockerfile: string, options
   return neededSecrets(config, text, { target: options.target, buildArgs: new Map(Object.entries(options.buildArgs ?? {})) }, templateRefs);
 }
 
+/** The definition's static description of a request; a describer that throws describes nothing. */
+function describeRef(definition: AnyProviderDefinition | undefined, options: ReadonlyMap<string, unknown> | undefined, instance: string, request: SecretRequest): string | undefined {
+  if (!definition?.describeRef || !options?.has(instance)) return undefined;
+  try {
+    const text = definition.describeRef(request, options.get(instance));
+    return typeof text === 'string' && text.length > 0 ? text.slice(0, 300) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Make the plan. Loads no provider SDK and contacts nothing. */
 export async function buildPlan(
   input: {
@@ -111,6 +126,8 @@ export async function buildPlan(
     readonly baseDir: string;
     readonly cwd: string;
     readonly definitions: ReadonlyMap<string, AnyProviderDefinition>;
+    /** Parsed options by instance, for the definitions' `describeRef` (optional: without them nothing is described). */
+    readonly providerOptions?: ReadonlyMap<string, unknown>;
     /** A `${VAR}` interpolated into a ref, key or version is a secret too: every shown string passes through this. */
     readonly redact: (text: string) => string;
     /** The secret ids each template embeds (they are needed when the rendered secret is). */
@@ -122,11 +139,17 @@ export async function buildPlan(
   const secrets = Object.entries(config.secrets).map(([id, c]): PlanSecret => {
     const detail = detailOf(c.inject, c, id);
     const cacheMode = cacheModeOf(c, config.build);
+    const definition = c.from !== undefined ? input.definitions.get(c.from) : undefined;
+    const description = c.from !== undefined && c.ref !== undefined
+      ? describeRef(definition, input.providerOptions, c.from, { id, ref: c.ref, ...(c.key !== undefined ? { key: c.key } : {}), ...(c.version !== undefined ? { version: c.version } : {}) })
+      : undefined;
     return {
       id,
       // A rendered secret shows as provider "template" with its file (or "inline") as the ref.
       provider: c.from ?? 'template',
       use: c.from !== undefined ? redact(config.providers[c.from]?.use ?? '?') : 'template',
+      ...(definition ? { providerName: redact(definition.name) } : {}),
+      ...(description !== undefined ? { description: redact(description) } : {}),
       ref: redact(c.ref ?? c.templateFile ?? '(inline template)'),
       ...(c.key !== undefined ? { key: redact(c.key) } : {}),
       ...(c.version !== undefined ? { version: redact(c.version) } : {}),

@@ -135,6 +135,15 @@ describe('runBuild', () => {
     await expectNothingLeft();
   });
 
+  it('gives a short progress account at info level: secrets by provider and the time, the engine, the build time', async () => {
+    const { session: s } = session();
+    await runBuild(s, opts());
+    const info = logs.filter((l) => !/ (debug|warn|error):/.test(l)).join('\n');
+    expect(info).toMatch(/resolved 3 secrets from local \(env\) ×3 in \d+ ms/);
+    expect(info).toMatch(/engine: \S+ \(daemon [^)]+\)/);
+    expect(info).toMatch(/built sha256:[0-9a-f]{12} in \d+(\.\d)? (ms|s)/);
+  });
+
   it('propagates the engine exit code as an EngineError and still removes everything', async () => {
     const { session: s } = session({ env: { FAKE_BUILD_EXIT: '3' } });
     const err = await runBuild(s, opts()).catch((e: unknown) => e);

@@ -19,6 +19,7 @@ import { InterruptedAfterBuildError } from '../errors/interrupted-after-build.js
 import { sweepStaleRuns } from '../janitor/stale-sweep.js';
 import { auditBuild } from './post-build-audit.js';
 import { exportTarget, userIidFile } from './engine-output-args.js';
+import { builtLine, engineLine, resolvedLine } from './build-progress.js';
 import { makeStrategyContext } from './strategy-context.js';
 import { BuildResources } from './teardown.js';
 import { scopeGroups, scopeToTarget } from './target-scope.js';
@@ -157,9 +158,13 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
 
     await reportStaleRuns(session);
     const versionIds = new Map<string, string>();
+    const resolveStart = performance.now();
     const { engine, values } = await detectAndResolve(session, resources, intent, signal, { ids: scope.needed, versionIds });
+    // The short progress account (info: shown without --verbose); providers and counts, never values.
+    logger.info(resolvedLine(config, [...values.keys()], performance.now() - resolveStart));
     checkShortValues(session, values);
     const report = engineReport(engine, intent);
+    logger.info(engineLine(report.name, report.version ?? 'version unknown'));
     logEngineChoice(session, report);
     throwIfAborted(signal);
     await checkContextStep(session, plan, values);
@@ -192,6 +197,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     const forgetResult = iidFile ? trackEngineResult(iidFile) : (): void => undefined;
     let forgetChild: (() => void) | undefined;
     let forgetImage = (): void => undefined;
+    const engineStart = performance.now();
     const run = await engine.adapter.run({
       redactor: session.redactor, signal, cwd: plan.context,
       args: engineArgs(options, plan, injections.flatMap((i) => i.engineArgs)),
@@ -207,12 +213,14 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
       // Secrets are read lazily during the steps, so they live exactly as long as the engine.
       await resources.release(logger);
     });
+    logger.info(builtLine(performance.now() - engineStart, run.imageId));
     // From here an image exists: a first signal no longer cancels the audit (a second one forces
     // the exit), so an interruption never ends with an image nobody looked at.
     const interrupted = signal.aborted;
     forgetResult();
     if (interrupted) logger.warn(`the engine finished before it could be stopped; auditing ${run.imageId ?? 'the image'} before exiting`);
     const exportCommand = run.imageId ? engine.adapter.exportCommand(run.imageId).argv : undefined;
+    // The audit's summary line is logged by the post-build audit step.
     const audit = await auditBuild(session, plan, steps, {
       docker, image: run.imageId, values, signal: new AbortController().signal,
       ...(baseImages ? { baseImages } : {}), ...(exported ? { exported } : {}), ...(exportCommand ? { exportCommand } : {}),

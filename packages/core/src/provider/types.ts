@@ -135,6 +135,13 @@ export interface ProviderDefinition<Options = unknown> {
   readonly capabilities: ProviderCapabilities;
   /** Make a provider instance for one run. Import vendor SDKs here, lazily, not at module top level. */
   create(options: Options, context: ProviderContext): SecretProvider | Promise<SecretProvider>;
+  /**
+   * Where a request points, in the provider's own words (`environment variable NPM_TOKEN`, `file
+   * /run/secrets/api_key`), for `buildsecrets plan`. Static: `plan` instantiates nothing, so it calls
+   * this with the parsed options instead of {@link SecretProvider.describe}. Must not fetch anything
+   * or touch the network, and never shows a value.
+   */
+  describeRef?(request: SecretRequest, options: Options): string;
 }
 
 /**

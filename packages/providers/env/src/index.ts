@@ -33,6 +33,8 @@ const envProvider = defineProvider<EnvProviderOptions>({
   description: 'environment variables of the buildsecrets process',
   optionsSchema: envProviderOptionsSchema,
   capabilities: { keys: true },
+  // For `plan`: the same words as the instance's describe, without creating one.
+  describeRef: (request, options) => `environment variable ${options.prefix ?? ''}${request.ref}${request.key ? ` (JSON key ${request.key})` : ''}`,
   create(options, context) {
     const variable = (ref: string): string => `${options.prefix ?? ''}${ref}`;
     const resolveOne = (request: SecretRequest): SecretResult => {

@@ -26,6 +26,8 @@ const keywhizProvider = defineProvider<KeywhizOptions>({
   optionsSchema: keywhizOptionsSchema,
   // versionIds: directory mode returns `<file>@<content timestamp>` from keywhiz-fs metadata, for `cache: version`.
   capabilities: { keys: true, binary: true, versionIds: true },
+  // For `plan`: where a ref points, from the options alone (nothing is read or contacted).
+  describeRef: (request, options) => (options.mode === 'directory' ? `file ${request.ref} under ${options.root}` : `keywhiz secret ${request.ref} at ${new URL(options.url).host}`),
   async create(options, context) {
     if (options.mode === 'directory') return createDirectoryProvider(options, context);
     // Loaded only when server mode is used, so directory-mode runs never load the TLS client.
