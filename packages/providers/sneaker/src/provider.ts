@@ -57,7 +57,8 @@ export const sneakerProvider = defineProvider<SneakerProviderOptions>({
   name: 'sneaker',
   description: 'Sneaker: secrets in S3 sealed with KMS data keys (AES-256-GCM), or sneaker pack files',
   optionsSchema: sneakerOptionsSchema,
-  capabilities: { batch: true, versions: true, keys: true, binary: true },
+  // versionIds: S3 objects return `<key>@<VersionId>` (or `@etag:<ETag>`) for `cache: version`; pack files none.
+  capabilities: { batch: true, versions: true, keys: true, binary: true, versionIds: true },
   async create(options, context) {
     const source = settleSource(options, context);
     const region = options.region ?? context.env['SNEAKER_REGION'];

@@ -21,7 +21,20 @@ export interface ResolveObjectsDeps {
   readonly deadline: AbortSignal;
 }
 
-type Outcome = { readonly ok: true; readonly plaintext: Buffer } | { readonly ok: false; readonly error: unknown };
+type Outcome = { readonly ok: true; readonly plaintext: Buffer; readonly versionId: string | undefined } | { readonly ok: false; readonly error: unknown };
+
+/**
+ * The non-secret version id for `cache: version`: the object key with its S3 `VersionId`, or its
+ * ETag in a bucket without versioning (the ETag of a sealed object changes on every upload: each
+ * seal has a fresh data key and nonce). Spaces and other unsafe characters of the key are
+ * percent-encoded, so the id stays printable ASCII.
+ */
+function objectVersionId(key: string, object: { readonly versionId?: string | undefined; readonly etag?: string | undefined }): string | undefined {
+  const where = encodeURI(key);
+  if (object.versionId && object.versionId !== 'null') return `${where}@${object.versionId}`;
+  const etag = object.etag?.replace(/"/g, '');
+  return etag ? `${where}@etag:${etag}` : undefined;
+}
 
 /** A ref must name an object under the prefix: no `..` segment, not empty. */
 const staysUnderPrefix = (ref: string): boolean => ref.replace(/\/+$/, '') !== '' && !ref.split('/').includes('..');
@@ -66,7 +79,7 @@ export async function resolveObjects(requests: readonly SecretRequest[], deps: R
           }
           try {
             const plaintext = await openEnvelope(deps.calls, object.body, objectContext(deps.masterContext, deps.location, key), signal);
-            outcomes.set(id, { ok: true, plaintext });
+            outcomes.set(id, { ok: true, plaintext, versionId: objectVersionId(key, object) });
           } finally {
             object.body.fill(0);
           }
@@ -101,7 +114,7 @@ export async function resolveObjects(requests: readonly SecretRequest[], deps: R
         return secretFailed(request.id, mapSneakerError(original, subject, phase));
       }
       try {
-        return secretOk(request.id, valueFor(outcome.plaintext, request, deps.provider));
+        return secretOk(request.id, valueFor(outcome.plaintext, request, deps.provider), outcome.versionId);
       } catch (err) {
         return secretFailed(request.id, mapSneakerError(err, subject, 's3'));
       }

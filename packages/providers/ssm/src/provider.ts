@@ -24,7 +24,8 @@ export const ssmProvider = defineProvider<SsmProviderOptions>({
   name: 'ssm',
   description: 'AWS SSM Parameter Store (GetParameters with decryption, 10 names per call)',
   optionsSchema: ssmOptionsSchema,
-  capabilities: { batch: true, versions: true, keys: true, binary: false },
+  // versionIds: `<name>@<Version>` for `cache: version`.
+  capabilities: { batch: true, versions: true, keys: true, binary: false, versionIds: true },
   async create(options, context) {
     // Imported here, not at the top: a run that uses no ssm provider never loads the SDK.
     const { createSsmCalls } = await import('./ssm-calls.js');

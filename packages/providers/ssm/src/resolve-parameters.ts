@@ -8,7 +8,7 @@ export const GET_PARAMETERS_LIMIT = 10;
 /** GetParameters calls in flight at once. */
 const CONCURRENCY = 4;
 
-type Outcome = { readonly kind: 'found'; readonly value: string } | { readonly kind: 'invalid' } | { readonly kind: 'error'; readonly error: unknown };
+type Outcome = { readonly kind: 'found'; readonly value: string; readonly versionId: string | undefined } | { readonly kind: 'invalid' } | { readonly kind: 'error'; readonly error: unknown };
 
 /** Everything one `resolve` call needs. */
 export interface ResolveParametersDeps {
@@ -20,6 +20,14 @@ export interface ResolveParametersDeps {
 
 /** Errors SSM raises for the whole call when one named parameter is off limits. */
 const isPerParameterRefusal = (err: unknown): boolean => ['AccessDeniedException', 'InvalidKeyId'].includes((err as { name?: unknown } | null)?.name as string);
+
+/**
+ * The non-secret version id for `cache: version`: the parameter's name and its `Version` (version
+ * numbers count per parameter, so the name is part of the id).
+ */
+function versionIdOf(entry: SsmParameter): string | undefined {
+  return entry.Name !== undefined && Number.isInteger(entry.Version) ? `${entry.Name}@${entry.Version}` : undefined;
+}
 
 /** The answer entry for a requested name: by name (or ARN) plus the selector SSM echoes. */
 function entryFor(answer: SsmAnswer, requested: string): SsmParameter | undefined {
@@ -44,7 +52,7 @@ export async function resolveParameters(requests: readonly SecretRequest[], deps
       const answer = await deps.calls.getParameters(group, signal);
       for (const name of group) {
         const entry = entryFor(answer, name);
-        if (entry?.Value !== undefined) outcomes.set(name, { kind: 'found', value: entry.Value });
+        if (entry?.Value !== undefined) outcomes.set(name, { kind: 'found', value: entry.Value, versionId: versionIdOf(entry) });
         else if (answer.invalid.includes(name)) outcomes.set(name, { kind: 'invalid' });
         else outcomes.set(name, { kind: 'error', error: Object.assign(new Error('missing from the answer'), { name: 'IncompleteAnswer' }) });
       }
@@ -79,9 +87,9 @@ export async function resolveParameters(requests: readonly SecretRequest[], deps
     }
     // String, StringList (comma-separated, as SSM stores it) and decrypted SecureString alike.
     const whole = SecretValue.from(outcome.value);
-    if (request.key === undefined) return secretOk(request.id, whole);
+    if (request.key === undefined) return secretOk(request.id, whole, outcome.versionId);
     try {
-      return secretOk(request.id, extractKey(whole, request.key, base));
+      return secretOk(request.id, extractKey(whole, request.key, base), outcome.versionId);
     } catch (err) {
       return secretFailed(request.id, mapSsmError(err, subject));
     } finally {
