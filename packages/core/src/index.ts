@@ -50,7 +50,7 @@ export type { BuildSteps, DockerfileCheck, AuditInput, AuditOutcome } from './or
 export { formatCommand } from './orchestrator/dry-run.js';
 export { handleSignals, type SignalScope, type HandleSignalsOptions, type RunSignal } from './orchestrator/signals.js';
 export { trackPath, trackProcessGroup, sweepSync } from './orchestrator/exit-cleanup.js';
-export type { BuildOptions, BuildResult, BuildSession } from './orchestrator/build-types.js';
+export type { BuildAuditSummary, BuildOptions, BuildResult, BuildSession } from './orchestrator/build-types.js';
 export { loadConfig, parseConfig, type LoadedConfig, type LoadConfigOptions, type ParseConfigOptions } from './config/load-config.js';
 export { findConfigFile, CONFIG_FILE_NAMES, type FindConfigFileOptions } from './config/discover.js';
 export { validateConfig, validateProviderOptions, type ValidateConfigOptions } from './config/validate.js';

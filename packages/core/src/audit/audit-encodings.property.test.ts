@@ -39,7 +39,8 @@ const FORMS: readonly Form[] = [
   { name: 'base64', make: (d) => Buffer.from(d.toString('base64')), accept: ['base64'] },
   { name: 'base64url', make: (d) => Buffer.from(d.toString('base64url')), accept: ['base64url', 'base64'] },
   { name: 'hex', make: (d) => Buffer.from(d.toString('hex')), accept: ['hex'] },
-  { name: 'HEX', make: (d) => Buffer.from(d.toString('hex').toUpperCase()), accept: ['hex-upper'] },
+  // A value whose hex has no letters (digits only) has one hex form, reported as `hex`.
+  { name: 'HEX', make: (d) => Buffer.from(d.toString('hex').toUpperCase()), accept: ['hex-upper', 'hex'] },
   { name: 'encodeURIComponent', make: (_d, v) => (isUtf8(v) ? Buffer.from(`q=${encodeURIComponent(v.toString('utf8'))}&x=1`) : undefined), accept: ['url', 'raw'] },
   { name: 'URLSearchParams', make: (_d, v) => (isUtf8(v) ? Buffer.from(new URLSearchParams({ q: v.toString('utf8'), x: '1' }).toString()) : undefined), accept: ['url', 'url-form', 'raw'] },
   { name: 'lowercase %xx', make: (_d, v) => (isUtf8(v) ? Buffer.from(encodeURIComponent(v.toString('utf8')).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())) : undefined), accept: ['url', 'raw'] },
