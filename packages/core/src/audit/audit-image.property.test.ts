@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildPatterns } from '../redaction/patterns.js';
 import { SecretValue } from '../secret-value.js';
+import { fcParams } from './__fixtures__/fc-seed.js';
 import { dockerArchive, tar } from './__fixtures__/tar-builder.js';
 import { scanArchive } from './archive-reader.js';
 import { ContentScanner } from './content-scanner.js';
@@ -48,7 +49,7 @@ describe('auditImage (properties)', () => {
           expect(planted.length).toBeGreaterThan(0);
         },
       ),
-      { numRuns: 120 },
+      fcParams(120),
     );
   });
 
@@ -63,7 +64,7 @@ describe('auditImage (properties)', () => {
         expect(report.findings).toEqual([]);
         expect(report.stats.files).toBe(noise.length);
       }),
-      { numRuns: 80 },
+      fcParams(80),
     );
   });
 });

@@ -182,7 +182,7 @@ describe('createRedactor (properties)', () => {
           for (const p of patterns) expect(streamed.includes(p.bytes)).toBe(false);
         },
       ),
-      { numRuns: 150 },
+      fcParams(150),
     );
   });
 
@@ -225,7 +225,7 @@ describe('createRedactor (properties)', () => {
         const data = Buffer.from(bytes);
         expect(await throughStream(r, splitAt(data, cuts))).toEqual(data);
       }),
-      { numRuns: 150 },
+      fcParams(150),
     );
   });
 });
