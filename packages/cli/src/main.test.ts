@@ -67,6 +67,17 @@ describe('buildsecrets CLI', () => {
     expect(bad.stdout + bad.stderr).not.toContain(CANARY);
   });
 
+  it('check warns by id about values under 8 bytes, and fails on them under build.minSecretLength', async () => {
+    const yaml = 'version: 1\nproviders:\n  local: { use: env }\nsecrets:\n  pin: { from: local, ref: PIN }\n';
+    const warned = await runCliCaptured(['check'], { cwd: await project(yaml), env: { PIN: 'q7z9x' } });
+    expect(warned.code).toBe(0);
+    expect(warned.stdout).toContain('warning pin: 5 bytes, under 8: the audit cannot search for it');
+    const strict = await runCliCaptured(['check', '--json'], { cwd: await project(`${yaml}build:\n  minSecretLength: 8\n`), env: { PIN: 'q7z9x' } });
+    expect(strict.code).toBe(1);
+    expect(JSON.parse(strict.stdout)).toMatchObject({ ok: false, entries: [{ id: 'pin', ok: false, short: { length: 5, minimum: 8 } }] });
+    expect(warned.stdout + strict.stdout).not.toContain('q7z9x');
+  });
+
   it('explains a missing config and suggests init (exit 2)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'bs-cli-empty-'));
     const r = await runCliCaptured(['check'], { cwd: dir });

@@ -15,7 +15,7 @@ export const checkCommand: CliCommand = {
     const bs = await ctx.open();
     const report = await bs.check({ signal: ctx.signal });
     if (ctx.global.json) {
-      const entries = report.entries.map((e) => ({ id: e.id, provider: e.provider, ok: e.ok, ...(e.error ? { error: e.error.toJSON() } : {}) }));
+      const entries = report.entries.map((e) => ({ id: e.id, provider: e.provider, ok: e.ok, ...(e.error ? { error: e.error.toJSON() } : {}), ...(e.short ? { short: e.short } : {}) }));
       ctx.stdout.write(`${bs.redactor.redact(JSON.stringify({ ok: report.ok, entries }, null, 2))}\n`);
       return report.ok ? EXIT.ok : EXIT.failure;
     }
@@ -25,6 +25,10 @@ export const checkCommand: CliCommand = {
         ? `${s.ok('ok')}      ${e.id} (${e.provider})`
         : `${s.bad('failed')}  ${e.id} (${e.provider}): ${(e.error?.message ?? '').replace(/^\[buildsecrets[^\]]*\]\s*/, '').replace(/\n/g, '\n        ')}${ctx.global.verbose ? verboseDetails(e.error).map((d) => `\n        detail: ${d}`).join('') : ''}`,
     );
+    // Values under 8 bytes (or build.minSecretLength) cannot be audited or masked without noise.
+    for (const e of report.entries.filter((x) => x.short)) {
+      lines.push(`${e.ok ? s.warn('warning') : s.bad('failed')} ${e.id}: ${e.short!.length} bytes, under ${e.short!.minimum}: the audit cannot search for it${e.ok ? ' (set build.minSecretLength to make this an error)' : ' (build.minSecretLength)'}`);
+    }
     const failed = report.entries.filter((e) => !e.ok).length;
     const total = report.entries.length;
     const secrets = (n: number): string => `${n} secret${n === 1 ? '' : 's'}`;

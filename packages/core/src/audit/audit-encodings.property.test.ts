@@ -39,11 +39,13 @@ const FORMS: readonly Form[] = [
   { name: 'base64', make: (d) => Buffer.from(d.toString('base64')), accept: ['base64'] },
   { name: 'base64url', make: (d) => Buffer.from(d.toString('base64url')), accept: ['base64url', 'base64'] },
   { name: 'hex', make: (d) => Buffer.from(d.toString('hex')), accept: ['hex'] },
-  { name: 'HEX', make: (d) => Buffer.from(d.toString('hex').toUpperCase()), accept: ['hex-upper'] },
+  // A value whose hex has no letters (digits only) has one hex form, reported as `hex`.
+  { name: 'HEX', make: (d) => Buffer.from(d.toString('hex').toUpperCase()), accept: ['hex-upper', 'hex'] },
   { name: 'encodeURIComponent', make: (_d, v) => (isUtf8(v) ? Buffer.from(`q=${encodeURIComponent(v.toString('utf8'))}&x=1`) : undefined), accept: ['url', 'raw'] },
   { name: 'URLSearchParams', make: (_d, v) => (isUtf8(v) ? Buffer.from(new URLSearchParams({ q: v.toString('utf8'), x: '1' }).toString()) : undefined), accept: ['url', 'url-form', 'raw'] },
   { name: 'lowercase %xx', make: (_d, v) => (isUtf8(v) ? Buffer.from(encodeURIComponent(v.toString('utf8')).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase())) : undefined), accept: ['url', 'raw'] },
-  { name: 'every byte %XX', make: (_d, v) => Buffer.from([...v].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join('')), accept: ['url-full'] },
+  // A value made only of characters RFC 3986 encodes has one percent form, reported as `url`.
+  { name: 'every byte %XX', make: (_d, v) => Buffer.from([...v].map((b) => `%${b.toString(16).padStart(2, '0').toUpperCase()}`).join('')), accept: ['url-full', 'url', 'url-form'] },
   { name: 'JSON.stringify', make: (_d, v) => (isUtf8(v) ? Buffer.from(JSON.stringify({ token: v.toString('utf8') })) : undefined), accept: ['json', 'raw'] },
   { name: 'utf16le', make: (_d, v) => (isUtf8(v) ? Buffer.from(`x${v.toString('utf8')}y`, 'utf16le') : undefined), accept: ['utf16le'] },
   { name: 'base64 -w 76', make: (d) => tool(['base64'], d), accept: ['base64', 'base64-wrapped'] },

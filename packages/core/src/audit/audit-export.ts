@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { lstat, readdir, readlink } from 'node:fs/promises';
+import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { AuditError } from '../errors/error-classes.js';
 import type { LeakFinding } from '../errors/error-classes.js';
@@ -41,14 +41,21 @@ async function walk(root: string, dir: string, scanner: ContentScanner, scan: La
 }
 
 async function scanTarFile(path: string, scanner: ContentScanner): Promise<LayerScan> {
-  let reader = new ByteReader(streamChunks(createReadStream(path, { highWaterMark: 1 << 20 })));
-  const decompressor = decompressorFor(detectFormat(await reader.peek(SNIFF_BYTES)));
-  if (decompressor && 'unsupported' in decompressor) throw new AuditError(`the export ${path} could not be read: ${decompressor.unsupported}`);
-  if (decompressor) {
-    createReadStream(path).pipe(decompressor.stream);
-    reader = new ByteReader(streamChunks(decompressor.stream));
+  const head = Buffer.alloc(SNIFF_BYTES);
+  const file = await open(path, 'r');
+  let length: number;
+  try {
+    ({ bytesRead: length } = await file.read(head, 0, SNIFF_BYTES, 0));
+  } finally {
+    await file.close();
   }
-  return scanLayerTar(reader, `export ${path}`, scanner);
+  const decompressor = decompressorFor(detectFormat(head.subarray(0, length)));
+  if (decompressor && 'unsupported' in decompressor) throw new AuditError(`the export ${path} could not be read: ${decompressor.unsupported}`);
+  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  if (!decompressor) return scanLayerTar(new ByteReader(streamChunks(raw)), `export ${path}`, scanner);
+  raw.on('error', (err) => decompressor.stream.destroy(err));
+  raw.pipe(decompressor.stream);
+  return scanLayerTar(new ByteReader(streamChunks(decompressor.stream)), `export ${path}`, scanner);
 }
 
 /**

@@ -15,6 +15,16 @@ const SEPARATOR = Buffer.from([LF]);
 const ALPHABET = new Uint8Array(256);
 for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_') ALPHABET[ch.charCodeAt(0)] = 1;
 
+const isHex = (b: number | undefined): boolean => b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46));
+
+/** The cheap test before decoding: 6+ hex digits then `:` or a space (xxd, hexdump -C, od), or ` xx ` (od -An). */
+function mayBeDumpLine(buf: Buffer, start: number, end: number): boolean {
+  if (buf[start] === SPACE) return isHex(buf[start + 1]) && isHex(buf[start + 2]) && (start + 3 === end || buf[start + 3] === SPACE || buf[start + 3] === CR);
+  let i = start;
+  while (i < end && i - start < 6 && isHex(buf[i])) i++;
+  return i - start === 6 && mayStartDump(buf[start]);
+}
+
 /** Where {@link LineViews} sends what it derives from a stream. */
 export interface LineViewSinks {
   /** Runs of encoded text with the line breaks (and indentation) between them removed. */
@@ -68,10 +78,9 @@ export class LineViews {
         this.#extend(chunk.subarray(0, nl));
         const p = this.#partial;
         this.#partial = undefined;
-        this.#line(p.head, p.tail, p.length);
+        this.#line(p.head, 0, p.head.length, p.tail, 0, p.tail.length, p.length);
       } else {
-        const line = chunk.subarray(start, nl);
-        this.#line(line, line, line.length);
+        this.#line(chunk, start, nl, chunk, start, nl, nl - start);
       }
       start = nl + 1;
     }
@@ -82,7 +91,7 @@ export class LineViews {
   end(): void {
     const p = this.#partial;
     this.#partial = undefined;
-    if (p) this.#line(p.head, p.tail, p.length);
+    if (p) this.#line(p.head, 0, p.head.length, p.tail, 0, p.tail.length, p.length);
     this.#close();
     this.#continues = false;
   }
@@ -99,24 +108,26 @@ export class LineViews {
   }
 
   /**
-   * One complete line (without `\n`): `head` holds its first bytes (all of it when short), `tail`
-   * its last bytes, `length` its full length.
+   * One complete line (without `\n`): `head[hs..he)` holds its first bytes (all of it when short),
+   * `tail[ts..te)` its last bytes, `length` its full length. Indexes rather than slices: this runs
+   * once per line of every file, and a slice costs more than the checks.
    */
-  #line(head: Buffer, tail: Buffer, length: number): void {
-    if (length <= MAX_DUMP_LINE && head.length === length && mayStartDump(head[0])) {
-      const bytes = decodeDumpLine(head);
+  #line(head: Buffer, hs: number, he: number, tail: Buffer, ts: number, te: number, length: number): void {
+    if (length <= MAX_DUMP_LINE && he - hs === length && mayBeDumpLine(head, hs, he)) {
+      const bytes = decodeDumpLine(head.subarray(hs, he));
       if (bytes) this.#sinks.dumped(bytes);
     }
     const reach = this.#reach;
     // Content: without the `\r` of `\r\n` and without indentation.
-    let tailEnd = tail.length;
-    if (tailEnd > 0 && tail[tailEnd - 1] === CR) tailEnd--;
-    let lead = 0;
-    while (lead < head.length && (head[lead] === SPACE || head[lead] === TAB)) lead++;
-    const contentLength = length - lead - (tail.length - tailEnd);
+    let tailEnd = te;
+    if (tailEnd > ts && tail[tailEnd - 1] === CR) tailEnd--;
+    let lead = hs;
+    while (lead < he && (head[lead] === SPACE || head[lead] === TAB)) lead++;
+    const contentLength = length - (lead - hs) - (te - tailEnd);
+    if (!this.#continues && (contentLength < MIN_WRAPPED_LINE || ALPHABET[tail[tailEnd - 1]!] !== 1)) return;
     // Leading run (bounded by reach).
     let runEnd = lead;
-    const leadLimit = Math.min(head.length, lead + reach, lead + Math.max(0, contentLength));
+    const leadLimit = Math.min(he, lead + reach, lead + Math.max(0, contentLength));
     while (runEnd < leadLimit && ALPHABET[head[runEnd]!] === 1) runEnd++;
     const whole = contentLength > 0 && runEnd - lead === contentLength;
     if (this.#continues) {
@@ -126,9 +137,9 @@ export class LineViews {
     }
     // Trailing run (bounded by reach): does this line start a wrapped block?
     let runStart = tailEnd;
-    const tailLimit = Math.max(0, tailEnd - reach, tailEnd - Math.max(0, contentLength));
+    const tailLimit = Math.max(ts, tailEnd - reach, tailEnd - Math.max(0, contentLength));
     while (runStart > tailLimit && ALPHABET[tail[runStart - 1]!] === 1) runStart--;
-    this.#continues = tailEnd - runStart >= MIN_WRAPPED_LINE || (whole && this.#continues);
+    this.#continues = tailEnd - runStart >= MIN_WRAPPED_LINE;
     if (this.#continues) {
       this.#close();
       this.#push(tail.subarray(runStart, tailEnd));

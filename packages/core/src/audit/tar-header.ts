@@ -10,8 +10,9 @@ export interface TarHeader {
   readonly type: string;
   /** Link target for hard and symbolic links. */
   readonly linkName: string;
-  /** ustar owner user and group names (empty for old-style headers). */
+  /** ustar owner user name (empty for old-style headers). */
   readonly uname: string;
+  /** ustar owner group name (empty for old-style headers). */
   readonly gname: string;
 }
 

@@ -101,14 +101,16 @@ export const servedFileConfigSchema = z
   });
 
 /** What a leak found by the audit does: `fail` the build, `warn`, or `off` (no audit). `true`/`false` are `fail`/`off`. */
-export const auditModeSchema = z.union([z.enum(['fail', 'warn', 'off']), z.boolean()]);
+export const auditModeSchema = z.union([z.literal('fail'), z.literal('warn'), z.literal('off'), z.boolean()]);
 
 /** What a value found only in the base image's layers (not written by this build) does. */
-export const baseLayersSchema = z.enum(['fail', 'warn', 'ignore']);
+export const baseLayersSchema = z.union([z.literal('fail'), z.literal('warn'), z.literal('ignore')]);
 
 /** `build.audit`: the short form (`fail`, `warn`, `off`, `true`, `false`) or an object with the mode and the base-layer policy. */
 export const auditSettingSchema = z.union([
-  z.enum(['fail', 'warn', 'off']),
+  z.literal('fail'),
+  z.literal('warn'),
+  z.literal('off'),
   z.boolean(),
   z
     .object({

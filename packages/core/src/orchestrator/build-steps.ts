@@ -46,8 +46,9 @@ export interface AuditOutcome {
   readonly unscanned?: readonly string[];
   /** Findings only in base-image layers. */
   readonly preExisting?: readonly LeakFinding[];
-  /** Layers searched, and how many came with a base image (undefined: none could be attributed). */
+  /** Layers searched. */
   readonly layers?: number;
+  /** How many of them came with a base image. */
   readonly baseLayers?: number;
   /** Base images that could not be inspected, each with the reason (their layers count as the build's). */
   readonly unattributed?: readonly string[];

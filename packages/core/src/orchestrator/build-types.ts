@@ -45,8 +45,9 @@ export interface BuildAuditSummary {
   readonly leaks: readonly LeakFinding[];
   /** Findings only in base-image layers: there before this build. */
   readonly preExisting: readonly LeakFinding[];
-  /** Layers searched, and how many of them this build added (undefined when the base could not be told apart). */
+  /** Layers searched. */
   readonly layers: number;
+  /** How many of the layers this build added (undefined when no layer could be attributed to a base image). */
   readonly buildLayers: number | undefined;
   /** Layers or blobs that could not be searched, each with the reason. */
   readonly unscanned: readonly string[];

@@ -20,6 +20,7 @@ import type { InjectionStrategy } from '../strategies/types.js';
 import { makeTempDir } from '../util/temp-dir.js';
 import type { BuildOptions, BuildResult, BuildSession, ResolveAllOptions } from './build-types.js';
 import { buildPlan, type Plan, type PlanOptions } from './plan.js';
+import { AUDIT_MIN_VALUE_LENGTH } from '../redaction/patterns.js';
 import { runBuild } from './run-build.js';
 
 /** How to make a {@link BuildSecrets} instance. Give `config` or `configPath`, or neither to discover `buildsecrets.yaml`. */
@@ -56,6 +57,8 @@ export interface CheckEntry {
   readonly ok: boolean;
   /** The typed error when it did not (message and code; never a value). */
   readonly error?: BuildSecretsError;
+  /** Set when the value is shorter than 8 bytes (or `build.minSecretLength`): it cannot be audited or masked without noise. */
+  readonly short?: { readonly length: number; readonly minimum: number };
 }
 
 /** What `check` found. */
@@ -202,8 +205,16 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
     resolve: (o) => resolveAll(o?.signal),
     async check(o) {
       try {
-        await resolveAll(o?.signal);
-        return { ok: true, entries: entries.map((e) => ({ id: e.id, provider: e.config.from ?? 'template', ok: true })) };
+        const values = await resolveAll(o?.signal);
+        // Short values: a warning by id, or a failure under build.minSecretLength (as `build` does).
+        const required = config.build?.minSecretLength;
+        const minimum = required ?? AUDIT_MIN_VALUE_LENGTH;
+        const checked = entries.map((e) => {
+          const length = values.get(e.id)?.length;
+          const short = length !== undefined && length < minimum ? { short: { length, minimum } } : {};
+          return { id: e.id, provider: e.config.from ?? 'template', ok: !(required !== undefined && 'short' in short), ...short };
+        });
+        return { ok: checked.every((e) => e.ok), entries: checked };
       } catch (err) {
         if (!(err instanceof SecretsUnresolvedError)) throw err;
         const failed = new Map(err.failures.map((f) => [f.secretId, f.error]));

@@ -54,6 +54,12 @@ export class StreamMasker {
   #intervals: Interval[] = [];
   /** The input byte just before `#base` (for word-boundary checks), if any. */
   #before: number | undefined;
+  /**
+   * Bytes just before `#base` that were masked (so not held back) but may still begin a match:
+   * a mask can reach past the point the automaton holds back from. The prefilter re-searches
+   * them with the next bytes; the automaton path keeps them in its state.
+   */
+  #maskedTail: Buffer = EMPTY;
   readonly #getSpec: () => MaskSpec;
 
   constructor(getSpec: () => MaskSpec) {
@@ -75,13 +81,17 @@ export class StreamMasker {
     const { matcher, replacements, prefilter } = spec;
     if (prefilter?.skips) {
       // Matches wholly inside the bytes searched last time were recorded then.
-      prefilter.find(data, (rank, start) => {
+      const context = this.#maskedTail;
+      const searched = context.length > 0 ? Buffer.concat([context, data]) : data;
+      const searchedBase = base - context.length;
+      prefilter.find(searched, (rank, start) => {
         const end = start + matcher.lengths[rank]!;
-        if (end > from) this.#intervals.push({ start: base + start, end: base + end, rank, replacement: replacements[rank]! });
+        if (end > from + context.length) this.#intervals.push({ start: searchedBase + start, end: searchedBase + end, rank, replacement: replacements[rank]! });
       });
-      // The automaton's state (how much may still be the start of a value) depends only on the last (longest − 1) bytes.
-      const tail = Math.max(0, data.length - (matcher.longest - 1));
-      this.#state = matcher.scan(data, tail, data.length, matcher.initial, () => undefined);
+      // The automaton's state (how much may still be the start of a value) depends only on the last
+      // (longest − 1) bytes — masked context included, since a value may begin under a mask.
+      const tail = Math.max(0, searched.length - (matcher.longest - 1));
+      this.#state = matcher.scan(searched, tail, searched.length, matcher.initial, () => undefined);
       return this.#emit(data, base + data.length - matcher.depth(this.#state));
     }
     this.#state = matcher.scan(data, from, data.length, this.#state, (rank, end) => {
@@ -129,7 +139,12 @@ export class StreamMasker {
       cur = limit;
     }
     this.#intervals = later;
-    if (cur > base) this.#before = data[cur - base - 1];
+    if (cur > base) {
+      this.#before = data[cur - base - 1];
+      // Bytes before `limit` cannot begin a match; masked bytes from `limit` on still can.
+      const longest = this.#spec?.matcher.longest ?? 1;
+      this.#maskedTail = cur > limit ? Buffer.from(data.subarray(Math.max(limit, cur - (longest - 1)) - base, cur - base)) : EMPTY;
+    }
     this.#pending = data.subarray(cur - base);
     this.#base = cur;
     return out;

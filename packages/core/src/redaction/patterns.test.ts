@@ -50,7 +50,8 @@ describe('buildPatterns', () => {
 
   it('finds base64 and base64url of a value at any offset inside a longer blob', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 8, maxLength: 64 }), fc.uint8Array({ maxLength: 9 }), fc.uint8Array({ maxLength: 9 }), (value, before, after) => {
+      // A value ending in a line break is searched without it (see the newline test above).
+      fc.property(fc.uint8Array({ minLength: 8, maxLength: 64 }).filter((v) => v[v.length - 1] !== 0x0a), fc.uint8Array({ maxLength: 9 }), fc.uint8Array({ maxLength: 9 }), (value, before, after) => {
         const { patterns } = buildPatterns([{ id: 'v', value }]);
         const blob = Buffer.concat([before, value, after]);
         expect(has(blob.toString('base64'), patterns.filter((p) => p.encoding === 'base64'))).toBe(true);

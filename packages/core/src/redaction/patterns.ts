@@ -110,7 +110,10 @@ export function buildPatterns(sources: readonly PatternSource[], options: BuildP
       if (!tooShort.includes(source.id)) tooShort.push(source.id);
       continue;
     }
-    for (const form of encodingsOf(searched, { encoded: searched.length >= minEncoded, lines: source.lines !== false })) {
+    const forms = encodingsOf(searched, { encoded: searched.length >= minEncoded, lines: source.lines !== false });
+    // Stripped below the encoding minimum (the redactor's 4 bytes): the whole value's encodings still count.
+    if (searched.length < minEncoded && bytes.length >= minEncoded) forms.push(...encodingsOf(bytes, { encoded: true, lines: source.lines !== false }));
+    for (const form of forms) {
       if (form.bytes.length === 0) continue;
       const key = `${source.id}\u0000${form.bytes.toString('latin1')}`;
       if (seen.has(key)) continue;
