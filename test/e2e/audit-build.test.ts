@@ -63,8 +63,10 @@ describeE2E('build: the post-build audit on real builds', () => {
     const value = token('base');
     const base = tag('base');
     const context = mkdtempSync(join(work, 'ctx-'));
-    writeFileSync(join(context, 'base.Dockerfile'), `FROM buildsecrets-test/busybox:latest\nRUN echo "${value}" > /etc/vendor-token\n`);
-    await docker(['build', ...E2E_BUILD_ARGS, '-q', '-f', join(context, 'base.Dockerfile'), '-t', base, context]);
+    // The base's Dockerfile holds the value: outside the build context, which the context check scans.
+    const baseFile = join(mkdtempSync(join(work, 'base-')), 'Dockerfile');
+    writeFileSync(baseFile, `FROM buildsecrets-test/busybox:latest\nRUN echo "${value}" > /etc/vendor-token\n`);
+    await docker(['build', ...E2E_BUILD_ARGS, '-q', '-f', baseFile, '-t', base, context]);
     writeFileSync(join(context, 'Dockerfile'), `FROM ${base}\nARG EXPECTED_SHA\nRUN --mount=type=secret,id=token,required=true echo "$EXPECTED_SHA  /run/secrets/token" | sha256sum -c -s && touch /ok\n`);
     const args = (extra: string[]) => build(CONFIG, join(context, 'Dockerfile'), ['-t', tag('on-base'), '--build-arg', `EXPECTED_SHA=${sha(value)}`, ...extra], context);
     const warned = await runCli(args([]), { BS_E2E_TOKEN: value });
