@@ -140,7 +140,7 @@ describeE2E('cache revs: a rotated secret re-runs the steps that declare its rev
   it('plan warns about the step without the ARG, with the exact line to add, and not about the one with it', async () => {
     const run = await runCli(['plan', '--config', join(FIXTURES, 'keyed.yaml'), '-f', DOCKERFILE, FIXTURES], {});
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toContain('the RUN at line 5 (stage stale) mounts secret "token" (cache: keyed)');
+    expect(run.stdout).toContain('warning line 5: the RUN (stage stale) mounts secret "token" (cache: keyed)');
     expect(run.stdout).toContain('add this line above it: ARG BUILDSECRETS_REV_TOKEN');
     expect(run.stdout).not.toContain('line 11');
     expect(run.stdout).not.toMatch(/ARG BUILDSECRETS_REV_TOKEN at line 10 .*looks like a secret/);

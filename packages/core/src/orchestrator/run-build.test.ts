@@ -140,7 +140,7 @@ describe('runBuild', () => {
     await runBuild(s, opts());
     const info = logs.filter((l) => !/ (debug|warn|error):/.test(l)).join('\n');
     expect(info).toMatch(/resolved 3 secrets from local \(env\) ×3 in \d+ ms/);
-    expect(info).toMatch(/engine: \S+ \(daemon [^)]+\)/);
+    expect(info).toMatch(/engine: docker-buildkit \([^)]+\)/);
     expect(info).toMatch(/built sha256:[0-9a-f]{12} in \d+(\.\d)? (ms|s)/);
   });
 
