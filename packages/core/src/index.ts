@@ -54,7 +54,7 @@ export { trackPath, trackProcessGroup, sweepSync } from './orchestrator/exit-cle
 export { attachJanitor, trackEngineResult, trackUnauditedImage } from './orchestrator/exit-cleanup.js';
 export { startJanitor, type Janitor, type JanitorMessage } from './janitor/janitor.js';
 export { sweepStaleRuns, unauditedReportDir, type StaleSweep } from './janitor/stale-sweep.js';
-export type { BuildAuditSummary, BuildOptions, BuildResult, BuildSession } from './orchestrator/build-types.js';
+export type { BuildAuditSummary, BuildOptions, BuildResult, BuildSession, ResolveAllOptions } from './orchestrator/build-types.js';
 export type { EngineReport } from './orchestrator/build-types.js';
 export { describeEngineReport } from './orchestrator/engine-step.js';
 export {

@@ -81,10 +81,6 @@ export interface EngineReport {
   readonly tried: readonly string[];
 }
 
-/**
- * What the orchestrator hands to the build runner: everything the run composed, so the build code
- * never reaches back into config loading or the container.
- */
 /** What {@link BuildSession.resolveAll} resolves, and where it reports version ids. */
 export interface ResolveAllOptions {
   /** Only these secret ids (plus what their templates and passphrases need); all when absent. */
@@ -93,6 +89,10 @@ export interface ResolveAllOptions {
   readonly versionIds?: Map<string, string>;
 }
 
+/**
+ * What the orchestrator hands to the build runner: everything the run composed, so the build code
+ * never reaches back into config loading or the container.
+ */
 export interface BuildSession {
   /** The validated config. */
   readonly config: BuildSecretsConfig;
