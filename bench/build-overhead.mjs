@@ -32,10 +32,13 @@ export async function run() {
     return undefined;
   }
   const dir = mkdtempSync(join(tmpdir(), 'bs-bench-build-'));
+  // The hand-run builds' secret file lives outside the context: `build`'s context check refuses a
+  // context holding a resolved value (and the engine would send it).
+  const secretDir = mkdtempSync(join(tmpdir(), 'bs-bench-secret-'));
   try {
     writeFileSync(join(dir, 'Dockerfile'), 'FROM buildsecrets-test/busybox:latest\nRUN --mount=type=secret,id=token,required=true test -s /run/secrets/token && echo ok > /ok\n');
     writeFileSync(join(dir, 'buildsecrets.yaml'), 'version: 1\nproviders:\n  local: { use: env }\nsecrets:\n  token: { from: local, ref: BS_BENCH_TOKEN }\n');
-    const secretFile = join(dir, 'token.secret');
+    const secretFile = join(secretDir, 'token.secret');
     writeFileSync(secretFile, ENV.BS_BENCH_TOKEN, { mode: 0o600 });
     const tag = 'bs-bench-overhead:latest';
     const cases = {
@@ -62,6 +65,7 @@ export async function run() {
     return result;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    rmSync(secretDir, { recursive: true, force: true });
   }
 }
 
