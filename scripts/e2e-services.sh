@@ -144,13 +144,27 @@ stop() {
 # ---- engines (#14): podman/buildah storage images, an ssh-add image, a second dockerd over TCP ----
 SSH_IMAGE=buildsecrets-test/ssh:latest
 REMOTE_DIR="$E2E_DIR/remote"
-REMOTE_NS=bse-remote
-REMOTE_HOST_IF=bse-h0
-REMOTE_NS_IF=bse-n0
-# A /30 used only inside the namespace this script creates (and on its veth peer).
-REMOTE_HOST_ADDR=10.250.0.1
-REMOTE_NS_ADDR=10.250.0.2
-REMOTE_PORT=23750
+# Names, the /30 and the port are derived from E2E_DIR, so several private sets of services (one per
+# BUILDSECRETS_E2E_DIR) can run on one machine; a slot taken by another E2E_DIR moves to the next one.
+remote_names() {
+  local slot=$(( $(printf '%s' "$E2E_DIR" | cksum | cut -d' ' -f1) % 200 + 1 ))
+  if [ -f "$REMOTE_DIR/slot" ]; then
+    slot=$(cat "$REMOTE_DIR/slot")
+  else
+    local tries=0
+    while [ -e "/run/bse-remote-$slot.owner" ] && [ "$(cat "/run/bse-remote-$slot.owner")" != "$E2E_DIR" ] && [ $tries -lt 200 ]; do
+      slot=$(( slot % 200 + 1 )); tries=$((tries + 1))
+    done
+  fi
+  REMOTE_SLOT=$slot
+  REMOTE_NS=bse-remote-$slot
+  REMOTE_HOST_IF=bse-h$slot
+  REMOTE_NS_IF=bse-n$slot
+  # A /30 used only inside the namespace this script creates (and on its veth peer).
+  REMOTE_HOST_ADDR=10.250.$slot.1
+  REMOTE_NS_ADDR=10.250.$slot.2
+  REMOTE_PORT=$((23750 + slot))
+}
 
 install_engine_packages() {
   local missing=()
@@ -218,6 +232,9 @@ remote_docker() { DOCKER_HOST="unix://$REMOTE_DIR/docker.sock" "$DOCKER_BIN" "$@
 # Falls back to a loopback TCP port when namespaces cannot be made, and records which in endpoint.env.
 start_remote_dockerd() {
   mkdir -p "$REMOTE_DIR"
+  remote_names
+  echo "$REMOTE_SLOT" >"$REMOTE_DIR/slot"
+  echo "$E2E_DIR" >"/run/bse-remote-$REMOTE_SLOT.owner" 2>/dev/null || true
   if [ -S "$REMOTE_DIR/docker.sock" ] && remote_docker info >/dev/null 2>&1; then
     log "remote dockerd already running"
   else
@@ -262,6 +279,8 @@ start_engines() {
 }
 
 stop_engines() {
+  [ -f "$REMOTE_DIR/slot" ] || return 0
+  remote_names
   if [ -f "$REMOTE_DIR/dockerd.pid" ]; then
     local pid; pid=$(cat "$REMOTE_DIR/dockerd.pid")
     if kill -0 "$pid" 2>/dev/null; then
@@ -274,7 +293,7 @@ stop_engines() {
   fi
   ip link del "$REMOTE_HOST_IF" 2>/dev/null || true
   ip netns del "$REMOTE_NS" 2>/dev/null || true
-  rm -f "$REMOTE_DIR/endpoint.env"
+  rm -f "$REMOTE_DIR/endpoint.env" "$REMOTE_DIR/slot" "/run/bse-remote-$REMOTE_SLOT.owner"
 }
 
 case "${1:-}" in
