@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SecretValue } from '../secret-value.js';
+import { SecretValue } from '@buildsecrets/base';
 import { tar } from './__fixtures__/tar-builder.js';
 import { auditExport } from './audit-export.js';
 

@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { lstat, open, readdir, readlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { AuditError } from '../errors/error-classes.js';
-import type { LeakFinding } from '../errors/error-classes.js';
-import { buildPatterns } from '../redaction/patterns.js';
+import { AuditError } from '@buildsecrets/base';
+import type { LeakFinding } from '@buildsecrets/base';
+import { buildPatterns } from './scanner/patterns.js';
 import { auditImage } from './audit-image.js';
 import { ByteReader } from './byte-reader.js';
 import { decompressorFor, detectFormat, SNIFF_BYTES } from './blob-format.js';

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildPatterns } from '../redaction/patterns.js';
-import { SecretValue } from '../secret-value.js';
+import { buildPatterns } from './scanner/patterns.js';
+import { SecretValue } from '@buildsecrets/base';
 import { fcParams } from './__fixtures__/fc-seed.js';
 import { dockerArchive, tar } from './__fixtures__/tar-builder.js';
 import { scanArchive } from './archive-reader.js';

@@ -1,7 +1,7 @@
 import type { Transform } from 'node:stream';
-import { AbortedError, AuditError, TimeoutError, UsageError } from '../errors/error-classes.js';
-import { isBuildSecretsError } from '../errors/build-secrets-error.js';
-import { buildPatterns } from '../redaction/patterns.js';
+import { AbortedError, AuditError, TimeoutError, UsageError } from '@buildsecrets/base';
+import { isBuildSecretsError } from '@buildsecrets/base';
+import { buildPatterns } from './scanner/patterns.js';
 import { scanArchive } from './archive-reader.js';
 import { ContentScanner } from './content-scanner.js';
 import { archiveFile, dockerSave, type ImageSource } from './image-source.js';

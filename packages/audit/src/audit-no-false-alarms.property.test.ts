@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SecretValue } from '../secret-value.js';
+import { SecretValue } from '@buildsecrets/base';
 import { fcParams } from './__fixtures__/fc-seed.js';
 import { dockerArchive, tar } from './__fixtures__/tar-builder.js';
 import { auditImage } from './audit-image.js';

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors/error-classes.js';
+import { UsageError } from '@buildsecrets/base';
 
 /** What a leak found by the post-build audit does: fail the build, warn, or do not audit at all. */
 export type AuditMode = 'fail' | 'warn' | 'off';

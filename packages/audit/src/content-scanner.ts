@@ -1,8 +1,8 @@
-import { compileMatcher } from '../redaction/matcher.js';
-import { StreamMasker, type MaskSpec } from '../redaction/masker.js';
-import type { SecretPattern } from '../redaction/patterns.js';
-import { compileSetMatcher, type SetMatcher } from '../redaction/skip-matcher.js';
-import type { EncodingName } from '../redaction/encodings.js';
+import { compileMatcher } from './scanner/matcher.js';
+import { StreamMasker, type MaskSpec } from './scanner/masker.js';
+import type { SecretPattern } from './scanner/patterns.js';
+import { compileSetMatcher, type SetMatcher } from './scanner/skip-matcher.js';
+import type { EncodingName } from './scanner/encodings.js';
 import { LineViews } from './line-views.js';
 import { StreamSearch } from './stream-search.js';
 
@@ -61,8 +61,8 @@ export class ContentSearch {
 
 /**
  * Searches byte streams for every audit pattern in one pass, also across chunk boundaries
- * (see {@link StreamSearch}), and masks printed names that hold a value. Besides the bytes as
- * they are, it searches two derived views of each stream (see {@link LineViews}): lines joined,
+ * (see `StreamSearch`), and masks printed names that hold a value. Besides the bytes as
+ * they are, it searches two derived views of each stream (see `LineViews`): lines joined,
  * for the base64 and hex forms (found there, they are reported as `…-wrapped`), and hex dumps
  * decoded, for the raw value (reported as `hex-dump`).
  */

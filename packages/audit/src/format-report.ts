@@ -1,4 +1,4 @@
-import type { LeakFinding } from '../errors/error-classes.js';
+import type { LeakFinding } from '@buildsecrets/base';
 import type { AuditReport } from './types.js';
 
 /** Options for {@link formatAuditReport}. */

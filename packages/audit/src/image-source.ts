@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
-import { stripUserinfo } from '../engine/docker-binary.js';
-import { AuditError } from '../errors/error-classes.js';
+import { stripUserinfo } from '@buildsecrets/base';
+import { AuditError } from '@buildsecrets/base';
 
 /** The outer archive as a byte stream, and how to learn whether its producer succeeded. */
 export interface ImageSource {

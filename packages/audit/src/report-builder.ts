@@ -1,4 +1,4 @@
-import type { LeakFinding } from '../errors/error-classes.js';
+import type { LeakFinding } from '@buildsecrets/base';
 import type { ArchiveScan } from './archive-reader.js';
 import type { ContentScanner } from './content-scanner.js';
 import { scanDocument } from './document-scanner.js';

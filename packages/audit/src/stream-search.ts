@@ -1,4 +1,4 @@
-import type { SetMatcher } from '../redaction/skip-matcher.js';
+import type { SetMatcher } from './scanner/skip-matcher.js';
 
 const EMPTY = Buffer.alloc(0);
 

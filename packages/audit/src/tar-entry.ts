@@ -1,4 +1,4 @@
-import { AuditError } from '../errors/error-classes.js';
+import { AuditError } from '@buildsecrets/base';
 import { BLOCK, parsePax, type TarHeader } from './tar-header.js';
 
 /** Kinds of tar entries the auditor distinguishes. */

@@ -1,4 +1,4 @@
-import { AuditError } from '../errors/error-classes.js';
+import { AuditError } from '@buildsecrets/base';
 
 /** The fields of one 512-byte tar header that the auditor needs. */
 export interface TarHeader {

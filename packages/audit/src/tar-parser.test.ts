@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AuditError } from '../errors/error-classes.js';
+import { AuditError } from '@buildsecrets/base';
 import { tar } from './__fixtures__/tar-builder.js';
 import { TarParser } from './tar-parser.js';
 import { readTar } from './tar-reader.js';

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AuditError } from '../errors/error-classes.js';
+import { AuditError } from '@buildsecrets/base';
 import { tar } from './__fixtures__/tar-builder.js';
 import { readTar } from './tar-reader.js';
 

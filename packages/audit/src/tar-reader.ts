@@ -1,4 +1,4 @@
-import { AuditError } from '../errors/error-classes.js';
+import { AuditError } from '@buildsecrets/base';
 import { ByteReader } from './byte-reader.js';
 import { BLOCK, isZeroBlock, parseHeader } from './tar-header.js';
 import { bodySize, isMetaType, padding, PendingMeta, type TarEntryInfo } from './tar-entry.js';

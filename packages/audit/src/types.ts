@@ -1,5 +1,5 @@
-import type { LeakFinding } from '../errors/error-classes.js';
-import type { SecretValue } from '../secret-value.js';
+import type { LeakFinding } from '@buildsecrets/base';
+import type { SecretValue } from '@buildsecrets/base';
 
 /** A secret to look for in an image. */
 export interface AuditSecret {

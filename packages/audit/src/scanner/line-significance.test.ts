@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fcParams } from '../audit/__fixtures__/fc-seed.js';
+import { fcParams } from '../__fixtures__/fc-seed.js';
 import { isSignificantLine, lineEntropyBits, MIN_LINE_BITS, MIN_LINE_BYTES } from './line-significance.js';
 
 const line = (text: string): Buffer => Buffer.from(text, 'latin1');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { SecretValue } from '../secret-value.js';
+import { SecretValue } from '@buildsecrets/base';
 import { buildPatterns } from './patterns.js';
 
 const has = (haystack: string, patterns: readonly { bytes: Buffer }[]): boolean => patterns.some((p) => haystack.includes(p.bytes.toString('latin1')));

@@ -1,4 +1,4 @@
-import { SecretValue } from '../secret-value.js';
+import { SecretValue } from '@buildsecrets/base';
 import { base64Alignments, jsonEscape, jsonEscapeSlashes, significantLines, urlForms, utf16le, withoutTrailingNewline, type EncodingName } from './encodings.js';
 
 /** One byte sequence to look for, and which secret and encoding it stands for. Holds value bytes: keep it in memory only. */
