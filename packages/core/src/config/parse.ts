@@ -4,6 +4,7 @@ import { findDuplicateKeys } from './duplicate-keys.js';
 import { assertFlowDepth } from './nesting-guard.js';
 import { describePosition, describeYamlError } from './yaml-error-messages.js';
 import { findUnclosedOpener } from './unclosed-opener.js';
+import { parseSimpleYaml } from './simple-yaml.js';
 
 /** The syntaxes a config file may use. */
 export type ConfigFormat = 'yaml' | 'json';
@@ -30,6 +31,9 @@ function syntaxIssue(error: YamlErrorLike): ConfigIssue {
 const UNCLOSED_ECHOES = new Set(['BAD_INDENT', 'MISSING_CHAR', 'UNEXPECTED_TOKEN', 'MULTILINE_IMPLICIT_KEY', 'BAD_SCALAR_START', 'BLOCK_IN_FLOW']);
 
 function parseYaml(text: string, file: string | undefined): unknown {
+  // Most configs are plain mappings: read those without the full parser (see simple-yaml.ts).
+  const simple = parseSimpleYaml(text);
+  if (simple !== undefined) return simple;
   const doc = parseDocument(text, { uniqueKeys: true, merge: true, prettyErrors: true, logLevel: 'error' });
   const duplicates = findDuplicateKeys(doc);
   // Our duplicate report names the path; the parser's only knows a line.
