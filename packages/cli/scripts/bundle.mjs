@@ -80,6 +80,8 @@ export async function bundleCli() {
     minifyWhitespace: true,
     minifySyntax: true,
     metafile: true,
+    // Lets core's lazy loaders (config/yaml-module.ts) use a bundled `require` instead of Node's.
+    define: { __BUILDSECRETS_BUNDLE__: 'true' },
     logLevel: 'warning',
   });
   // Chunks first (content-hashed names, so a running CLI keeps its own), then the entry, then the

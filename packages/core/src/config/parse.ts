@@ -1,10 +1,10 @@
-import { parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors/index.js';
 import { findDuplicateKeys } from './duplicate-keys.js';
 import { assertFlowDepth } from './nesting-guard.js';
 import { describePosition, describeYamlError } from './yaml-error-messages.js';
 import { findUnclosedOpener } from './unclosed-opener.js';
 import { parseSimpleYaml } from './simple-yaml.js';
+import { yamlModule } from './yaml-module.js';
 
 /** The syntaxes a config file may use. */
 export type ConfigFormat = 'yaml' | 'json';
@@ -34,7 +34,7 @@ function parseYaml(text: string, file: string | undefined): unknown {
   // Most configs are plain mappings: read those without the full parser (see simple-yaml.ts).
   const simple = parseSimpleYaml(text);
   if (simple !== undefined) return simple;
-  const doc = parseDocument(text, { uniqueKeys: true, merge: true, prettyErrors: true, logLevel: 'error' });
+  const doc = yamlModule().parseDocument(text, { uniqueKeys: true, merge: true, prettyErrors: true, logLevel: 'error' });
   const duplicates = findDuplicateKeys(doc);
   // Our duplicate report names the path; the parser's only knows a line.
   const errors = doc.errors.filter((e) => !(e.code === 'DUPLICATE_KEY' && duplicates.length > 0));
@@ -69,7 +69,7 @@ function jsonErrorPosition(text: string, error: unknown): string | undefined {
 }
 
 function yamlPositionOf(text: string): string | undefined {
-  const doc = parseDocument(text, { schema: 'json', uniqueKeys: false, prettyErrors: true, logLevel: 'error' });
+  const doc = yamlModule().parseDocument(text, { schema: 'json', uniqueKeys: false, prettyErrors: true, logLevel: 'error' });
   const first = doc.errors[0];
   return first ? describePosition(first.linePos) || undefined : undefined;
 }
@@ -86,7 +86,7 @@ function parseJson(text: string, file: string | undefined): unknown {
   }
   // Valid JSON silently keeps the last of two equal keys; re-read it to report duplicates by path.
   // Only duplicates are taken from this second read: the text is already known to be valid JSON.
-  const duplicates = findDuplicateKeys(parseDocument(text, { schema: 'json', uniqueKeys: false, logLevel: 'error' }));
+  const duplicates = findDuplicateKeys(yamlModule().parseDocument(text, { schema: 'json', uniqueKeys: false, logLevel: 'error' }));
   if (duplicates.length > 0) throw new ConfigError(duplicates, { file });
   return value;
 }

@@ -1,4 +1,4 @@
-import { LineCounter, Parser } from 'yaml';
+import { yamlModule } from './yaml-module.js';
 
 /** A `{`, `[` or quote that the YAML text opens and never closes, with its 1-based position. */
 export interface UnclosedOpener {
@@ -49,6 +49,7 @@ function firstUnclosed(token: TokenLike | null | undefined, depth = 0): { offset
  * the line a user has to fix.
  */
 export function findUnclosedOpener(text: string): UnclosedOpener | undefined {
+  const { LineCounter, Parser } = yamlModule();
   const lines = new LineCounter();
   for (const token of new Parser(lines.addNewLine).parse(text)) {
     const found = firstUnclosed(token as TokenLike);
