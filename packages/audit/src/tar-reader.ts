@@ -28,8 +28,10 @@ export async function* readTar(source: AsyncIterable<Uint8Array> | ByteReader, w
     }
   };
   const meta = new PendingMeta();
-  for (;;) {
+  for (let first = true; ; first = false) {
     const block = await reader.read(BLOCK);
+    // Shorter than one header from the start: not a tar archive at all (a text file, say), not a cut-off one.
+    if (first && block.length < BLOCK) throw new AuditError(`${where} is not a tar archive (${block.length} bytes, shorter than one tar header)`, { hint: 'audit reads an image archive: `docker save` / `podman save` output or an OCI layout tar' });
     if (block.length < BLOCK) throw truncated();
     if (isZeroBlock(block)) break;
     const header = parseHeader(block, where);

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { barrelImports } from './barrel-imports.mjs';
+import { leanZod } from './lean-zod.mjs';
 import { fileURLToPath } from 'node:url';
 
 const CLI_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -70,7 +71,7 @@ export async function bundleCli() {
     // `import 'reflect-metadata'` has run. Its ESM build would be hoisted above the polyfill and
     // throw "tsyringe requires a reflect polyfill" at start-up.
     mainFields: ['main', 'module'],
-    plugins: [allowList, barrelImports(join(ROOT, 'packages/core/dist/index.js'))],
+    plugins: [leanZod(), allowList, barrelImports(join(ROOT, 'packages/core/dist/index.js'))],
     // Bundled CommonJS (yaml) `require`s node builtins; ESM output has no `require` of its own.
     banner: { js: "import { createRequire as __bsCreateRequire } from 'node:module';\nconst require = __bsCreateRequire(import.meta.url);" },
     legalComments: 'eof',
@@ -79,6 +80,8 @@ export async function bundleCli() {
     minifyWhitespace: true,
     minifySyntax: true,
     metafile: true,
+    // Lets core's lazy loaders (config/yaml-module.ts) use a bundled `require` instead of Node's.
+    define: { __BUILDSECRETS_BUNDLE__: 'true' },
     logLevel: 'warning',
   });
   // Chunks first (content-hashed names, so a running CLI keeps its own), then the entry, then the

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -19,6 +19,17 @@ describe('the buildsecrets executable', () => {
     const r = run(['--version']);
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('answers a bare --version from the committed executable too, with the package version', () => {
+    const committed = fileURLToPath(new URL('../bin/buildsecrets.js', import.meta.url));
+    const pkg = JSON.parse(readFileSync(fileURLToPath(new URL('../package.json', import.meta.url)), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const r = spawnSync(process.execPath, [committed, flag], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' }, timeout: 20_000 });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(`${pkg.version}\n`);
+    }
+    expect(run(['--version']).stdout).toBe(`${pkg.version}\n`);
   });
 
   it('turns a bad config into one paragraph and exit 2, never a stack trace', () => {

@@ -26,6 +26,15 @@ describe('plan output', () => {
     for (const l of findings) expect(l.match(/line \d+/g)?.length ?? 0).toBeLessThanOrEqual(1);
   });
 
+  it('reports a misspelt --mount type as a Dockerfile error at its line, with a did-you-mean', async () => {
+    const dir = await project();
+    await writeFile(join(dir, 'Dockerfile'), 'FROM busybox\nRUN true\nRUN --mount=type=secrets,id=npm_token,required=true true\n');
+    const r = await runCliCaptured(['plan'], { cwd: dir, env: { NPM_TOKEN: 'value-123456789' } });
+    expect(r.code).toBe(2);
+    const dockerfileSection = r.stdout.slice(r.stdout.indexOf(`dockerfile: ${join(dir, 'Dockerfile')}`));
+    expect(dockerfileSection.split('\n')[1]).toBe('  error line 3: unsupported mount type "secrets"; did you mean "secret"? (expected bind, cache, tmpfs, secret or ssh)');
+  });
+
   it('says when the build context does not exist', async () => {
     const dir = await project();
     const r = await runCliCaptured(['plan', 'nope'], { cwd: dir, env: { NPM_TOKEN: 'value-123456789' } });
@@ -41,6 +50,15 @@ describe('build', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`Dockerfile problem in ${join(dir, 'Dockerfile')}`);
     expect(r.stderr).toContain('did you mean id=npm_token?');
+  });
+
+  it('stops on a misspelt --mount type, naming the Dockerfile line and the type it probably meant', async () => {
+    const dir = await project();
+    await writeFile(join(dir, 'Dockerfile'), 'FROM busybox\nRUN --mount=type=secrets,id=npm_token,required=true true\n');
+    const r = await runCliCaptured(['build', '--dry-run', '.'], { cwd: dir, env: { NPM_TOKEN: 'value-123456789' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`Dockerfile problem in ${join(dir, 'Dockerfile')}`);
+    expect(r.stderr).toContain(`${join(dir, 'Dockerfile')}:2: unsupported mount type "secrets"; did you mean "secret"?`);
     expect(r.stderr).not.toContain('invalid config');
   });
 

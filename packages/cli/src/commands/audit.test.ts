@@ -87,6 +87,17 @@ describe('buildsecrets audit', () => {
     expectNoValue(run);
   });
 
+  it('says a small file that is not a tar is not a tar archive (exit 1, no stack trace)', async () => {
+    const text = join(root, 'notes.txt');
+    writeFileSync(text, 'hello\n');
+    const run = await runCliCaptured(['audit', text, '--values-from-env', 'TOKEN'], { env: { TOKEN }, cwd: root });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`archive ${text} is not a tar archive (6 bytes, shorter than one tar header)`);
+    expect(run.stderr).not.toContain('truncated');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expectNoValue(run);
+  });
+
   it('exits 1 when a layer could not be searched, naming the layer and why, even with nothing found elsewhere', async () => {
     const dir = join(root, 'unsearchable');
     mkdirSync(join(dir, 'l1'), { recursive: true });

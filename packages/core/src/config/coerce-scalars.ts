@@ -65,17 +65,23 @@ function withFixes(input: unknown, fixes: readonly Fix[]): unknown {
   return copy;
 }
 
+/**
+ * A config is parsed once per run: zod's eval-compiled fast path (generated per object schema on
+ * its first parse) costs more to build than it saves, and showed up in every CLI start-up.
+ */
+const ONE_SHOT = { jitless: true } as const;
+
 /** `schema.safeParse(input)`, converting scalar strings (and bare integer versions) where the schema asks for it. */
 export function safeParseCoercing<S extends z.ZodType>(schema: S, input: unknown): ReturnType<S['safeParse']> {
   let current = input;
-  let result = schema.safeParse(current) as ReturnType<S['safeParse']>;
+  let result = schema.safeParse(current, ONE_SHOT) as ReturnType<S['safeParse']>;
   // A few rounds: a union branch may only show its next problem after the first is fixed.
   for (let round = 0; round < 4 && !result.success; round++) {
     const fixes: Fix[] = [];
     fixesFor(result.error.issues as unknown as LooseIssue[], current, [], fixes);
     if (fixes.length === 0) break;
     const next = withFixes(current, fixes);
-    const retry = schema.safeParse(next) as ReturnType<S['safeParse']>;
+    const retry = schema.safeParse(next, ONE_SHOT) as ReturnType<S['safeParse']>;
     // Only keep a conversion that helped: fewer problems than before.
     if (!retry.success && retry.error.issues.length >= result.error.issues.length) break;
     current = next;

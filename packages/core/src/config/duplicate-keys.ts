@@ -1,4 +1,5 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yamlModule } from './yaml-module.js';
 import type { ConfigIssue } from '../errors/index.js';
 import { formatPath, type PathSegment } from './issue-path.js';
 
@@ -9,21 +10,25 @@ const MAX_DEPTH = 64;
 type AnyDoc = Document.Parsed | Document;
 
 function resolveNode(node: unknown, doc: AnyDoc): unknown {
+  const { isAlias } = yamlModule();
   return isAlias(node) ? node.resolve(doc) : node;
 }
 
 /** The key as the loaded object will see it (JS object keys are strings), or undefined for complex keys. */
 function keyString(key: unknown, doc: AnyDoc): string | undefined {
+  const { isScalar } = yamlModule();
   const resolved = resolveNode(key, doc);
   if (!isScalar(resolved)) return undefined;
   return typeof resolved.value === 'symbol' ? undefined : String(resolved.value);
 }
 
 function isMergeKey(key: unknown): boolean {
+  const { isScalar } = yamlModule();
   return isScalar(key) && (typeof key.value === 'symbol' || (key.value === '<<' && key.source === '<<'));
 }
 
 function mergedKeys(value: unknown, doc: AnyDoc): string[] {
+  const { isMap, isSeq } = yamlModule();
   const sources = isSeq(value) ? value.items : [value];
   const keys: string[] = [];
   for (const source of sources) {
@@ -44,6 +49,7 @@ function mergedKeys(value: unknown, doc: AnyDoc): string[] {
  * Field-level overrides after a merge inside one entry are normal YAML and are left alone.
  */
 export function findDuplicateKeys(doc: AnyDoc): ConfigIssue[] {
+  const { isAlias, isMap, isSeq } = yamlModule();
   const issues: ConfigIssue[] = [];
   const walk = (node: unknown, path: PathSegment[], depth: number): void => {
     if (depth > MAX_DEPTH) return;

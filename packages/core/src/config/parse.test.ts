@@ -53,6 +53,22 @@ describe('parseConfigText (YAML)', () => {
     expect(error.file).toBe('x.yaml');
   });
 
+  it('points an unclosed { at the line that opens it, not the line where the parser gave up', () => {
+    const text = `version: 1\nproviders:\n  local: { use: env, options: { prefix: ${CANARY} }\nsecrets:\n  a: { from: local, ref: A }\n`;
+    expect(issuesOf(() => parseConfigText(text, { format: 'yaml' })).issues).toEqual([
+      { path: '', message: 'YAML syntax error at line 3, column 10: this { is never closed (a closing } is missing)' },
+    ]);
+  });
+
+  it('points an unclosed [ or quote at the line that opens it', () => {
+    expect(issuesOf(() => parseConfigText(`a: 1\nb: [x, ${CANARY}\nc: 2\n`, { format: 'yaml' })).issues).toEqual([
+      { path: '', message: 'YAML syntax error at line 2, column 4: this [ is never closed (a closing ] is missing)' },
+    ]);
+    expect(issuesOf(() => parseConfigText(`a: 1\nb: "${CANARY}\nc: 2\n`, { format: 'yaml' })).issues).toEqual([
+      { path: '', message: 'YAML syntax error at line 2, column 4: this " is never closed (a closing " is missing)' },
+    ]);
+  });
+
   it('reports tab indentation with its line', () => {
     const error = issuesOf(() => parseConfigText(`a:\n\tb: ${CANARY}\n`, { format: 'yaml' }));
     expect(error.issues).toEqual([{ path: '', message: 'YAML syntax error at line 2, column 1: tabs are not allowed as indentation; indent with spaces' }]);

@@ -1,8 +1,10 @@
-import { parseDocument } from 'yaml';
 import { ConfigError, type ConfigIssue } from '../errors/index.js';
 import { findDuplicateKeys } from './duplicate-keys.js';
 import { assertFlowDepth } from './nesting-guard.js';
 import { describePosition, describeYamlError } from './yaml-error-messages.js';
+import { findUnclosedOpener } from './unclosed-opener.js';
+import { parseSimpleYaml } from './simple-yaml.js';
+import { yamlModule } from './yaml-module.js';
 
 /** The syntaxes a config file may use. */
 export type ConfigFormat = 'yaml' | 'json';
@@ -25,12 +27,26 @@ function syntaxIssue(error: YamlErrorLike): ConfigIssue {
   return { path: '', message: `YAML syntax error${where ? ` at ${where}` : ''}: ${describeYamlError(error.code)}` };
 }
 
+/** What the parser reports for a flow collection or quoted string that never closes (at a later line). */
+const UNCLOSED_ECHOES = new Set(['BAD_INDENT', 'MISSING_CHAR', 'UNEXPECTED_TOKEN', 'MULTILINE_IMPLICIT_KEY', 'BAD_SCALAR_START', 'BLOCK_IN_FLOW']);
+
 function parseYaml(text: string, file: string | undefined): unknown {
-  const doc = parseDocument(text, { uniqueKeys: true, merge: true, prettyErrors: true, logLevel: 'error' });
+  // Most configs are plain mappings: read those without the full parser (see simple-yaml.ts).
+  const simple = parseSimpleYaml(text);
+  if (simple !== undefined) return simple;
+  const doc = yamlModule().parseDocument(text, { uniqueKeys: true, merge: true, prettyErrors: true, logLevel: 'error' });
   const duplicates = findDuplicateKeys(doc);
   // Our duplicate report names the path; the parser's only knows a line.
   const errors = doc.errors.filter((e) => !(e.code === 'DUPLICATE_KEY' && duplicates.length > 0));
   const syntax = [...new Map(errors.map(syntaxIssue).map((i) => [i.message, i])).values()];
+  // An unclosed `{`, `[` or quote is reported by the parser where it gave up (a later line);
+  // name the line that opened it instead, and drop the echoes of it.
+  const opener = errors.some((e) => UNCLOSED_ECHOES.has(e.code)) ? findUnclosedOpener(text) : undefined;
+  if (opener) {
+    const closer = opener.char === '{' ? '}' : opener.char === '[' ? ']' : opener.char;
+    const echoes = new Set(errors.filter((e) => UNCLOSED_ECHOES.has(e.code)).map((e) => syntaxIssue(e).message));
+    syntax.splice(0, syntax.length, { path: '', message: `YAML syntax error at line ${opener.line}, column ${opener.col}: this ${opener.char} is never closed (a closing ${closer} is missing)` }, ...syntax.filter((i) => !echoes.has(i.message)));
+  }
   const issues = [...duplicates, ...syntax.slice(0, MAX_SYNTAX_ISSUES)];
   if (issues.length > 0) throw new ConfigError(issues, { file });
   // toJS throws on alias bombs (maxAliasCount); the caller turns that into a ConfigError.
@@ -53,7 +69,7 @@ function jsonErrorPosition(text: string, error: unknown): string | undefined {
 }
 
 function yamlPositionOf(text: string): string | undefined {
-  const doc = parseDocument(text, { schema: 'json', uniqueKeys: false, prettyErrors: true, logLevel: 'error' });
+  const doc = yamlModule().parseDocument(text, { schema: 'json', uniqueKeys: false, prettyErrors: true, logLevel: 'error' });
   const first = doc.errors[0];
   return first ? describePosition(first.linePos) || undefined : undefined;
 }
@@ -70,7 +86,7 @@ function parseJson(text: string, file: string | undefined): unknown {
   }
   // Valid JSON silently keeps the last of two equal keys; re-read it to report duplicates by path.
   // Only duplicates are taken from this second read: the text is already known to be valid JSON.
-  const duplicates = findDuplicateKeys(parseDocument(text, { schema: 'json', uniqueKeys: false, logLevel: 'error' }));
+  const duplicates = findDuplicateKeys(yamlModule().parseDocument(text, { schema: 'json', uniqueKeys: false, logLevel: 'error' }));
   if (duplicates.length > 0) throw new ConfigError(duplicates, { file });
   return value;
 }

@@ -1,3 +1,4 @@
+import { didYouMean } from '../config/did-you-mean.js';
 import { parseCsvRecord } from './csv.js';
 
 /** The mount types BuildKit accepts. */
@@ -62,7 +63,10 @@ export function parseMount(value: string, onUnknownKey: (key: string) => void = 
     }
     if (key === 'type') {
       type = val.toLowerCase();
-      if (!MOUNT_TYPES.has(type)) return invalid(`unsupported mount type "${val}" (expected bind, cache, tmpfs, secret or ssh)`, 'unknown-mount-type');
+      if (!MOUNT_TYPES.has(type)) {
+        const hint = didYouMean(type, [...MOUNT_TYPES]);
+        return invalid(`unsupported mount type "${val}"${hint} (expected bind, cache, tmpfs, secret or ssh)`, 'unknown-mount-type');
+      }
     } else if (key === 'required') {
       const parsed = GO_BOOL.get(val);
       if (parsed === undefined) return invalid(`--mount option "required" must be true or false`);

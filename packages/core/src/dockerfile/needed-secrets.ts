@@ -1,6 +1,6 @@
 import { withDependencies, type TemplateReferences } from '../config/secret-dependencies.js';
 import type { BuildSecretsConfig } from '../config/schema.js';
-import { SERVED_FILE_BUILD_ARGS } from '../strategies/served-file/served-file-strategy.js';
+import { SERVED_FILE_BUILD_ARGS } from '../strategies/served-file/build-arg-names.js';
 import { analyzeDockerfile } from './analyze.js';
 import { stagesNeeded, type StageSelection } from './stage-graph.js';
 

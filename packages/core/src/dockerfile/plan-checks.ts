@@ -15,7 +15,8 @@ export interface PlanFinding {
    * Stable code: `secret-not-configured`, `secret-not-mounted`, `mount-inject-mismatch`,
    * `ssh-id-mismatch`, `ssh-not-mounted`, `mount-not-required`, `secret-like-arg`,
    * `secret-like-env`, `proxy-arg-declared`, `build-arg-not-declared`, `unknown-target`,
-   * `cache-rev-arg-missing`, `template-part-injected`.
+   * `cache-rev-arg-missing`, `template-part-injected`; in a plan, also the Dockerfile analysis's own
+   * codes (`unknown-mount-type`, `invalid-mount`, `unknown-instruction`, …, see `DockerfileDiagnostic`).
    */
   readonly code: string;
   /** What is wrong and what to do. */

@@ -54,6 +54,13 @@ describe('RUN --mount=type=secret', () => {
     }
   });
 
+  it('suggests the mount type a misspelt one was probably meant to be, at its line', () => {
+    expect(run('--mount=type=secrets,id=a').diagnostics).toEqual([
+      { severity: 'error', code: 'unknown-mount-type', line: 2, message: 'unsupported mount type "secrets"; did you mean "secret"? (expected bind, cache, tmpfs, secret or ssh)' },
+    ]);
+    expect(run('--mount=type=vault,id=a').diagnostics[0]?.message).toBe('unsupported mount type "vault" (expected bind, cache, tmpfs, secret or ssh)');
+  });
+
   it('warns about unknown flags and mount options but still reads the mount', () => {
     const a = run('--device=/dev/fuse --mount=type=secret,id=a,colour=blue');
     expect(a.diagnostics.map((d) => [d.code, d.severity])).toEqual([['unknown-flag', 'warning'], ['unknown-mount-option', 'warning']]);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { JANITOR_PROGRAM } from './janitor-program.js';
 
 /** What the watchdog is told to look after. */
@@ -26,6 +26,9 @@ export interface Janitor {
 export function startJanitor(): Janitor {
   let child: ChildProcess | undefined;
   try {
+    // Loaded here, not imported: every CLI command installs the signal handlers that hold the
+    // janitor, and `plan` never starts one (node:child_process is a costly built-in to load).
+    const { spawn } = process.getBuiltinModule('node:child_process');
     child = spawn(process.execPath, ['-e', JANITOR_PROGRAM], { stdio: ['pipe', 'ignore', 'inherit'], detached: true, env: {}, windowsHide: true });
   } catch {
     child = undefined;

@@ -164,7 +164,9 @@ export async function buildPlan(
   const dockerfile = pickDockerfile(input.baseDir, input.cwd, config, options);
   if (!dockerfile) return { secrets, dockerfile: undefined, findings: [] };
   const analysis = await readDockerfile(dockerfile);
-  const findings = explainTemplateParts(checkDockerfileAgainstConfig(analysis, config), input.templateReferences);
+  // What BuildKit would reject in the file itself (an unknown mount type, a bad instruction) comes first, with its line.
+  const parseProblems: PlanFinding[] = analysis.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, ...(d.line !== undefined ? { line: d.line } : {}) }));
+  const findings = [...parseProblems, ...explainTemplateParts(checkDockerfileAgainstConfig(analysis, config), input.templateReferences)];
   const scope = await scopePlan(config, dockerfile, options, input.templateReferences);
   if (!scope.ok) return { secrets, dockerfile, findings: [...findings, { severity: 'error', code: 'unknown-target', message: scope.message }] };
   return { secrets, dockerfile, findings, notNeeded: scope.notNeeded, target: scope.target };
