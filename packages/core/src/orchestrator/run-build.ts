@@ -24,6 +24,7 @@ import { makeStrategyContext } from './strategy-context.js';
 import { BuildResources } from './teardown.js';
 import { scopeGroups, scopeToTarget } from './target-scope.js';
 import { checkContextStep } from './context-step.js';
+import { profileMark, profiled } from '../util/profile.js';
 
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new AbortedError('the run was cancelled; everything it set up was removed');
@@ -102,11 +103,11 @@ async function dryRun(session: BuildSession, options: BuildOptions, plan: BuildP
  */
 async function detectAndResolve(session: BuildSession, resources: BuildResources, intent: EngineIntent, signal: AbortSignal, options: ResolveAllOptions): Promise<{ engine: EngineChoice; values: ReadonlyMap<string, SecretValue> }> {
   const noEngine = new AbortController();
-  const detecting = chooseEngine(intent, session, signal).catch((error: unknown) => {
+  const detecting = profiled('engine probe', () => chooseEngine(intent, session, signal)).catch((error: unknown) => {
     noEngine.abort(error);
     throw error;
   });
-  const resolving = session.resolveAll(AbortSignal.any([signal, noEngine.signal]), options).then((values) => {
+  const resolving = profiled('resolve', () => session.resolveAll(AbortSignal.any([signal, noEngine.signal]), options)).then((values) => {
     resources.addValues(values.values());
     return values;
   });
@@ -137,6 +138,7 @@ async function reportStaleRuns(session: BuildSession): Promise<void> {
  * ```
  */
 export async function runBuild(session: BuildSession, options: BuildOptions, steps: BuildSteps = defaultBuildSteps): Promise<BuildResult> {
+  profileMark('build: start');
   const { logger, config } = session;
   const controller = new AbortController();
   const onAbort = (): void => controller.abort(options.signal?.reason);
@@ -147,16 +149,16 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
   try {
     const fullPlan = planBuild(options, config, session.baseDir);
     const docker = resolveDockerBinary({ option: options.docker, env: session.env, config: config.build?.docker });
-    const { declaredArgs, baseImages } = await checkDockerfile(session, fullPlan, steps);
+    const { declaredArgs, baseImages } = await profiled('dockerfile check', () => checkDockerfile(session, fullPlan, steps));
     // Only what the target's stages use is fetched and handed over (least privilege).
-    const scope = await scopeToTarget(session, fullPlan, options, requestedEngine(options, session) === 'docker-classic');
+    const scope = await profiled('target scope', () => scopeToTarget(session, fullPlan, options, requestedEngine(options, session) === 'docker-classic'));
     const plan = scopeGroups(fullPlan, scope.inject);
     for (const [kind, secrets] of plan.groups) session.strategy(kind).validate?.(secrets, { declaredArgs, logger });
     // Refuses a strategy the engine cannot honour before anything is resolved or started.
-    const intent = await planEngine(session, options, plan, docker);
+    const intent = await profiled('engine plan', () => planEngine(session, options, plan, docker));
     if (options.dryRun) return await dryRun(session, options, plan, intent, signal);
 
-    await reportStaleRuns(session);
+    await profiled('stale sweep', () => reportStaleRuns(session));
     const versionIds = new Map<string, string>();
     const resolveStart = performance.now();
     const { engine, values } = await detectAndResolve(session, resources, intent, signal, { ids: scope.needed, versionIds });
@@ -167,7 +169,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     logger.info(engineLine(report.name, report.version ?? 'version unknown'));
     logEngineChoice(session, report);
     throwIfAborted(signal);
-    await checkContextStep(session, plan, values);
+    await profiled('context check', () => checkContextStep(session, plan, values));
     throwIfAborted(signal);
     const context = makeStrategyContext(session, resources, signal, values, declaredArgs);
     const injections: PreparedInjection[] = [];
@@ -177,7 +179,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
         if (!value) throw new EngineError(`secret ${id} was not resolved; the build was not started`, { secretId: id });
         return { id, config: secretConfig, value };
       });
-      const injection = await session.strategy(kind).prepare(secrets, context);
+      const injection = await profiled(`prepare ${kind}`, () => session.strategy(kind).prepare(secrets, context));
       resources.addInjection(injection);
       injections.push(injection);
       for (const line of injection.summary) logger.debug(line);
@@ -198,6 +200,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     let forgetChild: (() => void) | undefined;
     let forgetImage = (): void => undefined;
     const engineStart = performance.now();
+    profileMark('engine: start');
     const run = await engine.adapter.run({
       redactor: session.redactor, signal, cwd: plan.context,
       args: engineArgs(options, plan, injections.flatMap((i) => i.engineArgs)),
@@ -213,6 +216,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
       // Secrets are read lazily during the steps, so they live exactly as long as the engine.
       await resources.release(logger);
     });
+    profileMark('engine: done, teardown done');
     logger.info(builtLine(performance.now() - engineStart, run.imageId));
     // From here an image exists: a first signal no longer cancels the audit (a second one forces
     // the exit), so an interruption never ends with an image nobody looked at.
@@ -225,6 +229,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
       docker, image: run.imageId, values, signal: new AbortController().signal,
       ...(baseImages ? { baseImages } : {}), ...(exported ? { exported } : {}), ...(exportCommand ? { exportCommand } : {}),
     });
+    profileMark('audit: done');
     forgetImage();
     if (interrupted || signal.aborted) throw new InterruptedAfterBuildError(run.imageId ?? 'an image', audit === undefined ? 'not-audited' : audit.clean ? 'clean' : 'findings');
     return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}), engine: report };
