@@ -189,6 +189,41 @@ describe('runBuild', () => {
     await expectNothingLeft(err);
   });
 
+  it('builds with an engine asked for by name while its probe is still answering, and reports the probed version', async () => {
+    const { session: s } = session({ env: { FAKE_VERSION_SLEEP: '1' } });
+    const result = await runBuild(s, opts({ engine: 'docker-buildkit' }));
+    const log = (await dockerLog()).split('\n');
+    const built = log.findIndex((l) => / build /.test(l));
+    const answered = log.findIndex((l) => / version answered$/.test(l));
+    expect(built, 'the build started before the probe answered').toBeGreaterThanOrEqual(0);
+    expect(built).toBeLessThan(answered);
+    expect(result.engine).toMatchObject({ name: 'docker-buildkit', requested: 'docker-buildkit', probed: true, version: '20.10.24' });
+    expect(logs.join('\n')).toMatch(/engine: docker-buildkit \(20\.10\.24\)/);
+    await expectNothingLeft();
+  });
+
+  it('stops the engine of an engine asked for by name when its probe fails during the build, and reports the probe\'s error', async () => {
+    const { session: s } = session({ env: { FAKE_VERSION_SLEEP: '1', FAKE_SERVER: '', FAKE_BUILD_SLEEP: '30' } });
+    const started = Date.now();
+    const err = await runBuild(s, opts({ engine: 'docker-buildkit' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as Error).message).toContain('cannot reach the Docker daemon');
+    expect(Date.now() - started, 'the 30 s build was stopped').toBeLessThan(20_000);
+    expect(await builds()).toHaveLength(1);
+    await expectNothingLeft(err);
+  });
+
+  it('fails an engine asked for by name whose probe fails before the build starts, with the probe\'s error and nothing prepared', async () => {
+    const { session: s } = session({ env: { FAKE_SERVER: '' } });
+    const slow: BuildSession = { ...s, resolveAll: async (signal, o) => (await new Promise((done) => setTimeout(done, 300)), s.resolveAll(signal, o)) };
+    const err = await runBuild(slow, opts({ engine: 'docker-buildkit' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EngineError);
+    expect((err as Error).message).toContain('cannot reach the Docker daemon');
+    expect(events).not.toContain('prepare secret-mount');
+    expect(await builds()).toEqual([]);
+    await expectNothingLeft(err);
+  });
+
   it('lets a strategy refuse before anything is resolved', async () => {
     const { session: s } = session({ strategies: { 'build-arg': fileStrategy('build-arg', { refuse: true }) } });
     await expect(runBuild(s, opts())).rejects.toBeInstanceOf(StrategyRefusedError);

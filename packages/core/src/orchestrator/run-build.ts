@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheRevInjection, cacheRevPlaceholderArgs } from '../cache/cache-rev-injection.js';
 import { resolveDockerBinary } from '../engine/docker-binary.js';
-import type { EngineChoice } from '../engine/select-engine.js';
 import { AbortedError, ConfigError, DockerfileError, EngineError, StrategyRefusedError, UsageError } from '../errors/index.js';
 import { existsSync, statSync } from 'node:fs';
 import { MIN_ENCODED_REDACTION_LENGTH } from '../redaction/redactor.js';
@@ -14,16 +13,17 @@ import { defaultBuildSteps, type BuildSteps } from './build-steps.js';
 import { chooseEngine, engineReport, logEngineChoice, planEngine, requestedEngine, type EngineIntent } from './engine-step.js';
 import type { BuildOptions, BuildResult, BuildSession, ResolveAllOptions } from './build-types.js';
 import { placeholderArgs } from './dry-run.js';
-import { trackEngineResult, trackProcessGroup, trackUnauditedImage } from './exit-cleanup.js';
+import { startWatchdogEarly, trackEngineResult, trackProcessGroup, trackUnauditedImage } from './exit-cleanup.js';
+import { probeAndResolve } from './probe-and-resolve.js';
+import { reportEngine } from './engine-report-step.js';
 import { InterruptedAfterBuildError } from '../errors/interrupted-after-build.js';
 import { sweepStaleRuns } from '../janitor/stale-sweep.js';
 import { auditBuild } from './post-build-audit.js';
 import { exportTarget, userIidFile } from './engine-output-args.js';
-import { builtLine, engineLine, resolvedLine } from './build-progress.js';
+import { builtLine, resolvedLine } from './build-progress.js';
 import { makeStrategyContext } from './strategy-context.js';
 import { BuildResources } from './teardown.js';
 import { scopeGroups, scopeToTarget } from './target-scope.js';
-import { checkContextStep } from './context-step.js';
 import { profileMark, profiled } from '../util/profile.js';
 
 function throwIfAborted(signal: AbortSignal): void {
@@ -95,28 +95,6 @@ async function dryRun(session: BuildSession, options: BuildOptions, plan: BuildP
   return { exitCode: 0, command, engine };
 }
 
-/**
- * Detect the engine and resolve the secrets at the same time (the detection is one or two `docker`
- * round trips that used to delay resolution). Both must succeed before anything is prepared.
- * Resolved values are handed to `resources` as soon as they exist, so the caller's teardown wipes
- * them whatever fails; a failed detection cancels the resolution and wins, as it did when it ran first.
- */
-async function detectAndResolve(session: BuildSession, resources: BuildResources, intent: EngineIntent, signal: AbortSignal, options: ResolveAllOptions): Promise<{ engine: EngineChoice; values: ReadonlyMap<string, SecretValue> }> {
-  const noEngine = new AbortController();
-  const detecting = profiled('engine probe', () => chooseEngine(intent, session, signal)).catch((error: unknown) => {
-    noEngine.abort(error);
-    throw error;
-  });
-  const resolving = profiled('resolve', () => session.resolveAll(AbortSignal.any([signal, noEngine.signal]), options)).then((values) => {
-    resources.addValues(values.values());
-    return values;
-  });
-  const [engine, values] = await Promise.allSettled([detecting, resolving]);
-  if (engine.status === 'rejected') throw engine.reason;
-  if (values.status === 'rejected') throw values.reason;
-  return { engine: engine.value, values: values.value };
-}
-
 /** The start-up sweep: remove directories of dead runs, report images a killed run never audited. */
 async function reportStaleRuns(session: BuildSession): Promise<void> {
   const stale = await sweepStaleRuns(session.env);
@@ -146,6 +124,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const signal = controller.signal;
   const resources = new BuildResources();
+  let sweeping: Promise<void> = Promise.resolve();
   try {
     const fullPlan = planBuild(options, config, session.baseDir);
     const docker = resolveDockerBinary({ option: options.docker, env: session.env, config: config.build?.docker });
@@ -158,19 +137,20 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     const intent = await profiled('engine plan', () => planEngine(session, options, plan, docker));
     if (options.dryRun) return await dryRun(session, options, plan, intent, signal);
 
-    await profiled('stale sweep', () => reportStaleRuns(session));
+    // Off the engine's path: the sweep of dead runs' leftovers, and the watchdog's start-up, run
+    // while the engine is probed and the secrets are resolved.
+    sweeping = profiled('stale sweep', () => reportStaleRuns(session));
+    startWatchdogEarly();
     const versionIds = new Map<string, string>();
-    const resolveStart = performance.now();
-    const { engine, values } = await detectAndResolve(session, resources, intent, signal, { ids: scope.needed, versionIds });
-    // The short progress account (info: shown without --verbose); providers and counts, never values.
-    logger.info(resolvedLine(config, [...values.keys()], performance.now() - resolveStart));
-    checkShortValues(session, values);
-    const report = engineReport(engine, intent);
-    logger.info(engineLine(report.name, report.version ?? 'version unknown'));
-    logEngineChoice(session, report);
+    const probe = await probeAndResolve(session, resources, intent, plan, signal, { ids: scope.needed, versionIds }, (resolved, resolveMs) => {
+      // The short progress account (info: shown without --verbose); providers and counts, never values.
+      logger.info(resolvedLine(config, [...resolved.keys()], resolveMs));
+      checkShortValues(session, resolved);
+    });
+    const values = probe.values;
+    const reporting = reportEngine(session, intent, probe);
     throwIfAborted(signal);
-    await profiled('context check', () => checkContextStep(session, plan, values));
-    throwIfAborted(signal);
+    await sweeping;
     const context = makeStrategyContext(session, resources, signal, values, declaredArgs);
     const injections: PreparedInjection[] = [];
     for (const [kind, planned] of plan.groups) {
@@ -201,8 +181,9 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     let forgetImage = (): void => undefined;
     const engineStart = performance.now();
     profileMark('engine: start');
-    const run = await engine.adapter.run({
-      redactor: session.redactor, signal, cwd: plan.context,
+    const adapter = probe.choice?.adapter ?? intent.assumed;
+    const run = await adapter.run({
+      redactor: session.redactor, signal: reporting.engineSignal(signal), cwd: plan.context,
       args: engineArgs(options, plan, injections.flatMap((i) => i.engineArgs)),
       env: { ...session.env, ...Object.assign({}, ...injections.map((i) => i.env)) },
       output: options.output, ...(iidFile ? { iidFile } : {}),
@@ -215,7 +196,8 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
       forgetChild?.();
       // Secrets are read lazily during the steps, so they live exactly as long as the engine.
       await resources.release(logger);
-    });
+    }).catch((error: unknown) => reporting.preferProbeError(error));
+    const report = await reporting.report;
     profileMark('engine: done, teardown done');
     logger.info(builtLine(performance.now() - engineStart, run.imageId));
     // From here an image exists: a first signal no longer cancels the audit (a second one forces
@@ -223,7 +205,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     const interrupted = signal.aborted;
     forgetResult();
     if (interrupted) logger.warn(`the engine finished before it could be stopped; auditing ${run.imageId ?? 'the image'} before exiting`);
-    const exportCommand = run.imageId ? engine.adapter.exportCommand(run.imageId).argv : undefined;
+    const exportCommand = run.imageId ? adapter.exportCommand(run.imageId).argv : undefined;
     // The audit's summary line is logged by the post-build audit step.
     const audit = await auditBuild(session, plan, steps, {
       docker, image: run.imageId, values, signal: new AbortController().signal,
@@ -237,5 +219,6 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     options.signal?.removeEventListener('abort', onAbort);
     await resources.release(logger);
     resources.wipe();
+    await sweeping;
   }
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
  * A stand-in docker CLI driven by environment variables, so engine code can be tested for every
  * daemon answer without a daemon:
  * FAKE_CLIENT / FAKE_SERVER / FAKE_OS — what `docker version` reports (FAKE_SERVER empty → unreachable);
+ * FAKE_VERSION_SLEEP — seconds `docker version` takes to answer (logged as `version answered` in FAKE_LOG);
  * FAKE_BUILDX=1 — `docker buildx version` succeeds;
  * FAKE_BUILD_EXIT — exit code of a build; FAKE_BUILD_SLEEP — seconds a build sleeps (trapping nothing);
  * FAKE_ECHO_ENV — name of a variable whose value the build prints (to test output redaction);
@@ -16,6 +17,7 @@ const SCRIPT = `#!/bin/sh
 [ -n "$FAKE_LOG" ] && echo "$$ $*" >> "$FAKE_LOG"
 case "$1" in
   version)
+    if [ -n "$FAKE_VERSION_SLEEP" ]; then sleep "$FAKE_VERSION_SLEEP"; [ -n "$FAKE_LOG" ] && echo "$$ version answered" >> "$FAKE_LOG"; fi
     if [ -z "$FAKE_SERVER" ]; then echo "\${FAKE_CLIENT:-20.10.24}|"; echo "Cannot connect to the Docker daemon at $DOCKER_HOST. Is the docker daemon running?" >&2; exit 1; fi
     echo "\${FAKE_CLIENT:-20.10.24}|$FAKE_SERVER|\${FAKE_OS:-linux}"; exit 0 ;;
   buildx)
