@@ -59,7 +59,7 @@ function useEverySecret(secrets: BuildSecretsConfigInput['secrets']): void {
 function session(secrets: BuildSecretsConfigInput['secrets'], env: Record<string, string> = {}, build: BuildSecretsConfigInput['build'] = {}): BuildSession {
   useEverySecret(secrets);
   const redactor = createRedactor();
-  const fullEnv = { PATH: process.env['PATH'] ?? '', FAKE_SERVER: '20.10.24', FAKE_LOG: join(work, 'engine.log'), BUILDSECRETS_TMPDIR: join(work, 'tmp'), BUILDSECRETS_PODMAN: fakes.bin('podman'), BUILDSECRETS_BUILDAH: fakes.bin('buildah'), ...env };
+  const fullEnv = { PATH: process.env['PATH'] ?? '', FAKE_SERVER: '20.10.24', FAKE_LOG: join(work, 'engine.log'), BUILDSECRETS_TMPDIR: join(work, 'tmp'), XDG_CACHE_HOME: join(work, 'cache'), BUILDSECRETS_PODMAN: fakes.bin('podman'), BUILDSECRETS_BUILDAH: fakes.bin('buildah'), ...env };
   return {
     config: configSchema.parse({ version: 1, providers: { local: { use: 'env' } }, secrets, build }),
     baseDir: work,

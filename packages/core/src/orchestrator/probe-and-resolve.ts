@@ -1,3 +1,6 @@
+import { cachedEngineChoice, engineChoiceKey, rememberEngineChoice } from '../engine/engine-choice-cache.js';
+import type { EngineAdapter } from '../engine/engine-adapter.js';
+import { engineAdapter } from '../engine/engine-registry.js';
 import type { EngineChoice } from '../engine/select-engine.js';
 import type { SecretValue } from '../secret-value.js';
 import { profiled } from '../util/profile.js';
@@ -13,13 +16,16 @@ export interface ProbedAndResolved {
   readonly values: ReadonlyMap<string, SecretValue>;
   /** How long resolution took, in ms. */
   readonly resolveMs: number;
-  /** The engine choice when it is already known (auto-detection waits for the probe: the probe picks the adapter). */
+  /** The engine choice when the probe has answered. */
   readonly choice?: EngineChoice;
   /**
-   * The probe of an engine that was asked for by name, possibly still running: the adapter is known
-   * without it, so the build starts while it answers (see `run-build`). Rejects with the probe's error.
+   * The probe, still running, when the adapter is known without it — asked for by name, or chosen by
+   * auto-detection for this same setup last time — so the build starts while it answers (see
+   * `reportEngine`). Rejects with the probe's error.
    */
   readonly pending?: Promise<EngineChoice>;
+  /** The adapter to start with while `pending` answers. */
+  readonly speculative?: EngineAdapter;
 }
 
 /**
@@ -30,8 +36,10 @@ export interface ProbedAndResolved {
  * then a resolution error; then a context finding. Resolved values are handed to `resources` as
  * soon as they exist, so the caller's teardown wipes them whatever fails.
  *
- * With auto-detection the probe is awaited (it decides the adapter). An engine asked for by name
- * is not waited for unless it has already failed: `pending` carries its answer.
+ * The probe is not waited for when the adapter is known without it — an engine asked for by name,
+ * or the engine auto-detection chose for this same setup last time (a hint in the user's cache
+ * dir): `pending` carries its answer, `speculative` the adapter to start with. Otherwise (first
+ * auto-detected build, or the probe answered first) `choice` is the probe's answer.
  */
 export async function probeAndResolve(
   session: BuildSession,
@@ -43,10 +51,21 @@ export async function probeAndResolve(
   onResolved: (values: ReadonlyMap<string, SecretValue>, resolveMs: number) => void,
 ): Promise<ProbedAndResolved> {
   const noEngine = new AbortController();
-  const detecting = profiled('engine probe', () => chooseEngine(intent, session, signal)).catch((error: unknown) => {
-    noEngine.abort(error);
-    throw error;
-  });
+  const auto = intent.requested === 'auto';
+  const key = auto ? engineChoiceKey(intent.binaries, session.env) : '';
+  const hint = auto ? cachedEngineChoice(key, session.env) : Promise.resolve(undefined);
+  let answered = false;
+  const detecting = profiled('engine probe', () => chooseEngine(intent, session, signal)).then(
+    (choice) => {
+      answered = true;
+      if (auto) void rememberEngineChoice(key, choice.adapter.name, session.env);
+      return choice;
+    },
+    (error: unknown) => {
+      noEngine.abort(error);
+      throw error;
+    },
+  );
   // Handled here, rethrown below (or by the caller, for an engine asked for by name).
   detecting.catch(() => undefined);
   const resolveStart = performance.now();
@@ -62,14 +81,12 @@ export async function probeAndResolve(
     await profiled('context check', () => checkContextStep(session, plan, values));
     return values;
   });
-  if (intent.requested === 'auto') {
-    const [engine, values] = await Promise.allSettled([detecting, checked]);
-    if (engine.status === 'rejected') throw engine.reason;
-    if (values.status === 'rejected') throw values.reason;
-    return { values: values.value, resolveMs, choice: engine.value };
-  }
   const [values] = await Promise.allSettled([checked]);
-  if (noEngine.signal.aborted) await detecting;
+  // A failed probe wins over a failed resolution (it says what to fix first), as when it ran first.
+  if (noEngine.signal.aborted || values.status === 'rejected') await detecting;
   if (values.status === 'rejected') throw values.reason;
-  return { values: values.value, resolveMs, pending: detecting };
+  if (!auto) return { values: values.value, resolveMs, pending: detecting, speculative: intent.assumed };
+  const last = await hint;
+  if (!answered && last) return { values: values.value, resolveMs, pending: detecting, speculative: engineAdapter(last, intent.binaries) };
+  return { values: values.value, resolveMs, choice: await detecting };
 }

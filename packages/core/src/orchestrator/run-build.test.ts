@@ -88,7 +88,7 @@ function session(options: { resolveError?: Error; strategies?: Partial<Record<'s
     ['passphrase', SecretValue.from('canary-pass-phrase-77')],
   ]);
   const strategies = { 'secret-mount': fileStrategy('secret-mount'), 'build-arg': fileStrategy('build-arg'), ...options.strategies };
-  const env = { PATH: process.env['PATH'], FAKE_SERVER: '20.10.24', FAKE_LOG: join(work, 'docker.log'), BUILDSECRETS_TMPDIR: tmpRoot, ...options.env };
+  const env = { PATH: process.env['PATH'], FAKE_SERVER: '20.10.24', FAKE_LOG: join(work, 'docker.log'), BUILDSECRETS_TMPDIR: tmpRoot, XDG_CACHE_HOME: join(work, 'cache'), ...options.env };
   const s: BuildSession = {
     config: configSchema.parse(CONFIG),
     baseDir: work,
@@ -222,6 +222,31 @@ describe('runBuild', () => {
     expect(events).not.toContain('prepare secret-mount');
     expect(await builds()).toEqual([]);
     await expectNothingLeft(err);
+  });
+
+  it('auto-detection: a later build of the same setup starts with the engine chosen last time while the probe confirms it', async () => {
+    await runBuild(session().session, opts());
+    expect(Object.values(JSON.parse(await readFile(join(work, 'cache', 'buildsecrets', 'engine-choice.json'), 'utf8')) as object)).toEqual(['docker-buildkit']);
+    await rm(join(work, 'docker.log'));
+    const result = await runBuild(session({ env: { FAKE_VERSION_SLEEP: '1' } }).session, opts());
+    const log = (await dockerLog()).split('\n');
+    expect(log.findIndex((l) => / build /.test(l))).toBeLessThan(log.findIndex((l) => / version answered$/.test(l)));
+    expect(result.engine).toMatchObject({ name: 'docker-buildkit', requested: 'auto', probed: true, version: '20.10.24' });
+    await expectNothingLeft();
+  });
+
+  it('auto-detection: when the probe chooses another engine than last time, the build started with the old one is stopped and runs again with the new one', async () => {
+    await runBuild(session({ env: { FAKE_BUILDX: '1' } }).session, opts());
+    await rm(join(work, 'docker.log'));
+    // buildx is gone since: the build started with `docker buildx build` fails, the probe says docker-buildkit.
+    const result = await runBuild(session({ env: { FAKE_VERSION_SLEEP: '1' } }).session, opts());
+    expect(result.engine).toMatchObject({ name: 'docker-buildkit', requested: 'auto', probed: true });
+    const invocations = (await dockerLog()).split('\n').filter((l) => / build /.test(l));
+    expect(invocations).toHaveLength(2);
+    expect(invocations[0]).toMatch(/ buildx build /);
+    expect(invocations[1]).not.toMatch(/ buildx /);
+    expect(result.imageId).toMatch(/^sha256:/);
+    await expectNothingLeft();
   });
 
   it('lets a strategy refuse before anything is resolved', async () => {

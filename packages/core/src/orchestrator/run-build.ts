@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { MIN_ENCODED_REDACTION_LENGTH } from '../redaction/redactor.js';
 import { AUDIT_MIN_VALUE_LENGTH } from '../redaction/patterns.js';
 import type { SecretValue } from '../secret-value.js';
+import type { EngineAdapter, EngineBuildRun } from '../engine/engine-adapter.js';
 import type { PreparedInjection } from '../strategies/types.js';
 import { planBuild, type BuildPlan } from './build-plan.js';
 import { defaultBuildSteps, type BuildSteps } from './build-steps.js';
@@ -177,27 +178,33 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     const exported = exportTarget(options.engineArgs ?? [], plan.context);
     const iidFile = exported ? undefined : (userIidFile(options.engineArgs ?? [], plan.context) ?? join(iidDir.path, 'iid'));
     const forgetResult = iidFile ? trackEngineResult(iidFile) : (): void => undefined;
-    let forgetChild: (() => void) | undefined;
+    const forgetChildren: (() => void)[] = [];
     let forgetImage = (): void => undefined;
     const engineStart = performance.now();
     profileMark('engine: start');
-    const adapter = probe.choice?.adapter ?? intent.assumed;
-    const run = await adapter.run({
-      redactor: session.redactor, signal: reporting.engineSignal(signal), cwd: plan.context,
+    const runWith = (adapter: EngineAdapter, engineSignal: AbortSignal): Promise<EngineBuildRun> => adapter.run({
+      redactor: session.redactor, signal: engineSignal, cwd: plan.context,
       args: engineArgs(options, plan, injections.flatMap((i) => i.engineArgs)),
       env: { ...session.env, ...Object.assign({}, ...injections.map((i) => i.env)) },
       output: options.output, ...(iidFile ? { iidFile } : {}),
-      onSpawn: (pid) => (forgetChild = trackProcessGroup(pid)),
+      onSpawn: (pid) => forgetChildren.push(trackProcessGroup(pid)),
     }).then((result) => {
       // Before the teardown removes the result file: from now on the watchdog knows the image id itself.
       if (result.imageId) forgetImage = trackUnauditedImage(result.imageId);
       return result;
+    });
+    let adapter = reporting.adapter;
+    const run = await runWith(adapter, reporting.engineSignal(signal)).catch(async (error: unknown) => {
+      // Started before the probe answered, and the probe chose another engine: build again with it.
+      if (signal.aborted) throw error;
+      adapter = await reporting.retry(error, adapter);
+      return runWith(adapter, signal);
     }).finally(async () => {
-      forgetChild?.();
+      for (const forget of forgetChildren.splice(0)) forget();
       // Secrets are read lazily during the steps, so they live exactly as long as the engine.
       await resources.release(logger);
-    }).catch((error: unknown) => reporting.preferProbeError(error));
-    const report = await reporting.report;
+    });
+    const report = await reporting.report(adapter);
     profileMark('engine: done, teardown done');
     logger.info(builtLine(performance.now() - engineStart, run.imageId));
     // From here an image exists: a first signal no longer cancels the audit (a second one forces
