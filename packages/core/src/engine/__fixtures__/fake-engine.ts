@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * One stand-in for docker, podman and buildah (named as each), driven by environment variables,
  * so every adapter can be put through the same conformance suite without an engine:
  * FAKE_SERVER — the version every query reports (empty → the daemon/storage does not answer);
- * FAKE_BUILDX=1 — `docker buildx version` succeeds;
+ * FAKE_BUILDX=1 — `docker buildx version` succeeds (without it every `docker buildx` command fails, as without the plugin);
  * FAKE_BUILD_EXIT — exit code of a build; FAKE_BUILD_SLEEP — seconds a build sleeps;
  * FAKE_LOG — a file each invocation appends its argv to.
  * `save` / `push` print `ARCHIVE <image>` on stdout (standing in for the tar).
@@ -22,7 +22,8 @@ case "$1" in
     case "$3" in *Server*) echo "20.10.24|$FAKE_SERVER|linux" ;; *) echo "$FAKE_SERVER" ;; esac
     exit 0 ;;
   buildx)
-    if [ "$2" = version ]; then [ "$FAKE_BUILDX" = 1 ] && { echo "github.com/docker/buildx v0.17.1"; exit 0; }; exit 1; fi ;;
+    if [ "$2" = version ]; then [ "$FAKE_BUILDX" = 1 ] && { echo "github.com/docker/buildx v0.17.1"; exit 0; }; exit 1; fi
+    [ "$FAKE_BUILDX" = 1 ] || { echo "docker: 'buildx' is not a docker command." >&2; exit 1; } ;;
   info) exit 1 ;;
   save) shift; for a in "$@"; do last="$a"; done; echo "ARCHIVE $last"; exit 0 ;;
   push) echo "ARCHIVE $3 $4"; exit 0 ;;
