@@ -61,6 +61,9 @@ export interface EngineCommand {
  */
 export type EngineRunRequest = Pick<RunEngineOptions, 'args' | 'env' | 'cwd' | 'signal' | 'output' | 'redactor' | 'iidFile' | 'killGraceMs' | 'onSpawn'>;
 
+/** A local image's `rootfs.diff_ids` (uncompressed layer digests, bottom-up), or why they are not known. */
+export type ImageDiffIds = readonly string[] | { readonly reason: string };
+
 /** A finished, successful build. */
 export interface EngineBuildRun {
   /** Always 0 (a failed build throws an `EngineError` carrying its exit code). */
@@ -92,4 +95,10 @@ export interface EngineAdapter {
   run(request: EngineRunRequest): Promise<EngineBuildRun>;
   /** The command that writes the image as a docker-archive tar on stdout (read as a stream, never stored). */
   exportCommand(image: string): EngineCommand;
+  /**
+   * The `rootfs.diff_ids` of a local image, read through this engine's own store (docker's image
+   * store, or containers-storage for podman/buildah): the audit compares a build's layers with its
+   * base images' to report a value found only in base layers as pre-existing. Never throws.
+   */
+  imageDiffIds(image: string, options: EngineEnvironment): Promise<ImageDiffIds>;
 }

@@ -216,6 +216,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     // The audit's summary line is logged by the post-build audit step.
     const audit = await auditBuild(session, plan, steps, {
       docker, image: run.imageId, values, signal: new AbortController().signal,
+      baseDiffIds: (base: string) => adapter.imageDiffIds(base, { env: session.env }),
       ...(baseImages ? { baseImages } : {}), ...(exported ? { exported } : {}), ...(exportCommand ? { exportCommand } : {}),
     });
     profileMark('audit: done');
