@@ -41,6 +41,8 @@ export interface MatrixEngine {
   exportArgv(image: string): string[];
   /** Remove images. */
   removeArgv(images: readonly string[]): string[];
+  /** The test's own plain build (no secrets) of `file` in `dir`, tagged `image`. */
+  buildArgv(image: string, file: string, dir: string): string[];
   /** Whether it is there; the reason when not. */
   available(): Promise<string | undefined>;
 }
@@ -61,6 +63,7 @@ function dockerEngine(label: string, engine: string, host: string): MatrixEngine
     env: { DOCKER_HOST: host, BUILDSECRETS_DOCKER: DOCKER_BIN },
     exportArgv: (image) => [DOCKER_BIN, '-H', host, 'save', image],
     removeArgv: (images) => [DOCKER_BIN, '-H', host, 'rmi', '-f', ...images],
+    buildArgv: (image, file, dir) => [DOCKER_BIN, '-H', host, 'build', '--network=host', '-q', '-t', image, '-f', file, dir],
     available: () => answers(DOCKER_BIN, ['-H', host, 'image', 'inspect', BASE_IMAGE, SSH_IMAGE]),
   };
 }
@@ -77,6 +80,7 @@ export function matrixEngines(): MatrixEngine[] {
       env: {},
       exportArgv: (image) => ['podman', 'save', '--format', 'docker-archive', image],
       removeArgv: (images) => ['podman', 'rmi', '-f', ...images],
+      buildArgv: (image, file, dir) => ['podman', 'build', '--network=host', '-q', '-t', image, '-f', file, dir],
       available: () => answers('podman', ['image', 'exists', SSH_IMAGE]),
     },
     {
@@ -85,6 +89,7 @@ export function matrixEngines(): MatrixEngine[] {
       env: {},
       exportArgv: (image) => ['bash', '-c', 'set -o pipefail; buildah push --quiet "$0" docker-archive:/dev/stdout | cat', image],
       removeArgv: (images) => ['buildah', 'rmi', '-f', ...images],
+      buildArgv: (image, file, dir) => ['buildah', 'build', '--network=host', '-q', '-t', image, '-f', file, dir],
       available: () => answers('buildah', ['inspect', '--type', 'image', SSH_IMAGE]),
     },
     {
