@@ -272,13 +272,54 @@ start_remote_dockerd() {
   done
 }
 
+# ---- the loopback fallback, exercised (#14): a third dockerd, always on a loopback TCP port ----
+# start_remote_dockerd falls back to this shape when it cannot make a network namespace; a machine
+# that can make one (CI, here) would otherwise never run that path. One build on it suffices: the
+# served-file e2e test builds there with the default (loopback) host, as the docs say a daemon on a
+# loopback TCP port counts as local. Its port is the remote daemon's + 1000 (same slot).
+LOOPBACK_DIR="$E2E_DIR/remote-loopback"
+loopback_docker() { DOCKER_HOST="unix://$LOOPBACK_DIR/docker.sock" "$DOCKER_BIN" "$@"; }
+start_loopback_dockerd() {
+  mkdir -p "$LOOPBACK_DIR"
+  remote_names
+  local port=$((REMOTE_PORT + 1000))
+  if [ -S "$LOOPBACK_DIR/docker.sock" ] && loopback_docker info >/dev/null 2>&1; then
+    log "loopback dockerd already running"
+  else
+    log "starting loopback dockerd on tcp://127.0.0.1:$port (the remote fallback)"
+    nohup /usr/sbin/dockerd --host "tcp://127.0.0.1:$port" --host "unix://$LOOPBACK_DIR/docker.sock" --tls=false \
+      --data-root "$LOOPBACK_DIR/data" --exec-root "$LOOPBACK_DIR/exec" --pidfile "$LOOPBACK_DIR/dockerd.pid" \
+      --bridge none --iptables=false --ip-masq=false >"$LOOPBACK_DIR/dockerd.log" 2>&1 &
+    for _ in $(seq 1 120); do loopback_docker info >/dev/null 2>&1 && break; sleep 0.5; done
+    loopback_docker info >/dev/null 2>&1 || { log "loopback dockerd did not come up:"; tail -20 "$LOOPBACK_DIR/dockerd.log" >&2; exit 1; }
+    printf 'REMOTE_DOCKER_HOST=tcp://127.0.0.1:%s\nREMOTE_MODE=loopback\nREMOTE_SERVED_FILE_HOST=127.0.0.1\n' "$port" >"$LOOPBACK_DIR/endpoint.env"
+  fi
+  loopback_docker image inspect "$BASE_IMAGE" >/dev/null 2>&1 && return 0
+  log "copying $BASE_IMAGE to the loopback dockerd"
+  DOCKER_HOST="unix://$SOCK" "$DOCKER_BIN" save "$BASE_IMAGE" | loopback_docker load -q >/dev/null
+}
+
+stop_loopback_dockerd() {
+  [ -f "$LOOPBACK_DIR/dockerd.pid" ] || return 0
+  local pid; pid=$(cat "$LOOPBACK_DIR/dockerd.pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    log "stopping loopback dockerd ($pid)"
+    kill "$pid"
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$LOOPBACK_DIR/dockerd.pid" "$LOOPBACK_DIR/endpoint.env"
+}
+
 start_engines() {
   ssh_image_docker
   podman_images
   start_remote_dockerd
+  start_loopback_dockerd
 }
 
 stop_engines() {
+  stop_loopback_dockerd
   [ -f "$REMOTE_DIR/slot" ] || return 0
   remote_names
   if [ -f "$REMOTE_DIR/dockerd.pid" ]; then

@@ -67,6 +67,7 @@ export {
   type EngineCommand,
   type EngineRunRequest,
   type EngineBuildRun,
+  type ImageDiffIds,
 } from './engine/engine-adapter.js';
 export { engineAdapter, engineBinaries, type EngineBinaries } from './engine/engine-registry.js';
 export { selectEngine, AUTO_DETECTION_ORDER, type EngineChoice, type EngineRequest, type SelectEngineOptions } from './engine/select-engine.js';

@@ -1,9 +1,10 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { BASE_IMAGE } from '../support/engine.js';
 import { CLI, containersStorageFilesHolding, describeEngine, orphanedBundles, makeContext, matrixEngines, matrixSecrets, processesMentioning, readImageFiles, runCli } from './matrix-support.js';
 
 const run = promisify(execFile);
@@ -62,6 +63,28 @@ for (const [index, engine] of engines.entries()) {
       for (const value of Object.values(secrets.values)) expect(result.stdout + result.stderr).not.toContain(value);
       expect(await readdir(ctx.tmp)).toEqual([]);
       expect(await processesMentioning(ctx.tmp)).toEqual([]);
+    }, 300_000);
+
+    it('reports a value that only the base image holds as pre-existing, reading the base through this engine (not a leak)', async () => {
+      // The base is built by hand, with the value planted in a layer, outside the build context.
+      const planted = await mkdtemp(join(tmpdir(), 'bs-e2e-matrix-base-'));
+      try {
+        const base = tag('base');
+        await writeFile(join(planted, 'value'), secrets.values.file_secret);
+        await writeFile(join(planted, 'Containerfile'), `FROM ${BASE_IMAGE}\nCOPY value /planted-value\n`);
+        const [file, ...args] = engine.buildArgv(base, join(planted, 'Containerfile'), planted);
+        await run(file!, args, { env: { ...process.env, ...engine.env }, timeout: 180_000 });
+        await writeFile(join(ctx.path, 'on-base.Containerfile'), `FROM ${base}\nARG NONCE\nRUN --mount=type=secret,id=file_secret,required=true test -s /run/secrets/file_secret && echo "$NONCE" > /built\n`);
+        const result = await build('on-base.Containerfile', tag('on-base'));
+        for (const value of Object.values(secrets.values)) expect(result.stdout + result.stderr).not.toContain(value);
+        expect(result.code, result.stderr).toBe(0);
+        expect(result.stderr).toMatch(/audit: \d+ layers \(\d+ from this build\), 0 findings, 1 pre-existing in base layers/);
+        expect(result.stderr).toMatch(/found only in base-image layers \(pre-existing/);
+        expect(result.stderr).not.toContain('its layers count as written by this build');
+        expect(await readdir(ctx.tmp)).toEqual([]);
+      } finally {
+        await rm(planted, { recursive: true, force: true });
+      }
     }, 300_000);
 
     it('on SIGTERM mid-step: exits 143, stops the RUN step, and leaves no temp file or process behind', async () => {

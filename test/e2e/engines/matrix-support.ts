@@ -20,13 +20,16 @@ export const CLI = fileURLToPath(new URL('../../../packages/cli/dist/bin.js', im
 /** The image with busybox and ssh-add (scripts/e2e-services.sh). */
 export const SSH_IMAGE = 'buildsecrets-test/ssh:latest';
 
-/** The second dockerd (scripts/e2e-services.sh start_remote_dockerd): its TCP address and how it was set up. */
-export function remoteDaemon(): { host: string; mode: 'netns' | 'loopback'; servedFileHost: string; unixHost: string } | undefined {
-  const file = join(E2E_DIR, 'remote', 'endpoint.env');
+/**
+ * The second dockerd (scripts/e2e-services.sh start_remote_dockerd): its TCP address and how it was
+ * set up; with `remote-loopback`, the third one, always on a loopback TCP port (start_loopback_dockerd).
+ */
+export function remoteDaemon(which: 'remote' | 'remote-loopback' = 'remote'): { host: string; mode: 'netns' | 'loopback'; servedFileHost: string; unixHost: string } | undefined {
+  const file = join(E2E_DIR, which, 'endpoint.env');
   if (!existsSync(file)) return undefined;
   const vars = Object.fromEntries(readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => l.split('=', 2) as [string, string]));
   if (!vars['REMOTE_DOCKER_HOST']) return undefined;
-  return { host: vars['REMOTE_DOCKER_HOST'], mode: vars['REMOTE_MODE'] === 'netns' ? 'netns' : 'loopback', servedFileHost: vars['REMOTE_SERVED_FILE_HOST'] ?? '127.0.0.1', unixHost: `unix://${join(E2E_DIR, 'remote', 'docker.sock')}` };
+  return { host: vars['REMOTE_DOCKER_HOST'], mode: vars['REMOTE_MODE'] === 'netns' ? 'netns' : 'loopback', servedFileHost: vars['REMOTE_SERVED_FILE_HOST'] ?? '127.0.0.1', unixHost: `unix://${join(E2E_DIR, which, 'docker.sock')}` };
 }
 
 /** One engine of the matrix: how buildsecrets is pointed at it, and how the test reads images back on its own. */
@@ -41,6 +44,8 @@ export interface MatrixEngine {
   exportArgv(image: string): string[];
   /** Remove images. */
   removeArgv(images: readonly string[]): string[];
+  /** The test's own plain build (no secrets) of `file` in `dir`, tagged `image`. */
+  buildArgv(image: string, file: string, dir: string): string[];
   /** Whether it is there; the reason when not. */
   available(): Promise<string | undefined>;
 }
@@ -61,6 +66,7 @@ function dockerEngine(label: string, engine: string, host: string): MatrixEngine
     env: { DOCKER_HOST: host, BUILDSECRETS_DOCKER: DOCKER_BIN },
     exportArgv: (image) => [DOCKER_BIN, '-H', host, 'save', image],
     removeArgv: (images) => [DOCKER_BIN, '-H', host, 'rmi', '-f', ...images],
+    buildArgv: (image, file, dir) => [DOCKER_BIN, '-H', host, 'build', '--network=host', '-q', '-t', image, '-f', file, dir],
     available: () => answers(DOCKER_BIN, ['-H', host, 'image', 'inspect', BASE_IMAGE, SSH_IMAGE]),
   };
 }
@@ -77,6 +83,7 @@ export function matrixEngines(): MatrixEngine[] {
       env: {},
       exportArgv: (image) => ['podman', 'save', '--format', 'docker-archive', image],
       removeArgv: (images) => ['podman', 'rmi', '-f', ...images],
+      buildArgv: (image, file, dir) => ['podman', 'build', '--network=host', '-q', '-t', image, '-f', file, dir],
       available: () => answers('podman', ['image', 'exists', SSH_IMAGE]),
     },
     {
@@ -85,6 +92,7 @@ export function matrixEngines(): MatrixEngine[] {
       env: {},
       exportArgv: (image) => ['bash', '-c', 'set -o pipefail; buildah push --quiet "$0" docker-archive:/dev/stdout | cat', image],
       removeArgv: (images) => ['buildah', 'rmi', '-f', ...images],
+      buildArgv: (image, file, dir) => ['buildah', 'build', '--network=host', '-q', '-t', image, '-f', file, dir],
       available: () => answers('buildah', ['inspect', '--type', 'image', SSH_IMAGE]),
     },
     {

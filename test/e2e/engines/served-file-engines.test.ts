@@ -35,7 +35,13 @@ function engineAt(label: string, host: string): MatrixEngine {
 
 const classic = engineAt('docker-classic (DOCKER_BUILDKIT=0): served-file is its way in', LOCAL);
 const far = engineAt(`remote dockerd over TCP (${remote?.mode ?? 'not started'}): served-file needs a reachable host`, remote?.host ?? 'tcp://127.0.0.1:1');
-const [classicMissing, farMissing] = await Promise.all([classic.available(), remote ? far.available() : Promise.resolve('no remote dockerd (scripts/e2e-services.sh start)')]);
+const loopback = remoteDaemon('remote-loopback');
+const near = engineAt('dockerd on a loopback TCP port (the fallback when no network namespace can be made)', loopback?.host ?? 'tcp://127.0.0.1:1');
+const [classicMissing, farMissing, nearMissing] = await Promise.all([
+  classic.available(),
+  remote ? far.available() : Promise.resolve('no remote dockerd (scripts/e2e-services.sh start)'),
+  loopback ? near.available() : Promise.resolve('no loopback dockerd (scripts/e2e-services.sh start)'),
+]);
 
 function suite(engine: MatrixEngine, body: (h: { ctx: () => Awaited<ReturnType<typeof makeContext>>; tag: (n: string) => string }) => void) {
   let ctx: Awaited<ReturnType<typeof makeContext>>;
@@ -132,6 +138,24 @@ describeEngine(far, farMissing, () => {
       expect(result.code, result.stderr).toBe(0);
       expect(result.stderr).toMatch(/audit: \d+ layers? \(.*\), 0 findings/);
       expect(await readImageFiles(far.exportArgv(image), {}, ['proof-served'])).toEqual({ 'proof-served': secret.sha });
+      expect(await readdir(ctx().tmp)).toEqual([]);
+    }, 180_000);
+  });
+});
+
+// The remote daemon's fallback shape, run on every machine (scripts/e2e-services.sh starts it
+// whether or not namespaces work): a daemon on a loopback TCP port counts as local, so served-file
+// works on the default loopback host, as README "Remote engines" says.
+describeEngine(near, nearMissing, () => {
+  suite(near, ({ ctx, tag }) => {
+    it('builds over TCP on loopback: served-file on the default host works (the daemon counts as local), the image holds only the digest', async () => {
+      const secret = served(`canary-loopback-${randomBytes(12).toString('hex')}`);
+      const image = tag('loopback-tcp');
+      const result = await runCli(['build', '--config', await servedConfig(ctx().path), '-f', join(ctx().path, 'served.Dockerfile'), '--network=host', '--build-arg', `NONCE=${Date.now()}`, '-t', image, ctx().path], { ...near.env, BUILDSECRETS_TMPDIR: ctx().tmp, ...secret.env }, ctx().path);
+      expect(result.stdout + result.stderr).not.toContain(secret.env['BS_S_API']);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stderr).toMatch(/audit: \d+ layers? \(.*\), 0 findings/);
+      expect(await readImageFiles(near.exportArgv(image), {}, ['proof-served'])).toEqual({ 'proof-served': secret.sha });
       expect(await readdir(ctx().tmp)).toEqual([]);
     }, 180_000);
   });

@@ -1,4 +1,4 @@
-import type { Redactor } from '../redaction/types.js';
+import type { RunEngineOptions } from './run-engine.js';
 
 /** Every engine buildsecrets can drive, by the name `--engine` and `build.engine` take. */
 export const ENGINE_NAMES = ['docker-buildx', 'docker-buildkit', 'docker-classic', 'podman', 'buildah'] as const;
@@ -54,27 +54,15 @@ export interface EngineCommand {
   readonly env: Readonly<Record<string, string>>;
 }
 
-/** What {@link EngineAdapter.run} needs besides the arguments. */
-export interface EngineRunRequest {
-  /** The user's arguments, the injections' arguments, and the context last. */
-  readonly args: readonly string[];
-  /** The engine child's whole environment (values live only here). */
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** Working directory of the child. */
-  readonly cwd?: string;
-  /** Stops the build (process group SIGTERM, then SIGKILL). */
-  readonly signal?: AbortSignal;
-  /** Where the redacted output goes; default `process.stderr`. */
-  readonly output?: NodeJS.WritableStream;
-  /** Redacts the engine's output. */
-  readonly redactor: Redactor;
-  /** Where the engine writes the image id. */
-  readonly iidFile?: string;
-  /** Grace between SIGTERM and SIGKILL on abort, in ms. */
-  readonly killGraceMs?: number;
-  /** Called with the child's pid (the janitor and exit cleanup hook in here). */
-  readonly onSpawn?: (pid: number) => void;
-}
+/**
+ * What {@link EngineAdapter.run} needs: the same fields as {@link RunEngineOptions} (one definition;
+ * every adapter runs through `runEngine`), without the ones the adapter decides itself (binary,
+ * mode, the command, how errors name it).
+ */
+export type EngineRunRequest = Pick<RunEngineOptions, 'args' | 'env' | 'cwd' | 'signal' | 'output' | 'redactor' | 'iidFile' | 'killGraceMs' | 'onSpawn'>;
+
+/** A local image's `rootfs.diff_ids` (uncompressed layer digests, bottom-up), or why they are not known. */
+export type ImageDiffIds = readonly string[] | { readonly reason: string };
 
 /** A finished, successful build. */
 export interface EngineBuildRun {
@@ -107,4 +95,10 @@ export interface EngineAdapter {
   run(request: EngineRunRequest): Promise<EngineBuildRun>;
   /** The command that writes the image as a docker-archive tar on stdout (read as a stream, never stored). */
   exportCommand(image: string): EngineCommand;
+  /**
+   * The `rootfs.diff_ids` of a local image, read through this engine's own store (docker's image
+   * store, or containers-storage for podman/buildah): the audit compares a build's layers with its
+   * base images' to report a value found only in base layers as pre-existing. Never throws.
+   */
+  imageDiffIds(image: string, options: EngineEnvironment): Promise<ImageDiffIds>;
 }

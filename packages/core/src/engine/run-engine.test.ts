@@ -57,7 +57,7 @@ describe('runEngine', () => {
   });
 
   it('runs `docker buildx build` in buildx mode without forcing DOCKER_BUILDKIT', async () => {
-    const { redactor, out, env } = await setup();
+    const { redactor, out, env } = await setup({ FAKE_BUILDX: '1' });
     const run = await runEngine({ docker: fake.bin, mode: 'buildx', args: ['.'], env, redactor, output: out.stream });
     expect(run.command.slice(1, 3)).toEqual(['buildx', 'build']);
     expect(out.text()).toContain('DOCKER_BUILDKIT=unset');

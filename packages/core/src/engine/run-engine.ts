@@ -5,6 +5,7 @@ import { AbortedError, EngineError } from '../errors/index.js';
 import type { Redactor } from '../redaction/types.js';
 import type { EngineMode } from './detect-engine.js';
 import { stopGroup } from './kill-group.js';
+import { profileMark } from '../util/profile.js';
 
 /** How long the engine's output may stay open after the engine exits (a lingering grandchild). */
 const STDIO_LINGER_MS = 5_000;
@@ -88,6 +89,7 @@ export async function runEngine(options: RunEngineOptions): Promise<EngineRun> {
     detached: true,
     windowsHide: true,
   });
+  profileMark('engine: spawned');
   const onAbort = (): void => stopGroup(child, options.killGraceMs ?? 10_000);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const pipes = [child.stdout, child.stderr].map((source) => {
@@ -102,6 +104,7 @@ export async function runEngine(options: RunEngineOptions): Promise<EngineRun> {
   });
   // A grandchild that inherited stdout could keep the pipes open forever after docker exits.
   child.once('exit', () => {
+    profileMark('engine: exited');
     setTimeout(() => {
       child.stdout.destroy();
       child.stderr.destroy();

@@ -24,7 +24,8 @@ export function inspectDiffIds(docker: string, image: string, env: Readonly<Reco
 
 /**
  * The build's post-build audit: the image auditor, reading the image through `docker save`, with
- * the base images' layers (from `docker image inspect`) so that findings there are told apart.
+ * the base images' layers (through the engine that built, else `docker image inspect`) so that
+ * findings there are told apart.
  */
 export async function auditImageStep(input: AuditInput): Promise<AuditOutcome> {
   const env: Record<string, string> = {};
@@ -32,9 +33,9 @@ export async function auditImageStep(input: AuditInput): Promise<AuditOutcome> {
   const baseDiffIds: string[][] = [];
   const unattributed: string[] = [];
   for (const base of input.baseImages ?? []) {
-    const ids = await inspectDiffIds(input.docker, base, env, input.signal);
-    if (Array.isArray(ids)) baseDiffIds.push(ids);
-    else unattributed.push(`${base}: ${ids.reason}`);
+    const ids = input.baseDiffIds ? await input.baseDiffIds(base) : await inspectDiffIds(input.docker, base, env, input.signal);
+    if ('reason' in ids) unattributed.push(`${base}: ${ids.reason}`);
+    else baseDiffIds.push([...ids]);
   }
   const report = await auditImage({ image: input.image, docker: input.docker, env, secrets: input.secrets, signal: input.signal, baseDiffIds, ...(input.exportCommand ? { exportCommand: input.exportCommand } : {}) });
   return {

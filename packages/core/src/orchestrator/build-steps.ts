@@ -32,6 +32,11 @@ export interface AuditInput {
   readonly baseImages?: readonly string[];
   /** The engine's export command (argv writing a docker-archive on stdout); default `<docker> save <image>`. */
   readonly exportCommand?: readonly string[];
+  /**
+   * Reads a base image's `rootfs.diff_ids` through the engine that built (its own image store);
+   * default `docker image inspect`. Never throws: a reason means the base's layers count as the build's.
+   */
+  readonly baseDiffIds?: (image: string) => Promise<readonly string[] | { readonly reason: string }>;
 }
 
 /** What the post-build audit reports. */

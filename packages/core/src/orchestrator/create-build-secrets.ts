@@ -22,6 +22,7 @@ import type { BuildOptions, BuildResult, BuildSession, ResolveAllOptions } from 
 import { buildPlan, type Plan, type PlanOptions } from './plan.js';
 import { AUDIT_MIN_VALUE_LENGTH } from '@buildsecrets/audit';
 import { runBuild } from './run-build.js';
+import { profileMark } from '../util/profile.js';
 
 /** How to make a {@link BuildSecrets} instance. Give `config` or `configPath`, or neither to discover `buildsecrets.yaml`. */
 export interface CreateBuildSecretsOptions {
@@ -116,6 +117,7 @@ async function loadInput(options: CreateBuildSecretsOptions, cwd: string, env: R
  * ```
  */
 export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}): Promise<BuildSecrets> {
+  profileMark('open: start');
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const redactor = createRedactor({ style: options.redaction ?? 'mask' });
@@ -131,6 +133,7 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
   });
   const templates = await loadTemplates(config, baseDir, loaded.file);
   const templateReferences = templateReferenceMap(templates);
+  profileMark('open: config, providers and templates loaded');
   const strategies = new Map([...defaultStrategies(), ...Object.entries(options.strategies ?? {})]) as ReadonlyMap<Exclude<InjectionKind, 'none'>, InjectionStrategy>;
 
   const lifetime = new AbortController();

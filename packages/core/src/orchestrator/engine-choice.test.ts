@@ -59,7 +59,7 @@ function useEverySecret(secrets: BuildSecretsConfigInput['secrets']): void {
 function session(secrets: BuildSecretsConfigInput['secrets'], env: Record<string, string> = {}, build: BuildSecretsConfigInput['build'] = {}): BuildSession {
   useEverySecret(secrets);
   const redactor = createRedactor();
-  const fullEnv = { PATH: process.env['PATH'] ?? '', FAKE_SERVER: '20.10.24', FAKE_LOG: join(work, 'engine.log'), BUILDSECRETS_TMPDIR: join(work, 'tmp'), BUILDSECRETS_PODMAN: fakes.bin('podman'), BUILDSECRETS_BUILDAH: fakes.bin('buildah'), ...env };
+  const fullEnv = { PATH: process.env['PATH'] ?? '', FAKE_SERVER: '20.10.24', FAKE_LOG: join(work, 'engine.log'), BUILDSECRETS_TMPDIR: join(work, 'tmp'), XDG_CACHE_HOME: join(work, 'cache'), BUILDSECRETS_PODMAN: fakes.bin('podman'), BUILDSECRETS_BUILDAH: fakes.bin('buildah'), ...env };
   return {
     config: configSchema.parse({ version: 1, providers: { local: { use: 'env' } }, secrets, build }),
     baseDir: work,
@@ -114,6 +114,9 @@ describe('runBuild: choosing the engine', () => {
     // The run marker lets an interrupted build's working containers be found and removed.
     expect(await engineLog()).toMatch(/^podman build --iidfile \S+ --build-arg BUILDSECRETS_RUN_ID=[0-9a-f]{24} \S+\/ctx$/m);
     expect(audits[0]?.exportCommand).toEqual([fakes.bin('podman'), 'save', '--format', 'docker-archive', result.imageId]);
+    // Base images are read through podman's own store (containers-storage), not docker's.
+    expect(await audits[0]?.baseDiffIds?.('base:1')).toEqual(['sha256:fake-base:1']);
+    expect(await engineLog()).toMatch(/^podman image inspect --format .+ base:1$/m);
     expect(logs.join('\n')).toMatch(/engine: podman \(4\.3\.1\), asked for; order: podman: chosen/);
   });
 

@@ -29,6 +29,15 @@ export function attachJanitor(start: () => Janitor): () => void {
   };
 }
 
+/**
+ * Start the watchdog now rather than when the first resource is recorded: a build calls this as it
+ * starts resolving, so the watchdog's own start-up (a Node process) overlaps the engine probe and the
+ * resolution instead of delaying the engine. Does nothing unless a watchdog is attached (the CLI).
+ */
+export function startWatchdogEarly(): void {
+  watchdog();
+}
+
 function watchdog(): Janitor | undefined {
   if (janitor || !startJanitorLazily) return janitor;
   janitor = startJanitorLazily();

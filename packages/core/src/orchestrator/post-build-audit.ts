@@ -18,6 +18,8 @@ export interface PostBuildAuditInput {
   readonly exported?: { readonly type: string; readonly dest: string };
   /** The engine's export command (argv writing a docker-archive on stdout); default `<docker> save <image>`. */
   readonly exportCommand?: readonly string[];
+  /** Reads a base image's diff ids through the engine that built (see `AuditInput.baseDiffIds`). */
+  readonly baseDiffIds?: (image: string) => Promise<readonly string[] | { readonly reason: string }>;
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -63,7 +65,7 @@ export async function auditBuild(session: BuildSession, plan: BuildPlan, steps: 
     if (!input.image) return notAudited('the engine reported no image id');
     if (!steps.auditImage) return notAudited('no image auditor is available in this build of buildsecrets');
     what = input.image;
-    outcome = await steps.auditImage({ image: input.image, docker: input.docker, env: session.env, secrets, signal: input.signal, ...(input.baseImages ? { baseImages: input.baseImages } : {}), ...(input.exportCommand ? { exportCommand: input.exportCommand } : {}) });
+    outcome = await steps.auditImage({ image: input.image, docker: input.docker, env: session.env, secrets, signal: input.signal, ...(input.baseImages ? { baseImages: input.baseImages } : {}), ...(input.exportCommand ? { exportCommand: input.exportCommand } : {}), ...(input.baseDiffIds ? { baseDiffIds: input.baseDiffIds } : {}) });
   }
   for (const id of outcome.tooShort ?? []) logger.warn(`audit: secret ${id} is shorter than 8 bytes and was not searched (it would match by chance)`);
   for (const base of outcome.unattributed ?? []) logger.warn(`audit: base image ${base}; its layers count as written by this build`);

@@ -51,7 +51,7 @@ const CONFIG: BuildSecretsConfigInput = {
 
 function session(versionIds: Record<string, string>, echo?: string): BuildSession {
   const redactor = createRedactor();
-  const env = { PATH: process.env['PATH'], FAKE_SERVER: '20.10.24', FAKE_LOG: join(work, 'docker.log'), BUILDSECRETS_TMPDIR: join(work, 'tmp'), ...(echo ? { FAKE_ECHO_ENV: echo } : {}) };
+  const env = { PATH: process.env['PATH'], FAKE_SERVER: '20.10.24', FAKE_LOG: join(work, 'docker.log'), BUILDSECRETS_TMPDIR: join(work, 'tmp'), XDG_CACHE_HOME: join(work, 'cache'), ...(echo ? { FAKE_ECHO_ENV: echo } : {}) };
   return {
     config: configSchema.parse(CONFIG),
     baseDir: work,

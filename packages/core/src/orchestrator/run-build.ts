@@ -2,28 +2,30 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheRevInjection, cacheRevPlaceholderArgs } from '../cache/cache-rev-injection.js';
 import { resolveDockerBinary } from '../engine/docker-binary.js';
-import type { EngineChoice } from '../engine/select-engine.js';
 import { AbortedError, ConfigError, DockerfileError, EngineError, StrategyRefusedError, UsageError } from '../errors/index.js';
 import { existsSync, statSync } from 'node:fs';
 import { MIN_ENCODED_REDACTION_LENGTH } from '../redaction/redactor.js';
 import { AUDIT_MIN_VALUE_LENGTH } from '@buildsecrets/audit';
 import type { SecretValue } from '../secret-value.js';
+import type { EngineAdapter, EngineBuildRun } from '../engine/engine-adapter.js';
 import type { PreparedInjection } from '../strategies/types.js';
 import { planBuild, type BuildPlan } from './build-plan.js';
 import { defaultBuildSteps, type BuildSteps } from './build-steps.js';
 import { chooseEngine, engineReport, logEngineChoice, planEngine, requestedEngine, type EngineIntent } from './engine-step.js';
 import type { BuildOptions, BuildResult, BuildSession, ResolveAllOptions } from './build-types.js';
 import { placeholderArgs } from './dry-run.js';
-import { trackEngineResult, trackProcessGroup, trackUnauditedImage } from './exit-cleanup.js';
+import { startWatchdogEarly, trackEngineResult, trackProcessGroup, trackUnauditedImage } from './exit-cleanup.js';
+import { probeAndResolve } from './probe-and-resolve.js';
+import { reportEngine } from './engine-report-step.js';
 import { InterruptedAfterBuildError } from '../errors/index.js';
 import { sweepStaleRuns } from '../janitor/stale-sweep.js';
 import { auditBuild } from './post-build-audit.js';
 import { exportTarget, userIidFile } from './engine-output-args.js';
-import { builtLine, engineLine, resolvedLine } from './build-progress.js';
+import { builtLine, resolvedLine } from './build-progress.js';
 import { makeStrategyContext } from './strategy-context.js';
 import { BuildResources } from './teardown.js';
 import { scopeGroups, scopeToTarget } from './target-scope.js';
-import { checkContextStep } from './context-step.js';
+import { profileMark, profiled } from '../util/profile.js';
 
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new AbortedError('the run was cancelled; everything it set up was removed');
@@ -94,28 +96,6 @@ async function dryRun(session: BuildSession, options: BuildOptions, plan: BuildP
   return { exitCode: 0, command, engine };
 }
 
-/**
- * Detect the engine and resolve the secrets at the same time (the detection is one or two `docker`
- * round trips that used to delay resolution). Both must succeed before anything is prepared.
- * Resolved values are handed to `resources` as soon as they exist, so the caller's teardown wipes
- * them whatever fails; a failed detection cancels the resolution and wins, as it did when it ran first.
- */
-async function detectAndResolve(session: BuildSession, resources: BuildResources, intent: EngineIntent, signal: AbortSignal, options: ResolveAllOptions): Promise<{ engine: EngineChoice; values: ReadonlyMap<string, SecretValue> }> {
-  const noEngine = new AbortController();
-  const detecting = chooseEngine(intent, session, signal).catch((error: unknown) => {
-    noEngine.abort(error);
-    throw error;
-  });
-  const resolving = session.resolveAll(AbortSignal.any([signal, noEngine.signal]), options).then((values) => {
-    resources.addValues(values.values());
-    return values;
-  });
-  const [engine, values] = await Promise.allSettled([detecting, resolving]);
-  if (engine.status === 'rejected') throw engine.reason;
-  if (values.status === 'rejected') throw values.reason;
-  return { engine: engine.value, values: values.value };
-}
-
 /** The start-up sweep: remove directories of dead runs, report images a killed run never audited. */
 async function reportStaleRuns(session: BuildSession): Promise<void> {
   const stale = await sweepStaleRuns(session.env);
@@ -137,6 +117,7 @@ async function reportStaleRuns(session: BuildSession): Promise<void> {
  * ```
  */
 export async function runBuild(session: BuildSession, options: BuildOptions, steps: BuildSteps = defaultBuildSteps): Promise<BuildResult> {
+  profileMark('build: start');
   const { logger, config } = session;
   const controller = new AbortController();
   const onAbort = (): void => controller.abort(options.signal?.reason);
@@ -144,31 +125,33 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const signal = controller.signal;
   const resources = new BuildResources();
+  let sweeping: Promise<void> = Promise.resolve();
   try {
     const fullPlan = planBuild(options, config, session.baseDir);
     const docker = resolveDockerBinary({ option: options.docker, env: session.env, config: config.build?.docker });
-    const { declaredArgs, baseImages } = await checkDockerfile(session, fullPlan, steps);
+    const { declaredArgs, baseImages } = await profiled('dockerfile check', () => checkDockerfile(session, fullPlan, steps));
     // Only what the target's stages use is fetched and handed over (least privilege).
-    const scope = await scopeToTarget(session, fullPlan, options, requestedEngine(options, session) === 'docker-classic');
+    const scope = await profiled('target scope', () => scopeToTarget(session, fullPlan, options, requestedEngine(options, session) === 'docker-classic'));
     const plan = scopeGroups(fullPlan, scope.inject);
     for (const [kind, secrets] of plan.groups) session.strategy(kind).validate?.(secrets, { declaredArgs, logger });
     // Refuses a strategy the engine cannot honour before anything is resolved or started.
-    const intent = await planEngine(session, options, plan, docker);
+    const intent = await profiled('engine plan', () => planEngine(session, options, plan, docker));
     if (options.dryRun) return await dryRun(session, options, plan, intent, signal);
 
-    await reportStaleRuns(session);
+    // Off the engine's path: the sweep of dead runs' leftovers, and the watchdog's start-up, run
+    // while the engine is probed and the secrets are resolved.
+    sweeping = profiled('stale sweep', () => reportStaleRuns(session));
+    startWatchdogEarly();
     const versionIds = new Map<string, string>();
-    const resolveStart = performance.now();
-    const { engine, values } = await detectAndResolve(session, resources, intent, signal, { ids: scope.needed, versionIds });
-    // The short progress account (info: shown without --verbose); providers and counts, never values.
-    logger.info(resolvedLine(config, [...values.keys()], performance.now() - resolveStart));
-    checkShortValues(session, values);
-    const report = engineReport(engine, intent);
-    logger.info(engineLine(report.name, report.version ?? 'version unknown'));
-    logEngineChoice(session, report);
+    const probe = await probeAndResolve(session, resources, intent, plan, signal, { ids: scope.needed, versionIds }, (resolved, resolveMs) => {
+      // The short progress account (info: shown without --verbose); providers and counts, never values.
+      logger.info(resolvedLine(config, [...resolved.keys()], resolveMs));
+      checkShortValues(session, resolved);
+    });
+    const values = probe.values;
+    const reporting = reportEngine(session, intent, probe);
     throwIfAborted(signal);
-    await checkContextStep(session, plan, values);
-    throwIfAborted(signal);
+    await sweeping;
     const context = makeStrategyContext(session, resources, signal, values, declaredArgs);
     const injections: PreparedInjection[] = [];
     for (const [kind, planned] of plan.groups) {
@@ -177,7 +160,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
         if (!value) throw new EngineError(`secret ${id} was not resolved; the build was not started`, { secretId: id });
         return { id, config: secretConfig, value };
       });
-      const injection = await session.strategy(kind).prepare(secrets, context);
+      const injection = await profiled(`prepare ${kind}`, () => session.strategy(kind).prepare(secrets, context));
       resources.addInjection(injection);
       injections.push(injection);
       for (const line of injection.summary) logger.debug(line);
@@ -195,36 +178,48 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     const exported = exportTarget(options.engineArgs ?? [], plan.context);
     const iidFile = exported ? undefined : (userIidFile(options.engineArgs ?? [], plan.context) ?? join(iidDir.path, 'iid'));
     const forgetResult = iidFile ? trackEngineResult(iidFile) : (): void => undefined;
-    let forgetChild: (() => void) | undefined;
+    const forgetChildren: (() => void)[] = [];
     let forgetImage = (): void => undefined;
     const engineStart = performance.now();
-    const run = await engine.adapter.run({
-      redactor: session.redactor, signal, cwd: plan.context,
+    profileMark('engine: start');
+    const runWith = (adapter: EngineAdapter, engineSignal: AbortSignal): Promise<EngineBuildRun> => adapter.run({
+      redactor: session.redactor, signal: engineSignal, cwd: plan.context,
       args: engineArgs(options, plan, injections.flatMap((i) => i.engineArgs)),
       env: { ...session.env, ...Object.assign({}, ...injections.map((i) => i.env)) },
       output: options.output, ...(iidFile ? { iidFile } : {}),
-      onSpawn: (pid) => (forgetChild = trackProcessGroup(pid)),
+      onSpawn: (pid) => forgetChildren.push(trackProcessGroup(pid)),
     }).then((result) => {
       // Before the teardown removes the result file: from now on the watchdog knows the image id itself.
       if (result.imageId) forgetImage = trackUnauditedImage(result.imageId);
       return result;
+    });
+    let adapter = reporting.adapter;
+    const run = await runWith(adapter, reporting.engineSignal(signal)).catch(async (error: unknown) => {
+      // Started before the probe answered, and the probe chose another engine: build again with it.
+      if (signal.aborted) throw error;
+      adapter = await reporting.retry(error, adapter);
+      return runWith(adapter, signal);
     }).finally(async () => {
-      forgetChild?.();
+      for (const forget of forgetChildren.splice(0)) forget();
       // Secrets are read lazily during the steps, so they live exactly as long as the engine.
       await resources.release(logger);
     });
+    const report = await reporting.report(adapter);
+    profileMark('engine: done, teardown done');
     logger.info(builtLine(performance.now() - engineStart, run.imageId));
     // From here an image exists: a first signal no longer cancels the audit (a second one forces
     // the exit), so an interruption never ends with an image nobody looked at.
     const interrupted = signal.aborted;
     forgetResult();
     if (interrupted) logger.warn(`the engine finished before it could be stopped; auditing ${run.imageId ?? 'the image'} before exiting`);
-    const exportCommand = run.imageId ? engine.adapter.exportCommand(run.imageId).argv : undefined;
+    const exportCommand = run.imageId ? adapter.exportCommand(run.imageId).argv : undefined;
     // The audit's summary line is logged by the post-build audit step.
     const audit = await auditBuild(session, plan, steps, {
       docker, image: run.imageId, values, signal: new AbortController().signal,
+      baseDiffIds: (base: string) => adapter.imageDiffIds(base, { env: session.env }),
       ...(baseImages ? { baseImages } : {}), ...(exported ? { exported } : {}), ...(exportCommand ? { exportCommand } : {}),
     });
+    profileMark('audit: done');
     forgetImage();
     if (interrupted || signal.aborted) throw new InterruptedAfterBuildError(run.imageId ?? 'an image', audit === undefined ? 'not-audited' : audit.clean ? 'clean' : 'findings');
     return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}), engine: report };
@@ -232,5 +227,6 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     options.signal?.removeEventListener('abort', onAbort);
     await resources.release(logger);
     resources.wipe();
+    await sweeping;
   }
 }

@@ -76,6 +76,14 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
       expect(probe.error).toBeInstanceOf(EngineError);
     });
 
+    it('reads a local image\'s diff ids through its own engine, and says why when it cannot (never throws)', async () => {
+      expect(await adapter().imageDiffIds('base:1', { env: env() })).toEqual(['sha256:fake-base:1']);
+      expect(await readFile(join(work, 'log'), 'utf8')).toMatch(new RegExp(`^${options.fake} (image inspect|inspect --type image) .*base:1$`, 'm'));
+      const missing = await adapter().imageDiffIds('gone:1', { env: env({ FAKE_NO_IMAGE: '1' }) });
+      expect(missing).toMatchObject({ reason: expect.stringContaining('not in the local image store') });
+      expect(await options.create(join(work, 'no-such-binary')).imageDiffIds('base:1', { env: env() })).toHaveProperty('reason');
+    });
+
     it('builds a command with the binary first, --iidfile when asked, and the context last', () => {
       const { argv } = adapter().buildCommand(['-t', 'app', '--secret', 'id=a,src=/tmp/x', '.'], '/tmp/iid');
       expect(argv[0]).toBe(fakes.bin(options.fake));

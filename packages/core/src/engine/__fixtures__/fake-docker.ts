@@ -6,7 +6,8 @@ import { join } from 'node:path';
  * A stand-in docker CLI driven by environment variables, so engine code can be tested for every
  * daemon answer without a daemon:
  * FAKE_CLIENT / FAKE_SERVER / FAKE_OS — what `docker version` reports (FAKE_SERVER empty → unreachable);
- * FAKE_BUILDX=1 — `docker buildx version` succeeds;
+ * FAKE_VERSION_SLEEP — seconds `docker version` takes to answer (logged as `version answered` in FAKE_LOG);
+ * FAKE_BUILDX=1 — `docker buildx version` succeeds (without it every `docker buildx` command fails, as without the plugin);
  * FAKE_BUILD_EXIT — exit code of a build; FAKE_BUILD_SLEEP — seconds a build sleeps (trapping nothing);
  * FAKE_ECHO_ENV — name of a variable whose value the build prints (to test output redaction);
  * FAKE_LINGER=1 — a build leaves a background child holding stdout open after it exits;
@@ -16,11 +17,13 @@ const SCRIPT = `#!/bin/sh
 [ -n "$FAKE_LOG" ] && echo "$$ $*" >> "$FAKE_LOG"
 case "$1" in
   version)
+    if [ -n "$FAKE_VERSION_SLEEP" ]; then sleep "$FAKE_VERSION_SLEEP"; [ -n "$FAKE_LOG" ] && echo "$$ version answered" >> "$FAKE_LOG"; fi
     if [ -z "$FAKE_SERVER" ]; then echo "\${FAKE_CLIENT:-20.10.24}|"; echo "Cannot connect to the Docker daemon at $DOCKER_HOST. Is the docker daemon running?" >&2; exit 1; fi
     echo "\${FAKE_CLIENT:-20.10.24}|$FAKE_SERVER|\${FAKE_OS:-linux}"; exit 0 ;;
   buildx)
     shift
-    if [ "$1" = version ]; then [ "$FAKE_BUILDX" = 1 ] && { echo "github.com/docker/buildx v0.17.1"; exit 0; }; echo "docker: 'buildx' is not a docker command." >&2; exit 1; fi ;;
+    if [ "$1" = version ]; then [ "$FAKE_BUILDX" = 1 ] && { echo "github.com/docker/buildx v0.17.1"; exit 0; }; echo "docker: 'buildx' is not a docker command." >&2; exit 1; fi
+    [ "$FAKE_BUILDX" = 1 ] || { echo "docker: 'buildx' is not a docker command." >&2; exit 1; } ;;
 esac
 iid=""
 prev=""

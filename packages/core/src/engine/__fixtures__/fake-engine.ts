@@ -6,10 +6,11 @@ import { join } from 'node:path';
  * One stand-in for docker, podman and buildah (named as each), driven by environment variables,
  * so every adapter can be put through the same conformance suite without an engine:
  * FAKE_SERVER — the version every query reports (empty → the daemon/storage does not answer);
- * FAKE_BUILDX=1 — `docker buildx version` succeeds;
+ * FAKE_BUILDX=1 — `docker buildx version` succeeds (without it every `docker buildx` command fails, as without the plugin);
  * FAKE_BUILD_EXIT — exit code of a build; FAKE_BUILD_SLEEP — seconds a build sleeps;
  * FAKE_LOG — a file each invocation appends its argv to.
- * `save` / `push` print `ARCHIVE <image>` on stdout (standing in for the tar).
+ * `save` / `push` print `ARCHIVE <image>` on stdout (standing in for the tar); `image inspect` /
+ * `inspect` answer as each engine does with the diff id `sha256:fake-<image>` (FAKE_NO_IMAGE=1 → no such image).
  */
 const SCRIPT = `#!/bin/sh
 [ -n "$FAKE_LOG" ] && echo "$(basename "$0") $*" >> "$FAKE_LOG"
@@ -22,8 +23,15 @@ case "$1" in
     case "$3" in *Server*) echo "20.10.24|$FAKE_SERVER|linux" ;; *) echo "$FAKE_SERVER" ;; esac
     exit 0 ;;
   buildx)
-    if [ "$2" = version ]; then [ "$FAKE_BUILDX" = 1 ] && { echo "github.com/docker/buildx v0.17.1"; exit 0; }; exit 1; fi ;;
+    if [ "$2" = version ]; then [ "$FAKE_BUILDX" = 1 ] && { echo "github.com/docker/buildx v0.17.1"; exit 0; }; exit 1; fi
+    [ "$FAKE_BUILDX" = 1 ] || { echo "docker: 'buildx' is not a docker command." >&2; exit 1; } ;;
   info) exit 1 ;;
+  image|inspect)
+    # docker/podman: image inspect --format '{{json .RootFS.Layers}}' IMAGE; buildah: inspect --type image IMAGE.
+    for a in "$@"; do last="$a"; done
+    [ -n "$FAKE_NO_IMAGE" ] && { echo "Error: $last: image not known" >&2; exit 125; }
+    if [ "$1" = inspect ]; then echo '{"Type":"buildah 0.0.1","OCIv1":{"rootfs":{"type":"layers","diff_ids":["sha256:fake-'"$last"'"]}}}'; else echo '["sha256:fake-'"$last"'"]'; fi
+    exit 0 ;;
   save) shift; for a in "$@"; do last="$a"; done; echo "ARCHIVE $last"; exit 0 ;;
   push) echo "ARCHIVE $3 $4"; exit 0 ;;
 esac

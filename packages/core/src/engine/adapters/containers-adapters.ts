@@ -3,6 +3,7 @@ import { capture } from '../exec-capture.js';
 import type { EngineAdapter, EngineCapabilities, EngineEnvironment, EngineProbe } from '../engine-adapter.js';
 import type { EngineBuildRun, EngineRunRequest } from '../engine-adapter.js';
 import { newRunId, removeBuildLeftovers, RUN_MARKER_ARG } from './containers-leftovers.js';
+import { inspectBuildahDiffIds, inspectRootFsLayers } from './image-diff-ids.js';
 import { iidArgs, runAdapterBuild } from './run-adapter-build.js';
 
 /**
@@ -54,6 +55,7 @@ export function podmanAdapter(podman: string): EngineAdapter {
       return runMarked(this, 'podman', request);
     },
     exportCommand: (image) => ({ argv: [podman, 'save', '--format', 'docker-archive', image], env: {} }),
+    imageDiffIds: (image, options) => inspectRootFsLayers(podman, 'podman', image, options),
   };
 }
 
@@ -74,5 +76,6 @@ export function buildahAdapter(buildah: string): EngineAdapter {
       argv: ['bash', '-c', 'set -o pipefail; "$0" push --quiet "$1" docker-archive:/dev/stdout | cat', buildah, image.replace(/^sha256:/, '')],
       env: {},
     }),
+    imageDiffIds: (image, options) => inspectBuildahDiffIds(buildah, image, options),
   };
 }

@@ -3,6 +3,7 @@ import { capture } from '../exec-capture.js';
 import { detectEngine } from '../detect-engine.js';
 import { describeDockerHost } from '../docker-binary.js';
 import type { EngineAdapter, EngineCapabilities, EngineEnvironment, EngineProbe } from '../engine-adapter.js';
+import { inspectRootFsLayers } from './image-diff-ids.js';
 import { iidArgs, runAdapterBuild } from './run-adapter-build.js';
 
 const BUILDKIT: EngineCapabilities = { secretMount: true, secretMountEnv: true, sshForwarding: true, buildArgFromEnv: true, imageId: true, imageExport: true };
@@ -41,6 +42,7 @@ export function dockerBuildxAdapter(docker: string): EngineAdapter {
       return runAdapterBuild(this.buildCommand(request.args, request.iidFile), request, 'docker', 3);
     },
     exportCommand: (image) => ({ argv: [docker, 'save', image], env: {} }),
+    imageDiffIds: (image, options) => inspectRootFsLayers(docker, 'docker', image, options),
   };
 }
 
@@ -56,6 +58,7 @@ export function dockerBuildkitAdapter(docker: string): EngineAdapter {
       return runAdapterBuild(this.buildCommand(request.args, request.iidFile), request, 'docker', 2);
     },
     exportCommand: (image) => ({ argv: [docker, 'save', image], env: {} }),
+    imageDiffIds: (image, options) => inspectRootFsLayers(docker, 'docker', image, options),
   };
 }
 
@@ -83,5 +86,6 @@ export function dockerClassicAdapter(docker: string): EngineAdapter {
       return runAdapterBuild(this.buildCommand(request.args, request.iidFile), request, 'docker', 2);
     },
     exportCommand: (image) => ({ argv: [docker, 'save', image], env: {} }),
+    imageDiffIds: (image, options) => inspectRootFsLayers(docker, 'docker', image, options),
   };
 }
