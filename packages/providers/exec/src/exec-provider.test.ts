@@ -154,6 +154,7 @@ describe('exec provider', () => {
 describe('exec provider conformance (summon-style Python provider)', () => {
   runProviderConformance({
     it,
+    expect,
     create: () => exec.create(execOptionsSchema.parse({ command: python, env: ['SUMMON_STORE'] }), test.context),
     capabilities: exec.capabilities,
     name: 'exec',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { memoryProvider, type Faults } from './__fixtures__/memory-provider.js';
+import { makeCaseContext } from './case-context.js';
 import { runProviderConformance } from './run-provider-conformance.js';
 import type { ConformanceIt, ConformanceSeed } from './types.js';
 
@@ -39,6 +40,22 @@ async function failingCases(faults: Faults): Promise<string[]> {
 
 describe('runProviderConformance against a correct in-memory provider', () => {
   runProviderConformance({ it, expect, create: () => memoryProvider(store), seed, capabilities, name: 'memory' });
+});
+
+describe('runProviderConformance with the runner’s expect (for expect.requireAssertions)', () => {
+  it('every case reports through expect that it made a check; a case that makes none reports that', async () => {
+    const reported: unknown[] = [];
+    const recordingExpect = (actual: unknown) => ({ toBe: () => void reported.push(actual), toEqual: () => void reported.push(actual) });
+    const cases: (() => Promise<void>)[] = [];
+    runProviderConformance({ it: (_name, fn) => void cases.push(fn), expect: recordingExpect, create: () => memoryProvider(store), seed, capabilities, name: 'c' });
+    for (const fn of cases) await fn();
+    expect(reported).toEqual(cases.map(() => 'checked'));
+
+    const empty = makeCaseContext({ it: (_name, fn) => void cases.push(fn), expect: recordingExpect, create: () => memoryProvider(store), seed });
+    empty.test('checks nothing', async () => {});
+    await cases.at(-1)!();
+    expect(reported.at(-1)).toBe('made no check');
+  });
 });
 
 describe('runProviderConformance catches broken providers', () => {
