@@ -99,7 +99,22 @@ describe('gcp provider: workload identity federation (external_account → OIDC 
     expect(sts.refusals.at(-1)).toBe('oidc: bad request token');
   });
 
-  it('the Secret Manager server refuses a bearer token the STS never issued', () => {
-    expect(sts.verifyAccessToken('ya29.made-up')).toBe('not issued by the token endpoint');
+  it('the Secret Manager server refuses a bearer token the STS never issued', async () => {
+    const grpc = await import('@grpc/grpc-js');
+    const { loadSecretManagerService } = await import('../../../test-kit/src/gcp/load-service.js');
+    const Service = grpc.makeGenericClientConstructor(await loadSecretManagerService(), 'SecretManagerService');
+    const forged = grpc.credentials.createFromMetadataGenerator((_params, callback) => {
+      const metadata = new grpc.Metadata();
+      metadata.set('authorization', 'Bearer ya29.bs-test-never-issued');
+      callback(null, metadata);
+    });
+    const client = new Service(`127.0.0.1:${server.port}`, grpc.credentials.combineChannelCredentials(grpc.credentials.createSsl(Buffer.from(tls.caCert)), forged));
+    const before = server.unauthenticated;
+    const error = await new Promise<{ code?: number }>((resolve) =>
+      (client as unknown as { accessSecretVersion(req: object, cb: (e: { code?: number } | null) => void): void }).accessSecretVersion({ name: 'projects/wif-project/secrets/token/versions/latest' }, (e) => resolve(e ?? {})),
+    );
+    client.close();
+    expect(error.code).toBe(grpc.status.UNAUTHENTICATED);
+    expect(server.unauthenticated).toBe(before + 1);
   });
 });
