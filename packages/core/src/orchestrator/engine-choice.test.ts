@@ -15,6 +15,7 @@ import { makeTempDir } from '../util/temp-dir.js';
 import type { AuditInput, BuildSteps } from './build-steps.js';
 import type { BuildOptions, BuildSession } from './build-types.js';
 import { runBuild } from './run-build.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
 let fakes: Awaited<ReturnType<typeof makeFakeEngines>>;
 let work = '';
@@ -68,7 +69,7 @@ function session(secrets: BuildSecretsConfigInput['secrets'], env: Record<string
     logger: createLogger(redactor, { level: 'debug', write: (line) => logs.push(line) }),
     async resolveAll() {
       events.push('resolve');
-      return new Map(Object.keys(secrets).map((id) => [id, SecretValue.from(`value-of-${id}-canary`)]));
+      return new Map(Object.keys(secrets).map((id) => [id, SecretValue.from(makeCanary(`value-of-${id}`))]));
     },
     strategy: (kind) => recordingStrategy(kind),
     tempDir: (prefix) => makeTempDir(prefix, fullEnv),

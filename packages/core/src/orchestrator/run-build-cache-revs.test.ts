@@ -14,9 +14,10 @@ import { secretMountStrategy } from '../strategies/secret-mount.js';
 import { makeTempDir } from '../util/temp-dir.js';
 import type { BuildSession } from './build-types.js';
 import { runBuild } from './run-build.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'canary-run-build-cache-rev-4e7a';
-const KEY = 'canary-cache-key-0123456789abcdef';
+const CANARY = makeCanary('run-build-cache-rev');
+const KEY = makeCanary('cache-key');
 let fake: Awaited<ReturnType<typeof makeFakeDocker>>;
 let work: string;
 let logs: string[];

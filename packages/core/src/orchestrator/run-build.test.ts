@@ -15,9 +15,10 @@ import type { BuildSteps } from './build-steps.js';
 import type { BuildOptions, BuildSession } from './build-types.js';
 import { trackedResources } from './exit-cleanup.js';
 import { runBuild } from './run-build.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'canary-9f3K-run-build-token';
-const CANARY_ARG = 'canary-2bQz-run-build-arg';
+const CANARY = makeCanary('9f3k-run-build-token');
+const CANARY_ARG = makeCanary('2bqz-run-build-arg');
 let fake: Awaited<ReturnType<typeof makeFakeDocker>>;
 let work: string;
 let tmpRoot: string;
@@ -307,7 +308,7 @@ describe('runBuild', () => {
       const { session: s } = session();
       let seen: string[] = [];
       await runBuild(s, opts({ audit: 'fail' }), { auditImage: async ({ secrets }) => ((seen = secrets.map((x) => `${x.id}:${x.value.length}`)), { clean: true, findings: [] }) });
-      expect(seen).toEqual(['token:27', 'proxy:25', 'passphrase:21']);
+      expect(seen).toEqual([`token:${CANARY.length}`, `proxy:${CANARY_ARG.length}`, 'passphrase:21']);
     });
 
     it('fail: an unsearchable layer fails the build (exit 1), naming the layer and why', async () => {

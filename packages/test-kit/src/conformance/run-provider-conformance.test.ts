@@ -3,13 +3,14 @@ import { memoryProvider, type Faults } from './__fixtures__/memory-provider.js';
 import { makeCaseContext } from './case-context.js';
 import { runProviderConformance } from './run-provider-conformance.js';
 import type { ConformanceIt, ConformanceSeed } from './types.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
 // Compile-time proof that the runners' own `it` functions fit (checked by tsc, not at run time).
 type Fits<T extends ConformanceIt> = T;
 export type NodeTestItFits = Fits<typeof import('node:test').it>;
 export type VitestItFits = Fits<typeof it>;
 
-const CANARY = 'canary-7f3a9c-do-not-leak';
+const CANARY = makeCanary('7f3a9c-do-not-leak');
 const store: Record<string, string> = {
   db: `pw-${CANARY}`,
   empty: '',
