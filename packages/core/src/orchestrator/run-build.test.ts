@@ -1,7 +1,5 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, type BuildSecretsConfigInput } from '../config/schema.js';
 import { AbortedError, AuditError, ConfigError, DockerfileError, EngineError, LeakDetectedError, ProviderUnavailableError, StrategyRefusedError } from '../errors/index.js';
@@ -15,6 +13,7 @@ import type { BuildSteps } from './build-steps.js';
 import type { BuildOptions, BuildSession } from './build-types.js';
 import { trackedResources } from './exit-cleanup.js';
 import { runBuild } from './run-build.js';
+import { makeBuildWorkdir, type CapturedOutput } from './__fixtures__/build-workdir.js';
 import { makeCanary } from '../../../../test/setup/canary-values.js';
 
 const CANARY = makeCanary('9f3k-run-build-token');
@@ -24,24 +23,17 @@ let work: string;
 let tmpRoot: string;
 let events: string[];
 let logs: string[];
-let out: { stream: PassThrough; text: string };
+let out: CapturedOutput;
 
 beforeAll(async () => {
   fake = await makeFakeDocker();
 });
 afterAll(() => fake.remove());
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bs-run-build-'));
-  tmpRoot = join(work, 'secrets-tmp');
-  await mkdir(tmpRoot);
-  await mkdir(join(work, 'ctx'));
   // Uses both injected secrets: a build resolves only what its stages use.
-  await writeFile(join(work, 'ctx', 'Dockerfile'), 'FROM scratch\nARG proxy\nRUN --mount=type=secret,id=token,required=true true\n');
+  ({ work, logs, out } = await makeBuildWorkdir('bs-run-build-', 'FROM scratch\nARG proxy\nRUN --mount=type=secret,id=token,required=true true\n', ['secrets-tmp']));
+  tmpRoot = join(work, 'secrets-tmp');
   events = [];
-  logs = [];
-  const stream = new PassThrough();
-  out = { stream, text: '' };
-  stream.on('data', (c: Buffer) => (out.text += c.toString('utf8')));
 });
 afterEach(() => rm(work, { recursive: true, force: true }));
 
