@@ -11,6 +11,7 @@ import { DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV, describeE2E, docker } from './supp
 import { scanImage } from './support/scan-image.js';
 import { testStrategyContext } from '../../packages/core/src/strategies/__fixtures__/test-strategy-context.js';
 import { makeCanary } from '../setup/canary-values.js';
+import { allowCanaryOutput } from '../setup/canary.js';
 
 const run = promisify(execFile);
 const FIXTURES = fileURLToPath(new URL('./fixtures/build-arg/', import.meta.url));
@@ -91,6 +92,7 @@ describeE2E('build-arg strategy against a real BuildKit', () => {
   });
 
   it('with allowInsecure the value reaches RUN — and IS in the image history: the accepted risk', async () => {
+    allowCanaryOutput(/^child .*docker std(out|err)$/, 'docker build and docker history print the value here on purpose: this test proves it IS in the history (the accepted risk)');
     const value = makeCanary('e2e-ba');
     const image = tag();
     const strategy = buildArgStrategy();
@@ -113,6 +115,7 @@ describeE2E('build-arg strategy against a real BuildKit', () => {
   });
 
   it('declaring ARG HTTP_PROXY puts the proxy back into history, and both the strategy and the plan check say so', async () => {
+    allowCanaryOutput(/^child .*docker std(out|err)$/, 'docker build and docker history print the value here on purpose: this test proves it IS in the history (the accepted risk)');
     const proxy = `http://127.0.0.1:9/${makeCanary('e2e-proxy')}`;
     const image = tag();
     const strategy = buildArgStrategy();
