@@ -35,6 +35,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // A test that asserts nothing passes whatever the code does: every test must make at least one
+    // assertion (state a "does not throw" as `expect(() => …).not.toThrow()` / `.resolves`).
+    expect: { requireAssertions: true },
     setupFiles: ['test/setup/canary.ts'],
     globalSetup: ['test/setup/bundle-cli.ts'],
     // `vitest run --project unit|integration|e2e` (npm run test:unit, …) runs one layer; plain

@@ -17,11 +17,12 @@ import {
 } from '@buildsecrets/test-kit';
 import { BASE_IMAGE, DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV, describeE2E, docker } from '../../test/e2e/support/engine.js';
 import { scanImage } from '../../test/e2e/support/scan-image.js';
+import { makeCanary } from '../../test/setup/canary-values.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const DB = 'multi-cloud-db-canary-0c1d';
-const API = 'multi-cloud-api-canary-9e8f';
-const NPM = 'multi-cloud-npm-canary-4a5b';
+const DB = makeCanary('multi-cloud-db');
+const API = makeCanary('multi-cloud-api');
+const NPM = makeCanary('multi-cloud-npm');
 const AWS_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED'];
 
 let aws: AwsSecretsManagerTestServer;

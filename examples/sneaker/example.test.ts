@@ -21,11 +21,12 @@ import {
 } from '@buildsecrets/test-kit';
 import { BASE_IMAGE, DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV, describeE2E, docker } from '../../test/e2e/support/engine.js';
 import { scanImage } from '../../test/e2e/support/scan-image.js';
+import { makeCanary } from '../../test/setup/canary-values.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const DB = 'sneaker-example-db-canary-61c2';
-const SIGNING = 'sneaker-example-signing-canary-0b7d';
-const NPM = 'sneaker-example-npm-canary-93fa';
+const DB = makeCanary('sneaker-example-db');
+const SIGNING = makeCanary('sneaker-example-signing');
+const NPM = makeCanary('sneaker-example-npm');
 const AWS_ENV = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'];
 
 let s3: S3TestServer;

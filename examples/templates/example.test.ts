@@ -9,19 +9,21 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../../packages/cli/src/test-support/run-cli-captured.js';
 import { BASE_IMAGE, DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV, describeE2E, docker } from '../../test/e2e/support/engine.js';
 import { scanImage } from '../../test/e2e/support/scan-image.js';
+import { makeCanary } from '../../test/setup/canary-values.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 /** Canary parts; one holds a quote, a newline-free `{{` and a colon to prove literal embedding. */
+const C = makeCanary('tmpl');
 const PARTS = {
-  NPM_TOKEN: 'npm_CANARY-tmpl-{{ secret "x" }}-8c1f',
+  NPM_TOKEN: `npm_${C}-{{ secret "x" }}-npm`,
   GIT_USER: 'ci-bot-CANARY-gituser',
-  GIT_TOKEN: 'CANARY-tmpl-git-"quoted"-51d0',
+  GIT_TOKEN: `${C}-git-"quoted"`,
   PYPI_USER: 'ci-CANARY-pypiuser',
-  PYPI_PASSWORD: 'CANARY-tmpl-pypi-e93a',
+  PYPI_PASSWORD: `${C}-pypi`,
   REGISTRY_USER: 'robot$ci-CANARY-reg',
-  REGISTRY_PASSWORD: 'CANARY-tmpl-registry-0b7d',
+  REGISTRY_PASSWORD: `${C}-registry`,
   AWS_ACCESS_KEY_ID: 'AKIACANARYTMPL0001',
-  AWS_SECRET_ACCESS_KEY: 'CANARY-tmpl-aws/secret+key=3f2a',
+  AWS_SECRET_ACCESS_KEY: `${C}-aws/secret+key=3f2a`,
 };
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
 /** What each template renders to: written out here by hand, so the test checks the renderer. */

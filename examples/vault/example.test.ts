@@ -7,11 +7,12 @@ import { startVaultTestServer, type VaultTestServer } from '@buildsecrets/test-k
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BASE_IMAGE, DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV, describeE2E, docker } from '../../test/e2e/support/engine.js';
 import { scanImage } from '../../test/e2e/support/scan-image.js';
+import { makeCanary } from '../../test/setup/canary-values.js';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
-const TOKEN = 'npm_CANARY-example-vault-6e0b2f9a';
+const TOKEN = `npm_${makeCanary('example-vault')}`;
 const ROLE_ID = 'ci-builder';
-const SECRET_ID = 'CANARY-approle-secret-id-19d4';
+const SECRET_ID = makeCanary('approle-secret-id');
 
 let vault: VaultTestServer;
 let bs: BuildSecrets | undefined;

@@ -10,6 +10,8 @@ import {
 import { DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV, describeE2E, docker } from './support/engine.js';
 import { scanImage } from './support/scan-image.js';
 import { testStrategyContext } from '../../packages/core/src/strategies/__fixtures__/test-strategy-context.js';
+import { makeCanary } from '../setup/canary-values.js';
+import { allowCanaryOutput } from '../setup/canary.js';
 
 const run = promisify(execFile);
 const FIXTURES = fileURLToPath(new URL('./fixtures/build-arg/', import.meta.url));
@@ -51,7 +53,7 @@ describeE2E('build-arg strategy against a real BuildKit', () => {
 
   it('gets an undeclared HTTP_PROXY through to RUN while keeping it out of history and the image', async () => {
     // Loopback only: nothing in the build contacts the proxy, it is only read from the environment.
-    const proxy = `http://127.0.0.1:9/${randomBytes(16).toString('hex')}`;
+    const proxy = `http://127.0.0.1:9/${makeCanary('e2e-proxy')}`;
     const image = tag();
     const strategy = buildArgStrategy();
     const ctx = await context('Dockerfile.proxy');
@@ -72,7 +74,7 @@ describeE2E('build-arg strategy against a real BuildKit', () => {
   });
 
   it('refuses a non-proxy secret without allowInsecure before any build', async () => {
-    const value = `bs-e2e-ba-${randomBytes(16).toString('hex')}`;
+    const value = makeCanary('e2e-ba');
     const image = tag();
     const strategy = buildArgStrategy();
     const secrets = [secret('build_token', value, { buildArg: 'BUILD_TOKEN' })];
@@ -90,7 +92,8 @@ describeE2E('build-arg strategy against a real BuildKit', () => {
   });
 
   it('with allowInsecure the value reaches RUN — and IS in the image history: the accepted risk', async () => {
-    const value = `bs-e2e-ba-${randomBytes(16).toString('hex')}`;
+    allowCanaryOutput(/^child .*docker std(out|err)$/, 'docker build and docker history print the value here on purpose: this test proves it IS in the history (the accepted risk)');
+    const value = makeCanary('e2e-ba');
     const image = tag();
     const strategy = buildArgStrategy();
     const ctx = await context('Dockerfile.insecure');
@@ -112,7 +115,8 @@ describeE2E('build-arg strategy against a real BuildKit', () => {
   });
 
   it('declaring ARG HTTP_PROXY puts the proxy back into history, and both the strategy and the plan check say so', async () => {
-    const proxy = `http://127.0.0.1:9/${randomBytes(16).toString('hex')}`;
+    allowCanaryOutput(/^child .*docker std(out|err)$/, 'docker build and docker history print the value here on purpose: this test proves it IS in the history (the accepted risk)');
+    const proxy = `http://127.0.0.1:9/${makeCanary('e2e-proxy')}`;
     const image = tag();
     const strategy = buildArgStrategy();
     const ctx = await context('Dockerfile.proxy-declared');

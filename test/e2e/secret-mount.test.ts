@@ -12,11 +12,12 @@ import {
 import { DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV, describeE2E, docker } from './support/engine.js';
 import { scanImage } from './support/scan-image.js';
 import { testStrategyContext } from '../../packages/core/src/strategies/__fixtures__/test-strategy-context.js';
+import { makeCanary } from '../setup/canary-values.js';
 
 const run = promisify(execFile);
 const FIXTURES = fileURLToPath(new URL('./fixtures/secret-mount/', import.meta.url));
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-const freshValue = (): string => `bs-e2e-sm-${randomBytes(16).toString('hex')}`;
+const freshValue = (): string => makeCanary('e2e-sm');
 
 /** Run `docker build` with the injection the way the engine runner does: args appended, env for the child only. */
 async function build(dockerfile: string, tag: string, injection: PreparedInjection): Promise<{ ok: boolean; output: string }> {

@@ -11,6 +11,7 @@ import { delayingProxy } from './support/delaying-proxy.js';
 import { watchProc } from './support/proc-watcher.js';
 import { testStrategyContext } from '../../packages/core/src/strategies/__fixtures__/test-strategy-context.js';
 import { tokenFor } from '../../packages/core/src/strategies/served-file/token-list.js';
+import { makeCanary } from '../setup/canary-values.js';
 
 const run = promisify(execFile);
 
@@ -48,7 +49,7 @@ describeE2E('served-file: no token in any command line or environment another us
 
   for (const { tool, image, agent } of IMAGES) {
     it(`${tool}: an unprivileged /proc poller never sees a token while the build fetches two secrets`, async () => {
-      const values = { first: `e2e-procwatch-first-${process.pid}-${tool}`, second: `e2e-procwatch-second-${process.pid}-${tool}` };
+      const values = { first: makeCanary(`procwatch-first-${tool}`), second: makeCanary(`procwatch-second-${tool}`) };
       const lines: string[] = [];
       const prepared = await servedFileStrategy().prepare(
         Object.entries(values).map(([id, v]) => ({ id, value: SecretValue.from(v), config: { from: 'env', ref: id, inject: 'served-file' as const } })),

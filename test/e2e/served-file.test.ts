@@ -11,10 +11,11 @@ import { DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV, describeE2E, docker } from './supp
 import { scanImage } from './support/scan-image.js';
 import { testStrategyContext } from '../../packages/core/src/strategies/__fixtures__/test-strategy-context.js';
 import { tokenFor } from '../../packages/core/src/strategies/served-file/token-list.js';
+import { makeCanary } from '../setup/canary-values.js';
 
 const run = promisify(execFile);
 const FIXTURE = join(import.meta.dirname, 'fixtures/served-file/Dockerfile');
-const VALUE = `e2e-served-canary-${process.pid}-9b41f0`;
+const VALUE = makeCanary('e2e-served');
 
 function status(url: string, token: string): Promise<number | 'refused'> {
   return new Promise((resolve) => {

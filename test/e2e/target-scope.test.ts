@@ -5,10 +5,11 @@ import vaultProvider from '@buildsecrets/provider-vault';
 import { startVaultTestServer, type VaultTestServer } from '@buildsecrets/test-kit';
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
 import { DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV, describeE2E, docker } from './support/engine.js';
+import { makeCanary } from '../setup/canary-values.js';
 
 const HERE = fileURLToPath(new URL('./fixtures/target-scope/', import.meta.url));
-const TEST_VALUE = 'CANARY-target-test-4f1c9e';
-const RELEASE_VALUE = 'CANARY-target-release-77ab02';
+const TEST_VALUE = makeCanary('target-test');
+const RELEASE_VALUE = makeCanary('target-release');
 const images: string[] = [];
 let vault: VaultTestServer;
 let bs: BuildSecrets | undefined;

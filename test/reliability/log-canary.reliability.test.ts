@@ -1,7 +1,7 @@
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, execSync, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { takeCanaryHits } from '../setup/canary.js';
+import { allowCanaryOutput, takeCanaryHits } from '../setup/canary.js';
 import { hookConsole, hookWrite, isCanaryWrapped, scrubErrors, type CanaryRecorder } from '../setup/canary-hook.js';
 import { CANARIES, encodedForms, expectNoCanaryIn, findCanaries, makeCanary, maskCanaries } from '../setup/canary-values.js';
 
@@ -54,6 +54,7 @@ describe('the log canary', () => {
   });
 
   it('expectNoCanaryIn checks output this process cannot hook, such as a child’s stderr', () => {
+    allowCanaryOutput(/^child .* stderr \(spawnSync\)$/, 'self-test: the child prints a canary so expectNoCanaryIn has one to find');
     const child = spawnSync(process.execPath, ['-e', `process.stderr.write(${JSON.stringify(CANARIES.other)})`], { encoding: 'utf8', timeout: 10_000 });
     expect(() => expectNoCanaryIn(child.stderr, 'the child’s stderr')).toThrow(/other found in the child’s stderr/);
     expect(() => expectNoCanaryIn(child.stderr)).not.toThrow(CANARIES.other);
@@ -106,5 +107,42 @@ describe('the log canary', () => {
   it('names canaries without repeating their values', () => {
     expect(findCanaries(`${CANARIES.config} and ${CANARIES.provider}`)).toEqual(['config', 'provider']);
     expect(maskCanaries(`a${CANARIES.config}b${CANARIES.config}`)).toBe('a[canary:config]b[canary:config]');
+  });
+});
+
+describe('the log canary and the synchronous child-process APIs', () => {
+  it('catches a canary in the output of spawnSync, execFileSync and a failing execSync, and hands the output back unchanged', () => {
+    const value = makeCanary('sync-child');
+    const script = `process.stdout.write(${JSON.stringify(value)})`;
+    expect(spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' }).stdout).toBe(value);
+    // Default stdio: Node copies the child's stderr to ours, where the write hook sees it (hex here).
+    expect(execFileSync(process.execPath, ['-e', `process.stderr.write(${JSON.stringify(Buffer.from(value).toString('hex'))})`]).length).toBe(0);
+    expect(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })).toBe(value);
+    expect(() => execSync(`"${process.execPath}" -e '${script}; process.exit(3)'`, { stdio: ['ignore', 'pipe', 'pipe'] })).toThrow();
+    const hits = takeCanaryHits();
+    expect(hits.map((h) => h.where.replace(process.execPath, 'node'))).toEqual([
+      'child node stdout (spawnSync)',
+      'stderr',
+      'child node stdout (execFileSync)',
+      'child "node" stdout (execSync)',
+    ]);
+    expect(hits.every((h) => h.canaries.includes('generated'))).toBe(true);
+  });
+});
+
+describe('allowCanaryOutput: the named, per-test opt-out', () => {
+  it('lets THIS test write a canary to the output it names, for a stated reason', () => {
+    allowCanaryOutput(/^child .* stdout/, 'self-test: a child that prints the value on purpose');
+    const value = makeCanary('allowed');
+    expect(spawnSync(process.execPath, ['-e', `process.stdout.write(${JSON.stringify(value)})`], { encoding: 'utf8' }).stdout).toBe(value);
+  });
+
+  it('is gone in the next test: the same write is a hit again', () => {
+    spawnSync(process.execPath, ['-e', `process.stdout.write(${JSON.stringify(CANARIES.other)})`], { encoding: 'utf8' });
+    expect(takeCanaryHits().map((h) => h.canaries)).toEqual([['other']]);
+  });
+
+  it('needs a reason', () => {
+    expect(() => allowCanaryOutput(/stdout/, 'because')).toThrow(/reason/);
   });
 });

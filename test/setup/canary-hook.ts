@@ -10,6 +10,8 @@ export interface CanaryHit {
 /** Where hits are collected; shared through `globalThis` so re-evaluated setup modules agree. */
 export interface CanaryRecorder {
   readonly hits: CanaryHit[];
+  /** Outputs the current test may write a canary to on purpose (see `allowCanaryOutput`); cleared after each test. */
+  allowed?: { where: RegExp; reason: string }[];
 }
 
 const WRAPPED = Symbol.for('buildsecrets.canary.wrapped');
@@ -126,4 +128,46 @@ export function hookChildOutput(childProcessModule: { ChildProcess: { prototype:
   };
   Object.defineProperty(wrapped, WRAPPED, { value: true });
   proto.spawn = wrapped;
+}
+
+type SyncResult = { stdout?: unknown; stderr?: unknown } | null | undefined;
+
+/**
+ * Watch the output of the synchronous child-process APIs (`spawnSync`, `execFileSync`,
+ * `execSync`), which do not go through `ChildProcess.prototype.spawn`: the captured stdout and
+ * stderr are scanned when the call returns (or throws: a failed `…Sync` carries them on the
+ * error), and handed back unchanged. A successful `execFileSync`/`execSync` returns only stdout:
+ * Node writes the child's stderr to this process's stderr (seen by `hookWrite`) unless `stdio` is
+ * given, and then drops it unseen by anyone. Output a child writes to an inherited stream is not seen.
+ * Patches the module object; call `syncBuiltinESMExports()` afterwards so ESM named imports see it.
+ */
+export function hookSyncChildOutput(childProcessModule: Record<string, unknown>, recorder: CanaryRecorder): void {
+  for (const name of ['spawnSync', 'execFileSync', 'execSync'] as const) {
+    const original = childProcessModule[name] as AnyFn | undefined;
+    if (typeof original !== 'function' || (original as { [WRAPPED]?: boolean })[WRAPPED]) continue;
+    const scan = (command: unknown, result: SyncResult, direct?: unknown): void => {
+      const streams: [string, unknown][] = direct !== undefined ? [['stdout', direct]] : [['stdout', result?.stdout], ['stderr', result?.stderr]];
+      for (const [stream, chunk] of streams) {
+        const text = textOf(chunk);
+        if (text === undefined) continue;
+        const canaries = findCanaries(text);
+        // Only the program's name: an execSync command line may itself carry a value.
+        if (canaries.length > 0) recorder.hits.push({ where: `child ${String(command).trim().split(/\s+/)[0]} ${stream} (${name})`, canaries });
+      }
+    };
+    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+      let result: unknown;
+      try {
+        result = original.apply(this, args);
+      } catch (err) {
+        scan(args[0], err as SyncResult);
+        throw err;
+      }
+      if (name === 'spawnSync') scan(args[0], result as SyncResult);
+      else scan(args[0], undefined, result);
+      return result;
+    };
+    Object.defineProperty(wrapped, WRAPPED, { value: true });
+    childProcessModule[name] = wrapped;
+  }
 }

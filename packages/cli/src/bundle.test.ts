@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startVaultTestServer, type VaultTestServer } from '@buildsecrets/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeCanary } from '../../../test/setup/canary-values.js';
 
 // The real executable: dist/bin.js imports dist/cli.bundle.js (core, env, keywhiz, zod, yaml and
 // tsyringe in one file). These are the places a bundle goes wrong where unbundled code does not.
@@ -18,7 +19,7 @@ function bundleText(): string {
   return [readFileSync(BUNDLE, 'utf8'), ...chunks].join('\n');
 }
 const CORE_HELPER = fileURLToPath(new URL('../../core/assets/buildsecrets-fetch.sh', import.meta.url));
-const CANARY = 'bundle-canary-vault-4c7e19';
+const CANARY = makeCanary('bundle-vault');
 
 let dir: string;
 let vault: VaultTestServer;

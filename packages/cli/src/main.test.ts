@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from './commands/index.js';
 import { runCliCaptured } from './test-support/run-cli-captured.js';
+import { makeCanary } from '../../../test/setup/canary-values.js';
 
-const CANARY = 'cli-canary-b7e19d04c3f2a8';
+const CANARY = makeCanary('cli');
 
 async function project(yaml: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'bs-cli-'));

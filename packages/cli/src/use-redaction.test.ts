@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCliCaptured } from './test-support/run-cli-captured.js';
+import { makeCanary } from '../../../test/setup/canary-values.js';
 
 // `${VAR}` values are secrets wherever they are interpolated, `providers.<name>.use` included:
 // a plugin that cannot be loaded must be named without the value, in text and in --json.
-const CANARY = 'canary-use-path-5e7d1a';
+const CANARY = makeCanary('use-path');
 
 describe('an interpolated `use:` value in a plugin-load error', () => {
   for (const use of [`./plugins/\${PLUGIN_DIR}/provider.mjs`, `@acme/\${PLUGIN_DIR}`, `\${PLUGIN_DIR}`]) {

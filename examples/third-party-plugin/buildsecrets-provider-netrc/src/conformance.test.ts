@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { createTestContext, runProviderConformance } from '@buildsecrets/test-kit';
 import netrc from './index.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
 // The fixtures: a private netrc file holding the seeded secrets (no `default` entry, so a missing machine is missing).
-const CANARY = 'netrc-conformance-canary-5d0e';
+const CANARY = makeCanary('netrc-conformance');
 const dir = mkdtempSync(join(tmpdir(), 'netrc-conformance-'));
 const file = join(dir, 'netrc');
 writeFileSync(file, `machine found.example login ci password "${CANARY} found"\nmachine json.example login ${CANARY}-login password x\nmachine empty.example password ""\n`);

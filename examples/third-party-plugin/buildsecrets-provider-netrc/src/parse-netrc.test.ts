@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { findEntry, NetrcSyntaxError, parseNetrc } from './parse-netrc.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'netrc-parse-canary-71c2';
+const CANARY = makeCanary('netrc-parse');
 
 function syntaxError(text: string): NetrcSyntaxError {
   try {

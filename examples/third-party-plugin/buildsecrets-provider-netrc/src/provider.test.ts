@@ -7,8 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AbortedError, BuildSecretsError, type SecretRequest, type SecretResult } from '@buildsecrets/core';
 import { createTestContext } from '@buildsecrets/test-kit';
 import netrc from './index.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'netrc-provider-canary-c81b';
+const CANARY = makeCanary('netrc-provider');
 const NETRC = `machine git.example login deploy password "${CANARY} pw" account team-7\ndefault login anonymous password ${CANARY}-default\n`;
 
 let dir: string;

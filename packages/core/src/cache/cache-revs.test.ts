@@ -6,9 +6,10 @@ import { SecretValue } from '../secret-value.js';
 import type { CachedSecret } from './cache-mode.js';
 import { prepareCacheRevs, type CacheRevInput } from './cache-revs.js';
 import { KEYED_REV_PATTERN } from './keyed-rev.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'canary-cache-revs-6d2f0a';
-const KEY = 'cache-key-canary-0123456789abcdef';
+const CANARY = makeCanary('cache-revs');
+const KEY = makeCanary('cache-key');
 const cached = (id: string, mode: CachedSecret['mode']): CachedSecret => ({ id, mode, config: secretConfigSchema.parse({ from: 'vault', ref: `secret/${id}`, cache: mode }) });
 
 function input(over: Partial<CacheRevInput> = {}): CacheRevInput {

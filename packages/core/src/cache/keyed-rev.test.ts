@@ -2,9 +2,10 @@ import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SecretValue } from '../secret-value.js';
 import { KEYED_REV_BITS, KEYED_REV_PATTERN, keyedRev } from './keyed-rev.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
 const KEY = SecretValue.from('k'.repeat(32));
-const VALUE = 'canary-keyed-rev-value-5b1e';
+const VALUE = makeCanary('keyed-rev-value');
 
 describe('keyedRev', () => {
   it('is HMAC-SHA-256 of domain, id and value, truncated to 128 bits (32 hex digits)', () => {

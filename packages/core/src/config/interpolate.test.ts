@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { interpolateConfig, interpolateString } from './interpolate.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'interp-canary-5b1d7e';
+const CANARY = makeCanary('interp');
 
 describe('interpolateString', () => {
   it('replaces ${VAR} with the variable and records it as sensitive under its name', () => {

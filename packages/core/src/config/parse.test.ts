@@ -2,8 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../errors/index.js';
 import { decodeConfigText, MAX_CONFIG_BYTES } from './decode-config-text.js';
 import { formatFromFile, parseConfigText } from './parse.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'parse-canary-31c9aa';
+const CANARY = makeCanary('parse');
 
 function issuesOf(run: () => unknown): ConfigError {
   try {

@@ -4,8 +4,9 @@ import { ConfigError } from '../errors/index.js';
 import { defineProvider } from '../provider/define-provider.js';
 import type { AnyProviderDefinition } from '../provider/types.js';
 import { validateConfig, validateProviderOptions } from './validate.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'validate-canary-c0ffee42';
+const CANARY = makeCanary('validate');
 
 function rejection(run: () => unknown): ConfigError {
   try {

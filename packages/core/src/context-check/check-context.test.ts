@@ -4,8 +4,9 @@ import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SecretValue } from '../secret-value.js';
 import { checkBuildContext } from './check-context.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const VALUE = 'ctx-CANARY-value-7d3e91';
+const VALUE = makeCanary('ctx-value');
 let root: string;
 beforeEach(async () => {
   root = await mkdtemp(join(tmpdir(), 'bs-ctx-'));

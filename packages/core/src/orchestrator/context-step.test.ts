@@ -10,8 +10,9 @@ import { SecretValue } from '../secret-value.js';
 import type { BuildPlan } from './build-plan.js';
 import type { BuildSession } from './build-types.js';
 import { checkContextStep } from './context-step.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const VALUE = 'ctx-step-CANARY-2c81f0';
+const VALUE = makeCanary('ctx-step');
 let context: string;
 let warnings: string[];
 beforeEach(async () => {

@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -15,6 +14,8 @@ import { makeTempDir } from '../util/temp-dir.js';
 import type { AuditInput, BuildSteps } from './build-steps.js';
 import type { BuildOptions, BuildSession } from './build-types.js';
 import { runBuild } from './run-build.js';
+import { makeBuildWorkdir } from './__fixtures__/build-workdir.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
 let fakes: Awaited<ReturnType<typeof makeFakeEngines>>;
 let work = '';
@@ -25,12 +26,8 @@ beforeAll(async () => {
 });
 afterAll(() => fakes.remove());
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bs-engine-choice-'));
-  await mkdir(join(work, 'ctx'));
-  await mkdir(join(work, 'tmp'));
-  await writeFile(join(work, 'ctx', 'Dockerfile'), 'FROM scratch\n');
+  ({ work, logs } = await makeBuildWorkdir('bs-engine-choice-', 'FROM scratch\n'));
   events = [];
-  logs = [];
 });
 afterEach(() => rm(work, { recursive: true, force: true }));
 
@@ -68,7 +65,7 @@ function session(secrets: BuildSecretsConfigInput['secrets'], env: Record<string
     logger: createLogger(redactor, { level: 'debug', write: (line) => logs.push(line) }),
     async resolveAll() {
       events.push('resolve');
-      return new Map(Object.keys(secrets).map((id) => [id, SecretValue.from(`value-of-${id}-canary`)]));
+      return new Map(Object.keys(secrets).map((id) => [id, SecretValue.from(makeCanary(`value-of-${id}`))]));
     },
     strategy: (kind) => recordingStrategy(kind),
     tempDir: (prefix) => makeTempDir(prefix, fullEnv),

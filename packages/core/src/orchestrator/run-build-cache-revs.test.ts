@@ -1,7 +1,5 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { KEYED_REV_PATTERN } from '../cache/keyed-rev.js';
 import { configSchema, type BuildSecretsConfigInput } from '../config/schema.js';
@@ -14,27 +12,22 @@ import { secretMountStrategy } from '../strategies/secret-mount.js';
 import { makeTempDir } from '../util/temp-dir.js';
 import type { BuildSession } from './build-types.js';
 import { runBuild } from './run-build.js';
+import { makeBuildWorkdir, type CapturedOutput } from './__fixtures__/build-workdir.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'canary-run-build-cache-rev-4e7a';
-const KEY = 'canary-cache-key-0123456789abcdef';
+const CANARY = makeCanary('run-build-cache-rev');
+const KEY = makeCanary('cache-key');
 let fake: Awaited<ReturnType<typeof makeFakeDocker>>;
 let work: string;
 let logs: string[];
-let out: { stream: PassThrough; text: string };
+let out: CapturedOutput;
 
 beforeAll(async () => {
   fake = await makeFakeDocker();
 });
 afterAll(() => fake.remove());
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bs-cache-revs-'));
-  await mkdir(join(work, 'ctx'));
-  await mkdir(join(work, 'tmp'));
-  await writeFile(join(work, 'ctx', 'Dockerfile'), 'FROM scratch\nARG BUILDSECRETS_REV_NPM\nRUN --mount=type=secret,id=npm,required=true true\nRUN --mount=type=secret,id=pip,required=true true\n');
-  logs = [];
-  const stream = new PassThrough();
-  out = { stream, text: '' };
-  stream.on('data', (c: Buffer) => (out.text += c.toString('utf8')));
+  ({ work, logs, out } = await makeBuildWorkdir('bs-cache-revs-', 'FROM scratch\nARG BUILDSECRETS_REV_NPM\nRUN --mount=type=secret,id=npm,required=true true\nRUN --mount=type=secret,id=pip,required=true true\n'));
 });
 afterEach(() => rm(work, { recursive: true, force: true }));
 

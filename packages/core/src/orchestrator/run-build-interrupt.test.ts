@@ -13,6 +13,7 @@ import { makeTempDir } from '../util/temp-dir.js';
 import type { BuildSteps } from './build-steps.js';
 import type { BuildSession } from './build-types.js';
 import { runBuild } from './run-build.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
 // A docker stand-in whose build ignores SIGTERM (like a daemon that has already committed the
 // image) and finishes after FAKE_FINISH_MS, or dies on SIGTERM when FAKE_STOPPABLE=1.
@@ -49,7 +50,7 @@ function session(env: Record<string, string> = {}): BuildSession {
     env: fullEnv,
     redactor,
     logger: createLogger(redactor, { level: 'debug', write: (line) => events.push(line) }),
-    resolveAll: async () => new Map([['token', SecretValue.from('canary-interrupt-value-3c1')]]),
+    resolveAll: async () => new Map([['token', SecretValue.from(makeCanary('interrupt-value'))]]),
     strategy: (kind) => {
       const strategy = strategies.get(kind as 'secret-mount');
       if (!strategy) throw new Error(`no strategy ${kind}`);

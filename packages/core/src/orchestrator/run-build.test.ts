@@ -1,7 +1,5 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema, type BuildSecretsConfigInput } from '../config/schema.js';
 import { AbortedError, AuditError, ConfigError, DockerfileError, EngineError, LeakDetectedError, ProviderUnavailableError, StrategyRefusedError } from '../errors/index.js';
@@ -15,32 +13,27 @@ import type { BuildSteps } from './build-steps.js';
 import type { BuildOptions, BuildSession } from './build-types.js';
 import { trackedResources } from './exit-cleanup.js';
 import { runBuild } from './run-build.js';
+import { makeBuildWorkdir, type CapturedOutput } from './__fixtures__/build-workdir.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'canary-9f3K-run-build-token';
-const CANARY_ARG = 'canary-2bQz-run-build-arg';
+const CANARY = makeCanary('9f3k-run-build-token');
+const CANARY_ARG = makeCanary('2bqz-run-build-arg');
 let fake: Awaited<ReturnType<typeof makeFakeDocker>>;
 let work: string;
 let tmpRoot: string;
 let events: string[];
 let logs: string[];
-let out: { stream: PassThrough; text: string };
+let out: CapturedOutput;
 
 beforeAll(async () => {
   fake = await makeFakeDocker();
 });
 afterAll(() => fake.remove());
 beforeEach(async () => {
-  work = await mkdtemp(join(tmpdir(), 'bs-run-build-'));
-  tmpRoot = join(work, 'secrets-tmp');
-  await mkdir(tmpRoot);
-  await mkdir(join(work, 'ctx'));
   // Uses both injected secrets: a build resolves only what its stages use.
-  await writeFile(join(work, 'ctx', 'Dockerfile'), 'FROM scratch\nARG proxy\nRUN --mount=type=secret,id=token,required=true true\n');
+  ({ work, logs, out } = await makeBuildWorkdir('bs-run-build-', 'FROM scratch\nARG proxy\nRUN --mount=type=secret,id=token,required=true true\n', ['secrets-tmp']));
+  tmpRoot = join(work, 'secrets-tmp');
   events = [];
-  logs = [];
-  const stream = new PassThrough();
-  out = { stream, text: '' };
-  stream.on('data', (c: Buffer) => (out.text += c.toString('utf8')));
 });
 afterEach(() => rm(work, { recursive: true, force: true }));
 
@@ -367,7 +360,7 @@ describe('runBuild', () => {
       const { session: s } = session();
       let seen: string[] = [];
       await runBuild(s, opts({ audit: 'fail' }), { auditImage: async ({ secrets }) => ((seen = secrets.map((x) => `${x.id}:${x.value.length}`)), { clean: true, findings: [] }) });
-      expect(seen).toEqual(['token:27', 'proxy:25', 'passphrase:21']);
+      expect(seen).toEqual([`token:${CANARY.length}`, `proxy:${CANARY_ARG.length}`, 'passphrase:21']);
     });
 
     it('fail: an unsearchable layer fails the build (exit 1), naming the layer and why', async () => {

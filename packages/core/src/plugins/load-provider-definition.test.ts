@@ -5,8 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PluginLoadError } from '../errors/index.js';
 import type { AnyProviderDefinition } from '../provider/types.js';
 import { loadProviderDefinition, loadProviderDefinitionFrom } from './load-provider-definition.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'plugin-canary-4a7f0c';
+const CANARY = makeCanary('plugin');
 /** A definition written as plain JS: temp plugins cannot import zod, so the schema is a duck. */
 const DEFINITION_JS = (name: string, apiVersion = 1): string =>
   `{ apiVersion: ${apiVersion}, name: ${JSON.stringify(name)}, optionsSchema: { safeParse: (v) => ({ success: true, data: v }) }, capabilities: {}, create: () => ({ resolve: async () => [], dispose() {} }) }`;

@@ -7,8 +7,9 @@ import { SecretValue } from '../secret-value.js';
 import { secretConfigSchema, resolveConfigSchema, type SecretConfig } from '../config/schema.js';
 import { resolveSecrets } from './resolve-secrets.js';
 import type { ProviderHandle, SecretEntry } from './types.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'canary-value-7f3a9c1e55';
+const CANARY = makeCanary('value');
 
 function entry(id: string, from: string, ref: string, extra: Partial<SecretConfig> = {}): SecretEntry {
   return { id, config: secretConfigSchema.parse({ from, ref, ...extra }) };

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, runProviderConformance, startAwsSecretsManagerTestServer, type AwsSecretsManagerTestServer } from '@buildsecrets/test-kit';
 import { awsProvider } from './provider.js';
 import { CANARY, useAwsTestEnv } from './__fixtures__/harness.js';
@@ -28,6 +28,7 @@ afterAll(async () => {
 describe('aws provider conformance', () => {
   runProviderConformance({
     it,
+    expect,
     create: () => awsProvider.create({ region: server.region, endpoint: server.endpoint }, createTestContext({ instanceName: 'cloud' }).context),
     capabilities: awsProvider.capabilities,
     seed: {

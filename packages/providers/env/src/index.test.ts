@@ -16,6 +16,7 @@ const ENV = {
 describe('@buildsecrets/provider-env', () => {
   runProviderConformance({
     it,
+    expect,
     name: 'env provider conformance',
     capabilities: envProvider.capabilities,
     create: () => envProvider.create({}, createTestContext({ instanceName: 'local', env: ENV }).context),

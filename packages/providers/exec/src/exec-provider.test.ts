@@ -3,14 +3,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { BuildSecretsError, SecretResult } from '@buildsecrets/core';
 import { createTestContext, runProviderConformance } from '@buildsecrets/test-kit';
 import exec from './index.js';
 import { execOptionsSchema } from './options.js';
 import { eventually, groupMembers, isAlive } from './__fixtures__/processes.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
+import { allowCanaryOutput } from '../../../../test/setup/canary.js';
 
-const CANARY = 'exec-canary-3b8e61a0';
+/**
+ * A provider command's stdout IS the value (that is the exec protocol), and the fixtures echo values
+ * to stderr to prove the provider scrubs them: those two pipes of the fixture scripts, and nothing
+ * else, may carry a canary. Armed per test (the opt-out ends with each test).
+ */
+const allowProviderPipes = (): void =>
+  allowCanaryOutput(/^child .*\/__fixtures__\/(shell|summon)-provider\.(sh|py) std(out|err)$/, 'the provider script hands the value over on stdout and echoes it on stderr on purpose');
+
+const CANARY = makeCanary('exec');
 const API_TOKEN = 'api-token-9c2f77d1';
 const fixtures = fileURLToPath(new URL('./__fixtures__/', import.meta.url));
 const shell = join(fixtures, 'shell-provider.sh');
@@ -54,6 +64,8 @@ function errorOf(r: SecretResult): BuildSecretsError {
 }
 
 describe('exec provider', () => {
+  beforeEach(allowProviderPipes);
+
   it('passes args before the ref, which comes last, without a shell', async () => {
     expect(value(await resolveWith({ args: ['--store', 'a b;$(x)'] }, 'args'))).toBe('--store|a b;$(x)|args|');
   });
@@ -152,8 +164,11 @@ describe('exec provider', () => {
 });
 
 describe('exec provider conformance (summon-style Python provider)', () => {
+  beforeEach(allowProviderPipes);
+
   runProviderConformance({
     it,
+    expect,
     create: () => exec.create(execOptionsSchema.parse({ command: python, env: ['SUMMON_STORE'] }), test.context),
     capabilities: exec.capabilities,
     name: 'exec',

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, runProviderConformance, startGcpSecretManagerTestServer, type GcpSecretManagerTestServer } from '@buildsecrets/test-kit';
 import { gcpProvider } from './provider.js';
 import { CANARY } from './__fixtures__/harness.js';
@@ -26,6 +26,7 @@ afterAll(async () => {
 describe('gcp provider conformance', () => {
   runProviderConformance({
     it,
+    expect,
     create: () => gcpProvider.create(gcpProvider.optionsSchema.parse(server.providerOptions), createTestContext({ instanceName: 'gsm' }).context),
     capabilities: gcpProvider.capabilities,
     seed: {

@@ -69,6 +69,15 @@ export function mapGcpError(err: unknown, s: GcpErrorSubject): BuildSecretsError
     default:
       break;
   }
+  // HTTP statuses (not gRPC codes) come from the credential path: a token endpoint (STS, OAuth) or
+  // a workload identity credential source refused or failed before any Secret Manager call.
+  const http = codeOf(err);
+  if (http !== undefined && http >= 400 && http < 500) {
+    return new AuthenticationError(`Google's token service refused the credentials used for secret "${s.secretId}" (HTTP ${http})`, { ...base, hint: ADC_HINT });
+  }
+  if (http !== undefined && http >= 500 && http < 600) {
+    return new ProviderUnavailableError(`Google's token service is unavailable for secret "${s.secretId}" (HTTP ${http})`, base);
+  }
   const message = err instanceof Error ? err.message : '';
   if (/default credentials|Could not refresh access token|invalid_grant|ENOENT.*\.json/i.test(message)) {
     return new AuthenticationError(`no usable Google credentials for secret "${s.secretId}"`, { ...base, hint: ADC_HINT });

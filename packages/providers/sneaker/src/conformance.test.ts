@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, runProviderConformance, sealSneaker } from '@buildsecrets/test-kit';
 import { sneakerProvider } from './provider.js';
 import { CANARY, startSneakerBackend, type SneakerBackend } from './__fixtures__/harness.js';
@@ -26,6 +26,7 @@ afterAll(async () => {
 describe('sneaker provider conformance', () => {
   runProviderConformance({
     it,
+    expect,
     create: () => sneakerProvider.create(backend.options(PATH, { context: CONTEXT }), createTestContext({ instanceName: 'sneaker' }).context),
     capabilities: sneakerProvider.capabilities,
     seed: {

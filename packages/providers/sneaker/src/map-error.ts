@@ -1,14 +1,14 @@
 import {
-  AbortedError,
-  AuthenticationError,
   type BuildSecretsError,
-  ConfigError,
   InvalidSecretError,
   PermissionDeniedError,
   ProviderUnavailableError,
   SecretNotFoundError,
-  TimeoutError,
+  awsAbortedError,
+  awsErrorName,
   isBuildSecretsError,
+  isTransientAwsError,
+  mapCommonAwsError,
 } from '@buildsecrets/core';
 import { EnvelopeError } from './envelope.js';
 import { ObjectTooLargeError } from './sneaker-calls.js';
@@ -23,20 +23,8 @@ export interface SneakerErrorSubject {
 
 const CREDENTIALS_HINT =
   'configure AWS credentials as for the AWS CLI (AWS_PROFILE, `aws sso login`, or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY); check with `aws sts get-caller-identity`';
+const WORDING = { service: 'AWS', credentialsHint: CREDENTIALS_HINT, regionHint: 'set the `region` option, SNEAKER_REGION or AWS_REGION' };
 const KEY_ARN = /arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(?:key|alias)\/[\w/-]{1,256}/;
-
-const nameOf = (err: unknown): string => {
-  const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
-  return typeof name === 'string' ? name : '';
-};
-
-function isTransient(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const e = err as { $fault?: unknown; $metadata?: { httpStatusCode?: unknown }; code?: unknown };
-  const status = e.$metadata?.httpStatusCode;
-  if (e.$fault === 'server' || (typeof status === 'number' && status >= 500)) return true;
-  return typeof e.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH)$/.test(e.code);
-}
 
 /** The KMS key ARN an AccessDenied message names (an ARN is not a secret), if any. */
 function keyArnIn(err: unknown): string | undefined {
@@ -58,7 +46,7 @@ export function mapSneakerError(err: unknown, s: SneakerErrorSubject, phase: 's3
     });
   }
   if (err instanceof ObjectTooLargeError) return new InvalidSecretError(`secret "${s.secretId}" is too large to be a Sneaker secret (${s.where})`, base);
-  const name = nameOf(err);
+  const name = awsErrorName(err);
   const withCause = { ...base, cause: err };
   switch (name) {
     case 'NoSuchKey':
@@ -92,36 +80,17 @@ export function mapSneakerError(err: unknown, s: SneakerErrorSubject, phase: 's3
     case 'KMSInvalidStateException':
     case 'NotFoundException':
       return new PermissionDeniedError(`the KMS key of secret "${s.secretId}" cannot be used (${name})${keyArnIn(err) ? `: ${keyArnIn(err)}` : ''}`, { ...withCause, hint: 'enable the key (or cancel its deletion) in KMS' });
-    case 'ThrottlingException':
-    case 'SlowDown':
-    case 'RequestLimitExceeded':
-      return new ProviderUnavailableError(`AWS throttled the request for secret "${s.secretId}"`, { ...withCause, hint: 'retry later, or lower `resolve.concurrency`' });
-    case 'CredentialsProviderError':
-      return new AuthenticationError(`no AWS credentials found for secret "${s.secretId}"`, { ...withCause, hint: CREDENTIALS_HINT });
-    case 'InvalidAccessKeyId':
-    case 'SignatureDoesNotMatch':
-    case 'UnrecognizedClientException':
-    case 'InvalidSignatureException':
-    case 'ExpiredToken':
-    case 'ExpiredTokenException':
-      return new AuthenticationError(`AWS rejected the credentials used for secret "${s.secretId}" (${name})`, { ...withCause, hint: CREDENTIALS_HINT });
-    case 'AbortError':
-      return new AbortedError(`fetching secret "${s.secretId}" was cancelled`, withCause);
     default:
       break;
   }
-  if (err instanceof Error && err.message === 'Region is missing') {
-    return new ConfigError([{ path: `providers.${s.provider}.options.region`, message: 'no AWS region is configured' }], {
-      ...withCause,
-      hint: 'set the `region` option, SNEAKER_REGION or AWS_REGION',
-    });
-  }
+  const common = mapCommonAwsError(err, s, WORDING);
+  if (common) return common;
   if (phase === 'file') {
     const code = (err as { code?: unknown } | null)?.code;
     if (code === 'ENOENT') return new SecretNotFoundError(`the pack file of secret "${s.secretId}" does not exist (${s.where})`, { ...base, hint: 'check the `pack` option (relative to the config file)' });
     return new InvalidSecretError(`the pack file of secret "${s.secretId}" could not be read (${s.where}${typeof code === 'string' ? `, ${code}` : ''})`, base);
   }
-  if (isTransient(err) || name === 'TimeoutError' || name === 'SyntaxError') {
+  if (isTransientAwsError(err) || name === 'TimeoutError' || name === 'SyntaxError') {
     return new ProviderUnavailableError(`${phase === 'kms' ? 'KMS' : 'S3'} is unavailable for secret "${s.secretId}"${/^\w{1,64}$/.test(name) ? ` (${name})` : ''}`, withCause);
   }
   return new ProviderUnavailableError(`fetching secret "${s.secretId}" from Sneaker failed${/^\w{1,64}$/.test(name) ? ` (${name})` : ''}`, { ...withCause, retryable: false });
@@ -129,8 +98,5 @@ export function mapSneakerError(err: unknown, s: SneakerErrorSubject, phase: 's3
 
 /** The error for a call cut short by our own abort signals: the run's deadline or a cancel. */
 export function abortedError(s: SneakerErrorSubject, byDeadline: boolean): BuildSecretsError {
-  const base = { secretId: s.secretId, provider: s.provider };
-  return byDeadline
-    ? new TimeoutError(`fetching secret "${s.secretId}" from Sneaker ran past the deadline`, base)
-    : new AbortedError(`fetching secret "${s.secretId}" was cancelled`, base);
+  return awsAbortedError(s, 'Sneaker', byDeadline);
 }

@@ -36,6 +36,7 @@ const options = (pack: string) => {
 describe('sneaker provider conformance, pack files', () => {
   runProviderConformance({
     it,
+    expect,
     name: 'pack conformance',
     create: () => sneakerProvider.create(options('secrets.tar.enc'), createTestContext({ instanceName: 'pack', baseDir: dir }).context),
     // A pack holds one version of each file: the versions cases do not apply.

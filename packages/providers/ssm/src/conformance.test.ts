@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, runProviderConformance } from '@buildsecrets/test-kit';
 import { ssmProvider } from './provider.js';
 import { CANARY, startSsmBackend } from './__fixtures__/harness.js';
@@ -24,6 +24,7 @@ describe('ssm provider conformance', () => {
   // SSM refuses empty values (a parameter's Value has at least one character), so there is no `empty` case.
   runProviderConformance({
     it,
+    expect,
     create: () => ssmProvider.create(backend.options(), createTestContext({ instanceName: 'params' }).context),
     capabilities: ssmProvider.capabilities,
     seed: {

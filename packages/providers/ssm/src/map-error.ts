@@ -1,14 +1,14 @@
 import {
-  AbortedError,
-  AuthenticationError,
   type BuildSecretsError,
-  ConfigError,
   InvalidSecretError,
   PermissionDeniedError,
   ProviderUnavailableError,
   SecretNotFoundError,
-  TimeoutError,
+  awsAbortedError,
+  awsErrorName,
   isBuildSecretsError,
+  isTransientAwsError,
+  mapCommonAwsError,
 } from '@buildsecrets/core';
 
 /** What an error message may name: the secret id, the provider instance and the parameter name. */
@@ -21,19 +21,7 @@ export interface SsmErrorSubject {
 
 const CREDENTIALS_HINT =
   'configure AWS credentials as for the AWS CLI: AWS_PROFILE (or the `profile` option), `aws sso login`, or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY; check with `aws sts get-caller-identity`';
-
-const nameOf = (err: unknown): string => {
-  const name = typeof err === 'object' && err !== null ? (err as { name?: unknown }).name : undefined;
-  return typeof name === 'string' ? name : '';
-};
-
-function isTransient(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const e = err as { $fault?: unknown; $metadata?: { httpStatusCode?: unknown }; code?: unknown };
-  const status = e.$metadata?.httpStatusCode;
-  if (e.$fault === 'server' || (typeof status === 'number' && status >= 500)) return true;
-  return typeof e.code === 'string' && /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH)$/.test(e.code);
-}
+const WORDING = { service: 'SSM Parameter Store', credentialsHint: CREDENTIALS_HINT, regionHint: 'set the `region` option, export AWS_REGION, or set a region in the profile' };
 
 /** The error for a name SSM listed in `InvalidParameters`: it does not exist, or not at that version/label. */
 export function notFound(s: SsmErrorSubject): BuildSecretsError {
@@ -48,7 +36,7 @@ export function notFound(s: SsmErrorSubject): BuildSecretsError {
 export function mapSsmError(err: unknown, s: SsmErrorSubject): BuildSecretsError {
   if (isBuildSecretsError(err)) return err;
   const base = { secretId: s.secretId, provider: s.provider, cause: err };
-  const name = nameOf(err);
+  const name = awsErrorName(err);
   switch (name) {
     case 'ParameterNotFound':
     case 'ParameterVersionNotFound':
@@ -63,33 +51,14 @@ export function mapSsmError(err: unknown, s: SsmErrorSubject): BuildSecretsError
         ...base,
         hint: "check that the parameter's KMS key exists and is enabled, and that the caller may use it (kms:Decrypt)",
       });
-    case 'ThrottlingException':
-    case 'TooManyRequestsException':
-    case 'RequestLimitExceeded':
-      return new ProviderUnavailableError(`SSM Parameter Store throttled the request for secret "${s.secretId}"`, { ...base, hint: 'retry later, or lower `resolve.concurrency`' });
-    case 'CredentialsProviderError':
-      return new AuthenticationError(`no AWS credentials found for secret "${s.secretId}"`, { ...base, hint: CREDENTIALS_HINT });
-    case 'UnrecognizedClientException':
-    case 'InvalidSignatureException':
-    case 'MissingAuthenticationTokenException':
-    case 'InvalidClientTokenId':
-    case 'ExpiredTokenException':
-    case 'ExpiredToken':
-      return new AuthenticationError(`AWS rejected the credentials used for secret "${s.secretId}" (${name})`, { ...base, hint: CREDENTIALS_HINT });
     case 'ValidationException':
       return new InvalidSecretError(`SSM refused the parameter name of secret "${s.secretId}" as invalid (${s.where})`, { ...base, hint: 'parameter names use letters, digits and _.-/ ; a version is a number, a label starts with a letter' });
-    case 'AbortError':
-      return new AbortedError(`fetching secret "${s.secretId}" was cancelled`, base);
     default:
       break;
   }
-  if (err instanceof Error && err.message === 'Region is missing') {
-    return new ConfigError([{ path: `providers.${s.provider}.options.region`, message: 'no AWS region is configured' }], {
-      ...base,
-      hint: 'set the `region` option, export AWS_REGION, or set a region in the profile',
-    });
-  }
-  if (isTransient(err) || name === 'TimeoutError' || name === 'SyntaxError' || name === 'InternalServerError') {
+  const common = mapCommonAwsError(err, s, WORDING);
+  if (common) return common;
+  if (isTransientAwsError(err) || name === 'TimeoutError' || name === 'SyntaxError' || name === 'InternalServerError') {
     return new ProviderUnavailableError(`SSM Parameter Store is unavailable for secret "${s.secretId}"${/^\w{1,64}$/.test(name) ? ` (${name})` : ''}`, base);
   }
   return new ProviderUnavailableError(`fetching secret "${s.secretId}" from SSM Parameter Store failed${/^\w{1,64}$/.test(name) ? ` (${name})` : ''}`, { ...base, retryable: false });
@@ -97,8 +66,5 @@ export function mapSsmError(err: unknown, s: SsmErrorSubject): BuildSecretsError
 
 /** The error for a call cut short by our own abort signals: the run's deadline or a cancel. */
 export function abortedError(s: SsmErrorSubject, byDeadline: boolean): BuildSecretsError {
-  const base = { secretId: s.secretId, provider: s.provider };
-  return byDeadline
-    ? new TimeoutError(`fetching secret "${s.secretId}" from SSM Parameter Store ran past the deadline`, base)
-    : new AbortedError(`fetching secret "${s.secretId}" was cancelled`, base);
+  return awsAbortedError(s, 'SSM Parameter Store', byDeadline);
 }

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { AuthenticationError, PermissionDeniedError, ProviderUnavailableError } from '@buildsecrets/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { errorOf, expectNoLeak, resolveOne, startHarness, valueOf, type Harness } from './__fixtures__/harness.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const VALUE = 'npm_CANARY-auth-81c3aa';
-const SECRET_ID = 'CANARY-secret-id-4b7e';
-const PASSWORD = 'CANARY-password-9f2d';
-const JWT = 'eyJ.CANARY-jwt-0c6a.sig';
+const VALUE = `npm_${makeCanary('auth')}`;
+const SECRET_ID = makeCanary('secret-id');
+const PASSWORD = makeCanary('password');
+const JWT = `eyJ.${makeCanary('jwt-0c6a-sig')}`;
 let h: Harness;
 let dir: string;
 

@@ -44,6 +44,7 @@ describe('vault provider conformance (against the Vault test server)', () => {
   runProviderConformance({
     it,
     expect,
+    expect,
     create: async () => (await h.provider()).provider,
     seed,
     capabilities: vaultProvider.capabilities,

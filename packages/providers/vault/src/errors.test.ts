@@ -4,8 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testContext } from './__fixtures__/context.js';
 import { errorOf, expectNoLeak, resolveOne, startHarness, valueOf, type Harness } from './__fixtures__/harness.js';
 import vaultProvider from './index.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'npm_CANARY-errors-e41f07';
+const CANARY = `npm_${makeCanary('errors')}`;
 let h: Harness;
 
 beforeEach(async () => {

@@ -2,8 +2,9 @@ import { ProviderUnavailableError } from '@buildsecrets/core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makeTestCerts, type TestCerts } from './__fixtures__/certs.js';
 import { errorOf, resolveOne, startHarness, valueOf, type Harness } from './__fixtures__/harness.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'npm_CANARY-tls-0a77c2';
+const CANARY = `npm_${makeCanary('tls')}`;
 let certs: TestCerts;
 let h: Harness | undefined;
 

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import vaultProvider from './index.js';
 import { resolveOne, startHarness, valueOf, type Harness } from './__fixtures__/harness.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'npm_CANARY-version-id-8c2d';
+const CANARY = `npm_${makeCanary('version-id')}`;
 let h: Harness;
 
 beforeEach(async () => {

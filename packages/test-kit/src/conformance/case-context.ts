@@ -1,4 +1,4 @@
-import assert from 'node:assert/strict';
+import { assert, checksMade } from './counted-assert.js';
 import type { SecretProvider, SecretRequest, SecretResult } from '@buildsecrets/core';
 import { assertShape, assertTypedAndScrubbed, settleWithin } from './checks.js';
 import type { ConformanceOptions, ConformanceSeed } from './types.js';
@@ -52,7 +52,17 @@ export function makeCaseContext(options: ConformanceOptions): CaseContext {
     seed,
     bound,
     test: (name, fn) => {
-      options.it(`${prefix}: ${name}`, fn);
+      const expect = options.expect;
+      if (expect === undefined) {
+        options.it(`${prefix}: ${name}`, fn);
+        return;
+      }
+      // Tell the runner's expect how the case went: a case that made no check fails here.
+      options.it(`${prefix}: ${name}`, async () => {
+        const before = checksMade();
+        await fn();
+        expect(checksMade() > before ? 'checked' : 'made no check').toBe('checked');
+      });
     },
     create,
     withProvider,

@@ -1,4 +1,4 @@
-import assert from 'node:assert/strict';
+import { assert } from './counted-assert.js';
 import type { SecretRequest } from '@buildsecrets/core';
 import { assertShape, assertTypedAndScrubbed, settleWithin } from './checks.js';
 import type { CaseContext } from './case-context.js';

@@ -1,4 +1,4 @@
-import assert from 'node:assert/strict';
+import { assert } from './counted-assert.js';
 import type { ProviderCapabilities } from '@buildsecrets/core';
 import { assertFailure, assertValue } from './checks.js';
 import type { CaseContext } from './case-context.js';

@@ -1,4 +1,4 @@
-import assert from 'node:assert/strict';
+import { assert } from './counted-assert.js';
 import { inspect } from 'node:util';
 import { BuildSecretsError, type SecretRequest, type SecretResult, type SecretValue } from '@buildsecrets/core';
 

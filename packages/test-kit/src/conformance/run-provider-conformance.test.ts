@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { memoryProvider, type Faults } from './__fixtures__/memory-provider.js';
+import { makeCaseContext } from './case-context.js';
 import { runProviderConformance } from './run-provider-conformance.js';
 import type { ConformanceIt, ConformanceSeed } from './types.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
 // Compile-time proof that the runners' own `it` functions fit (checked by tsc, not at run time).
 type Fits<T extends ConformanceIt> = T;
 export type NodeTestItFits = Fits<typeof import('node:test').it>;
 export type VitestItFits = Fits<typeof it>;
 
-const CANARY = 'canary-7f3a9c-do-not-leak';
+const CANARY = makeCanary('7f3a9c-do-not-leak');
 const store: Record<string, string> = {
   db: `pw-${CANARY}`,
   empty: '',
@@ -39,6 +41,22 @@ async function failingCases(faults: Faults): Promise<string[]> {
 
 describe('runProviderConformance against a correct in-memory provider', () => {
   runProviderConformance({ it, expect, create: () => memoryProvider(store), seed, capabilities, name: 'memory' });
+});
+
+describe('runProviderConformance with the runner’s expect (for expect.requireAssertions)', () => {
+  it('every case reports through expect that it made a check; a case that makes none reports that', async () => {
+    const reported: unknown[] = [];
+    const recordingExpect = (actual: unknown) => ({ toBe: () => void reported.push(actual), toEqual: () => void reported.push(actual) });
+    const cases: (() => Promise<void>)[] = [];
+    runProviderConformance({ it: (_name, fn) => void cases.push(fn), expect: recordingExpect, create: () => memoryProvider(store), seed, capabilities, name: 'c' });
+    for (const fn of cases) await fn();
+    expect(reported).toEqual(cases.map(() => 'checked'));
+
+    const empty = makeCaseContext({ it: (_name, fn) => void cases.push(fn), expect: recordingExpect, create: () => memoryProvider(store), seed });
+    empty.test('checks nothing', async () => {});
+    await cases.at(-1)!();
+    expect(reported.at(-1)).toBe('made no check');
+  });
 });
 
 describe('runProviderConformance catches broken providers', () => {

@@ -7,8 +7,10 @@ import type { ProviderCapabilities, SecretProvider } from '@buildsecrets/core';
 export type ConformanceIt = (name: string, fn: () => Promise<void>) => unknown;
 
 /**
- * The slice of an `expect` function the suite would accept. Assertions inside the suite use
- * `node:assert/strict`, which every runner reports, so passing `expect` is optional.
+ * The slice of an `expect` function the suite uses. Checks inside the suite use
+ * `node:assert/strict`, which every runner reports; pass your runner's `expect` and each case
+ * also asserts through it that it made at least one check — needed where the runner fails tests
+ * without `expect` assertions (vitest's `expect.requireAssertions`).
  */
 export type ConformanceExpect = (actual: unknown) => {
   toBe(expected: unknown): void;
@@ -75,7 +77,7 @@ export interface ConformanceSeed {
 export interface ConformanceOptions {
   /** Your runner's `it`/`test`. */
   readonly it: ConformanceIt;
-  /** Optional; accepted for symmetry with other adapter suites, not required (see {@link ConformanceExpect}). */
+  /** Your runner's `expect` (optional): each case then asserts through it that it made a check (see {@link ConformanceExpect}). */
   readonly expect?: ConformanceExpect;
   /** Make a fresh provider instance. Called once per case; the suite disposes it afterwards. */
   readonly create: () => SecretProvider | Promise<SecretProvider>;

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { crc32cOf } from './crc32c.js';
 import { loadSecretManagerService } from './load-service.js';
+import type { GcpTestStsServer } from './sts-token-server.js';
 import { verifyServiceAccountJwt, type GcpTestServiceAccount, type GcpTestTls } from './test-credentials.js';
 
 /** The state of a test secret version, as Secret Manager names them. */
@@ -21,6 +22,12 @@ export interface GcpTestServerOptions {
   readonly tls?: GcpTestTls;
   /** Service accounts whose self-signed JWTs are accepted (with `tls`). */
   readonly serviceAccounts?: readonly GcpTestServiceAccount[];
+  /**
+   * Also accept bearer access tokens this verifier vouches for (with `tls`): e.g. a token endpoint's
+   * {@link GcpTestStsServer.verifyAccessToken}, so only tokens that endpoint issued get through.
+   * Returns why a token is refused, or `undefined` to accept it.
+   */
+  readonly accessTokens?: (token: string) => string | undefined;
 }
 
 /** A running Google Secret Manager gRPC test server on 127.0.0.1 (plain text). */
@@ -116,6 +123,10 @@ export async function startGcpSecretManagerTestServer(options: GcpTestServerOpti
     return { name: `projects/${project}/${location ? `locations/${location}/` : ''}secrets/${secretId}/versions/${number}`, payload: { data: stored.data, dataCrc32c: String(sent) } };
   };
 
+  // A JWT is a service account's self-signed token; anything else must be an issued access token.
+  const verifyBearer = (bearer: string): string | undefined =>
+    bearer.split('.').length === 3 ? verifyServiceAccountJwt(bearer, accounts) : options.accessTokens ? options.accessTokens(bearer) : 'not a JWT';
+
   const server = new grpc.Server();
   server.addService(await loadSecretManagerService(), {
     accessSecretVersion(call: grpc.ServerUnaryCall<{ name?: string }, unknown>, callback: grpc.sendUnaryData<unknown>) {
@@ -123,7 +134,7 @@ export async function startGcpSecretManagerTestServer(options: GcpTestServerOpti
       if (secure) {
         const header = String(call.metadata.get('authorization')[0] ?? '');
         const bearer = /^Bearer (\S+)$/.exec(header)?.[1];
-        const refused = bearer === undefined ? 'missing bearer token' : verifyServiceAccountJwt(bearer, accounts);
+        const refused = bearer === undefined ? 'missing bearer token' : verifyBearer(bearer);
         if (refused !== undefined) {
           unauthenticated++;
           // The reason stays in the test server; Google answers only that credentials are invalid.

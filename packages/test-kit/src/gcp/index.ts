@@ -14,3 +14,5 @@ export {
   type GcpTestServiceAccount,
   type GcpTestTls,
 } from './test-credentials.js';
+export { startGcpTestStsServer, type GcpTestStsServer, type GcpTestStsServerOptions } from './sts-token-server.js';
+export { createGcpTestOidcIssuer, verifyOidcToken, type GcpTestOidcIssuer } from './test-oidc-issuer.js';

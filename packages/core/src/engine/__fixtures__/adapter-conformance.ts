@@ -9,9 +9,10 @@ import { AbortedError, EngineError } from '../../errors/index.js';
 import { createRedactor } from '../../redaction/redactor.js';
 import { ENGINE_NAMES, type EngineAdapter } from '../engine-adapter.js';
 import { makeFakeEngines } from './fake-engine.js';
+import { makeCanary } from '../../../../../test/setup/canary-values.js';
 
 const run = promisify(execFile);
-const CANARY = 'conformance-canary-3f8a1c';
+const CANARY = makeCanary('conformance');
 
 /** How the suite gets an adapter: `binary` is a working fake, or a path that does not exist. */
 export interface AdapterConformanceOptions {

@@ -11,10 +11,12 @@ import { servedFileHelperPath, servedFileHelperScript } from './helper-script.js
 import { startSecretServer, type SecretServer } from './secret-server.js';
 import { formatTokenList } from './token-list.js';
 import { describeWithParts } from '../../../../../test/support/system-parts.js';
+import { makeCanary } from '../../../../../test/setup/canary-values.js';
+import { allowCanaryOutput } from '../../../../../test/setup/canary.js';
 
 const run = promisify(execFile);
 const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p)) ?? 'busybox';
-const VALUE = 'canary-helper-value-0d9e\nsecond line';
+const VALUE = `${makeCanary('helper-value')}\nsecond line`;
 
 interface Outcome {
   readonly code: number;
@@ -127,6 +129,7 @@ describeWithParts('the buildsecrets-fetch helper (busybox sh against the real se
   });
 
   it('uses curl with the token on stdin when curl is on PATH', async () => {
+    allowCanaryOutput(/^child .* stdout$/, 'the build step run by the helper cats the fetched file, to prove the bytes arrived');
     const curl = ['/usr/bin/curl', '/bin/curl'].find((p) => existsSync(p));
     expect(curl, 'curl is installed on the test machine').toBeDefined();
     const withCurl = join(work, 'bin-curl');
@@ -138,6 +141,7 @@ describeWithParts('the buildsecrets-fetch helper (busybox sh against the real se
   });
 
   it('uses GNU wget with the token POSTed from a private file when GNU wget is on PATH (under dash)', async () => {
+    allowCanaryOutput(/^child .* stdout$/, 'the build step run by the helper cats the fetched file, to prove the bytes arrived');
     const gnuWget = ['/usr/bin/wget'].find((p) => existsSync(p));
     const dash = ['/usr/bin/dash', '/bin/dash'].find((p) => existsSync(p));
     expect(gnuWget, 'GNU wget is installed on the test machine').toBeDefined();

@@ -4,8 +4,9 @@ import { SecretValue } from '../../secret-value.js';
 import { newAccessToken } from './access-token.js';
 import { REFUSAL_BYTES } from './refusal.js';
 import { startSecretServer, type SecretServer } from './secret-server.js';
+import { makeCanary } from '../../../../../test/setup/canary-values.js';
 
-const VALUE = 'canary-flood-value-51c2';
+const VALUE = makeCanary('flood-value');
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Send raw bytes and collect everything until the server closes; a server that never closes fails the test. */

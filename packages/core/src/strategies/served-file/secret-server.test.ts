@@ -5,8 +5,9 @@ import type { Logger } from '../../logging/logger.js';
 import { SecretValue } from '../../secret-value.js';
 import { newAccessToken } from './access-token.js';
 import { startSecretServer, type SecretServer, type SecretServerLimits } from './secret-server.js';
+import { makeCanary } from '../../../../../test/setup/canary-values.js';
 
-const VALUE = 'canary-served-value-7f3a9c';
+const VALUE = makeCanary('served-value');
 
 interface Reply {
   readonly status: number;

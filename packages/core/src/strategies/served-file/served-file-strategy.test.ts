@@ -8,8 +8,9 @@ import type { PreparedInjection, SecretForInjection, StrategyContext } from '../
 import { servedFileStrategy } from './served-file-strategy.js';
 import { tokenFor } from './token-list.js';
 import { testStrategyContext } from '../__fixtures__/test-strategy-context.js';
+import { makeCanary } from '../../../../../test/setup/canary-values.js';
 
-const VALUE = 'canary-strategy-value-51c0';
+const VALUE = makeCanary('strategy-value');
 
 /** Fetch `id` with its own token picked from the `<id>=<token>` list (or `as`'s token, to try another's). */
 function fetchStatus(url: string, list: string, id: string, as = id): Promise<number> {

@@ -138,6 +138,7 @@ describe('keywhiz directory mode', () => {
 describe('keywhiz directory mode conformance', () => {
   runProviderConformance({
     it,
+    expect,
     create: () => provider(),
     capabilities: keywhiz.capabilities,
     name: 'keywhiz directory',

@@ -6,8 +6,9 @@ import type { SecretResult } from '@buildsecrets/core';
 import { createTestContext } from '@buildsecrets/test-kit';
 import keywhiz from '../index.js';
 import { keywhizOptionsSchema } from '../options.js';
+import { makeCanary } from '../../../../../test/setup/canary-values.js';
 
-const CANARY = 'kw-canary-version-id-3a9e';
+const CANARY = makeCanary('kw-version-id');
 let root: string;
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'kw-version-'));

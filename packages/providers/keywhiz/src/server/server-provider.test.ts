@@ -159,6 +159,7 @@ describe('keywhiz server mode', () => {
 describe('keywhiz server mode conformance', () => {
   runProviderConformance({
     it,
+    expect,
     create: () => create(),
     capabilities: keywhiz.capabilities,
     name: 'keywhiz server',

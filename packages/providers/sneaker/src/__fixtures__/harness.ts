@@ -3,9 +3,10 @@ import type { SecretProvider, SecretRequest, SecretResult } from '@buildsecrets/
 import { createTestContext, startKmsTestServer, startS3TestServer, type KmsTestServer, type S3TestServer } from '@buildsecrets/test-kit';
 import { sneakerProvider } from '../provider.js';
 import type { SneakerProviderOptions } from '../options.js';
+import { makeCanary } from '../../../../../test/setup/canary-values.js';
 
 /** A distinctive value no message, cause or log may ever contain. */
-export const CANARY = 'sneaker-canary-5d1e8a40-do-not-print';
+export const CANARY = makeCanary('sneaker-5d1e8a40-do-not-print');
 
 const AWS_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
   'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_S3', 'AWS_ENDPOINT_URL_KMS',

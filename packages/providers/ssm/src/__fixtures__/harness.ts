@@ -2,9 +2,10 @@ import type { SecretRequest, SecretResult } from '@buildsecrets/core';
 import { createTestContext, startSsmTestServer, type SsmTestServer } from '@buildsecrets/test-kit';
 import { ssmProvider } from '../provider.js';
 import type { SsmProviderOptions } from '../options.js';
+import { makeCanary } from '../../../../../test/setup/canary-values.js';
 
 /** A distinctive value no message, cause or log may ever contain. */
-export const CANARY = 'ssm-canary-3b9c0d2e-do-not-print';
+export const CANARY = makeCanary('ssm-3b9c0d2e-do-not-print');
 
 const AWS_VARS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
   'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_EC2_METADATA_DISABLED', 'AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_SSM',
