@@ -37,6 +37,8 @@ export { ociLayoutSource } from './source/oci-layout-source.js';
 export { tarStreamSource } from './source/tar-stream-source.js';
 export { verifyDigest } from './source/verify-digest.js';
 export { readListing } from './source/read-listing.js';
+export { openImageSource, daemonHasImage, type OpenImageSourceOptions } from './source/open-image-source.js';
+export { parseImageReference, TRANSPORT_NAMES, type ImageReference } from './source/transport.js';
 export { checkImageSource, type SourceConformance } from './source/conformance.js';
 export { dockerSave, archiveFile, type ArchiveStream } from './archive-stream.js';
 // The scanner: the pattern/encoding search engine shared with core's redactor (one engine finds a
