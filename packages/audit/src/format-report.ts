@@ -18,6 +18,12 @@ function where(location: LeakFinding['location']): string {
   return `manifest ${location.file}  ${location.field}`;
 }
 
+/** Which image of an index: `[linux/arm64] `, `[attestation of linux/amd64] `, or nothing for a single image. */
+function image(finding: LeakFinding): string {
+  if (finding.attestationOf !== undefined) return `[attestation of ${finding.attestationOf}] `;
+  return finding.platform !== undefined ? `[${finding.platform}] ` : '';
+}
+
 function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
@@ -29,7 +35,7 @@ export function formatFindings(findings: readonly LeakFinding[], options: Format
   if (findings.length === 0) return [];
   const color = options.color ?? false;
   const width = Math.max(...findings.map((f) => `${f.secretId} (${f.encoding})`.length));
-  return findings.map((f) => `  ${paint(color, 1, `${f.secretId} (${f.encoding})`.padEnd(width))}  ${where(f.location)}`);
+  return findings.map((f) => `  ${paint(color, 1, `${f.secretId} (${f.encoding})`.padEnd(width))}  ${image(f)}${where(f.location)}`);
 }
 
 /**

@@ -103,6 +103,10 @@ export { ProviderPool, type ProviderPoolInput } from './container/provider-pool.
 // The audit lives in @buildsecrets/audit; re-exported so every public import from core keeps working.
 export {
   auditImage,
+  auditSource,
+  openImageSource,
+  parseImageReference,
+  formatPlatform,
   auditExport,
   formatAuditReport,
   formatFindings,
@@ -116,6 +120,11 @@ export {
   MIN_LINE_BYTES,
   buildPatterns,
   type AuditOptions,
+  type AuditSourceOptions,
+  type ImageSource,
+  type ImageReference,
+  type OpenImageSourceOptions,
+  type TransportName,
   type AuditReport,
   type AuditSecret,
   type UnscannedLayer,

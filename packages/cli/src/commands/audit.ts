@@ -1,16 +1,6 @@
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { auditImage, createRedactor, formatAuditReport, inspectDiffIds, resolveDockerBinary, SecretValue, UsageError, type AuditSecret, type Redactor } from '@buildsecrets/core';
+import { auditSource, openImageSource, createRedactor, formatAuditReport, inspectDiffIds, resolveDockerBinary, SecretValue, UsageError, type AuditSecret, type Redactor } from '@buildsecrets/core';
 import type { CliCommand, CliContext } from '../command.js';
 import { EXIT } from '../exit-codes.js';
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
 
 /** Values named by `--values-from-env`; each must be set. Registered with a redactor so errors never show them. */
 function valuesFromEnv(ctx: CliContext, names: readonly string[]): AuditSecret[] {
@@ -25,22 +15,27 @@ function valuesFromEnv(ctx: CliContext, names: readonly string[]): AuditSecret[]
 }
 
 /**
- * `buildsecrets audit IMAGE|ARCHIVE`: scan an image (streamed from `docker save`) or a saved
- * archive for the configured secret values, or for ad-hoc values taken from environment variables.
+ * `buildsecrets audit [TRANSPORT:]IMAGE`: scan an image wherever it lives (daemon, archive, OCI
+ * layout, containers-storage; skopeo's transport names) for the configured secret values, or for ad-hoc values taken from environment variables.
  */
 export const auditCommand: CliCommand = {
   name: 'audit',
   summary: 'scan an image or a saved archive for secret values (raw and encoded)',
-  usage: 'audit IMAGE|ARCHIVE [--config FILE] [--values-from-env NAME...] [--json] [--docker BIN]',
+  usage: 'audit [TRANSPORT:]IMAGE|ARCHIVE [--config FILE] [--values-from-env NAME...] [--json] [--docker BIN]',
   details: [
-    'IMAGE is read with `docker save` as a stream (nothing is extracted to disk); an existing file is read as a',
-    'docker-archive or OCI-layout tar. Values come from the config (every configured secret is resolved), or',
+    'Transports (as skopeo names them): docker-daemon:NAME, docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH,',
+    'containers-storage:NAME (Podman/Buildah, read with `podman save`). A bare word is an existing archive file, else a',
+    'daemon image; when it is both, it is refused as ambiguous (exit 2) - add a transport. Images are streamed, never',
+    'extracted to disk; an image index is audited platform by platform, attestations (provenance, SBOM) included.',
+    'Values come from the config (every configured secret is resolved), or',
     'from the named environment variables with --values-from-env (no config needed), or both.',
     'With --base, layers shared with that image are told apart: values found only there are listed as pre-existing.',
     'Exit codes: 0 clean (or only pre-existing values), 3 a value was found, 1 the image could not be read or a layer could not be scanned, 2 usage.',
     '',
     'Examples:',
     '  buildsecrets audit app:latest',
+    '  buildsecrets audit oci:./out:v1',
+    '  buildsecrets audit containers-storage:localhost/app:latest',
     '  NPM_TOKEN=… buildsecrets audit image.tar --values-from-env NPM_TOKEN',
     '  buildsecrets audit --json app:latest > audit.json',
   ].join('\n'),
@@ -66,15 +61,14 @@ export const auditCommand: CliCommand = {
     const option = args.values['docker'];
     const docker = resolveDockerBinary({ option: typeof option === 'string' ? option : undefined, env: ctx.env, config: configuredDocker });
     const env = Object.fromEntries(Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined));
-    const archive = resolve(ctx.cwd, target);
-    const source = isFile(archive) ? { archive } : { image: target };
+    const source = await openImageSource(target, { docker, env, cwd: ctx.cwd });
     const baseDiffIds: string[][] = [];
     for (const base of (args.values['base'] as readonly string[] | undefined) ?? []) {
       const ids = await inspectDiffIds(docker, base, env, ctx.signal);
       if (!Array.isArray(ids)) throw new UsageError(`base image ${base} cannot be used: ${ids.reason}`, { hint: 'pull or build it first, or leave out --base' });
       baseDiffIds.push(ids);
     }
-    const report = await auditImage({ ...source, docker, env, secrets, signal: ctx.signal, baseDiffIds });
+    const report = await auditSource(source, { secrets, signal: ctx.signal, baseDiffIds });
     const redact = (text: string): string => ctx.redactors.reduce((t, r) => r.redact(t), text);
     // The report never holds a value; redacting it anyway costs nothing and guards the output.
     ctx.stdout.write(`${redact(ctx.global.json ? JSON.stringify(report, null, 2) : formatAuditReport(report, { color: ctx.global.color }))}\n`);
