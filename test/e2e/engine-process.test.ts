@@ -4,10 +4,10 @@
 import { existsSync } from 'node:fs';
 import { lstat, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { keyBodyLines, makeKey, type TestKey } from '../../packages/core/src/strategies/ssh-agent/__fixtures__/openssh.js';
-import { DOCKER_BIN, E2E_BUILD_ARGS, describeE2E, docker } from './support/engine.js';
+import { DOCKER_BIN, E2E_BUILD_ARGS, E2E_DIR, describeE2E, docker } from './support/engine.js';
 import { canary, killAll, startCli } from './fixtures/build/cli.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures/engine-process');
@@ -41,7 +41,9 @@ async function filesUnder(dir: string): Promise<string[]> {
 async function filesHolding(needles: readonly string[]): Promise<string[]> {
   const hits: string[] = [];
   for (const root of ['/dev/shm', tmpdir()]) {
-    const tops = (await readdir(root).catch(() => [] as string[])).filter((n) => n.startsWith('buildsecrets-'));
+    // The e2e services' own directory (the default BUILDSECRETS_E2E_DIR is /tmp/buildsecrets-e2e, a
+    // daemon's whole data root) is not the product's: reading it each poll made a look take seconds.
+    const tops = (await readdir(root).catch(() => [] as string[])).filter((n) => n.startsWith('buildsecrets-') && join(root, n) !== resolve(E2E_DIR) && n !== 'buildsecrets-e2e');
     for (const top of tops) {
       for (const file of [join(root, top), ...(await filesUnder(join(root, top)))]) {
         // Regular files only: a socket or FIFO would block or fail a plain read.

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
-import { DOCKER_BIN, describeE2E, docker } from '../e2e/support/engine.js';
+import { DOCKER_BIN, E2E_DIR, describeE2E, docker } from '../e2e/support/engine.js';
 import { canary, imageExists, killAll, makeTmpRoot, processesWithArg, startCli, type CliRun } from '../e2e/fixtures/build/cli.js';
 
 // kill -9 of buildsecrets (the OOM killer, `timeout -s KILL`, a CI runner's hard stop) at five
@@ -54,6 +54,9 @@ async function plaintextLeft(value: string): Promise<string[]> {
   for (const root of [tmp.path, '/dev/shm', tmpdir()]) {
     for (const name of await readdir(root).catch((): string[] => [])) {
       if (!name.startsWith('buildsecrets-') && root !== tmp.path) continue;
+      // The e2e services' own directory (default /tmp/buildsecrets-e2e: a daemon's data root, with
+      // FIFOs a read would block on) is not the product's.
+      if (join(root, name) === resolve(E2E_DIR) || (root !== tmp.path && name === 'buildsecrets-e2e')) continue;
       const top = join(root, name);
       for (const entry of [top, ...(await readdir(top, { recursive: true }).catch((): string[] => [])).map((e) => join(top, e))]) {
         const bytes = await readFile(entry).catch(() => undefined);
