@@ -44,7 +44,7 @@ export default defineConfig({
     // `vitest run` runs all three. unit: each package's own tests and the examples; integration:
     // whole-system behaviour without a container engine (reliability, packaging); e2e: a real engine.
     projects: [
-      { extends: true, test: { name: 'unit', include: ['packages/**/src/**/*.test.ts', 'examples/**/*.test.ts', 'test/support/**/*.test.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['packages/**/src/**/*.test.ts', 'examples/**/*.test.ts', 'test/support/**/*.test.ts', 'test/docs/**/*.test.ts', 'test/setup/**/*.test.ts'] } },
       { extends: true, test: { name: 'integration', include: ['test/reliability/**/*.test.ts', 'test/packaging/**/*.test.ts'] } },
       { extends: true, test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'] } },
     ],

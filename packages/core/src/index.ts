@@ -168,6 +168,7 @@ export { sshAgentStrategy, DEFAULT_SSH_ID } from './strategies/ssh-agent/ssh-age
 export { closestMatch } from './config/did-you-mean.js';
 export { createLimiter } from './resolver/limiter.js';
 export { withWarningsAsDebug } from './provider/warnings-as-debug.js';
+export { awsClientOptionsShape } from './provider/aws-client-options.js';
 export { awsAbortedError, awsErrorName, isTransientAwsError, mapCommonAwsError, type AwsErrorSubject, type AwsErrorWording } from './provider/aws-sdk-errors.js';
 export { stagesNeeded, type StageSelection, type NeededStages } from './dockerfile/stage-graph.js';
 export { neededSecrets, type NeededSecrets } from './dockerfile/needed-secrets.js';

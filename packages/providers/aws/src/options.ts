@@ -1,4 +1,4 @@
-import { z } from '@buildsecrets/core';
+import { awsClientOptionsShape, z } from '@buildsecrets/core';
 
 /**
  * Options of the `aws` provider. Everything is optional: by default the AWS SDK resolves
@@ -6,16 +6,7 @@ import { z } from '@buildsecrets/core';
  * credentials files, SSO, container and instance metadata).
  */
 export const awsOptionsSchema = z
-  .object({
-    region: z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be an AWS region such as eu-west-1').optional()
-      .describe('AWS region (default: AWS_REGION / AWS_DEFAULT_REGION, then the profile).'),
-    profile: z.string().min(1).max(128).optional()
-      .describe('Named profile from ~/.aws/config and ~/.aws/credentials (default: AWS_PROFILE, then "default").'),
-    endpoint: z.url({ protocol: /^https?$/ }).optional()
-      .describe('Custom endpoint URL (VPC endpoint, LocalStack, the test-kit server).'),
-    maxAttempts: z.number().int().min(1).max(10).optional()
-      .describe("Attempts per AWS call made by the SDK itself (default 1: buildsecrets' resolver retries)."),
-  })
+  .object(awsClientOptionsShape())
   .strict();
 
 /** Parsed options of the `aws` provider. */
