@@ -1,0 +1,53 @@
+/**
+ * Where the text of a log line starts and ends, for recognising wrapped encodings and hex dumps
+ * in build output: without its `\n` / `\r\n`, without indentation, and without BuildKit's plain
+ * progress prefix (`#8 0.345 `), which BuildKit puts before every line a `RUN` step prints.
+ */
+
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+const HASH = 0x23;
+const DOT = 0x2e;
+
+const isDigit = (b: number | undefined): boolean => b !== undefined && b >= 0x30 && b <= 0x39;
+
+/** Index just after a BuildKit progress prefix `#<n> <s>.<ms> ` starting at `at`, or `at` when there is none. */
+function afterProgressPrefix(line: Uint8Array, at: number, end: number): number {
+  if (line[at] !== HASH) return at;
+  let i = at + 1;
+  const step = i;
+  while (i < end && isDigit(line[i])) i++;
+  if (i === step || line[i] !== SPACE) return at;
+  i++;
+  const seconds = i;
+  while (i < end && isDigit(line[i])) i++;
+  if (i === seconds || line[i] !== DOT) return at;
+  i++;
+  const fraction = i;
+  while (i < end && isDigit(line[i])) i++;
+  if (i === fraction || (i < end && line[i] !== SPACE)) return at;
+  return i < end ? i + 1 : i;
+}
+
+/**
+ * The content of `line` (one line, with or without its line ending) as `[start, end)`, and
+ * `raw`: where it starts with its indentation kept (after a progress prefix, if any) — the
+ * leading space of an `od -An` line belongs to it.
+ */
+export function lineContent(line: Uint8Array): { start: number; end: number; raw: number } {
+  let end = line.length;
+  if (end > 0 && line[end - 1] === LF) end--;
+  if (end > 0 && line[end - 1] === CR) end--;
+  let start = 0;
+  let raw = 0;
+  while (start < end && (line[start] === SPACE || line[start] === TAB)) start++;
+  const afterPrefix = afterProgressPrefix(line, start, end);
+  if (afterPrefix !== start) {
+    start = afterPrefix;
+    raw = afterPrefix;
+    while (start < end && (line[start] === SPACE || line[start] === TAB)) start++;
+  }
+  return { start, end, raw };
+}
