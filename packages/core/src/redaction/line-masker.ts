@@ -19,6 +19,7 @@ const MAX_DUMP_LINE = 256;
 /** A line still unfinished after this many bytes is taken as a line of its own (memory bound). */
 export const MAX_HELD_LINE = 64 * 1024;
 const LF = 0x0a;
+const SPACE = 0x20;
 
 const ALPHABET = new Uint8Array(256);
 for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_') ALPHABET[ch.charCodeAt(0)] = 1;
@@ -198,12 +199,12 @@ export class LineMasker {
   #line(bytes: Buffer, masks: Mask[]): void {
     const line: HeldLine = { bytes, masks, needJoined: 0, needDumped: 0 };
     this.#held.push(line);
-    const { start, end, raw } = lineContent(bytes);
+    const { start, end } = lineContent(bytes);
     const length = end - start;
 
-    const shown = length > 0 && end - raw <= MAX_DUMP_LINE && this.#dumped.matcher ? this.#dumpedBytes(bytes, start, end, raw) : undefined;
+    const shown = length > 0 && length < MAX_DUMP_LINE && this.#dumped.matcher ? this.#dumpedBytes(bytes, start, end) : undefined;
     if (shown) {
-      this.#dumped.feed(line, shown, raw, end);
+      this.#dumped.feed(line, shown, start, end);
       line.needDumped = this.#dumped.position;
     } else {
       this.#dumped.close();
@@ -230,9 +231,9 @@ export class LineMasker {
     line.needJoined = joined.position;
   }
 
-  /** The bytes a dump line shows: `od -An` lines start with a space, so try the text with its indentation first. */
-  #dumpedBytes(bytes: Buffer, start: number, end: number, raw: number): Buffer | undefined {
-    return decodeDumpLine(bytes.subarray(raw, end)) ?? (raw < start ? decodeDumpLine(bytes.subarray(start, end)) : undefined);
+  /** The bytes a dump line shows: an `od -An` line starts with a space of its own, taken for indentation. */
+  #dumpedBytes(bytes: Buffer, start: number, end: number): Buffer | undefined {
+    return decodeDumpLine(bytes.subarray(start, end)) ?? (start > 0 && bytes[start - 1] === SPACE ? decodeDumpLine(bytes.subarray(start - 1, end)) : undefined);
   }
 
   /** The held lines, oldest first, that nothing can still reach back into, with their masks applied. */
