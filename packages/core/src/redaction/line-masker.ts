@@ -38,6 +38,16 @@ interface HeldLine {
   needDumped: number;
 }
 
+const isHex = (b: number | undefined): boolean => b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46));
+
+/** The cheap test before decoding: 6+ hex digits (an offset) or, after a space, ` xx ` (od -An). */
+function mayBeDumpLine(buf: Buffer, start: number, end: number): boolean {
+  if (start > 0 && buf[start - 1] === SPACE && isHex(buf[start]) && isHex(buf[start + 1]) && (start + 2 === end || buf[start + 2] === SPACE)) return true;
+  let i = start;
+  while (i < end && i - start < 6 && isHex(buf[i])) i++;
+  return i - start === 6;
+}
+
 /** A piece of a held line in one of the derived views: `view[at, at + length)` is `line.bytes[start, …)`. */
 interface Segment {
   readonly line: HeldLine;
@@ -92,6 +102,7 @@ class View {
 
   /** The run of lines ends: whatever was not found in it never will be. */
   close(): void {
+    if (this.safe === this.position && this.#segments.length === 0) return;
     this.#state = this.matcher?.initial ?? 0;
     this.#segments = [];
     this.safe = this.position;
@@ -135,21 +146,52 @@ export class LineMasker {
   push(chunk: Uint8Array): Buffer[] {
     this.#refresh();
     const data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const out: Buffer[] = [];
     let start = 0;
+    /** Start of the run of ordinary lines passed through as one slice. */
+    let span = 0;
     for (;;) {
       const nl = data.indexOf(LF, start);
       if (nl === -1) break;
-      this.#partial.push(data.subarray(start, nl + 1));
-      this.#takeLine();
-      start = nl + 1;
-    }
-    if (start < data.length) {
+      if (this.#partialLength === 0 && this.#held.length === 0 && this.#isOrdinary(data, start, nl + 1)) {
+        start = nl + 1;
+        continue;
+      }
+      if (start > span) out.push(data.subarray(span, start));
       // Copied: the caller may reuse its chunk.
+      this.#partial.push(Buffer.from(data.subarray(start, nl + 1)));
+      this.#takeLine();
+      out.push(...this.#release());
+      start = span = nl + 1;
+    }
+    if (start > span) out.push(data.subarray(span, start));
+    if (start < data.length) {
       this.#partial.push(Buffer.from(data.subarray(start)));
       this.#partialLength += data.length - start;
-      if (this.#partialLength >= MAX_HELD_LINE) this.#takeLine();
+      if (this.#partialLength >= MAX_HELD_LINE) {
+        this.#takeLine();
+        out.push(...this.#release());
+      }
     }
-    return this.#release();
+    return out;
+  }
+
+  /**
+   * The fast path: true (and the views told) when the line `data[from, to)` is neither a dump line
+   * nor part of a wrapped block, so it can pass on without being held.
+   */
+  #isOrdinary(data: Buffer, from: number, to: number): boolean {
+    if (this.#continues) return false;
+    const { start, end } = lineContent(data, from, to);
+    const length = end - start;
+    if (this.#joined.matcher && length >= MIN_WRAPPED_LINE && ALPHABET[data[end - 1]!] === 1) {
+      let trail = end - 1;
+      while (trail > end - MIN_WRAPPED_LINE && ALPHABET[data[trail - 1]!] === 1) trail--;
+      if (end - trail >= MIN_WRAPPED_LINE) return false;
+    }
+    if (this.#dumped.matcher && length > 0 && length < MAX_DUMP_LINE && mayBeDumpLine(data, start, end) && this.#dumpedBytes(data, start, end)) return false;
+    this.#dumped.close();
+    return true;
   }
 
   /**

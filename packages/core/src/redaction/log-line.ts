@@ -31,23 +31,17 @@ function afterProgressPrefix(line: Uint8Array, at: number, end: number): number 
   return i < end ? i + 1 : i;
 }
 
-/**
- * The content of `line` (one line, with or without its line ending) as `[start, end)`, and
- * `raw`: where it starts with its indentation kept (after a progress prefix, if any) — the
- * leading space of an `od -An` line belongs to it.
- */
-export function lineContent(line: Uint8Array): { start: number; end: number; raw: number } {
-  let end = line.length;
-  if (end > 0 && line[end - 1] === LF) end--;
-  if (end > 0 && line[end - 1] === CR) end--;
-  let start = 0;
-  let raw = 0;
-  while (start < end && (line[start] === SPACE || line[start] === TAB)) start++;
-  const afterPrefix = afterProgressPrefix(line, start, end);
+/** The content of `buf[from, to)` (one line, with or without its line ending) as absolute `[start, end)`. */
+export function lineContent(buf: Uint8Array, from = 0, to = buf.length): { start: number; end: number } {
+  let end = to;
+  if (end > from && buf[end - 1] === LF) end--;
+  if (end > from && buf[end - 1] === CR) end--;
+  let start = from;
+  while (start < end && (buf[start] === SPACE || buf[start] === TAB)) start++;
+  const afterPrefix = afterProgressPrefix(buf, start, end);
   if (afterPrefix !== start) {
     start = afterPrefix;
-    raw = afterPrefix;
-    while (start < end && (line[start] === SPACE || line[start] === TAB)) start++;
+    while (start < end && (buf[start] === SPACE || buf[start] === TAB)) start++;
   }
-  return { start, end, raw };
+  return { start, end };
 }

@@ -85,7 +85,8 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   const pipelineOf = (): { push(bytes: Uint8Array): Buffer[]; flush(): Buffer[]; end(): Buffer[]; readonly holding: boolean } => {
     const lines = new LineMasker(currentLineSpec);
     const masker = new StreamMasker(currentSpec);
-    const through = (parts: Buffer[]): Buffer[] => parts.flatMap((p) => (p.length > 0 ? masker.push(p) : []));
+    // One push per chunk: the byte masker's cost is per call as much as per byte.
+    const through = (parts: Buffer[]): Buffer[] => (parts.length === 0 ? [] : masker.push(parts.length === 1 ? parts[0]! : Buffer.concat(parts)));
     return {
       push: (bytes) => through(lines.push(bytes)),
       flush: () => through(lines.flush()),
