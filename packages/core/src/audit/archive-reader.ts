@@ -3,7 +3,9 @@ import { Readable, pipeline, type Transform } from 'node:stream';
 import { ByteReader } from './byte-reader.js';
 import { decompressorFor, detectFormat, SNIFF_BYTES, type BlobFormat } from './blob-format.js';
 import type { ContentScanner } from './content-scanner.js';
-import { normalisePath, scanLayerTar, type LayerScan } from './layer-scanner.js';
+import { scanBlob, type BlobOutcome } from './layer-blob.js';
+import type { LayerPool } from './layer-pool.js';
+import { normalisePath, type LayerScan } from './layer-scanner.js';
 import { streamChunks } from './stream-chunks.js';
 import { readTar } from './tar-reader.js';
 
@@ -22,17 +24,13 @@ export interface ArchiveScan {
 /** JSON documents in an image archive are small; a larger non-tar file is treated as a blob. */
 const MAX_DOCUMENT = 32 << 20;
 
-function emptyScan(): LayerScan {
-  return { hits: new Map(), deleted: new Set(), opaque: new Set(), files: 0, bytes: 0 };
-}
-
 /**
  * One streaming pass over an image archive: the outer tar is read entry by entry, each layer is
  * decompressed on the fly (format from its magic bytes) and its own tar read entry by entry, so
  * nothing is extracted to disk and no layer is held in memory. `active` collects the
  * decompressors in flight so the caller can destroy them on failure.
  */
-export async function scanArchive(source: Readable | AsyncIterable<Uint8Array>, label: string, scanner: ContentScanner, active: Set<Transform>): Promise<ArchiveScan> {
+export async function scanArchive(source: Readable | AsyncIterable<Uint8Array>, label: string, scanner: ContentScanner, active: Set<Transform>, pool?: LayerPool): Promise<ArchiveScan> {
   const result: ArchiveScan = { docs: new Map(), layers: new Map(), links: new Map(), unscanned: [] };
 
   const decompress = (reader: ByteReader, format: BlobFormat): ByteReader | string | undefined => {
@@ -46,46 +44,19 @@ export async function scanArchive(source: Readable | AsyncIterable<Uint8Array>, 
   };
 
   /**
-   * A layer whose compressed data or inner tar is broken is recorded as unscanned (naming it and
-   * why) and the rest of the archive is still read, so the report lists every broken layer and
-   * the caller fails closed on it — the same way for `audit` and for `build`.
+   * Blobs go to the scanning workers when there is a pool (several layers are searched at once
+   * while this thread reads on), else are searched here. Outcomes are recorded in archive order
+   * either way, so the report is the same; a broken layer is recorded as unscanned (naming it and
+   * why) and the rest is still read — the caller fails closed on it, for `audit` and `build` alike.
    */
-  const scanBlob = async (reader: ByteReader, path: string, format: BlobFormat): Promise<void> => {
-    try {
-      await scanBlobBody(reader, path, format);
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      const reason = typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR_ZSTD') || code.includes('ZLIB'))
-        ? `its ${format} data is corrupt (${code})`
-        : err instanceof Error ? err.message.replace(`layer ${path} `, '') : 'it could not be read';
-      result.unscanned.push({ path, reason });
-      await reader.drain();
+  const pending: { path: string; outcome: Promise<BlobOutcome> }[] = [];
+  const scanOne = async (reader: ByteReader, path: string, format: BlobFormat, size: number): Promise<void> => {
+    if (pool?.wants(size)) {
+      const { sent, outcome } = pool.scan(path, format, reader.rest());
+      pending.push({ path, outcome });
+      await sent;
     }
-  };
-
-  const scanBlobBody = async (reader: ByteReader, path: string, format: BlobFormat): Promise<void> => {
-    let body = reader;
-    let kind = format;
-    const inner = decompress(reader, format);
-    if (typeof inner === 'string') {
-      result.unscanned.push({ path, reason: inner });
-      await reader.drain();
-      return;
-    }
-    if (inner) {
-      body = inner;
-      kind = detectFormat(await inner.peek(SNIFF_BYTES));
-    }
-    if (kind === 'tar') {
-      result.layers.set(path, await scanLayerTar(body, `layer ${path}`, scanner));
-      return;
-    }
-    // Not a tar (an attestation, an unknown blob): search its bytes as one file.
-    const scan = emptyScan();
-    const { found, bytes } = await scanner.scanStream(body.rest());
-    if (found.size > 0) scan.hits.set('(blob)', found);
-    scan.bytes = bytes;
-    result.layers.set(path, scan);
+    else pending.push({ path, outcome: Promise.resolve(await scanBlob(reader, path, format, scanner, active)) });
   };
 
   let outer = new ByteReader(source instanceof Readable ? streamChunks(source) : source);
@@ -101,7 +72,12 @@ export async function scanArchive(source: Readable | AsyncIterable<Uint8Array>, 
     const reader = new ByteReader(entry.body);
     const format = detectFormat(await reader.peek(SNIFF_BYTES));
     if (format === 'other' && entry.size <= MAX_DOCUMENT) result.docs.set(path, await reader.read(entry.size));
-    else await scanBlob(reader, path, format);
+    else await scanOne(reader, path, format, entry.size);
+  }
+  for (const { path, outcome } of pending) {
+    const done = await outcome;
+    if ('scan' in done) result.layers.set(path, done.scan);
+    else result.unscanned.push({ path, reason: done.unscanned });
   }
   return result;
 }

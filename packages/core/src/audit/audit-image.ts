@@ -1,9 +1,11 @@
+import { availableParallelism } from 'node:os';
 import type { Transform } from 'node:stream';
 import { AbortedError, AuditError, TimeoutError, UsageError } from '../errors/error-classes.js';
 import { isBuildSecretsError } from '../errors/build-secrets-error.js';
 import { buildPatterns } from '../redaction/patterns.js';
 import { scanArchive } from './archive-reader.js';
 import { ContentScanner } from './content-scanner.js';
+import { LayerPool } from './layer-pool.js';
 import { archiveFile, dockerSave, type ImageSource } from './image-source.js';
 import { buildReport } from './report-builder.js';
 import type { AuditOptions, AuditReport } from './types.js';
@@ -60,13 +62,17 @@ export async function auditImage(options: AuditOptions): Promise<AuditReport> {
 
   const source = options.image !== undefined ? dockerSave(options.image, options.docker ?? 'docker', options.env ?? {}, options.exportCommand) : archiveFile(options.archive!);
   const active = new Set<Transform>();
+  const concurrency = options.concurrency ?? Math.min(4, availableParallelism());
+  // Workers start only when a layer large enough to be worth one arrives.
+  const pool = concurrency > 1 && patterns.length > 0 ? new LayerPool(patterns, { size: concurrency }) : undefined;
   const stop = (): void => {
     source.destroy();
+    void pool?.close();
     for (const stream of active) stream.destroy();
   };
   signal.addEventListener('abort', stop, { once: true });
   try {
-    const scan = await scanArchive(source.stream, label, scanner, active);
+    const scan = await scanArchive(source.stream, label, scanner, active, pool);
     // A layer cut short by the abort is recorded as unscanned; the abort itself is the answer.
     if (signal.aborted) throw aborted();
     await source.finished();
@@ -77,6 +83,7 @@ export async function auditImage(options: AuditOptions): Promise<AuditReport> {
     const fromProducer = await producerError(source);
     throw fromProducer ?? readFailure(err, label);
   } finally {
+    await pool?.close();
     signal.removeEventListener('abort', stop);
     stop();
   }
