@@ -32,6 +32,9 @@ export interface LayerPoolOptions {
   readonly workerUrl?: URL;
 }
 
+/** Bytes per message to a worker: fewer, larger messages cost less than one per 64 KiB read. */
+const MESSAGE_BYTES = 1 << 20;
+
 /** Default cap on bytes queued for the workers: 128 MiB (the main thread stops reading above it). */
 export const DEFAULT_POOL_CAP_BYTES = 128 << 20;
 
@@ -112,16 +115,34 @@ export class LayerPool {
 
   async #send(worker: PooledWorker, job: number, path: string, format: BlobFormat, chunks: AsyncIterable<Buffer>): Promise<void> {
     if (!worker.dead) worker.thread.postMessage({ type: 'begin', job, path, format } satisfies ToWorker);
+    // Chunks are gathered into messages of up to MESSAGE_BYTES: one copy (the chunks may be views
+    // of a buffer the archive reader still uses), then the message's buffer is moved, not cloned.
+    let batch = new Uint8Array(MESSAGE_BYTES);
+    let filled = 0;
+    const post = async (): Promise<void> => {
+      if (filled === 0 || worker.dead || this.#closed) return;
+      while (this.#queued >= this.#cap && !worker.dead) await new Promise<void>((r) => this.#drained.push(r));
+      if (worker.dead) return;
+      const data = filled === batch.length ? batch.buffer : batch.slice(0, filled).buffer;
+      this.#queued += filled;
+      worker.queued += filled;
+      worker.thread.postMessage({ type: 'chunk', job, data } satisfies ToWorker, [data]);
+      batch = new Uint8Array(MESSAGE_BYTES);
+      filled = 0;
+    };
     for await (const chunk of chunks) {
       // A dead worker's job is already failed: drain the entry so the archive reads on.
       if (worker.dead || this.#closed) continue;
-      while (this.#queued >= this.#cap && !worker.dead) await new Promise<void>((r) => this.#drained.push(r));
-      // The chunk may be a view of a buffer the archive reader still uses: move a copy.
-      const data = new Uint8Array(chunk).buffer;
-      this.#queued += chunk.length;
-      worker.queued += chunk.length;
-      worker.thread.postMessage({ type: 'chunk', job, data } satisfies ToWorker, [data]);
+      let at = 0;
+      while (at < chunk.length) {
+        const n = Math.min(chunk.length - at, MESSAGE_BYTES - filled);
+        batch.set(chunk.subarray(at, at + n), filled);
+        filled += n;
+        at += n;
+        if (filled === MESSAGE_BYTES) await post();
+      }
     }
+    await post();
     if (!worker.dead) worker.thread.postMessage({ type: 'end', job } satisfies ToWorker);
   }
 
