@@ -17,14 +17,14 @@ const ENTRY = join(CLI_DIR, 'dist/main.js');
 export const BUNDLE = join(CLI_DIR, 'dist/cli.bundle.js');
 /** Chunks split off the bundle: code only some commands need, loaded by `import()` when they run. */
 export const CHUNKS = join(CLI_DIR, 'dist/cli-chunks');
-/** The audit's worker thread entry (core's build), bundled as `dist/cli-chunks/layer-worker.js`. */
-const LAYER_WORKER = join(ROOT, 'packages/core/dist/audit/layer-worker.js');
+/** The audit's worker thread entry (@buildsecrets/audit's build), bundled as `dist/cli-chunks/layer-worker.js`. */
+const LAYER_WORKER = join(ROOT, 'packages/audit/dist/layer-worker.js');
 const LAYER_WORKER_NAME = 'cli-chunks/layer-worker';
 /** esbuild's metafile: every input of the bundle (the lazy-import test reads it). */
 export const METAFILE = join(CLI_DIR, 'dist/cli.bundle.meta.json');
 
 /** Packages inlined into the bundle; every other bare import is left for Node to load at run time. */
-export const INLINED = ['@buildsecrets/core', '@buildsecrets/provider-env', '@buildsecrets/provider-keywhiz', 'zod', 'yaml', 'tsyringe', 'tslib', 'reflect-metadata'];
+export const INLINED = ['@buildsecrets/base', '@buildsecrets/audit', '@buildsecrets/core', '@buildsecrets/provider-env', '@buildsecrets/provider-keywhiz', 'zod', 'yaml', 'tsyringe', 'tslib', 'reflect-metadata'];
 
 function packageOf(specifier) {
   const parts = specifier.split('/');

@@ -1,6 +1,6 @@
-import { decodeDumpLine } from './dump-line.js';
+import { decodeDumpLine } from '@buildsecrets/audit';
 import { lineContent } from './log-line.js';
-import type { Matcher } from './matcher.js';
+import type { Matcher } from '@buildsecrets/audit';
 
 /** What the line masker searches with. */
 export interface LineMaskSpec {

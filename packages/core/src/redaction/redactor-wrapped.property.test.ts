@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { fcParams } from '../audit/__fixtures__/fc-seed.js';
+import { fcParams } from '../../../audit/src/__fixtures__/fc-seed.js';
 import { createRedactor } from './redactor.js';
 
 /*
