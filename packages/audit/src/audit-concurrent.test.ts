@@ -8,7 +8,7 @@ import { SecretValue } from '@buildsecrets/base';
 import { buildPatterns } from './scanner/patterns.js';
 import { dockerArchive, fixtureDiffId, tar } from './__fixtures__/tar-builder.js';
 import { auditImage } from './audit-image.js';
-import { LayerPool } from './layer-pool.js';
+import { LayerPool, workerExecArgv } from './layer-pool.js';
 
 /*
  * Layers are searched in worker threads when the machine has more than one core (the default)
@@ -111,5 +111,10 @@ describe('concurrent layer scanning', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('workers do not inherit the options of an embedding script (node --input-type=module -e …)', () => {
+    expect(workerExecArgv(['--input-type=module', '-e', 'code', '--no-warnings'])).toEqual(['--no-warnings']);
+    expect(workerExecArgv(['--max-old-space-size=512', '--eval', 'x', '--input-type', 'module'])).toEqual(['--max-old-space-size=512']);
   });
 });

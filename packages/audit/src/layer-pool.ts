@@ -51,6 +51,25 @@ interface PooledWorker {
   dead?: string;
 }
 
+/**
+ * The parent's Node options minus those that only make sense for the main script: a worker
+ * inherits them, and `node --input-type=module -e …` (a script embedding the library) would
+ * otherwise stop every worker with "--input-type can only be used with string input".
+ */
+export function workerExecArgv(parent: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < parent.length; i++) {
+    const arg = parent[i]!;
+    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print' || arg === '--input-type') {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('--input-type=') || arg.startsWith('--eval=') || arg.startsWith('--print=')) continue;
+    out.push(arg);
+  }
+  return out;
+}
+
 /** The compiled worker entry: next to this module (library build), or where the CLI bundle puts it. */
 function defaultWorkerUrl(): URL {
   const candidates = [new URL('./layer-worker.js', import.meta.url), new URL('./cli-chunks/layer-worker.js', import.meta.url), new URL('../dist/layer-worker.js', import.meta.url)];
@@ -153,7 +172,7 @@ export class LayerPool {
   }
 
   #start(): PooledWorker {
-    const thread = new Worker(this.#url, { workerData: this.#init });
+    const thread = new Worker(this.#url, { workerData: this.#init, execArgv: workerExecArgv(process.execArgv) });
     LayerPool.threadsStarted++;
     const worker: PooledWorker = { thread, jobs: new Set(), queued: 0 };
     this.#workers.push(worker);
