@@ -1,5 +1,5 @@
 import { decodeDumpLine } from '@buildsecrets/audit';
-import { lineContent } from './log-line.js';
+import { contentEnd, contentStart, lineContent } from './log-line.js';
 import type { Matcher } from '@buildsecrets/audit';
 
 /** What the line masker searches with. */
@@ -182,14 +182,18 @@ export class LineMasker {
    */
   #isOrdinary(data: Buffer, from: number, to: number): boolean {
     if (this.#continues) return false;
-    const { start, end } = lineContent(data, from, to);
-    const length = end - start;
-    if (this.#joined.matcher && length >= MIN_WRAPPED_LINE && ALPHABET[data[end - 1]!] === 1) {
+    // No allocation here: this runs for every line of the build output.
+    const end = contentEnd(data, from, to);
+    // A trailing run of encoding characters never reaches into indentation or a progress prefix.
+    if (this.#joined.matcher && end - from >= MIN_WRAPPED_LINE && ALPHABET[data[end - 1]!] === 1) {
       let trail = end - 1;
       while (trail > end - MIN_WRAPPED_LINE && ALPHABET[data[trail - 1]!] === 1) trail--;
       if (end - trail >= MIN_WRAPPED_LINE) return false;
     }
-    if (this.#dumped.matcher && length > 0 && length < MAX_DUMP_LINE && mayBeDumpLine(data, start, end) && this.#dumpedBytes(data, start, end)) return false;
+    if (this.#dumped.matcher) {
+      const start = contentStart(data, from, end);
+      if (end > start && end - start < MAX_DUMP_LINE && mayBeDumpLine(data, start, end) && this.#dumpedBytes(data, start, end)) return false;
+    }
     this.#dumped.close();
     return true;
   }

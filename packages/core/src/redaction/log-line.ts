@@ -31,17 +31,28 @@ function afterProgressPrefix(line: Uint8Array, at: number, end: number): number 
   return i < end ? i + 1 : i;
 }
 
-/** The content of `buf[from, to)` (one line, with or without its line ending) as absolute `[start, end)`. */
-export function lineContent(buf: Uint8Array, from = 0, to = buf.length): { start: number; end: number } {
+/** Where the content of a line `buf[from, end)` (line ending already cut) starts: after indentation and a progress prefix. */
+export function contentStart(buf: Uint8Array, from: number, end: number): number {
+  let start = from;
+  while (start < end && (buf[start] === SPACE || buf[start] === TAB)) start++;
+  if (buf[start] !== HASH) return start;
+  const afterPrefix = afterProgressPrefix(buf, start, end);
+  if (afterPrefix === start) return start;
+  start = afterPrefix;
+  while (start < end && (buf[start] === SPACE || buf[start] === TAB)) start++;
+  return start;
+}
+
+/** Where the content of a line `buf[from, to)` ends: before its `\n` / `\r\n`. */
+export function contentEnd(buf: Uint8Array, from: number, to: number): number {
   let end = to;
   if (end > from && buf[end - 1] === LF) end--;
   if (end > from && buf[end - 1] === CR) end--;
-  let start = from;
-  while (start < end && (buf[start] === SPACE || buf[start] === TAB)) start++;
-  const afterPrefix = afterProgressPrefix(buf, start, end);
-  if (afterPrefix !== start) {
-    start = afterPrefix;
-    while (start < end && (buf[start] === SPACE || buf[start] === TAB)) start++;
-  }
-  return { start, end };
+  return end;
+}
+
+/** The content of `buf[from, to)` (one line, with or without its line ending) as absolute `[start, end)`. */
+export function lineContent(buf: Uint8Array, from = 0, to = buf.length): { start: number; end: number } {
+  const end = contentEnd(buf, from, to);
+  return { start: contentStart(buf, from, end), end };
 }
