@@ -3,12 +3,15 @@
 // 1. A docker-archive with one gzip layer holding ≥ 200 MB of files, audited for 50 secrets
 //    (≈ 450 patterns with encodings), compared with gunzip alone (zlib, no search) on the same
 //    layer in the same run. Target: audit ≥ 0.8× gunzip throughput.
-// 2. The redactor's stream on a 100 MB log with 100 secrets, compared with a pass-through Transform.
+// 2. Concurrent layer scanning: a docker-archive with 4 gzip layers (4 × BENCH_MULTI_LAYER_MB,
+//    default 50 MB), audited with the default worker pool and with `concurrency: 1` (single
+//    stream) in the same run. Target: ≥ 1.5× single-stream on 2 cores.
+// 3. The redactor's stream on a 100 MB log with 100 secrets, compared with a pass-through Transform.
 //
 // Runs against the built core (`npm run bench -- audit` builds first). Results: bench/results/audit.json.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable, Transform, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +22,8 @@ import { TAR_END, tarHeader, tarPadding, write } from './lib/tar-writer.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const LAYER_MB = Number(process.env.BENCH_LAYER_MB ?? 200);
+const MULTI_LAYER_MB = Number(process.env.BENCH_MULTI_LAYER_MB ?? 50);
+const MULTI_LAYERS = 4;
 const FILE_SIZE = 1 << 20;
 const core = await import('../packages/core/dist/index.js');
 
@@ -76,6 +81,76 @@ export async function makeArchive(dir, values) {
 }
 
 const sink = () => new Writable({ write: (_c, _e, done) => done() });
+
+/** A docker-archive of `count` gzip layers of `mb` MB each (same file mix as the big layer). */
+async function makeMultiLayerArchive(dir, values, count, mb) {
+  const files = Math.ceil((mb * 1e6) / FILE_SIZE);
+  const layers = [];
+  let uncompressed = 0;
+  for (let l = 0; l < count; l++) {
+    const path = join(dir, `multi-${l}.tar.gz`);
+    const gzip = createGzip({ level: 1 });
+    const done = pipeline(gzip, createWriteStream(path));
+    for (let i = 0; i < files; i++) {
+      const body = fileContent(l * files + i, i % 40 === 0 ? values[(l + i) % values.length] : undefined);
+      await write(gzip, tarHeader(`data/${l}/file-${i}.bin`, body.length));
+      await write(gzip, body);
+      await write(gzip, tarPadding(body.length));
+      uncompressed += body.length;
+    }
+    gzip.end(TAR_END);
+    await done;
+    layers.push({ name: `l${l}/layer.tar`, path, size: statSync(path).size, diffId: `sha256:${String(l).padStart(64, 'c')}` });
+  }
+  const config = Buffer.from(JSON.stringify({ config: {}, history: [], rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) } }));
+  const manifest = Buffer.from(JSON.stringify([{ Config: 'cfg.json', Layers: layers.map((l) => l.name) }]));
+  const archivePath = join(dir, 'multi.tar');
+  const archive = createWriteStream(archivePath);
+  for (const layer of layers) {
+    await write(archive, tarHeader(layer.name, layer.size));
+    for await (const chunk of createReadStream(layer.path)) await write(archive, chunk);
+    await write(archive, tarPadding(layer.size));
+    rmSync(layer.path);
+  }
+  for (const [name, body] of [['cfg.json', config], ['manifest.json', manifest]]) {
+    await write(archive, tarHeader(name, body.length));
+    await write(archive, body);
+    await write(archive, tarPadding(body.length));
+  }
+  await new Promise((resolve, reject) => archive.end(TAR_END, (err) => (err ? reject(err) : resolve())));
+  return { archivePath, uncompressed, compressed: statSync(archivePath).size };
+}
+
+/** The same 4-layer archive searched by the worker pool (default) and single-stream (`concurrency: 1`), alternating. */
+async function benchConcurrent(dir) {
+  const values = secretValues(50);
+  const secrets = values.map((v, i) => ({ id: `secret_${i}`, value: core.SecretValue.from(v) }));
+  console.log(`generating a ${MULTI_LAYERS}-layer archive (${MULTI_LAYERS} × ${MULTI_LAYER_MB} MB)…`);
+  const fixture = await makeMultiLayerArchive(dir, values, MULTI_LAYERS, MULTI_LAYER_MB);
+  const single = [];
+  const pooled = [];
+  let same = true;
+  for (let r = 0; r < RUNS; r++) {
+    let a;
+    let b;
+    single.push(await timed(async () => (a = await core.auditImage({ archive: fixture.archivePath, secrets, concurrency: 1 }))));
+    pooled.push(await timed(async () => (b = await core.auditImage({ archive: fixture.archivePath, secrets }))));
+    same &&= JSON.stringify(a) === JSON.stringify(b);
+  }
+  rmSync(fixture.archivePath);
+  return {
+    layers: MULTI_LAYERS,
+    layerMB: MULTI_LAYER_MB,
+    uncompressedMB: round(fixture.uncompressed / 1e6),
+    compressedMB: round(fixture.compressed / 1e6),
+    workers: Math.min(4, availableParallelism()),
+    singleMBps: summary(single.map((t) => mbps(fixture.uncompressed, t))),
+    concurrentMBps: summary(pooled.map((t) => mbps(fixture.uncompressed, t))),
+    speedUp: summary(pooled.map((t, i) => single[i] / t)),
+    identicalReports: same,
+    target: 1.5,
+  };
+}
 
 async function gunzipOnly(layerPath) {
   await pipeline(createReadStream(layerPath, { highWaterMark: 1 << 20 }), createGunzip({ chunkSize: 256 * 1024 }), sink());
@@ -148,10 +223,13 @@ export async function run() {
     console.log(`audit:    ${fmt(audit.auditMBps)} MB/s over ${audit.layerMB} MB, ${audit.secrets} secrets / ${audit.patterns} patterns, ${audit.findings} findings`);
     console.log(`gunzip:   ${fmt(audit.gunzipMBps)} MB/s (zlib alone, same layer)`);
     console.log(`ratio:    ${fmt(audit.ratioToGunzip)}× gunzip throughput (target ≥ ${audit.target}×)`);
+    const concurrent = await benchConcurrent(dir);
+    console.log(`4 layers: ${fmt(concurrent.concurrentMBps)} MB/s with ${concurrent.workers} workers, ${fmt(concurrent.singleMBps)} MB/s single-stream over ${concurrent.uncompressedMB} MB`);
+    console.log(`speed-up: ${fmt(concurrent.speedUp)}× single-stream (target ≥ ${concurrent.target}×), reports identical: ${concurrent.identicalReports}`);
     const redactor = await benchRedactor();
     console.log(`redactor: ${fmt(redactor.redactorMBps)} MB/s on a ${redactor.logMB} MB log, ${redactor.secrets} secrets`);
     console.log(`passthru: ${fmt(redactor.passThroughMBps)} MB/s (ratio ${fmt(redactor.ratioToPassThrough)}×)`);
-    const result = { date: new Date().toISOString(), node: process.version, runs: RUNS, audit, redactor };
+    const result = { date: new Date().toISOString(), node: process.version, runs: RUNS, loadAverage: loadavg().map((l) => round(l)), audit, concurrent, redactor };
     const out = fileURLToPath(new URL('./results/audit.json', import.meta.url));
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`results written to ${out}`);

@@ -1,5 +1,6 @@
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +131,29 @@ console.log('ok');`;
     const r = run(process.execPath, ['--input-type=module', '-e', script]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe('ok');
+  });
+
+  it('ships the audit\'s scanning worker: the installed @buildsecrets/audit searches two 2 MB layers in worker threads', () => {
+    const image = join(project, 'two-layers');
+    const diffIds: string[] = [];
+    for (const i of [0, 1]) {
+      const layer = join(image, `l${i}`);
+      mkdirSync(layer, { recursive: true });
+      writeFileSync(join(layer, 'noise.bin'), randomBytes(2_000_000));
+      if (i === 1) writeFileSync(join(layer, 'token'), CANARY);
+      execFileSync('tar', ['-C', layer, '-cf', join(image, `l${i}.tar`), '.']);
+      diffIds.push(`sha256:${createHash('sha256').update(readFileSync(join(image, `l${i}.tar`))).digest('hex')}`);
+    }
+    writeFileSync(join(image, 'cfg.json'), JSON.stringify({ config: {}, history: [], rootfs: { type: 'layers', diff_ids: diffIds } }));
+    writeFileSync(join(image, 'manifest.json'), JSON.stringify([{ Config: 'cfg.json', Layers: ['l0.tar', 'l1.tar'] }]));
+    execFileSync('tar', ['-C', image, '-cf', join(image, 'image.tar'), 'l0.tar', 'l1.tar', 'cfg.json', 'manifest.json']);
+    // A missing worker entry would leave both layers unscanned (the audit fails closed), not pass.
+    const script = `const { auditImage } = await import('@buildsecrets/audit');
+const r = await auditImage({ archive: ${JSON.stringify(join(image, 'image.tar'))}, secrets: [{ id: 't', value: process.env.PACKAGING_TOKEN }], concurrency: 2 });
+console.log(JSON.stringify({ unscanned: r.unscanned, found: r.findings.map((f) => f.location.path) }));`;
+    const r = run(process.execPath, ['--input-type=module', '-e', script], { PACKAGING_TOKEN: CANARY });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ unscanned: [], found: ['token'] });
   });
 
   it('requires @buildsecrets/core and the providers from CommonJS (require(esm), Node >= 20.19)', () => {

@@ -2,7 +2,9 @@ import { Readable, pipeline, type Transform } from 'node:stream';
 import { ByteReader } from './byte-reader.js';
 import { decompressorFor, detectFormat, SNIFF_BYTES, type BlobFormat } from './blob-format.js';
 import type { ContentScanner } from './content-scanner.js';
-import { scanLayerTar, type LayerScan } from './layer-scanner.js';
+import { scanBlob, type BlobOutcome } from './layer-blob.js';
+import type { LayerPool } from './layer-pool.js';
+import type { LayerScan } from './layer-scanner.js';
 import { streamChunks } from './stream-chunks.js';
 import type { StreamedBlob } from './source/image-source.js';
 import { tarBlobs } from './source/tar-blobs.js';
@@ -22,21 +24,22 @@ export interface ArchiveScan {
 /** JSON documents in an image archive are small; a larger non-tar file is treated as a blob. */
 const MAX_DOCUMENT = 32 << 20;
 
-function emptyScan(): LayerScan {
-  return { hits: new Map(), deleted: new Set(), opaque: new Set(), files: 0, bytes: 0 };
-}
-
-/** Scans blobs one at a time into an {@link ArchiveScan}, whichever way they arrive. */
+/** Scans blobs into an {@link ArchiveScan}, whichever way they arrive. */
 export interface BlobScan {
   readonly result: ArchiveScan;
-  /** Classify one blob by its magic bytes and scan it: a small document is kept, a layer scanned. */
+  /** Classify one blob by its magic bytes and scan it (or hand it to a worker): a small document is kept, a layer scanned. */
   scanEntry(path: string, size: number, reader: ByteReader): Promise<void>;
   /** Decompress a whole-archive gzip stream (a `.tar.gz` OCI archive). */
   outer(reader: ByteReader): Promise<ByteReader>;
+  /** Wait for every blob handed to a worker and record the outcomes in the order the blobs came. */
+  finish(): Promise<ArchiveScan>;
 }
 
-/** `active` collects the decompressors in flight so the caller can destroy them on failure. */
-export function blobScan(scanner: ContentScanner, active: Set<Transform>): BlobScan {
+/**
+ * `active` collects the decompressors in flight so the caller can destroy them on failure; with a
+ * `pool`, large blobs are searched by the scanning workers while the caller reads on.
+ */
+export function blobScan(scanner: ContentScanner, active: Set<Transform>, pool?: LayerPool): BlobScan {
   const result: ArchiveScan = { docs: new Map(), layers: new Map(), links: new Map(), unscanned: [] };
 
   const decompress = (reader: ByteReader, format: BlobFormat): ByteReader | string | undefined => {
@@ -50,46 +53,19 @@ export function blobScan(scanner: ContentScanner, active: Set<Transform>): BlobS
   };
 
   /**
-   * A layer whose compressed data or inner tar is broken is recorded as unscanned (naming it and
-   * why) and the rest of the archive is still read, so the report lists every broken layer and
-   * the caller fails closed on it — the same way for `audit` and for `build`.
+   * Blobs go to the scanning workers when there is a pool (several layers are searched at once
+   * while this thread reads on), else are searched here. Outcomes are recorded in archive order
+   * either way, so the report is the same; a broken layer is recorded as unscanned (naming it and
+   * why) and the rest is still read — the caller fails closed on it, for `audit` and `build` alike.
    */
-  const scanBlob = async (reader: ByteReader, path: string, format: BlobFormat): Promise<void> => {
-    try {
-      await scanBlobBody(reader, path, format);
-    } catch (err) {
-      const code = (err as { code?: unknown }).code;
-      const reason = typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR_ZSTD') || code.includes('ZLIB'))
-        ? `its ${format} data is corrupt (${code})`
-        : err instanceof Error ? err.message.replace(`layer ${path} `, '') : 'it could not be read';
-      result.unscanned.push({ path, reason });
-      await reader.drain();
+  const pending: { path: string; outcome: Promise<BlobOutcome> }[] = [];
+  const scanOne = async (reader: ByteReader, path: string, format: BlobFormat, size: number): Promise<void> => {
+    if (pool?.wants(size)) {
+      const { sent, outcome } = pool.scan(path, format, reader.rest());
+      pending.push({ path, outcome });
+      await sent;
     }
-  };
-
-  const scanBlobBody = async (reader: ByteReader, path: string, format: BlobFormat): Promise<void> => {
-    let body = reader;
-    let kind = format;
-    const inner = decompress(reader, format);
-    if (typeof inner === 'string') {
-      result.unscanned.push({ path, reason: inner });
-      await reader.drain();
-      return;
-    }
-    if (inner) {
-      body = inner;
-      kind = detectFormat(await inner.peek(SNIFF_BYTES));
-    }
-    if (kind === 'tar') {
-      result.layers.set(path, await scanLayerTar(body, `layer ${path}`, scanner));
-      return;
-    }
-    // Not a tar (an attestation, an unknown blob): search its bytes as one file.
-    const scan = emptyScan();
-    const { found, bytes } = await scanner.scanStream(body.rest());
-    if (found.size > 0) scan.hits.set('(blob)', found);
-    scan.bytes = bytes;
-    result.layers.set(path, scan);
+    else pending.push({ path, outcome: Promise.resolve(await scanBlob(reader, path, format, scanner, active)) });
   };
 
   return {
@@ -100,13 +76,21 @@ export function blobScan(scanner: ContentScanner, active: Set<Transform>): BlobS
       else if (format === 'other' && size < 0) {
         const whole = await readSmall(reader);
         if (whole) result.docs.set(path, whole);
-        else await scanBlob(reader, path, format);
-      } else await scanBlob(reader, path, format);
+        else await scanOne(reader, path, format, size);
+      } else await scanOne(reader, path, format, size);
     },
     async outer(reader) {
       if (detectFormat(await reader.peek(SNIFF_BYTES)) !== 'gzip') return reader;
       const inner = decompress(reader, 'gzip');
       return inner instanceof ByteReader ? inner : reader;
+    },
+    async finish() {
+      for (const { path, outcome } of pending.splice(0)) {
+        const done = await outcome;
+        if ('scan' in done) result.layers.set(path, done.scan);
+        else result.unscanned.push({ path, reason: done.unscanned });
+      }
+      return result;
     },
   };
 }
@@ -121,15 +105,16 @@ async function readSmall(reader: ByteReader): Promise<Buffer | undefined> {
 /**
  * Scan the blobs of a sequential source as they come: links are recorded (docker save links a
  * repeated layer), documents kept, layers decompressed on the fly and their tars read entry by
- * entry — nothing is extracted to disk and no layer is held in memory.
+ * entry — nothing is extracted to disk and no layer is held in memory (with a `pool`, queued
+ * layer bytes are capped by the pool).
  */
-export async function scanSequential(blobs: AsyncIterable<StreamedBlob>, scanner: ContentScanner, active: Set<Transform>): Promise<ArchiveScan> {
-  const scan = blobScan(scanner, active);
+export async function scanSequential(blobs: AsyncIterable<StreamedBlob>, scanner: ContentScanner, active: Set<Transform>, pool?: LayerPool): Promise<ArchiveScan> {
+  const scan = blobScan(scanner, active, pool);
   for await (const blob of blobs) {
     if (blob.linkTo !== undefined) scan.result.links.set(blob.path, blob.linkTo);
     else await scan.scanEntry(blob.path, blob.size, new ByteReader(blob.body));
   }
-  return scan.result;
+  return scan.finish();
 }
 
 /**
@@ -137,9 +122,8 @@ export async function scanSequential(blobs: AsyncIterable<StreamedBlob>, scanner
  * {@link scanSequential} of its entries. `active` collects the decompressors in flight so the
  * caller can destroy them on failure.
  */
-export async function scanArchive(source: Readable | AsyncIterable<Uint8Array>, label: string, scanner: ContentScanner, active: Set<Transform>): Promise<ArchiveScan> {
-  const scan = blobScan(scanner, active);
+export async function scanArchive(source: Readable | AsyncIterable<Uint8Array>, label: string, scanner: ContentScanner, active: Set<Transform>, pool?: LayerPool): Promise<ArchiveScan> {
+  const scan = blobScan(scanner, active, pool);
   const outer = await scan.outer(new ByteReader(source instanceof Readable ? streamChunks(source) : source));
-  const sequential = await scanSequential(tarBlobs(outer, label, new Map()), scanner, active);
-  return sequential;
+  return scanSequential(tarBlobs(outer, label, new Map()), scanner, active, pool);
 }

@@ -1,9 +1,11 @@
+import { availableParallelism } from 'node:os';
 import type { Transform } from 'node:stream';
 import { AbortedError, AuditError, isBuildSecretsError, TimeoutError } from '@buildsecrets/base';
 import { scanSequential, type ArchiveScan } from './archive-reader.js';
 import { ContentScanner } from './content-scanner.js';
 import { buildReport } from './report-builder.js';
-import { scanRandomAccess } from './scan-random-access.js';
+import { LayerPool } from './layer-pool.js';
+import { DEFAULT_BLOB_CONCURRENCY, scanRandomAccess } from './scan-random-access.js';
 import { buildPatterns } from './scanner/patterns.js';
 import type { ImageListing, ImageSource } from './source/image-source.js';
 import type { AuditReport, AuditSecret } from './types.js';
@@ -20,7 +22,12 @@ export interface AuditSourceOptions {
   readonly timeoutMs?: number;
   /** The `rootfs.diff_ids` of each base image; see {@link AuditOptions.baseDiffIds}. */
   readonly baseDiffIds?: readonly (readonly string[])[];
-  /** Blobs of a random-access source scanned at once (default 4). */
+  /**
+   * How many layers are searched at once, each in a worker thread (default: the machine's
+   * parallelism, at most 4); a random-access source also fetches that many blobs at once (default
+   * 4). `1` searches everything on the calling thread, one blob at a time. The report is the same
+   * either way.
+   */
   readonly concurrency?: number;
 }
 
@@ -44,8 +51,12 @@ export async function auditSource(source: ImageSource, options: AuditSourceOptio
     options.signal?.aborted ? new AbortedError(`the audit of ${source.name} was cancelled`) : new TimeoutError(`the audit of ${source.name} did not finish within ${timeoutMs} ms`, { hint: 'raise timeoutMs for very large images' });
   if (signal.aborted) throw aborted();
   const active = new Set<Transform>();
+  const workers = options.concurrency ?? Math.min(4, availableParallelism());
+  // Workers start only when a layer large enough to be worth one arrives.
+  const pool = workers > 1 && patterns.length > 0 ? new LayerPool(patterns, { size: workers }) : undefined;
   const stop = (): void => {
     void source.close();
+    void pool?.close();
     for (const stream of active) stream.destroy();
   };
   signal.addEventListener('abort', stop, { once: true });
@@ -54,9 +65,9 @@ export async function auditSource(source: ImageSource, options: AuditSourceOptio
     let listing: ImageListing;
     if (source.access === 'random') {
       listing = await source.list(signal);
-      scan = await scanRandomAccess(source, listing, signal, scanner, active, options.concurrency);
+      scan = await scanRandomAccess(source, listing, signal, scanner, active, options.concurrency ?? DEFAULT_BLOB_CONCURRENCY, pool);
     } else {
-      scan = await scanSequential(source.blobs(signal), scanner, active);
+      scan = await scanSequential(source.blobs(signal), scanner, active, pool);
       listing = source.list();
     }
     if (signal.aborted) throw aborted();
@@ -66,6 +77,7 @@ export async function auditSource(source: ImageSource, options: AuditSourceOptio
     if (isBuildSecretsError(err)) throw err;
     throw new AuditError(`could not read ${source.name}`, { cause: err });
   } finally {
+    await pool?.close();
     signal.removeEventListener('abort', stop);
     stop();
   }

@@ -58,3 +58,5 @@ export { isSignificantLine, lineEntropyBits, MIN_LINE_BITS, MIN_LINE_BYTES } fro
 export { compileMatcher, type Matcher, type MatchCallback } from './scanner/matcher.js';
 export { compileSetMatcher, type SetMatcher } from './scanner/skip-matcher.js';
 export { StreamMasker, type MaskSpec } from './scanner/masker.js';
+// Hex-dump lines decoded to the bytes they show: the audit searches them, core's redactor masks them.
+export { decodeDumpLine } from './dump-line.js';

@@ -3,6 +3,7 @@ import type { Transform } from 'node:stream';
 import { blobScan, type ArchiveScan } from './archive-reader.js';
 import { ByteReader } from './byte-reader.js';
 import type { ContentScanner } from './content-scanner.js';
+import type { LayerPool } from './layer-pool.js';
 import type { BlobDescriptor, ImageListing, RandomAccessImageSource } from './source/image-source.js';
 import { blobPath } from './source/read-listing.js';
 import { streamChunks } from './stream-chunks.js';
@@ -13,10 +14,11 @@ export const DEFAULT_BLOB_CONCURRENCY = 4;
 /**
  * Scan every config and layer blob of a random-access source, `concurrency` at a time, each once
  * (a layer shared by two platforms is read once). A blob that fails its digest check, or cannot be
- * opened, fails the whole scan: bytes that are not the image's prove nothing.
+ * opened, fails the whole scan: bytes that are not the image's prove nothing. With a `pool`, large
+ * blobs are searched in its worker threads.
  */
-export async function scanRandomAccess(source: RandomAccessImageSource, listing: ImageListing, signal: AbortSignal, scanner: ContentScanner, active: Set<Transform>, concurrency = DEFAULT_BLOB_CONCURRENCY): Promise<ArchiveScan> {
-  const scan = blobScan(scanner, active);
+export async function scanRandomAccess(source: RandomAccessImageSource, listing: ImageListing, signal: AbortSignal, scanner: ContentScanner, active: Set<Transform>, concurrency = DEFAULT_BLOB_CONCURRENCY, pool?: LayerPool): Promise<ArchiveScan> {
+  const scan = blobScan(scanner, active, pool);
   for (const [path, doc] of listing.documents) scan.result.docs.set(path, doc);
   const blobs = new Map<string, BlobDescriptor>();
   for (const image of listing.images) for (const d of [image.config, ...image.layers]) blobs.set(d.path ?? blobPath(d.digest), d);
@@ -34,5 +36,5 @@ export async function scanRandomAccess(source: RandomAccessImageSource, listing:
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, worker));
-  return scan.result;
+  return scan.finish();
 }

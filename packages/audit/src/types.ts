@@ -40,6 +40,12 @@ export interface AuditOptions {
    * Absent: no layer is attributed to a base image (everything counts as written by the build).
    */
   readonly baseDiffIds?: readonly (readonly string[])[];
+  /**
+   * How many layers are searched at once, each in a worker thread (default: the machine's
+   * parallelism, at most 4). `1` searches everything on the calling thread, in archive order.
+   * The report is the same either way.
+   */
+  readonly concurrency?: number;
 }
 
 /** A layer (or other blob) that could not be searched, and why. */

@@ -18,6 +18,9 @@ const ENTRY = join(CLI_DIR, 'dist/main.js');
 export const BUNDLE = join(CLI_DIR, 'dist/cli.bundle.js');
 /** Chunks split off the bundle: code only some commands need, loaded by `import()` when they run. */
 export const CHUNKS = join(CLI_DIR, 'dist/cli-chunks');
+/** The audit's worker thread entry (@buildsecrets/audit's build), bundled as `dist/cli-chunks/layer-worker.js`. */
+const LAYER_WORKER = join(ROOT, 'packages/audit/dist/layer-worker.js');
+const LAYER_WORKER_NAME = 'cli-chunks/layer-worker';
 /** esbuild's metafile: every input of the bundle (the lazy-import test reads it). */
 export const METAFILE = join(CLI_DIR, 'dist/cli.bundle.meta.json');
 
@@ -55,7 +58,8 @@ export function bundleIsStale() {
 export async function bundleCli() {
   const { build } = await import('esbuild');
   const result = await build({
-    entryPoints: { [basename(BUNDLE, '.js')]: ENTRY },
+    // The audit's scanning worker is a second entry: core starts it by file URL next to its own chunk.
+    entryPoints: { [basename(BUNDLE, '.js')]: ENTRY, [LAYER_WORKER_NAME]: LAYER_WORKER },
     outdir: join(CLI_DIR, 'dist'),
     // Each command's own code (and the run composition: DI, strategies, engine, audit) becomes a
     // chunk loaded when a command needs it, so `plan` and `--help` never parse what `build` uses.

@@ -1,5 +1,6 @@
-import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +76,43 @@ describe('the bundled CLI', () => {
     const r = run(['helper']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe(readFileSync(CORE_HELPER, 'utf8'));
+  });
+
+  it('ships the audit\'s scanning worker and searches the layers of a 4-layer image in it (a missing worker fails closed, naming each layer)', async () => {
+    const image = join(dir, 'four-layers');
+    const out = join(image, 'out');
+    await mkdir(out, { recursive: true });
+    const diffIds: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const layer = join(image, `l${i}`);
+      await mkdir(layer, { recursive: true });
+      // 2 MB of noise each: above the 1 MiB under which a layer is searched on the main thread.
+      await writeFile(join(layer, 'noise.bin'), randomBytes(2_000_000));
+      if (i === 2) await writeFile(join(layer, 'token'), CANARY);
+      execFileSync('tar', ['-C', layer, '-cf', join(out, `l${i}.tar`), '.']);
+      diffIds.push(`sha256:${createHash('sha256').update(readFileSync(join(out, `l${i}.tar`))).digest('hex')}`);
+    }
+    await writeFile(join(out, 'cfg.json'), JSON.stringify({ config: {}, history: [], rootfs: { type: 'layers', diff_ids: diffIds } }));
+    await writeFile(join(out, 'manifest.json'), JSON.stringify([{ Config: 'cfg.json', Layers: [0, 1, 2, 3].map((i) => `l${i}.tar`) }]));
+    const archive = join(image, 'image.tar');
+    execFileSync('tar', ['-C', out, '-cf', archive, 'l0.tar', 'l1.tar', 'l2.tar', 'l3.tar', 'cfg.json', 'manifest.json']);
+    const worker = join(CHUNKS, 'layer-worker.js');
+    expect(existsSync(worker)).toBe(true);
+    const audit = (): ReturnType<typeof spawnSync> =>
+      spawnSync(process.execPath, [BIN, 'audit', archive, '--values-from-env', 'TOKEN'], { cwd: dir, encoding: 'utf8', env: { ...ENV, TOKEN: CANARY }, timeout: 60_000 });
+    const found = audit();
+    expect(found.stdout).toContain(`TOKEN (raw)  layer ${diffIds[2]}  /token`);
+    expect(found.status).toBe(3);
+    // Without the worker entry every layer is unscanned and named: proof that the workers did the search.
+    const aside = `${worker}.aside`;
+    renameSync(worker, aside);
+    try {
+      const blind = audit();
+      expect(blind.status).toBe(1);
+      for (const id of diffIds) expect(`${blind.stdout}${blind.stderr}`).toContain(`unscanned layer ${id}: the scanning worker failed`);
+    } finally {
+      renameSync(aside, worker);
+    }
   });
 
   it('reads its version from the CLI package.json on the full path too', () => {

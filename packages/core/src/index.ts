@@ -141,7 +141,7 @@ export {
   type EncodingName,
 } from '@buildsecrets/audit';
 export { inspectDiffIds } from './orchestrator/audit-step.js';
-export { MIN_ENCODED_REDACTION_LENGTH, REDACTION_MASK } from './redaction/redactor.js';
+export { DEFAULT_LINE_HOLD_MS, MIN_ENCODED_REDACTION_LENGTH, REDACTION_MASK } from './redaction/redactor.js';
 export { analyzeDockerfile, readDockerfile, type AnalyzeDockerfileOptions } from './dockerfile/analyze.js';
 export type {
   DockerfileAnalysis,

@@ -1,0 +1,120 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SecretValue } from '@buildsecrets/base';
+import { buildPatterns } from './scanner/patterns.js';
+import { dockerArchive, fixtureDiffId, tar } from './__fixtures__/tar-builder.js';
+import { auditImage } from './audit-image.js';
+import { LayerPool, workerExecArgv } from './layer-pool.js';
+
+/*
+ * Layers are searched in worker threads when the machine has more than one core (the default)
+ * and a layer is 1 MiB or more. These tests compare the two modes on the same archive: the
+ * report must be the same, byte for byte, and a worker that dies must fail closed.
+ */
+
+const TOKEN = 'ghp_Zq8r3Lm1Xw9Kd2Vb7Nc4Pf6Ts0Hy5Ju';
+const KEY = randomBytes(300);
+const secrets = [
+  { id: 'token', value: SecretValue.from(TOKEN) },
+  { id: 'key', value: SecretValue.from(KEY) },
+];
+
+const dir = mkdtempSync(join(tmpdir(), 'bs-audit-conc-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let n = 0;
+function file(data: Buffer): string {
+  const path = join(dir, `archive-${n++}.tar`);
+  writeFileSync(path, data);
+  return path;
+}
+
+/** A layer of ~1.5 MiB of incompressible noise around the planted files. */
+function layer(i: number, planted: { name: string; body: Buffer | string }[], deletes: string[] = []): Buffer {
+  return tar([{ name: `noise/${i}.bin`, body: randomBytes(3 << 19) }, ...planted, ...deletes.map((d) => ({ name: d.replace(/[^/]+$/, (b) => `.wh.${b}`), body: '' }))]);
+}
+
+const config = { config: { Env: ['PATH=/bin', `TOKEN=${TOKEN}`] }, history: [{ created_by: 'ADD rootfs /' }, { created_by: 'RUN make' }] };
+
+describe('concurrent layer scanning', () => {
+  it('gives the same report as a single-stream scan of the same image (4 layers, gzip and plain, whiteouts, every kind of finding)', async () => {
+    const layers = [
+      gzipSync(layer(0, [{ name: 'etc/token', body: TOKEN }, { name: 'etc/old', body: `x${TOKEN}` }])),
+      layer(1, [{ name: 'opt/key.b64', body: `${KEY.toString('base64').replace(/(.{76})/g, '$1\n')}\n` }], ['etc/old']),
+      gzipSync(layer(2, [{ name: `opt/${Buffer.from(TOKEN).toString('hex')}`, body: 'named after it' }])),
+      gzipSync(layer(3, [{ name: 'clean.txt', body: 'nothing to see' }])),
+    ];
+    const archive = file(dockerArchive(layers, config));
+    const before = LayerPool.threadsStarted;
+    const single = await auditImage({ archive, secrets, concurrency: 1 });
+    expect(LayerPool.threadsStarted).toBe(before);
+    const concurrent = await auditImage({ archive, secrets, concurrency: 4 });
+    expect(LayerPool.threadsStarted).toBeGreaterThan(before);
+    expect(single.findings.length).toBeGreaterThanOrEqual(5);
+    expect(concurrent).toEqual(single);
+    expect(JSON.stringify(concurrent)).toBe(JSON.stringify(single));
+  });
+
+  it('a layer that cannot be decompressed is named as unscanned in both modes alike', async () => {
+    const corrupt = Buffer.from(gzipSync(layer(0, [])));
+    corrupt.fill(0x55, 20, 400);
+    const good = gzipSync(layer(1, [{ name: 'etc/token', body: TOKEN }]));
+    const archive = file(dockerArchive([corrupt, good], config));
+    const single = await auditImage({ archive, secrets, concurrency: 1 });
+    const concurrent = await auditImage({ archive, secrets, concurrency: 2 });
+    expect(concurrent.unscanned).toEqual([{ layer: fixtureDiffId(0), reason: expect.stringMatching(/gzip data is corrupt/) }]);
+    expect(concurrent).toEqual(single);
+    expect(concurrent.clean).toBe(false);
+  });
+
+  it('a worker that dies fails its layer closed, naming why', async () => {
+    const { patterns } = buildPatterns(secrets);
+    const pool = new LayerPool(patterns, { size: 1, minBlobBytes: 0 });
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      async function* slow(): AsyncGenerator<Buffer> {
+        yield tar([{ name: 'a', body: 'x' }]).subarray(0, 512);
+        await gate;
+      }
+      const { sent, outcome } = pool.scan('blobs/sha256/abc', 'tar', slow());
+      await new Promise((r) => setTimeout(r, 200));
+      pool.crashForTest();
+      expect(await outcome).toEqual({ unscanned: expect.stringMatching(/scanning worker (failed|exited)/) });
+      release();
+      await sent;
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('back-pressure: bytes queued for the workers never exceed the cap by more than one message (1 MiB)', async () => {
+    const { patterns } = buildPatterns(secrets);
+    const cap = 256 << 10;
+    const pool = new LayerPool(patterns, { size: 1, minBlobBytes: 0, capBytes: cap });
+    try {
+      const body = tar([{ name: 'big.bin', body: randomBytes(8 << 20) }]);
+      async function* chunks(): AsyncGenerator<Buffer> {
+        for (let i = 0; i < body.length; i += 64 << 10) yield body.subarray(i, i + (64 << 10));
+      }
+      let peak = 0;
+      const timer = setInterval(() => (peak = Math.max(peak, pool.queuedBytes)), 1);
+      const { sent, outcome } = pool.scan('big', 'tar', chunks());
+      await sent;
+      const done = await outcome;
+      clearInterval(timer);
+      expect('scan' in done && done.scan.bytes).toBe(8 << 20);
+      expect(peak).toBeLessThanOrEqual(cap + (1 << 20));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('workers do not inherit the options of an embedding script (node --input-type=module -e …)', () => {
+    expect(workerExecArgv(['--input-type=module', '-e', 'code', '--no-warnings'])).toEqual(['--no-warnings']);
+    expect(workerExecArgv(['--max-old-space-size=512', '--eval', 'x', '--input-type', 'module'])).toEqual(['--max-old-space-size=512']);
+  });
+});

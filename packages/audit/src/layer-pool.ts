@@ -1,0 +1,226 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { BlobFormat } from './blob-format.js';
+import type { BlobOutcome } from './layer-blob.js';
+import type { SecretPattern } from './scanner/patterns.js';
+
+/** What a worker is started with. */
+export interface WorkerInit {
+  readonly patterns: readonly { secretId: string; encoding: SecretPattern['encoding']; bytes: Uint8Array }[];
+}
+
+/** Messages to a worker. */
+export type ToWorker =
+  | { type: 'begin'; job: number; path: string; format: BlobFormat }
+  | { type: 'chunk'; job: number; data: ArrayBuffer }
+  | { type: 'end'; job: number }
+  | { type: 'crash-for-test' };
+
+type FromWorker = { type: 'ack'; job: number; bytes: number } | { type: 'done'; job: number; outcome: BlobOutcome };
+
+/** Options for {@link LayerPool}. */
+export interface LayerPoolOptions {
+  /** Worker threads at most (default: the machine's parallelism, at most 4). */
+  readonly size?: number;
+  /** Bytes sent to workers and not yet taken by their scanners, at most (default {@link DEFAULT_POOL_CAP_BYTES}). */
+  readonly capBytes?: number;
+  /** Blobs smaller than this are searched on the main thread (default 1 MiB): a hop costs more than they do. */
+  readonly minBlobBytes?: number;
+  /** The worker entry (default: `layer-worker.js` next to this module, or in the CLI bundle's chunk directory). */
+  readonly workerUrl?: URL;
+}
+
+/** Bytes per message to a worker: fewer, larger messages cost less than one per 64 KiB read. */
+const MESSAGE_BYTES = 1 << 20;
+
+/** Default cap on bytes queued for the workers: 128 MiB (the main thread stops reading above it). */
+export const DEFAULT_POOL_CAP_BYTES = 128 << 20;
+
+interface Job {
+  readonly resolve: (outcome: BlobOutcome) => void;
+  readonly worker: PooledWorker;
+}
+
+interface PooledWorker {
+  readonly thread: Worker;
+  jobs: Set<number>;
+  /** Bytes sent to it not yet taken by its scanner. */
+  queued: number;
+  dead?: string;
+}
+
+/**
+ * The parent's Node options minus those that only make sense for the main script: a worker
+ * inherits them, and `node --input-type=module -e …` (a script embedding the library) would
+ * otherwise stop every worker with "--input-type can only be used with string input".
+ */
+export function workerExecArgv(parent: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < parent.length; i++) {
+    const arg = parent[i]!;
+    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print' || arg === '--input-type') {
+      i++;
+      continue;
+    }
+    if (arg.startsWith('--input-type=') || arg.startsWith('--eval=') || arg.startsWith('--print=')) continue;
+    out.push(arg);
+  }
+  return out;
+}
+
+/** The compiled worker entry: next to this module (library build), or where the CLI bundle puts it. */
+function defaultWorkerUrl(): URL {
+  const candidates = [new URL('./layer-worker.js', import.meta.url), new URL('./cli-chunks/layer-worker.js', import.meta.url), new URL('../dist/layer-worker.js', import.meta.url)];
+  // Under vitest this module runs from its TypeScript source: the worker comes from the build (`tsc -b` first).
+  return candidates.find((url) => existsSync(fileURLToPath(url))) ?? candidates[0]!;
+}
+
+/**
+ * A bounded pool of worker threads that search layers concurrently. The main thread reads the
+ * archive (a `docker save` stream is sequential) and hands each layer's bytes to the least busy
+ * worker as they arrive, then reads on; workers decompress and search, each with the patterns
+ * compiled once. Memory is bounded: above `capBytes` queued, sending waits for the workers.
+ * A worker that dies fails each of its layers as unscanned, naming why: the audit fails closed.
+ */
+export class LayerPool {
+  /** Worker threads started by every pool so far (tests check that the workers really ran). */
+  static threadsStarted = 0;
+  readonly #init: WorkerInit;
+  readonly #size: number;
+  readonly #cap: number;
+  readonly #minBlob: number;
+  readonly #url: URL;
+  readonly #workers: PooledWorker[] = [];
+  readonly #jobs = new Map<number, Job>();
+  #nextJob = 0;
+  #queued = 0;
+  #drained: (() => void)[] = [];
+  #closed = false;
+
+  constructor(patterns: readonly SecretPattern[], options: LayerPoolOptions = {}) {
+    this.#init = { patterns: patterns.map((p) => ({ secretId: p.secretId, encoding: p.encoding, bytes: new Uint8Array(p.bytes) })) };
+    this.#size = Math.max(1, options.size ?? Math.min(4, availableParallelism()));
+    this.#cap = options.capBytes ?? DEFAULT_POOL_CAP_BYTES;
+    this.#minBlob = options.minBlobBytes ?? 1 << 20;
+    this.#url = options.workerUrl ?? defaultWorkerUrl();
+  }
+
+  /** Bytes sent to the workers and not yet taken by their scanners. */
+  get queuedBytes(): number {
+    return this.#queued;
+  }
+
+  /** True when a blob of `size` bytes is worth a worker. */
+  wants(size: number): boolean {
+    return !this.#closed && size >= this.#minBlob;
+  }
+
+  /**
+   * Send a blob's chunks to a worker. `sent` settles once every chunk is handed over (the caller
+   * then reads on); `outcome` once the worker has searched it. `outcome` never rejects.
+   */
+  scan(path: string, format: BlobFormat, chunks: AsyncIterable<Buffer>): { sent: Promise<void>; outcome: Promise<BlobOutcome> } {
+    const worker = this.#pick();
+    const job = this.#nextJob++;
+    let resolve!: (outcome: BlobOutcome) => void;
+    const outcome = new Promise<BlobOutcome>((r) => (resolve = r));
+    this.#jobs.set(job, { resolve, worker });
+    worker.jobs.add(job);
+    const sent = this.#send(worker, job, path, format, chunks);
+    return { sent, outcome };
+  }
+
+  async #send(worker: PooledWorker, job: number, path: string, format: BlobFormat, chunks: AsyncIterable<Buffer>): Promise<void> {
+    if (!worker.dead) worker.thread.postMessage({ type: 'begin', job, path, format } satisfies ToWorker);
+    // Chunks are gathered into messages of up to MESSAGE_BYTES: one copy (the chunks may be views
+    // of a buffer the archive reader still uses), then the message's buffer is moved, not cloned.
+    let batch = new Uint8Array(MESSAGE_BYTES);
+    let filled = 0;
+    const post = async (): Promise<void> => {
+      if (filled === 0 || worker.dead || this.#closed) return;
+      while (this.#queued >= this.#cap && !worker.dead) await new Promise<void>((r) => this.#drained.push(r));
+      if (worker.dead) return;
+      const data = filled === batch.length ? batch.buffer : batch.slice(0, filled).buffer;
+      this.#queued += filled;
+      worker.queued += filled;
+      worker.thread.postMessage({ type: 'chunk', job, data } satisfies ToWorker, [data]);
+      batch = new Uint8Array(MESSAGE_BYTES);
+      filled = 0;
+    };
+    for await (const chunk of chunks) {
+      // A dead worker's job is already failed: drain the entry so the archive reads on.
+      if (worker.dead || this.#closed) continue;
+      let at = 0;
+      while (at < chunk.length) {
+        const n = Math.min(chunk.length - at, MESSAGE_BYTES - filled);
+        batch.set(chunk.subarray(at, at + n), filled);
+        filled += n;
+        at += n;
+        if (filled === MESSAGE_BYTES) await post();
+      }
+    }
+    await post();
+    if (!worker.dead) worker.thread.postMessage({ type: 'end', job } satisfies ToWorker);
+  }
+
+  #pick(): PooledWorker {
+    const live = this.#workers.filter((w) => !w.dead);
+    if (live.length < this.#size) return this.#start();
+    return live.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+  }
+
+  #start(): PooledWorker {
+    const thread = new Worker(this.#url, { workerData: this.#init, execArgv: workerExecArgv(process.execArgv) });
+    LayerPool.threadsStarted++;
+    const worker: PooledWorker = { thread, jobs: new Set(), queued: 0 };
+    this.#workers.push(worker);
+    thread.on('message', (message: FromWorker) => {
+      if (message.type === 'ack') {
+        this.#queued -= message.bytes;
+        worker.queued -= message.bytes;
+        if (this.#queued < this.#cap) this.#wakeSenders();
+      } else {
+        worker.jobs.delete(message.job);
+        this.#jobs.get(message.job)?.resolve(message.outcome);
+        this.#jobs.delete(message.job);
+      }
+    });
+    thread.on('error', (err) => this.#fail(worker, `the scanning worker failed (${err.message})`));
+    thread.on('exit', (code) => this.#fail(worker, `the scanning worker exited (code ${code})`));
+    return worker;
+  }
+
+  /** Every layer the worker had is unscanned, naming why; bytes it held no longer count. */
+  #fail(worker: PooledWorker, reason: string): void {
+    if (worker.dead) return;
+    worker.dead = reason;
+    for (const job of worker.jobs) {
+      this.#jobs.get(job)?.resolve({ unscanned: reason });
+      this.#jobs.delete(job);
+    }
+    worker.jobs.clear();
+    this.#queued -= worker.queued;
+    worker.queued = 0;
+    this.#wakeSenders();
+  }
+
+  #wakeSenders(): void {
+    const waiting = this.#drained;
+    this.#drained = [];
+    for (const wake of waiting) wake();
+  }
+
+  /** For tests: make one worker throw, as a crash would. */
+  crashForTest(): void {
+    for (const w of this.#workers) if (!w.dead) w.thread.postMessage({ type: 'crash-for-test' } satisfies ToWorker);
+  }
+
+  /** Stop every worker; layers still in flight come back unscanned. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#workers.map((w) => w.thread.terminate()));
+    for (const w of this.#workers) this.#fail(w, 'the audit stopped before this layer was searched');
+  }
+}
