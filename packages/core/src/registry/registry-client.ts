@@ -96,7 +96,8 @@ export class RegistryClient {
         return await tryScheme('https');
       } catch (err) {
         const insecureAllowed = this.options.verify === false || LOOPBACK.test(this.endpoint);
-        if (!insecureAllowed || !(err instanceof RegistryTlsError || err instanceof RegistryUnavailableError)) throw err;
+        // Only a server that does not speak TLS at all is tried over HTTP; a refused certificate stays an error.
+        if (!insecureAllowed || !(err instanceof RegistryTlsError && err.kind === 'protocol')) throw err;
         return tryScheme('http');
       }
     })();

@@ -67,7 +67,10 @@ export class UnsupportedManifestError extends BuildSecretsError {
 
 /** The TLS handshake failed (unknown CA, wrong host name, expired certificate). Never retried. */
 export class RegistryTlsError extends BuildSecretsError {
-  constructor(message: string, options: BuildSecretsErrorOptions = {}) {
+  /** `certificate`: the server's certificate was refused; `protocol`: the server did not speak TLS. */
+  readonly kind: 'certificate' | 'protocol';
+  constructor(message: string, options: BuildSecretsErrorOptions & { kind?: 'certificate' | 'protocol' } = {}) {
     super('TLS_FAILED', message, options);
+    this.kind = options.kind ?? 'certificate';
   }
 }

@@ -111,7 +111,7 @@ export function classifyNetworkError(err: unknown, url: URL, signal?: AbortSigna
     });
   }
   if (code === 'EPROTO' || /wrong version number|packet length too long/i.test(String((err as Error).message ?? ''))) {
-    return new RegistryTlsError(`${url.host} did not speak TLS as expected (${code || 'EPROTO'})`, { cause: err, hint: 'a plain-HTTP registry is reached with http:// only on loopback, or check the port' });
+    return new RegistryTlsError(`${url.host} did not speak TLS as expected (${code || 'EPROTO'})`, { cause: err, kind: 'protocol', hint: 'plain HTTP is used only for a loopback registry or with --tls-verify=false; check the port' });
   }
   return new RegistryUnavailableError(`could not reach ${url.host} (${code || 'connection failed'})`, { cause: err });
 }
