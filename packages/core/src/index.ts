@@ -100,6 +100,7 @@ export { TOKENS } from './container/tokens.js';
 export { composeRun, disposeRun, type RunComposition } from './container/compose.js';
 export { ProviderPool, type ProviderPoolInput } from './container/provider-pool.js';
 export { auditImage } from './audit/audit-image.js';
+export * from './registry/index.js';
 export { formatAuditReport, type FormatAuditReportOptions } from './audit/format-report.js';
 export type { AuditOptions, AuditReport, AuditSecret, UnscannedLayer } from './audit/types.js';
 export { formatFindings } from './audit/format-report.js';

@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { auditImage, createRedactor, formatAuditReport, inspectDiffIds, resolveDockerBinary, SecretValue, UsageError, type AuditSecret, type Redactor } from '@buildsecrets/core';
+import { auditImage, auditRegistryImage, createRedactor, formatAuditReport, inspectDiffIds, resolveDockerBinary, SecretValue, UsageError, type AuditSecret, type Redactor } from '@buildsecrets/core';
 import type { CliCommand, CliContext } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { REGISTRY_PREFIX, registryAuditOptions, registryOptionsFrom } from './audit-registry.js';
 
 function isFile(path: string): boolean {
   try {
@@ -31,11 +32,14 @@ function valuesFromEnv(ctx: CliContext, names: readonly string[]): AuditSecret[]
 export const auditCommand: CliCommand = {
   name: 'audit',
   summary: 'scan an image or a saved archive for secret values (raw and encoded)',
-  usage: 'audit IMAGE|ARCHIVE [--config FILE] [--values-from-env NAME...] [--json] [--docker BIN]',
+  usage: 'audit IMAGE|ARCHIVE|docker://REF [--config FILE] [--values-from-env NAME...] [--json] [--docker BIN] [--tls-verify=false] [--cert-dir DIR] [--authfile FILE]',
   details: [
     'IMAGE is read with `docker save` as a stream (nothing is extracted to disk); an existing file is read as a',
     'docker-archive or OCI-layout tar. Values come from the config (every configured secret is resolved), or',
     'from the named environment variables with --values-from-env (no config needed), or both.',
+    'docker://[HOST[:PORT]/]REPO[:TAG|@DIGEST] reads the image from its registry over the Registry HTTP API v2 (no',
+    'daemon): credentials from --authfile, REGISTRY_AUTH_FILE or the docker config (credential helpers too), every blob',
+    'verified against its digest while it is scanned, every platform of an index audited.',
     'With --base, layers shared with that image are told apart: values found only there are listed as pre-existing.',
     'Exit codes: 0 clean (or only pre-existing values), 3 a value was found, 1 the image could not be read or a layer could not be scanned, 2 usage.',
     '',
@@ -43,11 +47,13 @@ export const auditCommand: CliCommand = {
     '  buildsecrets audit app:latest',
     '  NPM_TOKEN=… buildsecrets audit image.tar --values-from-env NPM_TOKEN',
     '  buildsecrets audit --json app:latest > audit.json',
+    '  buildsecrets audit docker://registry.example:5000/team/app:v1 --cert-dir ./certs',
   ].join('\n'),
   options: {
     'values-from-env': { type: 'list', value: 'NAME', description: 'audit for the values of these environment variables (the id is the variable name)' },
     docker: { type: 'string', value: 'BIN', description: 'the docker binary (default BUILDSECRETS_DOCKER, build.docker, then docker)' },
     base: { type: 'list', value: 'IMAGE', description: 'base image(s): values found only in their layers are reported as pre-existing (exit 0)' },
+    ...registryAuditOptions,
   },
   async run(ctx, args) {
     const [target, ...extra] = args.positionals;
@@ -66,6 +72,8 @@ export const auditCommand: CliCommand = {
     const option = args.values['docker'];
     const docker = resolveDockerBinary({ option: typeof option === 'string' ? option : undefined, env: ctx.env, config: configuredDocker });
     const env = Object.fromEntries(Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined));
+    const fromRegistry = target.startsWith(REGISTRY_PREFIX);
+    const registryOptions = registryOptionsFrom(args, fromRegistry, (p) => resolve(ctx.cwd, p));
     const archive = resolve(ctx.cwd, target);
     const source = isFile(archive) ? { archive } : { image: target };
     const baseDiffIds: string[][] = [];
@@ -74,7 +82,9 @@ export const auditCommand: CliCommand = {
       if (!Array.isArray(ids)) throw new UsageError(`base image ${base} cannot be used: ${ids.reason}`, { hint: 'pull or build it first, or leave out --base' });
       baseDiffIds.push(ids);
     }
-    const report = await auditImage({ ...source, docker, env, secrets, signal: ctx.signal, baseDiffIds });
+    const report = fromRegistry
+      ? await auditRegistryImage({ ...registryOptions, reference: target.slice(REGISTRY_PREFIX.length), env, secrets, signal: ctx.signal, baseDiffIds })
+      : await auditImage({ ...source, docker, env, secrets, signal: ctx.signal, baseDiffIds });
     const redact = (text: string): string => ctx.redactors.reduce((t, r) => r.redact(t), text);
     // The report never holds a value; redacting it anyway costs nothing and guards the output.
     ctx.stdout.write(`${redact(ctx.global.json ? JSON.stringify(report, null, 2) : formatAuditReport(report, { color: ctx.global.color }))}\n`);

@@ -114,14 +114,23 @@ function fromAuthEntry(entry: NonNullable<DockerConfigFile['auths']>[string]): R
  * The credentials docker would use for `registry` (as written in the image reference), or
  * undefined for anonymous access. A missing config file means anonymous; a broken one is an error.
  */
-export async function findRegistryCredentials(registry: string, env: Readonly<Record<string, string | undefined>>): Promise<RegistryCredentials | undefined> {
-  const file = join(dockerConfigDir(env), 'config.json');
+export async function findRegistryCredentials(registry: string, env: Readonly<Record<string, string | undefined>>, authFile?: string): Promise<RegistryCredentials | undefined> {
+  // skopeo's order: --authfile alone when given; else REGISTRY_AUTH_FILE (podman login), then docker's config.
+  const files = authFile !== undefined ? [authFile] : [...(env['REGISTRY_AUTH_FILE'] ? [env['REGISTRY_AUTH_FILE']] : []), join(dockerConfigDir(env), 'config.json')];
+  for (const file of files) {
+    const found = await credentialsFromFile(file, registry, env, authFile !== undefined);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+async function credentialsFromFile(file: string, registry: string, env: Readonly<Record<string, string | undefined>>, required: boolean): Promise<RegistryCredentials | undefined> {
   let config: DockerConfigFile;
   try {
     config = JSON.parse(await readFile(file, 'utf8')) as DockerConfigFile;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new RegistryAuthenticationError(`the docker config ${file} cannot be read`, { cause: err, hint: 'fix the JSON or point DOCKER_CONFIG elsewhere' });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !required) return undefined;
+    throw new RegistryAuthenticationError(`the auth file ${file} cannot be read`, { cause: err, hint: 'fix the JSON, or point --authfile / DOCKER_CONFIG elsewhere' });
   }
   const keys = serverKeys(registry);
   const helpers = config.credHelpers ?? {};

@@ -21,6 +21,8 @@ import { verifiedBlob } from './verified-blob.js';
 export interface RegistryClientOptions extends RegistryTlsSettings {
   /** Environment for DOCKER_CONFIG/HOME and credential helpers (default process.env). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** An auth file in docker config.json / containers auth.json form, used instead of the defaults (skopeo's `--authfile`). */
+  readonly authFile?: string;
   /** Use these credentials instead of the docker config (`null`: anonymous, never look). */
   readonly credentials?: RegistryCredentials | null;
   readonly timeouts?: Partial<RegistryTimeouts>;
@@ -44,7 +46,7 @@ function registryErrorCode(body: Buffer): string {
   try {
     const errors = (JSON.parse(body.toString('utf8')) as { errors?: { code?: unknown }[] }).errors ?? [];
     const codes = errors.map((e) => e.code).filter((c): c is string => typeof c === 'string' && /^[A-Z_]{1,40}$/.test(c));
-    return codes.length > 0 ? ` (${codes.join(', ')})` : '';
+    return codes.length > 0 ? `, ${codes.join(', ')}` : '';
   } catch {
     return '';
   }
@@ -68,7 +70,7 @@ export class RegistryClient {
     this.http = new RegistryHttp(registryTlsOptions(registry, options, env), timeouts, options.maxSockets ?? 6);
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
     const given = options.credentials;
-    this.auth = new RegistryAuth(this.http, registry, () => (given !== undefined ? Promise.resolve(given ?? undefined) : findRegistryCredentials(registry, env)));
+    this.auth = new RegistryAuth(this.http, registry, () => (given !== undefined ? Promise.resolve(given ?? undefined) : findRegistryCredentials(registry, env, options.authFile)));
   }
 
   /** Close pooled connections. */
