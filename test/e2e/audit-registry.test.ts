@@ -120,7 +120,7 @@ describeWithParts('audit docker:// against a real registry (TLS + htpasswd)', LO
     });
   });
 
-  it('audits every platform of an index: only the leaky platform\'s layer is reported', async () => {
+  it('audits every platform of an index: only the layer of the leaky platform is reported', async () => {
     const value = rand('platform');
     const cleanLayer = tar([{ name: 'etc/hello', body: 'hello\n' }]);
     const leakyLayer = tar([{ name: 'etc/token', body: `${value}\n` }]);
