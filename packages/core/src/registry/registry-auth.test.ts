@@ -109,6 +109,15 @@ describe('docker:// auth', () => {
     expect(fake.tokensIssued).toHaveLength(2);
   });
 
+  it('trades an identity token for an access token with the OAuth2 refresh-token grant (POST), never as Basic', async () => {
+    fake = await startFakeRegistry({ auth: 'bearer', refreshToken: 'refresh-Zq8-identity' });
+    putSimpleImage(fake, 'team/app', 'v1', tar([{ name: 'etc/token', body: `${LEAKED}\n` }]));
+    const report = await audit(`${fake.address}/team/app:v1`, dockerConfig({ auths: { [fake.address]: { identitytoken: 'refresh-Zq8-identity' } } }));
+    expect(report.findings).toHaveLength(1);
+    expect(fake.tokensIssued).toEqual([{ scope: 'repository:team/app:pull', service: 'fake-registry', basic: false }]);
+    expect(fake.requests.find((r) => r.path === '/token')?.method).toBe('POST');
+  });
+
   it('runs credHelpers[host] as docker-credential-<name> get with the server on stdin, never on argv', async () => {
     const ref = await withImage('basic');
     const log = join(dir, 'helper.log');

@@ -26,6 +26,8 @@ export interface FakeRegistryOptions {
   readonly password?: string;
   /** Serve HTTPS with this key pair. */
   readonly tls?: { readonly cert: string; readonly key: string };
+  /** The refresh token the token endpoint accepts in a POST (identity-token logins). */
+  readonly refreshToken?: string;
   /** Token lifetime the token endpoint announces (seconds). */
   readonly tokenSeconds?: number;
 }
@@ -69,6 +71,18 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
     const seen = (counts.get(key) ?? 0) + 1;
     counts.set(key, seen);
     if (self.hook && (await self.hook(req, res, seen))) return;
+    if (url.pathname === '/token' && req.method === 'POST') {
+      // OAuth2 refresh-token grant (docker's identity tokens).
+      let body = '';
+      for await (const chunk of req) body += String(chunk);
+      const form = new URLSearchParams(body);
+      if (form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== options.refreshToken) return void res.writeHead(401).end();
+      const token = randomBytes(8).toString('hex');
+      tokens.add(token);
+      tokensIssued.push({ scope: form.get('scope'), service: form.get('service'), basic: false });
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ access_token: token, expires_in: 300 }));
+      return;
+    }
     if (url.pathname === '/token') {
       const ok = req.headers.authorization === undefined || req.headers.authorization === basic;
       if (!ok) {
