@@ -55,20 +55,25 @@ export async function run_() {
   const values = secretValues(50);
   const secrets = values.map((v, i) => ({ id: `secret_${i}`, value: core.SecretValue.from(v) }));
   const tag = `buildsecrets-bench/registry:${randomBytes(4).toString('hex')}`;
+  // Both ways users run a registry: TLS + htpasswd (private registries), and plain HTTP on loopback (a CI's registry:2).
   const registry = await startLocalRegistry({ auth: true, tls: true });
+  const plain = await startLocalRegistry();
   try {
-    console.log(`importing a ${IMAGE_MB} MB image into the daemon and pushing it (TLS + htpasswd registry)…`);
+    console.log(`importing a ${IMAGE_MB} MB image into the daemon and pushing it to both registries…`);
     const image = await importImage(tag, values);
     await dockerPush(registry, tag, 'bench/app:v1', dockerEnv, DOCKER);
+    await dockerPush(plain, tag, 'bench/app:v1', dockerEnv, DOCKER);
     const credentials = new core.RegistryCredentials(registry.username, registry.password);
     const daemonTimes = [];
     const registryTimes = [];
-    let findings = { daemon: 0, registry: 0 };
+    const plainTimes = [];
+    let findings = { daemon: 0, registry: 0, plain: 0 };
     for (let r = 0; r < RUNS; r++) {
       daemonTimes.push(await timed(async () => (findings.daemon = (await core.auditImage({ image: tag, docker: DOCKER, env: dockerEnv, secrets })).findings.length)));
       registryTimes.push(await timed(async () => (findings.registry = (await core.auditRegistryImage({ reference: `${registry.address}/bench/app:v1`, caFile: registry.caFile, credentials, secrets })).findings.length)));
+      plainTimes.push(await timed(async () => (findings.plain = (await core.auditRegistryImage({ reference: `${plain.address}/bench/app:v1`, credentials: null, secrets })).findings.length)));
     }
-    if (findings.daemon !== findings.registry || findings.daemon === 0) throw new Error(`the two audits disagree: daemon ${findings.daemon} findings, registry ${findings.registry}`);
+    if (findings.daemon !== findings.registry || findings.daemon !== findings.plain || findings.daemon === 0) throw new Error(`the audits disagree: daemon ${findings.daemon} findings, registry ${findings.registry}, plain ${findings.plain}`);
     const result = {
       date: new Date().toISOString(),
       node: process.version,
@@ -80,18 +85,22 @@ export async function run_() {
       daemonMBps: summary(daemonTimes.map((t) => mbps(image.bytes, t))),
       registryMBps: summary(registryTimes.map((t) => mbps(image.bytes, t))),
       ratioToDaemon: summary(registryTimes.map((t, i) => daemonTimes[i] / t)),
+      plainHttpMBps: summary(plainTimes.map((t) => mbps(image.bytes, t))),
+      plainHttpRatioToDaemon: summary(plainTimes.map((t, i) => daemonTimes[i] / t)),
       target: 0.8,
       loadAverage: (await import('node:os')).loadavg().map(round),
     };
     const fmt = (s) => `${s.median} (min ${s.min}, max ${s.max})`;
     console.log(`daemon:   ${fmt(result.daemonMBps)} MB/s (docker save → audit)`);
     console.log(`registry: ${fmt(result.registryMBps)} MB/s (docker:// over TLS + basic auth)`);
-    console.log(`ratio:    ${fmt(result.ratioToDaemon)}× the daemon audit (target ≥ ${result.target}×), load average ${result.loadAverage.join(' ')}`);
+    console.log(`plain:    ${fmt(result.plainHttpMBps)} MB/s (docker:// over plain HTTP on loopback, anonymous)`);
+    console.log(`ratio:    TLS ${fmt(result.ratioToDaemon)}×, plain HTTP ${fmt(result.plainHttpRatioToDaemon)}× the daemon audit (target ≥ ${result.target}×), load average ${result.loadAverage.join(' ')}`);
     const out = fileURLToPath(new URL('./results/registry.json', import.meta.url));
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`results written to ${out}`);
   } finally {
     await registry.stop();
+    await plain.stop();
     await run(DOCKER, ['rmi', '-f', tag], { env: { ...process.env, ...dockerEnv } }).catch(() => undefined);
   }
 }
