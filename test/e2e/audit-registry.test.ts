@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { auditRegistryImage, SecretValue, type LeakFinding } from '@buildsecrets/core';
-import { tar } from '../../packages/core/src/audit/__fixtures__/tar-builder.js';
+import { tar } from '../../packages/audit/src/__fixtures__/tar-builder.js';
 import { LOCAL_REGISTRY_PARTS, startLocalRegistry, type LocalRegistry } from '../support/local-registry.js';
 import { dockerPush, putManifest, registryRequest, sha256Digest, uploadOciImage } from '../support/registry-push.js';
 import { describeWithParts } from '../support/system-parts.js';

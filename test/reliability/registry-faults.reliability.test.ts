@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import { auditRegistryImage, DigestMismatchError, ImageNotFoundError, RegistryAuthenticationError, RegistryCredentials, RegistryPermissionError, RegistryUnavailableError, SecretValue, TimeoutError } from '@buildsecrets/core';
-import { tar } from '../../packages/core/src/audit/__fixtures__/tar-builder.js';
+import { tar } from '../../packages/audit/src/__fixtures__/tar-builder.js';
 import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { LOCAL_REGISTRY_PARTS, startLocalRegistry, type LocalRegistry } from '../support/local-registry.js';
 import { sha256Digest, uploadOciImage } from '../support/registry-push.js';
