@@ -7,3 +7,5 @@ export type { RegistryTlsSettings } from './registry-tls.js';
 export type { RegistryTimeouts } from './registry-http.js';
 export type { RetryPolicy } from './retry-policy.js';
 export { RegistryAuthenticationError, RegistryPermissionError, ImageNotFoundError, RegistryUnavailableError, DigestMismatchError, UnsupportedManifestError, RegistryTlsError, type RegistryErrorContext } from './registry-errors.js';
+export { createRegistryImageSource, type RegistryImageSource } from './registry-image-source.js';
+export { listRegistryImage, type RegistryListing, type RegistryListedImage, type RegistryDescriptor, type RegistryPlatform } from './registry-listing.js';

@@ -49,3 +49,36 @@ describe('listRegistryImage (an index, platform by platform, attestations includ
     expect(report.findings).toEqual([{ secretId: 'token', encoding: 'raw', location: { kind: 'manifest', file: `blobs/${att.layer.replace(':', '/')}`, field: 'predicate.invocation.parameters.args.build-arg:TOKEN' } }]);
   });
 });
+
+describe('createRegistryImageSource (blob-level docker:// source)', () => {
+  it('lists the image and opens a blob as a verified stream; a tampered blob errors the stream', async () => {
+    const { createRegistryImageSource } = await import('./registry-image-source.js');
+    const { DigestMismatchError, ImageNotFoundError } = await import('./registry-errors.js');
+    fake = await startFakeRegistry();
+    const layer = tar([{ name: 'etc/a', body: 'hello\n' }]);
+    const digests = putSimpleImage(fake, 'team/app', 'v1', layer);
+    const source = createRegistryImageSource(`${fake.address}/team/app:v1`, { env: {}, retry: { retries: 0 } });
+    try {
+      expect(source.name).toBe(`docker://${fake.address}/team/app:v1`);
+      const listing = await source.list(AbortSignal.timeout(10_000));
+      const descriptor = listing.images[0]!.layers[0]!;
+      const chunks: Buffer[] = [];
+      for await (const chunk of await source.openBlob(descriptor, AbortSignal.timeout(10_000))) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).equals(layer)).toBe(true);
+      fake.hook = (req, res) => {
+        if (!req.url?.endsWith(digests.layer)) return false;
+        const bad = Buffer.from(layer);
+        bad[600] = bad[600]! ^ 1;
+        res.writeHead(200, { 'Content-Length': bad.length }).end(bad);
+        return true;
+      };
+      const read = async (): Promise<void> => {
+        for await (const _ of await source.openBlob(descriptor, AbortSignal.timeout(10_000))) void _;
+      };
+      await expect(read()).rejects.toBeInstanceOf(DigestMismatchError);
+      await expect(source.openBlob({ ...descriptor, digest: `sha256:${'0'.repeat(64)}` }, AbortSignal.timeout(10_000))).rejects.toBeInstanceOf(ImageNotFoundError);
+    } finally {
+      await source.close();
+    }
+  });
+});
