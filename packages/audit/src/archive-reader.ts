@@ -1,11 +1,11 @@
-import { posix } from 'node:path';
 import { Readable, pipeline, type Transform } from 'node:stream';
 import { ByteReader } from './byte-reader.js';
 import { decompressorFor, detectFormat, SNIFF_BYTES, type BlobFormat } from './blob-format.js';
 import type { ContentScanner } from './content-scanner.js';
-import { normalisePath, scanLayerTar, type LayerScan } from './layer-scanner.js';
+import { scanLayerTar, type LayerScan } from './layer-scanner.js';
 import { streamChunks } from './stream-chunks.js';
-import { readTar } from './tar-reader.js';
+import type { StreamedBlob } from './source/image-source.js';
+import { tarBlobs } from './source/tar-blobs.js';
 
 /** Everything learned from one pass over the outer archive. */
 export interface ArchiveScan {
@@ -26,13 +26,17 @@ function emptyScan(): LayerScan {
   return { hits: new Map(), deleted: new Set(), opaque: new Set(), files: 0, bytes: 0 };
 }
 
-/**
- * One streaming pass over an image archive: the outer tar is read entry by entry, each layer is
- * decompressed on the fly (format from its magic bytes) and its own tar read entry by entry, so
- * nothing is extracted to disk and no layer is held in memory. `active` collects the
- * decompressors in flight so the caller can destroy them on failure.
- */
-export async function scanArchive(source: Readable | AsyncIterable<Uint8Array>, label: string, scanner: ContentScanner, active: Set<Transform>): Promise<ArchiveScan> {
+/** Scans blobs one at a time into an {@link ArchiveScan}, whichever way they arrive. */
+export interface BlobScan {
+  readonly result: ArchiveScan;
+  /** Classify one blob by its magic bytes and scan it: a small document is kept, a layer scanned. */
+  scanEntry(path: string, size: number, reader: ByteReader): Promise<void>;
+  /** Decompress a whole-archive gzip stream (a `.tar.gz` OCI archive). */
+  outer(reader: ByteReader): Promise<ByteReader>;
+}
+
+/** `active` collects the decompressors in flight so the caller can destroy them on failure. */
+export function blobScan(scanner: ContentScanner, active: Set<Transform>): BlobScan {
   const result: ArchiveScan = { docs: new Map(), layers: new Map(), links: new Map(), unscanned: [] };
 
   const decompress = (reader: ByteReader, format: BlobFormat): ByteReader | string | undefined => {
@@ -88,20 +92,54 @@ export async function scanArchive(source: Readable | AsyncIterable<Uint8Array>, 
     result.layers.set(path, scan);
   };
 
-  let outer = new ByteReader(source instanceof Readable ? streamChunks(source) : source);
-  const outerFormat = detectFormat(await outer.peek(SNIFF_BYTES));
-  if (outerFormat === 'gzip') {
-    const inner = decompress(outer, outerFormat);
-    if (inner instanceof ByteReader) outer = inner;
+  return {
+    result,
+    async scanEntry(path, size, reader) {
+      const format = detectFormat(await reader.peek(SNIFF_BYTES));
+      if (format === 'other' && size >= 0 && size <= MAX_DOCUMENT) result.docs.set(path, await reader.read(size));
+      else if (format === 'other' && size < 0) {
+        const whole = await readSmall(reader);
+        if (whole) result.docs.set(path, whole);
+        else await scanBlob(reader, path, format);
+      } else await scanBlob(reader, path, format);
+    },
+    async outer(reader) {
+      if (detectFormat(await reader.peek(SNIFF_BYTES)) !== 'gzip') return reader;
+      const inner = decompress(reader, 'gzip');
+      return inner instanceof ByteReader ? inner : reader;
+    },
+  };
+}
+
+/** A blob of unknown size: its bytes when it fits a document, else undefined (nothing consumed). */
+async function readSmall(reader: ByteReader): Promise<Buffer | undefined> {
+  const head = await reader.peek(MAX_DOCUMENT + 1);
+  if (head.length > MAX_DOCUMENT) return undefined;
+  return reader.read(head.length);
+}
+
+/**
+ * Scan the blobs of a sequential source as they come: links are recorded (docker save links a
+ * repeated layer), documents kept, layers decompressed on the fly and their tars read entry by
+ * entry — nothing is extracted to disk and no layer is held in memory.
+ */
+export async function scanSequential(blobs: AsyncIterable<StreamedBlob>, scanner: ContentScanner, active: Set<Transform>): Promise<ArchiveScan> {
+  const scan = blobScan(scanner, active);
+  for await (const blob of blobs) {
+    if (blob.linkTo !== undefined) scan.result.links.set(blob.path, blob.linkTo);
+    else await scan.scanEntry(blob.path, blob.size, new ByteReader(blob.body));
   }
-  for await (const entry of readTar(outer, label)) {
-    const path = normalisePath(entry.path);
-    if (entry.type === 'symlink') result.links.set(path, normalisePath(posix.normalize(posix.join(posix.dirname(path), entry.linkPath))));
-    if (entry.type !== 'file') continue;
-    const reader = new ByteReader(entry.body);
-    const format = detectFormat(await reader.peek(SNIFF_BYTES));
-    if (format === 'other' && entry.size <= MAX_DOCUMENT) result.docs.set(path, await reader.read(entry.size));
-    else await scanBlob(reader, path, format);
-  }
-  return result;
+  return scan.result;
+}
+
+/**
+ * One streaming pass over an image archive tar (optionally gzip-compressed as a whole): the
+ * {@link scanSequential} of its entries. `active` collects the decompressors in flight so the
+ * caller can destroy them on failure.
+ */
+export async function scanArchive(source: Readable | AsyncIterable<Uint8Array>, label: string, scanner: ContentScanner, active: Set<Transform>): Promise<ArchiveScan> {
+  const scan = blobScan(scanner, active);
+  const outer = await scan.outer(new ByteReader(source instanceof Readable ? streamChunks(source) : source));
+  const sequential = await scanSequential(tarBlobs(outer, label, new Map()), scanner, active);
+  return sequential;
 }

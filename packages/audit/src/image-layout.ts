@@ -1,9 +1,13 @@
 /**
- * Reads the archive's own description of the image — docker-archive `manifest.json` or OCI
- * `index.json` and the manifests it points to — to learn which blob is the config and the order and
- * digests of the layers. Archives list these last, so the auditor collects them while streaming and
- * interprets them at the end.
+ * The archive's own description of each image, as archive paths: which blob is the config and the
+ * order and digests of the layers, plus the platform (and attestation target) from the index.
+ * Archives list these last, so the auditor collects the documents while streaming and interprets
+ * them at the end. The parsing itself is {@link readListing}'s.
  */
+import { formatPlatform, type BlobDescriptor, type ImageListing, type ListedImage } from './source/image-source.js';
+import { blobPath, readListing } from './source/read-listing.js';
+
+export { blobPath } from './source/read-listing.js';
 
 /** One image in the archive (an OCI index may hold several platforms). */
 export interface ImageLayout {
@@ -15,29 +19,12 @@ export interface ImageLayout {
   readonly digests: ReadonlyMap<string, string>;
   /** The config's `rootfs.diff_ids` (uncompressed layer digests, bottom-up): what base images are compared by. */
   readonly diffIds: readonly string[];
-}
-
-function configDiffIds(docs: ReadonlyMap<string, Buffer>, config: string | undefined): string[] {
-  return strings(field(field(parse(config !== undefined ? docs.get(config) : undefined), 'rootfs'), 'diff_ids'));
-}
-
-type Json = unknown;
-
-function parse(doc: Buffer | undefined): Json {
-  if (!doc) return undefined;
-  try {
-    return JSON.parse(doc.toString('utf8')) as Json;
-  } catch {
-    return undefined;
-  }
-}
-
-const field = (value: Json, key: string): Json => (typeof value === 'object' && value !== null ? (value as Record<string, Json>)[key] : undefined);
-const strings = (value: Json): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-
-/** `sha256:<hex>` → `blobs/sha256/<hex>`. */
-export function blobPath(digest: string): string {
-  return `blobs/${digest.replace(':', '/')}`;
+  /** `linux/arm64` when the image came from an index entry with a platform. */
+  readonly platform?: string;
+  /** For an attestation manifest: the digest of the image manifest it describes. */
+  readonly attests?: string;
+  /** The manifest's digest (empty for docker-archive). */
+  readonly manifest: string;
 }
 
 /** The digest an archive path stands for, when the path says it (`blobs/sha256/<hex>`). */
@@ -46,45 +33,27 @@ export function digestFromPath(path: string): string | undefined {
   return match ? `${match[1]}:${match[2]}` : undefined;
 }
 
-function dockerLayouts(docs: ReadonlyMap<string, Buffer>): ImageLayout[] {
-  const manifest = parse(docs.get('manifest.json'));
-  if (!Array.isArray(manifest)) return [];
-  return manifest.map((item: Json) => {
-    const config = field(item, 'Config');
-    const layers = strings(field(item, 'Layers'));
-    const diffIds = strings(field(field(parse(typeof config === 'string' ? docs.get(config) : undefined), 'rootfs'), 'diff_ids'));
-    const digests = new Map<string, string>();
-    layers.forEach((path, i) => digests.set(path, digestFromPath(path) ?? diffIds[i] ?? path));
-    return { config: typeof config === 'string' ? config : undefined, layers, digests, diffIds };
-  });
+const pathOf = (d: BlobDescriptor): string => d.path ?? blobPath(d.digest);
+
+function layoutOf(image: ListedImage): ImageLayout {
+  const layers = image.layers.map(pathOf);
+  return {
+    config: pathOf(image.config),
+    layers,
+    digests: new Map(image.layers.map((d, i) => [layers[i]!, d.path && digestFromPath(d.path) === undefined ? (d.diffId ?? d.path) : d.digest])),
+    diffIds: image.layers.map((d) => d.diffId).filter((d): d is string => d !== undefined),
+    ...(image.platform ? { platform: formatPlatform(image.platform) } : {}),
+    ...(image.attests ? { attests: image.attests } : {}),
+    manifest: image.manifest.digest,
+  };
 }
 
-function ociLayouts(docs: ReadonlyMap<string, Buffer>, index: Json, depth: number): ImageLayout[] {
-  const out: ImageLayout[] = [];
-  for (const descriptor of Array.isArray(field(index, 'manifests')) ? (field(index, 'manifests') as Json[]) : []) {
-    const digest = field(descriptor, 'digest');
-    if (typeof digest !== 'string') continue;
-    const doc = parse(docs.get(blobPath(digest)));
-    if (Array.isArray(field(doc, 'manifests'))) {
-      if (depth < 4) out.push(...ociLayouts(docs, doc, depth + 1));
-      continue;
-    }
-    const layerDigests = (Array.isArray(field(doc, 'layers')) ? (field(doc, 'layers') as Json[]) : []).map((l) => field(l, 'digest')).filter((d): d is string => typeof d === 'string');
-    const config = field(field(doc, 'config'), 'digest');
-    const configPath = typeof config === 'string' ? blobPath(config) : undefined;
-    out.push({
-      config: configPath,
-      layers: layerDigests.map(blobPath),
-      digests: new Map(layerDigests.map((d) => [blobPath(d), d])),
-      diffIds: configDiffIds(docs, configPath),
-    });
-  }
-  return out;
+/** The layouts of a source's listing. */
+export function layoutsOf(listing: ImageListing): ImageLayout[] {
+  return listing.images.map(layoutOf);
 }
 
 /** Every image the archive describes; docker's `manifest.json` wins over OCI `index.json` when both exist. */
 export function readLayouts(docs: ReadonlyMap<string, Buffer>): ImageLayout[] {
-  const docker = dockerLayouts(docs);
-  if (docker.length > 0) return docker;
-  return ociLayouts(docs, parse(docs.get('index.json')), 0);
+  return layoutsOf(readListing(docs));
 }

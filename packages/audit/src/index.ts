@@ -20,7 +20,25 @@ export {
   type AuditSettings,
   type BaseLayersPolicy,
 } from './audit-settings.js';
-export type { ImageSource } from './image-source.js';
+export { auditSource, type AuditSourceOptions } from './audit-source.js';
+export type {
+  BlobDescriptor,
+  ImageListing,
+  ImageSource,
+  ListedImage,
+  Platform,
+  RandomAccessImageSource,
+  SequentialImageSource,
+  StreamedBlob,
+  TransportName,
+} from './source/image-source.js';
+export { formatPlatform } from './source/image-source.js';
+export { ociLayoutSource } from './source/oci-layout-source.js';
+export { tarStreamSource } from './source/tar-stream-source.js';
+export { verifyDigest } from './source/verify-digest.js';
+export { readListing } from './source/read-listing.js';
+export { checkImageSource, type SourceConformance } from './source/conformance.js';
+export { dockerSave, archiveFile, type ArchiveStream } from './archive-stream.js';
 // The scanner: the pattern/encoding search engine shared with core's redactor (one engine finds a
 // value in an image and masks it in build output, so both agree on every encoding).
 export { ContentScanner, ContentSearch } from './content-scanner.js';

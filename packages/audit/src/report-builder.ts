@@ -2,7 +2,8 @@ import type { LeakFinding } from '@buildsecrets/base';
 import type { ArchiveScan } from './archive-reader.js';
 import type { ContentScanner } from './content-scanner.js';
 import { scanDocument } from './document-scanner.js';
-import { digestFromPath, readLayouts } from './image-layout.js';
+import { digestFromPath, layoutsOf, readLayouts, type ImageLayout } from './image-layout.js';
+import type { ImageListing } from './source/image-source.js';
 import type { LayerScan } from './layer-scanner.js';
 import type { AuditReport } from './types.js';
 
@@ -58,22 +59,47 @@ export function baseHistorySteps(config: Buffer | undefined, baseLayers: number)
   return steps;
 }
 
+type Origin = Pick<LeakFinding, 'platform' | 'attestationOf'>;
+
+/**
+ * Which image(s) of an index each archive path belongs to: platforms of the images using a layer or
+ * config, and for an attestation manifest's blobs the platform of the image it attests.
+ */
+function origins(layouts: readonly ImageLayout[], resolve: (path: string) => string): Map<string, Origin> {
+  const platformOfManifest = new Map(layouts.filter((l) => l.platform).map((l) => [l.manifest, l.platform!]));
+  const platforms = new Map<string, Set<string>>();
+  const out = new Map<string, Origin>();
+  for (const layout of layouts) {
+    const paths = [...layout.layers, ...(layout.config !== undefined ? [layout.config] : [])].map(resolve);
+    if (layout.attests !== undefined) {
+      const attestationOf = platformOfManifest.get(layout.attests) ?? layout.attests;
+      for (const path of paths) out.set(path, { attestationOf });
+      continue;
+    }
+    if (layout.platform === undefined) continue;
+    for (const path of paths) platforms.set(path, (platforms.get(path) ?? new Set()).add(layout.platform));
+  }
+  for (const [path, set] of platforms) if (!out.has(path)) out.set(path, { platform: [...set].sort().join(', ') });
+  return out;
+}
+
 /**
  * Turn the pass over the archive into the report: layers in image order with their digests and
  * whether a later layer deletes the file, the config's fields (with history step), and the
  * manifests. A secret's line-by-line matches are dropped where the whole value was found.
  */
-export function buildReport(source: string, scan: ArchiveScan, scanner: ContentScanner, tooShort: readonly string[], baseDiffIds: readonly (readonly string[])[] = []): AuditReport {
+export function buildReport(source: string, scan: ArchiveScan, scanner: ContentScanner, tooShort: readonly string[], baseDiffIds: readonly (readonly string[])[] = [], listing?: ImageListing): AuditReport {
   const findings: LeakFinding[] = [];
   const preExisting: LeakFinding[] = [];
   const seen = new Set<string>();
   let target = findings;
+  let origin: Origin = {};
   const add = (found: Iterable<number>, location: Location): void => {
     const hits = [...found].map((i) => scanner.patterns[i]!);
     const whole = new Set(hits.filter((p) => p.encoding !== 'line').map((p) => p.secretId));
     for (const p of hits) {
       if (p.encoding === 'line' && whole.has(p.secretId)) continue;
-      const finding: LeakFinding = { secretId: p.secretId, encoding: p.encoding, location };
+      const finding: LeakFinding = { secretId: p.secretId, encoding: p.encoding, location, ...origin };
       const key = JSON.stringify(finding);
       if (seen.has(key)) continue;
       seen.add(key);
@@ -81,10 +107,11 @@ export function buildReport(source: string, scan: ArchiveScan, scanner: ContentS
     }
   };
   const resolve = (path: string): string => scan.links.get(path) ?? path;
-  const layouts = readLayouts(scan.docs);
+  const layouts = listing ? layoutsOf(listing) : readLayouts(scan.docs);
   const digestOf = new Map<string, string>();
   for (const layout of layouts) for (const [path, digest] of layout.digests) digestOf.set(resolve(path), digest);
   const label = (path: string): string => digestOf.get(path) ?? digestFromPath(path) ?? path;
+  const originOf = origins(layouts, resolve);
 
   const reported = new Set<string>();
   const base = new Set<string>();
@@ -94,6 +121,7 @@ export function buildReport(source: string, scan: ArchiveScan, scanner: ContentS
     reported.add(path);
     target = base.has(path) ? preExisting : findings;
     const above = later.map((p) => ({ scan: scan.layers.get(p), digest: label(p) }));
+    origin = originOf.get(path) ?? {};
     for (const [file, found] of layer.hits) {
       const deletedInLayer = file === '(blob)' ? undefined : deletedBy(file, above);
       add(found, { kind: 'layer', layer: label(path), path: file, ...(deletedInLayer ? { deletedInLayer } : {}) });
@@ -110,6 +138,7 @@ export function buildReport(source: string, scan: ArchiveScan, scanner: ContentS
   }
   for (const path of scan.layers.keys()) if (!reported.has(path)) reportLayer(path, []);
   target = findings;
+  origin = {};
 
   const configs = new Set(layouts.map((l) => l.config).filter((c): c is string => c !== undefined).map(resolve));
   // History steps that came with the base: a value in them (RUN echo … in the base) is pre-existing too.
@@ -127,8 +156,10 @@ export function buildReport(source: string, scan: ArchiveScan, scanner: ContentS
         ? { kind: 'config', field: hit.field, ...(hit.historyIndex !== undefined ? { historyIndex: hit.historyIndex } : {}) }
         : { kind: 'manifest', file: scanner.maskText(file), field: hit.field };
       target = isConfig && hit.historyIndex !== undefined && baseSteps.get(file)?.has(hit.historyIndex) ? preExisting : findings;
+      origin = originOf.get(file) ?? {};
       add(hit.found, location);
       target = findings;
+      origin = {};
     }
   }
 

@@ -170,6 +170,13 @@ export interface LeakFinding {
       }
     | { readonly kind: 'config'; readonly field: string; readonly historyIndex?: number }
     | { readonly kind: 'manifest'; readonly file: string; readonly field: string };
+  /**
+   * Which image of a multi-platform index the place belongs to (`linux/arm64`; several joined by
+   * `, ` when a layer is shared). Absent for a single image without a platform.
+   */
+  readonly platform?: string;
+  /** Set when the place is in an attestation manifest (provenance, SBOM): the platform (or manifest digest) it attests. */
+  readonly attestationOf?: string;
 }
 
 /** The built image contains one or more resolved secret values. */

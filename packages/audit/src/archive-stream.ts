@@ -6,10 +6,10 @@ import { stripUserinfo } from '@buildsecrets/base';
 import { AuditError } from '@buildsecrets/base';
 
 /** The outer archive as a byte stream, and how to learn whether its producer succeeded. */
-export interface ImageSource {
+export interface ArchiveStream {
   /** The archive bytes. */
   readonly stream: Readable;
-  /** Resolves when the producer finished cleanly; rejects with {@link AuditError} otherwise. */
+  /** Resolves when the producer finished cleanly; rejects with `AuditError` otherwise. */
   finished(): Promise<void>;
   /** Stop producing (kill `docker save`, close the file). */
   destroy(): void;
@@ -21,7 +21,7 @@ const STDERR_LIMIT = 4096;
  * Stream `docker save <image>` (or the engine's own export command, binary first) from a child
  * process; the image is never written to disk.
  */
-export function dockerSave(image: string, docker: string, env: Readonly<Record<string, string>>, exportCommand?: readonly string[]): ImageSource {
+export function dockerSave(image: string, docker: string, env: Readonly<Record<string, string>>, exportCommand?: readonly string[]): ArchiveStream {
   const [file, ...args] = exportCommand && exportCommand.length > 0 ? exportCommand : [docker, 'save', image];
   docker = file ?? docker;
   const label = exportCommand ? `${basename(docker)} export of ${image}` : `docker save ${image}`;
@@ -57,7 +57,7 @@ export function dockerSave(image: string, docker: string, env: Readonly<Record<s
 }
 
 /** Stream an archive file (docker-archive or OCI-layout tar). */
-export function archiveFile(path: string): ImageSource {
+export function archiveFile(path: string): ArchiveStream {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   return { stream, finished: () => Promise.resolve(), destroy: () => stream.destroy() };
 }

@@ -1,0 +1,72 @@
+import type { Transform } from 'node:stream';
+import { AbortedError, AuditError, isBuildSecretsError, TimeoutError } from '@buildsecrets/base';
+import { scanSequential, type ArchiveScan } from './archive-reader.js';
+import { ContentScanner } from './content-scanner.js';
+import { buildReport } from './report-builder.js';
+import { scanRandomAccess } from './scan-random-access.js';
+import { buildPatterns } from './scanner/patterns.js';
+import type { ImageListing, ImageSource } from './source/image-source.js';
+import type { AuditReport, AuditSecret } from './types.js';
+
+const DEFAULT_TIMEOUT_MS = 20 * 60_000;
+
+/** Options for {@link auditSource}. */
+export interface AuditSourceOptions {
+  /** The values to look for. */
+  readonly secrets: readonly AuditSecret[];
+  /** Cancels the audit (the source is closed). */
+  readonly signal?: AbortSignal;
+  /** Upper bound for the whole audit in milliseconds (default 20 minutes). */
+  readonly timeoutMs?: number;
+  /** The `rootfs.diff_ids` of each base image; see {@link AuditOptions.baseDiffIds}. */
+  readonly baseDiffIds?: readonly (readonly string[])[];
+  /** Blobs of a random-access source scanned at once (default 4). */
+  readonly concurrency?: number;
+}
+
+/**
+ * Audit an image wherever an {@link ImageSource} reads it from: every layer, config and describing
+ * document (indexes, manifests, attestations) of every image it lists, platform by platform. A
+ * random-access source has its blobs scanned concurrently; a sequential one in one pass. The source
+ * is closed at the end. Findings name the platform (and attestation) they are in.
+ *
+ * @example
+ * ```ts
+ * const report = await auditSource(openImageSource('oci:./out:v1'), { secrets });
+ * ```
+ */
+export async function auditSource(source: ImageSource, options: AuditSourceOptions): Promise<AuditReport> {
+  const { patterns, tooShort } = buildPatterns(options.secrets);
+  const scanner = new ContentScanner(patterns);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const signal = AbortSignal.any([...(options.signal ? [options.signal] : []), AbortSignal.timeout(timeoutMs)]);
+  const aborted = (): Error =>
+    options.signal?.aborted ? new AbortedError(`the audit of ${source.name} was cancelled`) : new TimeoutError(`the audit of ${source.name} did not finish within ${timeoutMs} ms`, { hint: 'raise timeoutMs for very large images' });
+  if (signal.aborted) throw aborted();
+  const active = new Set<Transform>();
+  const stop = (): void => {
+    void source.close();
+    for (const stream of active) stream.destroy();
+  };
+  signal.addEventListener('abort', stop, { once: true });
+  try {
+    let scan: ArchiveScan;
+    let listing: ImageListing;
+    if (source.access === 'random') {
+      listing = await source.list(signal);
+      scan = await scanRandomAccess(source, listing, signal, scanner, active, options.concurrency);
+    } else {
+      scan = await scanSequential(source.blobs(signal), scanner, active);
+      listing = source.list();
+    }
+    if (signal.aborted) throw aborted();
+    return buildReport(source.name, scan, scanner, tooShort, options.baseDiffIds, listing);
+  } catch (err) {
+    if (signal.aborted) throw aborted();
+    if (isBuildSecretsError(err)) throw err;
+    throw new AuditError(`could not read ${source.name}`, { cause: err });
+  } finally {
+    signal.removeEventListener('abort', stop);
+    stop();
+  }
+}
