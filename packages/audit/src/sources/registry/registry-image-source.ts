@@ -7,17 +7,17 @@
 import { Readable } from 'node:stream';
 import { formatReference, parseImageReference } from './image-reference.js';
 import { RegistryClient, type RegistryClientOptions } from './registry-client.js';
-import { listRegistryImage, type RegistryDescriptor, type RegistryListing } from './registry-listing.js';
+import type { BlobDescriptor, RandomAccessImageSource } from '../../source/image-source.js';
+import { listRegistryImage, type RegistryListing } from './registry-listing.js';
 
-/** A registry image the scanner reads blob by blob. */
-export interface RegistryImageSource {
+/** A registry image the scanner reads blob by blob: the audit's random-access source for transport `docker`. */
+export interface RegistryImageSource extends RandomAccessImageSource {
   readonly transport: 'docker';
-  readonly access: 'random';
   /** `docker://HOST/REPO:TAG` (or `@DIGEST`), never with credentials. */
   readonly name: string;
+  /** Every platform and attestation manifest; the root manifest or index is `root`. */
   list(signal: AbortSignal): Promise<RegistryListing>;
-  openBlob(descriptor: RegistryDescriptor, signal: AbortSignal): Promise<Readable>;
-  close(): Promise<void>;
+  openBlob(descriptor: BlobDescriptor, signal: AbortSignal): Promise<Readable>;
 }
 
 /** Open `reference` (what follows `docker://`). Nothing is fetched until `list()`. */

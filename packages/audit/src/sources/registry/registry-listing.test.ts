@@ -46,7 +46,7 @@ describe('listRegistryImage (an index, platform by platform, attestations includ
     }
     // The audit reads the attestation too: a value recorded in provenance is found.
     const report = await auditRegistryImage({ reference: `${fake.address}/team/app:v1`, env: {}, secrets: [{ id: 'token', value: SecretValue.from(value) }] });
-    expect(report.findings).toEqual([{ secretId: 'token', encoding: 'raw', location: { kind: 'manifest', file: `blobs/${att.layer.replace(':', '/')}`, field: 'predicate.invocation.parameters.args.build-arg:TOKEN' } }]);
+    expect(report.findings).toEqual([{ secretId: 'token', encoding: 'raw', attestationOf: 'linux/amd64', location: { kind: 'manifest', file: `blobs/${att.layer.replace(':', '/')}`, field: 'predicate.invocation.parameters.args.build-arg:TOKEN' } }]);
   });
 });
 
