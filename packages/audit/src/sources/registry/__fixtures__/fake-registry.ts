@@ -39,6 +39,8 @@ export interface FakeRegistry {
   readonly tokensIssued: { scope: string | null; service: string | null; basic: boolean }[];
   /** Put a manifest under a tag (and its digest); returns the digest. */
   putManifest(repo: string, tag: string, mediaType: string, doc: unknown): string;
+  /** Put manifest bytes as they are under `reference` (a tag, and their digest). */
+  putRawManifest(repo: string, reference: string, mediaType: string, bytes: Buffer): string;
   /** Store a blob; returns its digest. */
   putBlob(repo: string, bytes: Buffer): string;
   hook: FakeHook | undefined;
@@ -148,6 +150,12 @@ export async function startFakeRegistry(options: FakeRegistryOptions = {}): Prom
       const bytes = Buffer.from(JSON.stringify(doc));
       const digest = sha256(bytes);
       manifests.set(`${repo}:${tag}`, { mediaType, bytes });
+      manifests.set(`${repo}:${digest}`, { mediaType, bytes });
+      return digest;
+    },
+    putRawManifest(repo, reference, mediaType, bytes) {
+      const digest = sha256(bytes);
+      manifests.set(`${repo}:${reference}`, { mediaType, bytes });
       manifests.set(`${repo}:${digest}`, { mediaType, bytes });
       return digest;
     },
