@@ -140,6 +140,31 @@ export {
   type BuildPatternsOptions,
   type EncodingName,
 } from '@buildsecrets/audit';
+// docker:// (the registry source of @buildsecrets/audit).
+export {
+  auditRegistryImage,
+  parseDockerReference,
+  formatDockerReference,
+  RegistryClient,
+  RegistryCredentials,
+  findRegistryCredentials,
+  dockerConfigDir,
+  RegistryAuthenticationError,
+  RegistryPermissionError,
+  ImageNotFoundError,
+  RegistryUnavailableError,
+  DigestMismatchError,
+  UnsupportedManifestError,
+  RegistryTlsError,
+  type AuditRegistryOptions,
+  type DockerReference,
+  type RegistryClientOptions,
+  type FetchedManifest,
+  type RegistryTlsSettings,
+  type RegistryTimeouts,
+  type RetryPolicy,
+  type RegistryErrorContext,
+} from '@buildsecrets/audit';
 export { inspectDiffIds } from './orchestrator/audit-step.js';
 export { DEFAULT_LINE_HOLD_MS, MIN_ENCODED_REDACTION_LENGTH, REDACTION_MASK } from './redaction/redactor.js';
 export { analyzeDockerfile, readDockerfile, type AnalyzeDockerfileOptions } from './dockerfile/analyze.js';

@@ -60,9 +60,9 @@ describe('openImageSource', () => {
     await expect(openImageSource('oci:missing-dir', { cwd: work })).rejects.toMatchObject({ code: 'AUDIT_FAILED' });
   });
 
-  it('leaves docker:// to the registry source, and says so when there is none', async () => {
-    await expect(openImageSource('docker://registry.example/app:1', { cwd: work })).rejects.toMatchObject({ code: 'USAGE' });
-    const opened = await openImageSource('docker://registry.example/app:1', { cwd: work, openTransport: (t, ref) => ({ access: 'random', transport: t, name: ref, list: async () => ({ images: [], documents: new Map() }), openBlob: async () => { throw new Error('unused'); }, close: async () => undefined }) });
-    expect(opened).toMatchObject({ transport: 'docker', name: 'registry.example/app:1' });
+  it('opens docker:// as the registry source (nothing is contacted until it is listed)', async () => {
+    const opened = await openImageSource('docker://registry.example:5000/team/app:1', { cwd: work, registry: { verify: true } });
+    expect(opened).toMatchObject({ transport: 'docker', access: 'random', name: 'docker://registry.example:5000/team/app:1' });
+    await opened.close();
   });
 });

@@ -5,6 +5,8 @@ import { AuditError, stripUserinfo, UsageError } from '@buildsecrets/base';
 import { archiveFile, dockerSave } from '../archive-stream.js';
 import type { ImageSource, TransportName } from './image-source.js';
 import { ociLayoutSource } from './oci-layout-source.js';
+import { createRegistryImageSource } from '../sources/registry/registry-image-source.js';
+import type { RegistryClientOptions } from '../sources/registry/registry-client.js';
 import { tarStreamSource } from './tar-stream-source.js';
 import { parseImageReference, TRANSPORT_NAMES } from './transport.js';
 
@@ -18,10 +20,9 @@ export interface OpenImageSourceOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Directory relative paths are resolved against (default the process's). */
   readonly cwd?: string;
-  /**
-   * Opens transports this package does not implement itself (`docker://` is the registry
-   * source's). Return `undefined` to refuse the transport.
-   */
+  /** How `docker://` reaches its registry (credentials, TLS, timeouts); `env` is used when it has none. */
+  readonly registry?: RegistryClientOptions;
+  /** Opens transports this package does not implement itself. Return `undefined` to refuse the transport. */
   readonly openTransport?: (transport: TransportName, reference: string) => ImageSource | undefined;
 }
 
@@ -59,8 +60,8 @@ function archivePath(transport: TransportName, reference: string, cwd: string): 
 
 /**
  * Open the {@link ImageSource} a `transport:reference` names (skopeo's names: `docker-daemon:`,
- * `docker-archive:`, `oci:`, `oci-archive:`, `containers-storage:`, and `docker://` through
- * `openTransport`). A bare word keeps its old meaning — an existing archive file, else a daemon
+ * `docker-archive:`, `oci:`, `oci-archive:`, `containers-storage:`, and `docker://` — a registry,
+ * read over the Registry HTTP API v2 with `options.registry`). A bare word keeps its old meaning — an existing archive file, else a daemon
  * image — but when it is both, it is refused as ambiguous (`UsageError`), never silently read as
  * the file.
  */
@@ -96,6 +97,8 @@ export async function openImageSource(text: string, options: OpenImageSourceOpti
       const podman = options.podman ?? 'podman';
       return tarStreamSource('containers-storage', name, () => dockerSave(reference, podman, env, [podman, 'save', '--format', 'oci-archive', reference]), `containers-storage image ${reference}`);
     }
+    case 'docker':
+      return createRegistryImageSource(reference.replace(/^\/\//, ''), { env, ...options.registry });
     default: {
       const opened = options.openTransport?.(transport, reference);
       if (opened) return opened;

@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import { auditSource, openImageSource, createRedactor, formatAuditReport, inspectDiffIds, resolveDockerBinary, SecretValue, UsageError, type AuditSecret, type Redactor } from '@buildsecrets/core';
 import type { CliCommand, CliContext } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { REGISTRY_PREFIX, registryAuditOptions, registryOptionsFrom } from './audit-registry.js';
 
 /** Values named by `--values-from-env`; each must be set. Registered with a redactor so errors never show them. */
 function valuesFromEnv(ctx: CliContext, names: readonly string[]): AuditSecret[] {
@@ -21,7 +23,7 @@ function valuesFromEnv(ctx: CliContext, names: readonly string[]): AuditSecret[]
 export const auditCommand: CliCommand = {
   name: 'audit',
   summary: 'scan an image or a saved archive for secret values (raw and encoded)',
-  usage: 'audit [TRANSPORT:]IMAGE|ARCHIVE [--config FILE] [--values-from-env NAME...] [--json] [--docker BIN]',
+  usage: 'audit [TRANSPORT:]IMAGE|ARCHIVE [--config FILE] [--values-from-env NAME...] [--json] [--docker BIN] [--tls-verify=false] [--cert-dir DIR] [--ca-file FILE] [--authfile FILE]',
   details: [
     'Transports (as skopeo names them): docker-daemon:NAME, docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH,',
     'containers-storage:NAME (Podman/Buildah, read with `podman save`). A bare word is an existing archive file, else a',
@@ -29,6 +31,9 @@ export const auditCommand: CliCommand = {
     'extracted to disk; an image index is audited platform by platform, attestations (provenance, SBOM) included.',
     'Values come from the config (every configured secret is resolved), or',
     'from the named environment variables with --values-from-env (no config needed), or both.',
+    'docker://[HOST[:PORT]/]REPO[:TAG|@DIGEST] reads the image from its registry over the Registry HTTP API v2 (no',
+    'daemon): credentials from --authfile, REGISTRY_AUTH_FILE or the docker config (credential helpers too), every blob',
+    'verified against its digest while it is scanned, every platform of an index audited.',
     'With --base, layers shared with that image are told apart: values found only there are listed as pre-existing.',
     'Exit codes: 0 clean (or only pre-existing values), 3 a value was found, 1 the image could not be read or a layer could not be scanned, 2 usage.',
     '',
@@ -38,11 +43,13 @@ export const auditCommand: CliCommand = {
     '  buildsecrets audit containers-storage:localhost/app:latest',
     '  NPM_TOKEN=… buildsecrets audit image.tar --values-from-env NPM_TOKEN',
     '  buildsecrets audit --json app:latest > audit.json',
+    '  buildsecrets audit docker://registry.example:5000/team/app:v1 --cert-dir ./certs',
   ].join('\n'),
   options: {
     'values-from-env': { type: 'list', value: 'NAME', description: 'audit for the values of these environment variables (the id is the variable name)' },
     docker: { type: 'string', value: 'BIN', description: 'the docker binary (default BUILDSECRETS_DOCKER, build.docker, then docker)' },
     base: { type: 'list', value: 'IMAGE', description: 'base image(s): values found only in their layers are reported as pre-existing (exit 0)' },
+    ...registryAuditOptions,
   },
   async run(ctx, args) {
     const [target, ...extra] = args.positionals;
@@ -61,7 +68,9 @@ export const auditCommand: CliCommand = {
     const option = args.values['docker'];
     const docker = resolveDockerBinary({ option: typeof option === 'string' ? option : undefined, env: ctx.env, config: configuredDocker });
     const env = Object.fromEntries(Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined));
-    const source = await openImageSource(target, { docker, env, cwd: ctx.cwd });
+    const fromRegistry = target.startsWith(REGISTRY_PREFIX);
+    const registry = registryOptionsFrom(args, fromRegistry, (p) => resolve(ctx.cwd, p));
+    const source = await openImageSource(target, { docker, env, cwd: ctx.cwd, registry });
     const baseDiffIds: string[][] = [];
     for (const base of (args.values['base'] as readonly string[] | undefined) ?? []) {
       const ids = await inspectDiffIds(docker, base, env, ctx.signal);
