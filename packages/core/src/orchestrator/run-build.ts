@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { cacheRevInjection, cacheRevPlaceholderArgs } from '../cache/cache-rev-injection.js';
 import { resolveDockerBinary } from '../engine/docker-binary.js';
 import type { EngineChoice } from '../engine/select-engine.js';
-import { AbortedError, ConfigError, DockerfileError, EngineError, StrategyRefusedError, UsageError } from '../errors/index.js';
+import { AbortedError, AuditError, ConfigError, DockerfileError, EngineError, StrategyRefusedError, UsageError } from '../errors/index.js';
 import { existsSync, statSync } from 'node:fs';
 import { MIN_ENCODED_REDACTION_LENGTH } from '../redaction/redactor.js';
 import { AUDIT_MIN_VALUE_LENGTH } from '../redaction/patterns.js';
@@ -24,6 +24,7 @@ import { makeStrategyContext } from './strategy-context.js';
 import { BuildResources } from './teardown.js';
 import { scopeGroups, scopeToTarget } from './target-scope.js';
 import { checkContextStep } from './context-step.js';
+import { planPush, pushBuiltImage, pushSettings, refuseEnginePush } from './push-step.js';
 
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new AbortedError('the run was cancelled; everything it set up was removed');
@@ -145,7 +146,11 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
   const signal = controller.signal;
   const resources = new BuildResources();
   try {
-    const fullPlan = planBuild(options, config, session.baseDir);
+    // The push gate: the engine never pushes by itself; buildsecrets pushes after a clean audit.
+    refuseEnginePush(options.engineArgs ?? []);
+    const push = pushSettings(options, session);
+    const unplanned = planBuild(options, config, session.baseDir);
+    const fullPlan = push ? planPush(session, unplanned, options.engineArgs ?? [], exportTarget(options.engineArgs ?? [], unplanned.context) !== undefined) : unplanned;
     const docker = resolveDockerBinary({ option: options.docker, env: session.env, config: config.build?.docker });
     const { declaredArgs, baseImages } = await checkDockerfile(session, fullPlan, steps);
     // Only what the target's stages use is fetched and handed over (least privilege).
@@ -200,7 +205,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     const engineStart = performance.now();
     const run = await engine.adapter.run({
       redactor: session.redactor, signal, cwd: plan.context,
-      args: engineArgs(options, plan, injections.flatMap((i) => i.engineArgs)),
+      args: [...(push && !(options.engineArgs ?? []).includes('--load') ? (engine.adapter.pushBuildArgs ?? []) : []), ...engineArgs(options, plan, injections.flatMap((i) => i.engineArgs))],
       env: { ...session.env, ...Object.assign({}, ...injections.map((i) => i.env)) },
       output: options.output, ...(iidFile ? { iidFile } : {}),
       onSpawn: (pid) => (forgetChild = trackProcessGroup(pid)),
@@ -227,7 +232,10 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     });
     forgetImage();
     if (interrupted || signal.aborted) throw new InterruptedAfterBuildError(run.imageId ?? 'an image', audit === undefined ? 'not-audited' : audit.clean ? 'clean' : 'findings');
-    return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}), engine: report };
+    // The gate: only an image the audit searched completely and found clean is pushed.
+    if (push && audit?.clean !== true) throw new AuditError('the image was not pushed: the audit did not find it clean', { hint: 'see the audit output above' });
+    const pushed = push ? await pushBuiltImage(session, { adapter: engine.adapter, engineArgs: options.engineArgs ?? [], settings: push, signal, ...(options.output ? { output: options.output } : {}) }) : undefined;
+    return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}), engine: report, ...(pushed ? { pushed } : {}) };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await resources.release(logger);
