@@ -3,6 +3,9 @@ import { resolve } from 'node:path';
 import { auditImage, createRedactor, formatAuditReport, inspectDiffIds, resolveDockerBinary, SecretValue, UsageError, type AuditSecret, type Redactor } from '@buildsecrets/core';
 import type { CliCommand, CliContext } from '../command.js';
 import { EXIT } from '../exit-codes.js';
+import { FORMAT_OPTION, outputFormat } from '../sarif/output-format.js';
+import { sarifLog } from '../sarif/sarif-log.js';
+import { cliVersion } from '../version.js';
 
 function isFile(path: string): boolean {
   try {
@@ -31,7 +34,7 @@ function valuesFromEnv(ctx: CliContext, names: readonly string[]): AuditSecret[]
 export const auditCommand: CliCommand = {
   name: 'audit',
   summary: 'scan an image or a saved archive for secret values (raw and encoded)',
-  usage: 'audit IMAGE|ARCHIVE [--config FILE] [--values-from-env NAME...] [--json] [--docker BIN]',
+  usage: 'audit IMAGE|ARCHIVE [--config FILE] [--values-from-env NAME...] [--format text|json|sarif] [--docker BIN]',
   details: [
     'IMAGE is read with `docker save` as a stream (nothing is extracted to disk); an existing file is read as a',
     'docker-archive or OCI-layout tar. Values come from the config (every configured secret is resolved), or',
@@ -43,13 +46,16 @@ export const auditCommand: CliCommand = {
     '  buildsecrets audit app:latest',
     '  NPM_TOKEN=… buildsecrets audit image.tar --values-from-env NPM_TOKEN',
     '  buildsecrets audit --json app:latest > audit.json',
+    '  buildsecrets audit --format sarif app:latest > buildsecrets.sarif',
   ].join('\n'),
   options: {
     'values-from-env': { type: 'list', value: 'NAME', description: 'audit for the values of these environment variables (the id is the variable name)' },
     docker: { type: 'string', value: 'BIN', description: 'the docker binary (default BUILDSECRETS_DOCKER, build.docker, then docker)' },
     base: { type: 'list', value: 'IMAGE', description: 'base image(s): values found only in their layers are reported as pre-existing (exit 0)' },
+    ...FORMAT_OPTION,
   },
   async run(ctx, args) {
+    const format = outputFormat(args.values, ctx.global.json);
     const [target, ...extra] = args.positionals;
     if (!target || extra.length > 0) {
       // `--values-from-env A B IMAGE` would read IMAGE as a variable name.
@@ -77,8 +83,11 @@ export const auditCommand: CliCommand = {
     const report = await auditImage({ ...source, docker, env, secrets, signal: ctx.signal, baseDiffIds });
     const redact = (text: string): string => ctx.redactors.reduce((t, r) => r.redact(t), text);
     // The report never holds a value; redacting it anyway costs nothing and guards the output.
-    ctx.stdout.write(`${redact(ctx.global.json ? JSON.stringify(report, null, 2) : formatAuditReport(report, { color: ctx.global.color }))}\n`);
-    if (report.findings.length > 0) return EXIT.leak;
-    return report.unscanned.length > 0 ? EXIT.failure : EXIT.ok;
+    const exitCode = report.findings.length > 0 ? EXIT.leak : report.unscanned.length > 0 ? EXIT.failure : EXIT.ok;
+    const text = format === 'sarif'
+      ? JSON.stringify(sarifLog({ target: report.source, findings: report.findings, preExisting: report.preExisting, unscanned: report.unscanned, tooShort: report.tooShort, exitCode, version: cliVersion() }), null, 2)
+      : format === 'json' ? JSON.stringify(report, null, 2) : formatAuditReport(report, { color: ctx.global.color });
+    ctx.stdout.write(`${redact(text)}\n`);
+    return exitCode;
   },
 };
