@@ -11,13 +11,15 @@ const root = fileURLToPath(new URL('.', import.meta.url));
  */
 function workspaceAliases(): Record<string, string> {
   const aliases: Record<string, string> = {};
-  const dirs = ['packages/core', 'packages/test-kit', 'packages/cli'];
+  const dirs = ['packages/base', 'packages/audit', 'packages/core', 'packages/test-kit', 'packages/cli'];
   const providers = join(root, 'packages/providers');
   if (existsSync(providers)) for (const d of readdirSync(providers)) dirs.push(`packages/providers/${d}`);
   for (const dir of dirs) {
     const src = join(root, dir, 'src/index.ts');
     if (!existsSync(src)) continue;
-    const name = dir === 'packages/core' ? '@buildsecrets/core'
+    const name = dir === 'packages/base' ? '@buildsecrets/base'
+      : dir === 'packages/audit' ? '@buildsecrets/audit'
+      : dir === 'packages/core' ? '@buildsecrets/core'
       : dir === 'packages/test-kit' ? '@buildsecrets/test-kit'
       : dir === 'packages/cli' ? 'buildsecrets'
       : `@buildsecrets/provider-${dir.split('/').pop()}`;

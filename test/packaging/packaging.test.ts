@@ -92,7 +92,8 @@ describe('published packages', () => {
     ]);
     const failures = (await inParallel(jobs, 2)).filter((r) => r.status !== 0).map((r) => `${r.what}: ${r.output}`);
     expect(failures).toEqual([]);
-  });
+    // Two tools per package, two at a time: the budget grows with the number of packages.
+  }, 15_000 * (publishableWorkspaces().length + 2));
 });
 
 describe('installed from the tarballs', () => {

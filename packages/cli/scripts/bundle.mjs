@@ -21,7 +21,7 @@ export const CHUNKS = join(CLI_DIR, 'dist/cli-chunks');
 export const METAFILE = join(CLI_DIR, 'dist/cli.bundle.meta.json');
 
 /** Packages inlined into the bundle; every other bare import is left for Node to load at run time. */
-export const INLINED = ['@buildsecrets/core', '@buildsecrets/provider-env', '@buildsecrets/provider-keywhiz', 'zod', 'yaml', 'tsyringe', 'tslib', 'reflect-metadata'];
+export const INLINED = ['@buildsecrets/base', '@buildsecrets/audit', '@buildsecrets/core', '@buildsecrets/provider-env', '@buildsecrets/provider-keywhiz', 'zod', 'yaml', 'tsyringe', 'tslib', 'reflect-metadata'];
 
 function packageOf(specifier) {
   const parts = specifier.split('/');

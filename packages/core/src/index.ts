@@ -99,25 +99,38 @@ export { defaultStrategies } from './strategies/default-strategies.js';
 export { TOKENS } from './container/tokens.js';
 export { composeRun, disposeRun, type RunComposition } from './container/compose.js';
 export { ProviderPool, type ProviderPoolInput } from './container/provider-pool.js';
-export { auditImage } from './audit/audit-image.js';
-export { formatAuditReport, type FormatAuditReportOptions } from './audit/format-report.js';
-export type { AuditOptions, AuditReport, AuditSecret, UnscannedLayer } from './audit/types.js';
-export { formatFindings } from './audit/format-report.js';
-export { inspectDiffIds } from './orchestrator/audit-step.js';
-export { auditExport, type ExportTarget } from './audit/audit-export.js';
+// The audit lives in @buildsecrets/audit; re-exported so every public import from core keeps working.
 export {
+  auditImage,
+  auditExport,
+  formatAuditReport,
+  formatFindings,
   DEFAULT_AUDIT_SETTINGS,
   parseAuditMode,
   parseBaseLayersPolicy,
   resolveAuditSettings,
+  isSignificantLine,
+  lineEntropyBits,
+  MIN_LINE_BITS,
+  MIN_LINE_BYTES,
+  buildPatterns,
+  type AuditOptions,
+  type AuditReport,
+  type AuditSecret,
+  type UnscannedLayer,
+  type FormatAuditReportOptions,
+  type ExportTarget,
   type AuditMode,
   type AuditSettingInput,
   type AuditSettings,
   type BaseLayersPolicy,
-} from './audit/audit-settings.js';
-export { isSignificantLine, lineEntropyBits, MIN_LINE_BITS, MIN_LINE_BYTES } from './redaction/line-significance.js';
-export { buildPatterns, type SecretPattern, type PatternSet, type PatternSource, type BuildPatternsOptions } from './redaction/patterns.js';
-export type { EncodingName } from './redaction/encodings.js';
+  type SecretPattern,
+  type PatternSet,
+  type PatternSource,
+  type BuildPatternsOptions,
+  type EncodingName,
+} from '@buildsecrets/audit';
+export { inspectDiffIds } from './orchestrator/audit-step.js';
 export { MIN_ENCODED_REDACTION_LENGTH, REDACTION_MASK } from './redaction/redactor.js';
 export { analyzeDockerfile, readDockerfile, type AnalyzeDockerfileOptions } from './dockerfile/analyze.js';
 export type {

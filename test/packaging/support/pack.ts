@@ -16,12 +16,12 @@ export interface PackedPackage {
   readonly files: readonly string[];
 }
 
-/** Every publishable workspace: core, each provider, the test-kit and the CLI. */
+/** Every publishable workspace: base, audit, core, each provider, the test-kit and the CLI. */
 export function publishableWorkspaces(): string[] {
   const providers = readdirSync(join(REPO, 'packages/providers'))
     .map((d) => `packages/providers/${d}`)
     .filter((d) => existsSync(join(REPO, d, 'package.json')));
-  return ['packages/core', ...providers, 'packages/test-kit', 'packages/cli'];
+  return ['packages/base', 'packages/audit', 'packages/core', ...providers, 'packages/test-kit', 'packages/cli'];
 }
 
 /** `npm pack` the workspaces into `destination` (no network: packing reads only the working tree). */

@@ -1,5 +1,4 @@
-import { ContentScanner } from '../audit/content-scanner.js';
-import { buildPatterns, type PatternSource } from '../redaction/patterns.js';
+import { buildPatterns, ContentScanner, type PatternSource } from '@buildsecrets/audit';
 import type { CredentialFile } from './credential-files.js';
 import { loadContextIgnore } from './dockerignore.js';
 import { createFileScanPool, type ContextLeak } from './scan-files.js';

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { ContentScanner } from '../audit/content-scanner.js';
+import type { ContentScanner } from '@buildsecrets/audit';
 import { confirmsRule, credentialRule, CREDENTIAL_SNIFF_BYTES, type CredentialFile } from './credential-files.js';
 import type { ContextFile } from './walk-context.js';
 

@@ -1,3 +1,4 @@
+import { stripUserinfo } from '@buildsecrets/base';
 /** Where the docker binary name can come from, highest precedence first. */
 export interface DockerBinarySources {
   /** `--docker` / `BuildOptions.docker`. */
@@ -31,7 +32,5 @@ export function describeDockerHost(env: Readonly<Record<string, string | undefin
   return `DOCKER_HOST=${stripUserinfo(host)}`;
 }
 
-/** Drop `user:password@` from every URL in `text` (docker quotes DOCKER_HOST in its own errors). */
-export function stripUserinfo(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1');
-}
+// Lives in @buildsecrets/base (the audit quotes engine errors too); re-exported for the engine's callers.
+export { stripUserinfo } from '@buildsecrets/base';

@@ -1,7 +1,14 @@
-export { BuildSecretsError, isBuildSecretsError, type ErrorCode, type BuildSecretsErrorOptions } from './build-secrets-error.js';
-export { ScrubbedCause, scrubCause } from './scrub-cause.js';
-export { ContextLeakError, type ContextFinding } from './context-leak-error.js';
+// The error family lives in @buildsecrets/base, so the audit (which core depends on) can throw the same
+// classes without a cycle. Named (not `export *`): the CLI bundle's barrel plugin follows names.
 export {
+  BuildSecretsError,
+  isBuildSecretsError,
+  type ErrorCode,
+  type BuildSecretsErrorOptions,
+  ScrubbedCause,
+  scrubCause,
+  ContextLeakError,
+  type ContextFinding,
   ConfigError,
   DockerfileError,
   PluginLoadError,
@@ -21,6 +28,7 @@ export {
   type ConfigIssue,
   type UnresolvedSecret,
   type LeakFinding,
-} from './error-classes.js';
-export { InterruptedAfterBuildError } from './interrupted-after-build.js';
-export { withVerboseDetail, verboseDetails } from './verbose-detail.js';
+  InterruptedAfterBuildError,
+  withVerboseDetail,
+  verboseDetails,
+} from '@buildsecrets/base';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { auditImage } from '../audit/audit-image.js';
+import { auditImage } from '@buildsecrets/audit';
 import type { AuditInput, AuditOutcome } from './build-steps.js';
 
 const INSPECT_TIMEOUT_MS = 30_000;

@@ -1,6 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { BuildSecretsConfig, InjectionKind, SecretConfig } from '../config/schema.js';
-import { resolveAuditSettings, type AuditMode, type AuditSettings, type BaseLayersPolicy } from '../audit/audit-settings.js';
+import { resolveAuditSettings, type AuditMode, type AuditSettings, type BaseLayersPolicy } from '@buildsecrets/audit';
 import type { BuildOptions } from './build-types.js';
 
 /** An injection kind that reaches the build (`none` never does). */

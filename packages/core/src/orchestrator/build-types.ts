@@ -1,6 +1,6 @@
-import type { AuditSettingInput } from '../audit/audit-settings.js';
+import type { AuditSettingInput } from '@buildsecrets/audit';
 import type { BuildSecretsConfig } from '../config/schema.js';
-import type { LeakFinding } from '../errors/error-classes.js';
+import type { LeakFinding } from '../errors/index.js';
 import type { EngineName } from '../engine/engine-adapter.js';
 import type { EngineRequest } from '../engine/select-engine.js';
 import type { InjectionKind } from '../config/schema.js';

@@ -20,7 +20,7 @@ import type { InjectionStrategy } from '../strategies/types.js';
 import { makeTempDir } from '../util/temp-dir.js';
 import type { BuildOptions, BuildResult, BuildSession, ResolveAllOptions } from './build-types.js';
 import { buildPlan, type Plan, type PlanOptions } from './plan.js';
-import { AUDIT_MIN_VALUE_LENGTH } from '../redaction/patterns.js';
+import { AUDIT_MIN_VALUE_LENGTH } from '@buildsecrets/audit';
 import { runBuild } from './run-build.js';
 
 /** How to make a {@link BuildSecrets} instance. Give `config` or `configPath`, or neither to discover `buildsecrets.yaml`. */

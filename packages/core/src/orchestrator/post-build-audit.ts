@@ -1,5 +1,4 @@
-import { auditExport } from '../audit/audit-export.js';
-import { formatFindings } from '../audit/format-report.js';
+import { auditExport, formatFindings } from '@buildsecrets/audit';
 import { AuditError, LeakDetectedError } from '../errors/index.js';
 import type { SecretValue } from '../secret-value.js';
 import type { BuildPlan } from './build-plan.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../config/schema.js';
-import { InterruptedAfterBuildError } from '../errors/interrupted-after-build.js';
+import { InterruptedAfterBuildError } from '../errors/index.js';
 import { createLogger } from '../logging/logger.js';
 import { createRedactor } from '../redaction/redactor.js';
 import { SecretValue } from '../secret-value.js';

@@ -6,7 +6,7 @@ import type { EngineChoice } from '../engine/select-engine.js';
 import { AbortedError, AuditError, ConfigError, DockerfileError, EngineError, StrategyRefusedError, UsageError } from '../errors/index.js';
 import { existsSync, statSync } from 'node:fs';
 import { MIN_ENCODED_REDACTION_LENGTH } from '../redaction/redactor.js';
-import { AUDIT_MIN_VALUE_LENGTH } from '../redaction/patterns.js';
+import { AUDIT_MIN_VALUE_LENGTH } from '@buildsecrets/audit';
 import type { SecretValue } from '../secret-value.js';
 import type { PreparedInjection } from '../strategies/types.js';
 import { planBuild, type BuildPlan } from './build-plan.js';
@@ -15,7 +15,7 @@ import { chooseEngine, engineReport, logEngineChoice, planEngine, requestedEngin
 import type { BuildOptions, BuildResult, BuildSession, ResolveAllOptions } from './build-types.js';
 import { placeholderArgs } from './dry-run.js';
 import { trackEngineResult, trackProcessGroup, trackUnauditedImage } from './exit-cleanup.js';
-import { InterruptedAfterBuildError } from '../errors/interrupted-after-build.js';
+import { InterruptedAfterBuildError } from '../errors/index.js';
 import { sweepStaleRuns } from '../janitor/stale-sweep.js';
 import { auditBuild } from './post-build-audit.js';
 import { exportTarget, userIidFile } from './engine-output-args.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidSecretError, SecretNotFoundError } from '../errors/index.js';
 import { SecretValue } from '../secret-value.js';
 import { extractKey, pickKey } from './extract-key.js';
-import { verboseDetails } from '../errors/verbose-detail.js';
+import { verboseDetails } from '../errors/index.js';
 import { makeCanary } from '../../../../test/setup/canary-values.js';
 
 const ctx = { secretId: 'db', provider: 'vault' };

@@ -1,5 +1,5 @@
 import { InvalidSecretError, SecretNotFoundError } from '../errors/index.js';
-import { withVerboseDetail } from '../errors/verbose-detail.js';
+import { withVerboseDetail } from '../errors/index.js';
 import { SecretValue } from '../secret-value.js';
 
 /** Where the value came from, for error messages. */

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SecretValue } from '../secret-value.js';
 import { createRedactor } from './redactor.js';
-import { buildPatterns } from './patterns.js';
-import { fcParams } from '../audit/__fixtures__/fc-seed.js';
+import { buildPatterns } from '@buildsecrets/audit';
+import { fcParams } from '../../../audit/src/__fixtures__/fc-seed.js';
 
 const TOKEN = 'tok-3f9a1c7e55d2b8';
 

@@ -1,8 +1,7 @@
 import { Transform } from 'node:stream';
-import { compileMatcher } from './matcher.js';
-import { compileSetMatcher } from './skip-matcher.js';
-import { StreamMasker, type MaskSpec } from './masker.js';
-import { buildPatterns, valueBytes, type PatternSource } from './patterns.js';
+// The search engine (patterns, encodings, matchers, masker) is the audit's scanner: one engine, so the
+// redactor masks exactly what the audit would find.
+import { buildPatterns, compileMatcher, compileSetMatcher, StreamMasker, valueBytes, type MaskSpec, type PatternSource } from '@buildsecrets/audit';
 import type { RedactionStyle, Redactor } from './types.js';
 
 /** Options for {@link createRedactor}. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildPatterns } from '../redaction/patterns.js';
+import { buildPatterns } from '@buildsecrets/audit';
 
 describe('a rendered template in the audit', () => {
   it('is searched whole (raw and encoded), not line by line: its lines are mostly literal text', () => {
