@@ -296,8 +296,22 @@ stop_engines() {
   rm -f "$REMOTE_DIR/endpoint.env" "$REMOTE_DIR/slot" "/run/bse-remote-$REMOTE_SLOT.owner"
 }
 
+# ---- registry (#18): the CNCF distribution server and bcrypt htpasswd for test/support/local-registry.ts ----
+# Each test file starts its own registry on a free loopback port (nothing runs between tests).
+install_registry_packages() {
+  local missing=()
+  command -v docker-registry >/dev/null || missing+=(docker-registry)
+  command -v htpasswd >/dev/null || missing+=(apache2-utils)
+  command -v openssl >/dev/null || missing+=(openssl)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
 case "${1:-}" in
-  install) install_packages; install_engine_packages ;;
+  install) install_packages; install_engine_packages; install_registry_packages ;;
   start) start; start_engines ;;
   stop) stop_engines; stop ;;
   env) echo "DOCKER_HOST=unix://$SOCK" ;;
