@@ -90,7 +90,7 @@ describeWithParts('the push gate with a real registry (htpasswd + TLS)', LOCAL_R
       expectNoValue(run, secret.value, registry);
     }, 180_000);
 
-    it('--json reports what was pushed; --output type=registry is refused with the hint to use --push', async () => {
+    it('--output type=registry is refused (exit 2) with the hint to use --push, and the registry receives nothing', async () => {
       const refused = await runCli(buildArgs('ok.Dockerfile', '-t', `${registry.address}/gate/x:1`, '--output', 'type=registry'), { BS_E2E_TOKEN: canary('push-refuse').value, BUILDSECRETS_TMPDIR: tmp.path });
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/--push/);
