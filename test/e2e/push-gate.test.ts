@@ -132,4 +132,38 @@ describeWithParts('the push gate with a real registry (htpasswd + TLS)', LOCAL_R
       await exec('podman', ['rmi', '-f', ref, `${registry.address}/gate/podman-leaky:1`]).catch(() => undefined);
     }, 300_000);
   });
+  describeWithParts('buildah (buildah push --digestfile, auth file and CA dir of its own)', ['buildah'], () => {
+    let podmanReady: string | undefined;
+    beforeAll(async () => {
+      podmanReady = await exec('buildah', ['inspect', '--type', 'image', BASE_IMAGE]).then(() => undefined, (e: Error) => e.message.split('\n')[0]);
+      if (podmanReady) return;
+      const login = execFile('buildah', ['login', '--authfile', join(auth, 'auth-buildah.json'), '--cert-dir', auth, '--username', registry.username!, '--password-stdin', registry.address]);
+      login.stdin?.end(`${registry.password}\n`);
+      await new Promise<void>((resolve, reject) => login.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`buildah login exited ${code}`)))));
+    }, 60_000);
+    const env = (value: string) => ({ BS_E2E_TOKEN: value, BUILDSECRETS_TMPDIR: tmp.path, REGISTRY_AUTH_FILE: join(auth, 'auth-buildah.json') });
+
+    it('a leaky build exits 3 and the registry receives nothing; a clean one is pushed with the digest the registry serves', async () => {
+      // scripts/e2e-services.sh start imports the base image into podman storage; without it this fails, never passes.
+      if (podmanReady) throw new Error(`buildah has no ${BASE_IMAGE} (run scripts/e2e-services.sh start): ${podmanReady}`);
+      const leak = canary('buildah-push-leak');
+      const leaky = await runCli(buildArgs('leak.Dockerfile', '-t', `${registry.address}/gate/buildah-leaky:1`, '--push', '--push-cert-dir', auth, '--engine', 'buildah'), env(leak.value));
+      expect(leaky.code, leaky.stderr).toBe(3);
+      expect(await registryHas(registry, 'gate/buildah-leaky', '1')).toMatchObject({ tags: 404, manifest: 404 });
+      expectNoValue(leaky, leak.value, registry);
+
+      const ok = canary('buildah-push-ok');
+      const ref = `${registry.address}/gate/buildah-clean:1`;
+      const sha = createHash('sha256').update(ok.value).digest('hex');
+      const clean = await runCli(buildArgs('ok.Dockerfile', '-t', ref, '--build-arg', `EXPECTED_SHA=${sha}`, '--push', '--push-cert-dir', auth, '--engine', 'buildah'), env(ok.value));
+      expect(clean.code, clean.stderr).toBe(0);
+      const printed = /^(\S+)@(sha256:[0-9a-f]{64})$/m.exec(clean.stdout);
+      expect(printed?.[1]).toBe(ref);
+      const held = await registryHas(registry, 'gate/buildah-clean', '1');
+      expect(held).toMatchObject({ tags: 200, manifest: 200 });
+      expect(held.digest).toBe(printed?.[2]);
+      expectNoValue(clean, ok.value, registry);
+      await exec('buildah', ['rmi', '-f', ref, `${registry.address}/gate/buildah-leaky:1`]).catch(() => undefined);
+    }, 300_000);
+  });
 });
