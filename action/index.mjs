@@ -38173,7 +38173,7 @@ function bool(env, name, fallback) {
     return true;
   if (["false", "False", "FALSE"].includes(value))
     return false;
-  throw new Error(`input ${name} must be true or false, not "${value}"`);
+  throw new UsageError(`input ${name} must be true or false, not "${value}"`);
 }
 function readInputs(env) {
   const temp = env["RUNNER_TEMP"] || env["TMPDIR"] || "/tmp";
@@ -38352,6 +38352,9 @@ async function runAction(io) {
   const output2 = engineOutput(sink);
   try {
     const inputs = readInputs(env);
+    const engines = ["auto", "docker-buildx", "docker-buildkit", "docker-classic", "podman", "buildah"];
+    if (inputs.engine && !engines.includes(inputs.engine))
+      throw new UsageError(`input engine must be one of ${engines.join(", ")}, not "${inputs.engine}"`);
     summary.sarifFile = resolve7(inputs.workingDirectory, inputs.sarifFile);
     bs = await createBuildSecrets({
       cwd: inputs.workingDirectory,

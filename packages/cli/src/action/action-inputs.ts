@@ -1,3 +1,5 @@
+import { UsageError } from '@buildsecrets/core';
+
 /** What the Action was asked to do, from the `INPUT_*` variables the runner sets. */
 export interface ActionInputs {
   readonly config: string | undefined;
@@ -34,7 +36,7 @@ function bool(env: Readonly<Record<string, string | undefined>>, name: string, f
   if (value === undefined) return fallback;
   if (['true', 'True', 'TRUE'].includes(value)) return true;
   if (['false', 'False', 'FALSE'].includes(value)) return false;
-  throw new Error(`input ${name} must be true or false, not "${value}"`);
+  throw new UsageError(`input ${name} must be true or false, not "${value}"`);
 }
 
 /** Read every input (defaults match action.yml). */

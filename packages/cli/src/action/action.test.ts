@@ -183,6 +183,14 @@ describe('the GitHub Action entry point (action/index.mjs, as a runner starts it
     expect(run.outputs['digest']).toBe(`sha256:${'0'.repeat(63)}9`);
   });
 
+  it('a bad input is a usage error (exit 2) named in an ::error:: command; the summary and outputs still say it failed', async () => {
+    const run = await runAction('bad-input', { INPUT_PUSH: 'yes' }, archive('bad-image', { 'app/ok': 'fine' }));
+    expect(run.code).toBe(2);
+    expect(run.stdout).toMatch(/^::error title=buildsecrets::.*input push must be true or false/m);
+    expect(run.outputs['result']).toBe('failed');
+    expect(run.summary).toContain('the build failed');
+  });
+
   it('the committed bundle is what the sources build today (fails when action/index.mjs is stale)', async () => {
     const { bundleAction } = (await import(join(ROOT, 'packages/cli/scripts/bundle-action.mjs'))) as { bundleAction: () => Promise<string> };
     expect((await bundleAction()) === readFileSync(ENTRY, 'utf8'), 'run `npx tsc -b && node packages/cli/scripts/bundle-action.mjs` and commit action/index.mjs').toBe(true);

@@ -1,7 +1,7 @@
 import { writeFileSync, appendFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Writable } from 'node:stream';
-import { AuditError, createBuildSecrets, isBuildSecretsError, LeakDetectedError, type BuildOptions, type BuildResult, type BuildSecrets, type LeakFinding } from '@buildsecrets/core';
+import { AuditError, UsageError, createBuildSecrets, isBuildSecretsError, LeakDetectedError, type BuildOptions, type BuildResult, type BuildSecrets, type LeakFinding } from '@buildsecrets/core';
 import { exitCodeFor } from '../exit-codes.js';
 import { sarifLog } from '../sarif/sarif-log.js';
 import { cliVersion } from '../version.js';
@@ -71,6 +71,8 @@ export async function runAction(io: ActionIo): Promise<number> {
   const output = engineOutput(sink);
   try {
     const inputs = readInputs(env);
+    const engines = ['auto', 'docker-buildx', 'docker-buildkit', 'docker-classic', 'podman', 'buildah'];
+    if (inputs.engine && !engines.includes(inputs.engine)) throw new UsageError(`input engine must be one of ${engines.join(', ')}, not "${inputs.engine}"`);
     summary.sarifFile = resolve(inputs.workingDirectory, inputs.sarifFile);
     bs = await createBuildSecrets({
       cwd: inputs.workingDirectory, env,
