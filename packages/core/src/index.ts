@@ -211,3 +211,7 @@ export { CACHE_MODES, type CacheMode } from './config/schema.js';
 export { cacheRevArgName, isCacheRevArg, CACHE_REV_ARG_PREFIX } from './cache/rev-arg-name.js';
 export { keyedRev, KEYED_REV_BITS, MIN_CACHE_KEY_BYTES, KEYED_REV_PATTERN } from './cache/keyed-rev.js';
 export { cacheModeOf, cachedSecrets, CACHEABLE_KINDS, type CachedSecret } from './cache/cache-mode.js';
+export type { EnginePushOptions } from './engine/engine-adapter.js';
+export { runPush, type PushRun, type RunPushOptions } from './engine/run-push.js';
+export { refuseEnginePush, pushTags } from './orchestrator/push-step.js';
+export type { PushSettings, PushedImage } from './orchestrator/build-types.js';

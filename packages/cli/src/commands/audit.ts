@@ -3,6 +3,9 @@ import { auditSource, openImageSource, createRedactor, formatAuditReport, inspec
 import type { CliCommand, CliContext } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { REGISTRY_PREFIX, registryAuditOptions, registryOptionsFrom } from './audit-registry.js';
+import { FORMAT_OPTION, outputFormat } from '../sarif/output-format.js';
+import { sarifLog } from '../sarif/sarif-log.js';
+import { cliVersion } from '../version.js';
 
 /** Values named by `--values-from-env`; each must be set. Registered with a redactor so errors never show them. */
 function valuesFromEnv(ctx: CliContext, names: readonly string[]): AuditSecret[] {
@@ -23,7 +26,7 @@ function valuesFromEnv(ctx: CliContext, names: readonly string[]): AuditSecret[]
 export const auditCommand: CliCommand = {
   name: 'audit',
   summary: 'scan an image or a saved archive for secret values (raw and encoded)',
-  usage: 'audit [TRANSPORT:]IMAGE|ARCHIVE [--config FILE] [--values-from-env NAME...] [--json] [--docker BIN] [--tls-verify=false] [--cert-dir DIR] [--ca-file FILE] [--authfile FILE]',
+  usage: 'audit [TRANSPORT:]IMAGE|ARCHIVE [--config FILE] [--values-from-env NAME...] [--format text|json|sarif] [--docker BIN] [--tls-verify=false] [--cert-dir DIR] [--ca-file FILE] [--authfile FILE]',
   details: [
     'Transports (as skopeo names them): docker-daemon:NAME, docker-archive:PATH, oci:DIR[:TAG], oci-archive:PATH,',
     'containers-storage:NAME (Podman/Buildah, read with `podman save`). A bare word is an existing archive file, else a',
@@ -44,14 +47,17 @@ export const auditCommand: CliCommand = {
     '  NPM_TOKEN=… buildsecrets audit image.tar --values-from-env NPM_TOKEN',
     '  buildsecrets audit --json app:latest > audit.json',
     '  buildsecrets audit docker://registry.example:5000/team/app:v1 --cert-dir ./certs',
+    '  buildsecrets audit --format sarif app:latest > buildsecrets.sarif',
   ].join('\n'),
   options: {
     'values-from-env': { type: 'list', value: 'NAME', description: 'audit for the values of these environment variables (the id is the variable name)' },
     docker: { type: 'string', value: 'BIN', description: 'the docker binary (default BUILDSECRETS_DOCKER, build.docker, then docker)' },
     base: { type: 'list', value: 'IMAGE', description: 'base image(s): values found only in their layers are reported as pre-existing (exit 0)' },
     ...registryAuditOptions,
+    ...FORMAT_OPTION,
   },
   async run(ctx, args) {
+    const format = outputFormat(args.values, ctx.global.json);
     const [target, ...extra] = args.positionals;
     if (!target || extra.length > 0) {
       // `--values-from-env A B IMAGE` would read IMAGE as a variable name.
@@ -80,8 +86,11 @@ export const auditCommand: CliCommand = {
     const report = await auditSource(source, { secrets, signal: ctx.signal, baseDiffIds });
     const redact = (text: string): string => ctx.redactors.reduce((t, r) => r.redact(t), text);
     // The report never holds a value; redacting it anyway costs nothing and guards the output.
-    ctx.stdout.write(`${redact(ctx.global.json ? JSON.stringify(report, null, 2) : formatAuditReport(report, { color: ctx.global.color }))}\n`);
-    if (report.findings.length > 0) return EXIT.leak;
-    return report.unscanned.length > 0 ? EXIT.failure : EXIT.ok;
+    const exitCode = report.findings.length > 0 ? EXIT.leak : report.unscanned.length > 0 ? EXIT.failure : EXIT.ok;
+    const text = format === 'sarif'
+      ? JSON.stringify(sarifLog({ target: report.source, findings: report.findings, preExisting: report.preExisting, unscanned: report.unscanned, tooShort: report.tooShort, exitCode, version: cliVersion() }), null, 2)
+      : format === 'json' ? JSON.stringify(report, null, 2) : formatAuditReport(report, { color: ctx.global.color });
+    ctx.stdout.write(`${redact(text)}\n`);
+    return exitCode;
   },
 };

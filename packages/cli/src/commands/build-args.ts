@@ -42,6 +42,19 @@ function engineFrom(values: ParsedArgs['values']): BuildOptions['engine'] | unde
   throw new UsageError(`--engine must be auto or one of ${ENGINE_NAMES.join(', ')}, not "${String(engine)}"`);
 }
 
+/** `--push` / `--no-push`, with `--push-tls-verify=false` and `--push-cert-dir DIR` for podman and buildah. */
+function pushFrom(values: ParsedArgs['values'], cwd: string): BuildOptions['push'] | undefined {
+  const push = values['push'];
+  const verify = values['push-tls-verify'];
+  const certDir = values['push-cert-dir'];
+  if (verify !== undefined && verify !== 'true' && verify !== 'false') throw new UsageError(`--push-tls-verify must be true or false, not "${String(verify)}"`);
+  const settings = { ...(verify === 'false' ? { tlsVerify: false } : {}), ...(typeof certDir === 'string' ? { certDir: resolve(cwd, certDir) } : {}) };
+  if (push === undefined && Object.keys(settings).length === 0) return undefined;
+  if (push === false) return false;
+  if (push !== true) throw new UsageError('--push-tls-verify and --push-cert-dir only apply with --push');
+  return Object.keys(settings).length > 0 ? settings : true;
+}
+
 /** Turn the parsed command line of `buildsecrets build` into {@link BuildOptions}. */
 export function buildOptionsFrom(args: ParsedArgs, cwd: string): Omit<BuildOptions, 'signal' | 'output'> {
   const { engineArgs, context } = splitContext(args.passthrough);
@@ -49,6 +62,7 @@ export function buildOptionsFrom(args: ParsedArgs, cwd: string): Omit<BuildOptio
   const docker = args.values['docker'];
   const engine = engineFrom(args.values);
   const audit = auditFrom(args.values);
+  const push = pushFrom(args.values, cwd);
   return {
     context: resolve(cwd, context),
     engineArgs,
@@ -56,6 +70,7 @@ export function buildOptionsFrom(args: ParsedArgs, cwd: string): Omit<BuildOptio
     ...(typeof docker === 'string' ? { docker } : {}),
     ...(engine ? { engine } : {}),
     ...(audit ? { audit } : {}),
+    ...(push !== undefined ? { push } : {}),
     dryRun: args.values['dry-run'] === true,
   };
 }

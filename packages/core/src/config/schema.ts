@@ -132,6 +132,7 @@ export const buildConfigSchema = z
     cache: z.enum(CACHE_MODES).optional().describe('Default `cache` for secret-mount and ssh-agent secrets: off (default), version or keyed.'),
     cacheKeyFrom: z.string().regex(ID).optional().describe('The id of a secret (inject: none) whose value keys the HMAC of `cache: keyed`; at least 16 bytes.'),
     engine: z.enum(ENGINE_CHOICES).default('auto').describe('The engine: auto (default: docker buildx, docker BuildKit, podman, buildah, first that answers), or one by name (also --engine, BUILDSECRETS_ENGINE).'),
+    push: z.boolean().optional().describe('The push gate (also --push): build locally, audit, and push every -t tag with the engine\'s own push only when the audit is clean.'),
   })
   .strict();
 

@@ -20,6 +20,8 @@ export interface EngineCapabilities {
   readonly imageId: boolean;
   /** The built image can be streamed as a docker-archive for the audit. */
   readonly imageExport: boolean;
+  /** An image already built (and audited) can be pushed by the engine's own push command (the push gate). */
+  readonly push?: boolean;
 }
 
 /** A finished probe of one engine: whether it answers, and why it was (not) chosen. */
@@ -101,4 +103,25 @@ export interface EngineAdapter {
    * base images' to report a value found only in base layers as pre-existing. Never throws.
    */
   imageDiffIds(image: string, options: EngineEnvironment): Promise<ImageDiffIds>;
+  /**
+   * Extra build arguments a build needs so that the image lands where {@link pushCommand} can push
+   * it from (buildx: `--load`, since a `docker-container` builder keeps results in its cache).
+   */
+  readonly pushBuildArgs?: readonly string[];
+  /**
+   * The engine's native push of an image that is already built, tagged `reference`: `docker push`,
+   * `podman push`, `buildah push`. Never carries a credential (each engine reads its own login).
+   * `digestFile`, where the engine can write the pushed manifest digest (podman, buildah).
+   */
+  pushCommand?(reference: string, options: EnginePushOptions): EngineCommand;
+}
+
+/** How {@link EngineAdapter.pushCommand} pushes; TLS settings exist for podman and buildah only. */
+export interface EnginePushOptions {
+  /** Where the engine writes the pushed manifest digest (podman, buildah `--digestfile`). */
+  readonly digestFile?: string;
+  /** `false`: do not verify the registry's certificate (podman/buildah `--tls-verify=false`). */
+  readonly tlsVerify?: boolean;
+  /** A directory of CA certificates (`*.crt`) for the registry (podman/buildah `--cert-dir`). */
+  readonly certDir?: string;
 }

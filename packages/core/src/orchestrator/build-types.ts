@@ -33,6 +33,27 @@ export interface BuildOptions {
   readonly output?: NodeJS.WritableStream;
   /** Cancels the build; teardown still runs. */
   readonly signal?: AbortSignal;
+  /**
+   * The push gate (`--push`): build locally, audit, then push every `-t` tag with the engine's own
+   * push, only when the audit is clean. Overrides `build.push`. An object sets TLS for podman/buildah.
+   */
+  readonly push?: boolean | PushSettings;
+}
+
+/** How the push gate reaches the registry (podman and buildah only; docker uses the daemon's settings). */
+export interface PushSettings {
+  /** `false`: do not verify the registry's TLS certificate (`--push-tls-verify=false`). */
+  readonly tlsVerify?: boolean;
+  /** A directory of CA certificates for the registry (`--push-cert-dir`). */
+  readonly certDir?: string;
+}
+
+/** One tag the push gate pushed. */
+export interface PushedImage {
+  /** The reference pushed (`-t`). */
+  readonly reference: string;
+  /** The manifest digest the registry stored. */
+  readonly digest: string;
 }
 
 /** What the post-build audit of a build found (never a value). */
@@ -65,6 +86,8 @@ export interface BuildResult {
   readonly audit?: BuildAuditSummary;
   /** The engine that built (or, for `--dry-run`, would build) and how it was chosen. */
   readonly engine?: EngineReport;
+  /** What the push gate pushed (only after a clean audit). */
+  readonly pushed?: readonly PushedImage[];
 }
 
 /** Which engine a build used and why (printed with `--verbose` and `--dry-run`). */

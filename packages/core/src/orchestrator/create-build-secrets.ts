@@ -46,6 +46,12 @@ export interface CreateBuildSecretsOptions {
   readonly redaction?: RedactionStyle;
   /** Cancels every operation of this instance. */
   readonly signal?: AbortSignal;
+  /**
+   * Called with every value the instance registers with its redactor (interpolated config values at
+   * creation, each secret the moment it is resolved), before the value can be used. The GitHub Action
+   * registers runner masks here. Must not print or keep the value.
+   */
+  readonly onSecret?: (label: string, value: SecretValue | string | Uint8Array) => void;
 }
 
 /** Status of one secret in a {@link CheckReport}. */
@@ -121,6 +127,14 @@ export async function createBuildSecrets(options: CreateBuildSecretsOptions = {}
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const redactor = createRedactor({ style: options.redaction ?? 'mask' });
+  if (options.onSecret) {
+    const add = redactor.add.bind(redactor);
+    const hook = options.onSecret;
+    redactor.add = (label, value) => {
+      add(label, value);
+      hook(label, value);
+    };
+  }
   const logger = createLogger(redactor, { level: options.logLevel ?? 'info', ...(options.log ? { write: options.log } : {}) });
   const loaded = await loadInput(options, cwd, env);
   for (const s of loaded.sensitive) redactor.add(s.label, s.value);

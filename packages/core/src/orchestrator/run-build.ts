@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cacheRevInjection, cacheRevPlaceholderArgs } from '../cache/cache-rev-injection.js';
 import { resolveDockerBinary } from '../engine/docker-binary.js';
-import { AbortedError, ConfigError, DockerfileError, EngineError, StrategyRefusedError, UsageError } from '../errors/index.js';
+import { AbortedError, AuditError, ConfigError, DockerfileError, EngineError, StrategyRefusedError, UsageError } from '../errors/index.js';
 import { existsSync, statSync } from 'node:fs';
 import { MIN_ENCODED_REDACTION_LENGTH } from '../redaction/redactor.js';
 import { AUDIT_MIN_VALUE_LENGTH } from '@buildsecrets/audit';
@@ -26,6 +26,7 @@ import { makeStrategyContext } from './strategy-context.js';
 import { BuildResources } from './teardown.js';
 import { scopeGroups, scopeToTarget } from './target-scope.js';
 import { profileMark, profiled } from '../util/profile.js';
+import { planPush, pushBuiltImage, pushSettings, refuseEnginePush } from './push-step.js';
 
 function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new AbortedError('the run was cancelled; everything it set up was removed');
@@ -127,7 +128,11 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
   const resources = new BuildResources();
   let sweeping: Promise<void> = Promise.resolve();
   try {
-    const fullPlan = planBuild(options, config, session.baseDir);
+    // The push gate: the engine never pushes by itself; buildsecrets pushes after a clean audit.
+    refuseEnginePush(options.engineArgs ?? []);
+    const push = pushSettings(options, session);
+    const unplanned = planBuild(options, config, session.baseDir);
+    const fullPlan = push ? planPush(session, unplanned, options.engineArgs ?? [], exportTarget(options.engineArgs ?? [], unplanned.context) !== undefined) : unplanned;
     const docker = resolveDockerBinary({ option: options.docker, env: session.env, config: config.build?.docker });
     const { declaredArgs, baseImages } = await profiled('dockerfile check', () => checkDockerfile(session, fullPlan, steps));
     // Only what the target's stages use is fetched and handed over (least privilege).
@@ -184,7 +189,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     profileMark('engine: start');
     const runWith = (adapter: EngineAdapter, engineSignal: AbortSignal): Promise<EngineBuildRun> => adapter.run({
       redactor: session.redactor, signal: engineSignal, cwd: plan.context,
-      args: engineArgs(options, plan, injections.flatMap((i) => i.engineArgs)),
+      args: [...(push && !(options.engineArgs ?? []).includes('--load') ? (adapter.pushBuildArgs ?? []) : []), ...engineArgs(options, plan, injections.flatMap((i) => i.engineArgs))],
       env: { ...session.env, ...Object.assign({}, ...injections.map((i) => i.env)) },
       output: options.output, ...(iidFile ? { iidFile } : {}),
       onSpawn: (pid) => forgetChildren.push(trackProcessGroup(pid)),
@@ -222,7 +227,10 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     profileMark('audit: done');
     forgetImage();
     if (interrupted || signal.aborted) throw new InterruptedAfterBuildError(run.imageId ?? 'an image', audit === undefined ? 'not-audited' : audit.clean ? 'clean' : 'findings');
-    return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}), engine: report };
+    // The gate: only an image the audit searched completely and found clean is pushed.
+    if (push && audit?.clean !== true) throw new AuditError('the image was not pushed: the audit did not find it clean', { hint: 'see the audit output above' });
+    const pushed = push ? await pushBuiltImage(session, { adapter, engineArgs: options.engineArgs ?? [], settings: push, signal, ...(options.output ? { output: options.output } : {}) }) : undefined;
+    return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}), engine: report, ...(pushed ? { pushed } : {}) };
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await resources.release(logger);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortedError, EngineError } from '../../errors/index.js';
 import { createRedactor } from '../../redaction/redactor.js';
 import { ENGINE_NAMES, type EngineAdapter } from '../engine-adapter.js';
+import { runPush } from '../run-push.js';
 import { makeFakeEngines } from './fake-engine.js';
 import { makeCanary } from '../../../../../test/setup/canary-values.js';
 
@@ -120,6 +121,33 @@ export function runAdapterConformance(options: AdapterConformanceOptions): void 
       const controller = new AbortController();
       let group = 0;
       const running = adapter().run({ args: ['.'], env: env({ FAKE_BUILD_SLEEP: '30' }), redactor: createRedactor(), output: new PassThrough(), signal: controller.signal, killGraceMs: 1000, onSpawn: (pid) => (group = pid) });
+      await expect.poll(() => group, { timeout: 5000 }).toBeGreaterThan(0);
+      controller.abort();
+      expect(await running.catch((e: unknown) => e)).toBeInstanceOf(AbortedError);
+      await expect.poll(() => { try { process.kill(-group, 0); return true; } catch { return false; } }, { timeout: 3000 }).toBe(false);
+    });
+
+    it('pushes an already built image with the engine\'s own push, no credential on argv, and reports the digest', async () => {
+      const a = adapter();
+      expect(a.capabilities.push).toBe(true);
+      expect(a.pushCommand).toBeTypeOf('function');
+      const command = a.pushCommand!('127.0.0.1:5000/app:1', { digestFile: join(work, 'digest') });
+      expect(command.argv[0]).toBe(fakes.bin(options.fake));
+      expect(command.argv).toContain('push');
+      expect(command.argv.join(' ')).not.toMatch(/--creds|--password|-p |--authfile/);
+      const output = new PassThrough();
+      const pushed = await runPush({ command, reference: '127.0.0.1:5000/app:1', env: env(), redactor: createRedactor(), output, digestFile: join(work, 'digest') });
+      expect(pushed.digest).toBe(`sha256:${'0'.repeat(63)}9`);
+    });
+
+    it('rejects a failed push with an EngineError and stops an aborted one with its whole group', async () => {
+      const command = adapter().pushCommand!('127.0.0.1:5000/app:1', {});
+      const failed = await runPush({ command, reference: 'r', env: env({ FAKE_PUSH_EXIT: '4' }), redactor: createRedactor(), output: new PassThrough() }).catch((e: unknown) => e);
+      expect(failed).toBeInstanceOf(EngineError);
+      expect((failed as Error).message).toContain('exited with code 4');
+      const controller = new AbortController();
+      let group = 0;
+      const running = runPush({ command, reference: 'r', env: env({ FAKE_PUSH_SLEEP: '30' }), redactor: createRedactor(), output: new PassThrough(), signal: controller.signal, killGraceMs: 1000, onSpawn: (pid) => (group = pid) });
       await expect.poll(() => group, { timeout: 5000 }).toBeGreaterThan(0);
       controller.abort();
       expect(await running.catch((e: unknown) => e)).toBeInstanceOf(AbortedError);

@@ -9,8 +9,9 @@ import { join } from 'node:path';
  * FAKE_BUILDX=1 — `docker buildx version` succeeds (without it every `docker buildx` command fails, as without the plugin);
  * FAKE_BUILD_EXIT — exit code of a build; FAKE_BUILD_SLEEP — seconds a build sleeps;
  * FAKE_LOG — a file each invocation appends its argv to.
- * `save` / `push` print `ARCHIVE <image>` on stdout (standing in for the tar); `image inspect` /
- * `inspect` answer as each engine does with the diff id `sha256:fake-<image>` (FAKE_NO_IMAGE=1 → no such image).
+ * `save` / `push … docker-archive:` print `ARCHIVE <image>` on stdout (standing in for the tar); `image inspect` /
+ * `inspect` answer as each engine does with the diff id `sha256:fake-<image>` (FAKE_NO_IMAGE=1 → no such image); a registry
+ * `push` prints docker's digest line (or writes `--digestfile`), FAKE_PUSH_EXIT / FAKE_PUSH_SLEEP steer it.
  */
 const SCRIPT = `#!/bin/sh
 [ -n "$FAKE_LOG" ] && echo "$(basename "$0") $*" >> "$FAKE_LOG"
@@ -33,7 +34,15 @@ case "$1" in
     if [ "$1" = inspect ]; then echo '{"Type":"buildah 0.0.1","OCIv1":{"rootfs":{"type":"layers","diff_ids":["sha256:fake-'"$last"'"]}}}'; else echo '["sha256:fake-'"$last"'"]'; fi
     exit 0 ;;
   save) shift; for a in "$@"; do last="$a"; done; echo "ARCHIVE $last"; exit 0 ;;
-  push) echo "ARCHIVE $3 $4"; exit 0 ;;
+  push)
+    case "$*" in *docker-archive:*) echo "ARCHIVE $3 $4"; exit 0 ;; esac
+    df=""; prev=""; for a in "$@"; do [ "$prev" = "--digestfile" ] && df="$a"; prev="$a"; done
+    echo "pushing"
+    if [ -n "$FAKE_PUSH_SLEEP" ]; then sleep "$FAKE_PUSH_SLEEP"; fi
+    [ "\${FAKE_PUSH_EXIT:-0}" = 0 ] || exit "$FAKE_PUSH_EXIT"
+    d="sha256:$(printf '%064d' 9)"
+    if [ -n "$df" ]; then printf '%s' "$d" > "$df"; else echo "latest: digest: $d size: 528"; fi
+    exit 0 ;;
 esac
 iid=""
 prev=""

@@ -1,7 +1,7 @@
 import { EngineError } from '../../errors/index.js';
 import { capture } from '../exec-capture.js';
 import type { EngineAdapter, EngineCapabilities, EngineEnvironment, EngineProbe } from '../engine-adapter.js';
-import type { EngineBuildRun, EngineRunRequest } from '../engine-adapter.js';
+import type { EngineBuildRun, EnginePushOptions, EngineRunRequest } from '../engine-adapter.js';
 import { newRunId, removeBuildLeftovers, RUN_MARKER_ARG } from './containers-leftovers.js';
 import { inspectBuildahDiffIds, inspectRootFsLayers } from './image-diff-ids.js';
 import { iidArgs, runAdapterBuild } from './run-adapter-build.js';
@@ -22,7 +22,25 @@ async function runMarked(adapter: EngineAdapter, kind: 'podman' | 'buildah', req
 }
 
 /** Podman 4 and Buildah 1.2x: `--secret id=,src=|env=`, `--ssh id=socket`, `--build-arg NAME` from the environment. */
-const CONTAINERS: EngineCapabilities = { secretMount: true, secretMountEnv: true, sshForwarding: true, buildArgFromEnv: true, imageId: true, imageExport: true };
+const CONTAINERS: EngineCapabilities = { secretMount: true, secretMountEnv: true, sshForwarding: true, buildArgFromEnv: true, imageId: true, imageExport: true, push: true };
+
+/**
+ * `podman push` / `buildah push` of the local image `reference` to `docker://reference`, with the
+ * digest written to a file; logins come from the engine's auth file (`REGISTRY_AUTH_FILE`,
+ * `podman login`), never from argv.
+ */
+function containersPush(binary: string): (reference: string, options: EnginePushOptions) => { argv: string[]; env: Record<string, string> } {
+  return (reference, options) => ({
+    argv: [
+      binary, 'push',
+      ...(options.digestFile ? ['--digestfile', options.digestFile] : []),
+      ...(options.tlsVerify === false ? ['--tls-verify=false'] : []),
+      ...(options.certDir ? ['--cert-dir', options.certDir] : []),
+      reference, `docker://${reference}`,
+    ],
+    env: {},
+  });
+}
 
 /** Ask `<binary> <args>` for a version; a missing binary or a failing answer becomes the probe's reason. */
 async function probeVersion(binary: string, kind: string, args: readonly string[], options: EngineEnvironment): Promise<EngineProbe> {
@@ -56,6 +74,7 @@ export function podmanAdapter(podman: string): EngineAdapter {
     },
     exportCommand: (image) => ({ argv: [podman, 'save', '--format', 'docker-archive', image], env: {} }),
     imageDiffIds: (image, options) => inspectRootFsLayers(podman, 'podman', image, options),
+    pushCommand: containersPush(podman),
   };
 }
 
@@ -77,5 +96,6 @@ export function buildahAdapter(buildah: string): EngineAdapter {
       env: {},
     }),
     imageDiffIds: (image, options) => inspectBuildahDiffIds(buildah, image, options),
+    pushCommand: containersPush(buildah),
   };
 }

@@ -6,9 +6,14 @@ import type { EngineAdapter, EngineCapabilities, EngineEnvironment, EngineProbe 
 import { inspectRootFsLayers } from './image-diff-ids.js';
 import { iidArgs, runAdapterBuild } from './run-adapter-build.js';
 
-const BUILDKIT: EngineCapabilities = { secretMount: true, secretMountEnv: true, sshForwarding: true, buildArgFromEnv: true, imageId: true, imageExport: true };
+const BUILDKIT: EngineCapabilities = { secretMount: true, secretMountEnv: true, sshForwarding: true, buildArgFromEnv: true, imageId: true, imageExport: true, push: true };
 /** The classic builder has no `RUN --mount`: no secret mounts, no ssh forwarding. */
-const CLASSIC: EngineCapabilities = { secretMount: false, secretMountEnv: false, sshForwarding: false, buildArgFromEnv: true, imageId: true, imageExport: true };
+const CLASSIC: EngineCapabilities = { secretMount: false, secretMountEnv: false, sshForwarding: false, buildArgFromEnv: true, imageId: true, imageExport: true, push: true };
+
+/** `docker push REF`: the daemon's own push of a local image (TLS and logins are the daemon's and docker config's). */
+function dockerPush(docker: string): (reference: string) => { argv: string[]; env: Record<string, string> } {
+  return (reference) => ({ argv: [docker, 'push', reference], env: {} });
+}
 
 function failed(error: unknown): EngineProbe {
   const err = error instanceof Error ? error : new EngineError(String(error));
@@ -43,6 +48,10 @@ export function dockerBuildxAdapter(docker: string): EngineAdapter {
     },
     exportCommand: (image) => ({ argv: [docker, 'save', image], env: {} }),
     imageDiffIds: (image, options) => inspectRootFsLayers(docker, 'docker', image, options),
+    // A docker-container builder keeps its result in the builder: `--load` puts the image into the
+    // daemon, where it is audited and then pushed with `docker push` (never `--push` at build time).
+    pushBuildArgs: ['--load'],
+    pushCommand: dockerPush(docker),
   };
 }
 
@@ -59,6 +68,7 @@ export function dockerBuildkitAdapter(docker: string): EngineAdapter {
     },
     exportCommand: (image) => ({ argv: [docker, 'save', image], env: {} }),
     imageDiffIds: (image, options) => inspectRootFsLayers(docker, 'docker', image, options),
+    pushCommand: dockerPush(docker),
   };
 }
 
@@ -87,5 +97,6 @@ export function dockerClassicAdapter(docker: string): EngineAdapter {
     },
     exportCommand: (image) => ({ argv: [docker, 'save', image], env: {} }),
     imageDiffIds: (image, options) => inspectRootFsLayers(docker, 'docker', image, options),
+    pushCommand: dockerPush(docker),
   };
 }

@@ -1,0 +1,60 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sarifValidator } from '../sarif/__fixtures__/sarif-schema.js';
+import { runCliCaptured } from '../test-support/run-cli-captured.js';
+
+const TOKEN = 'audit-sarif-canary-71c0e9d3b2a8';
+const root = mkdtempSync(join(tmpdir(), 'bs-cli-sarif-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let validate: (log: unknown) => string[];
+beforeAll(async () => {
+  validate = await sarifValidator();
+}, 180_000);
+
+/** A docker-archive (system tar) with one layer holding `files`. */
+function archive(name: string, files: Record<string, string>): string {
+  const dir = join(root, name);
+  const layer = join(dir, 'layer');
+  mkdirSync(layer, { recursive: true });
+  for (const [path, body] of Object.entries(files)) {
+    mkdirSync(join(layer, path, '..'), { recursive: true });
+    writeFileSync(join(layer, path), body);
+  }
+  const out = join(dir, 'out');
+  mkdirSync(join(out, 'l1'), { recursive: true });
+  execFileSync('tar', ['-C', layer, '-cf', join(out, 'l1', 'layer.tar'), '.']);
+  writeFileSync(join(out, 'cfg.json'), JSON.stringify({ config: { Env: ['PATH=/bin'] }, history: [{ created_by: 'ADD . /' }], rootfs: { type: 'layers', diff_ids: [`sha256:${'e'.repeat(64)}`] } }));
+  writeFileSync(join(out, 'manifest.json'), JSON.stringify([{ Config: 'cfg.json', Layers: ['l1/layer.tar'] }]));
+  const file = join(dir, 'image.tar');
+  execFileSync('tar', ['-C', out, '-cf', file, 'l1', 'cfg.json', 'manifest.json']);
+  return file;
+}
+
+describe('buildsecrets audit --format sarif', () => {
+  it('writes a schema-valid SARIF log with one result per finding, exits 3, and never holds the value or an encoding of it', async () => {
+    const leaky = archive('leaky', { 'app/.env': `TOKEN=${Buffer.from(TOKEN).toString('base64')}\n`, 'app/raw': TOKEN });
+    const run = await runCliCaptured(['audit', leaky, '--values-from-env', 'TOKEN', '--format', 'sarif'], { env: { TOKEN } });
+    expect(run.code).toBe(3);
+    const log = JSON.parse(run.stdout) as { runs: { results: { ruleId: string; locations: unknown[] }[]; invocations: { exitCode: number }[] }[] };
+    expect(validate(log)).toEqual([]);
+    expect(log.runs[0]!.results.map((r) => r.ruleId).sort()).toEqual(['buildsecrets/leak/base64', 'buildsecrets/leak/raw']);
+    expect(log.runs[0]!.invocations[0]!.exitCode).toBe(3);
+    for (const form of [TOKEN, Buffer.from(TOKEN).toString('base64'), Buffer.from(TOKEN).toString('hex'), TOKEN.slice(0, 12), TOKEN.slice(-12)]) expect(run.stdout + run.stderr).not.toContain(form);
+  });
+
+  it('a clean image gives a valid log with no results and exit 0; --format json stays the native report; --json still works', async () => {
+    const clean = archive('clean', { 'app/ok': 'fine' });
+    const sarif = await runCliCaptured(['audit', clean, '--values-from-env', 'TOKEN', '--format', 'sarif'], { env: { TOKEN } });
+    expect(sarif.code).toBe(0);
+    expect(validate(JSON.parse(sarif.stdout))).toEqual([]);
+    const json = await runCliCaptured(['audit', clean, '--values-from-env', 'TOKEN', '--format', 'json'], { env: { TOKEN } });
+    const legacy = await runCliCaptured(['--json', 'audit', clean, '--values-from-env', 'TOKEN'], { env: { TOKEN } });
+    expect(JSON.parse(json.stdout)).toMatchObject({ clean: true, findings: [] });
+    expect(JSON.parse(legacy.stdout)).toEqual(JSON.parse(json.stdout));
+    const bad = await runCliCaptured(['audit', clean, '--values-from-env', 'TOKEN', '--format', 'xml'], { env: { TOKEN } });
+    expect(bad.code).toBe(2);
+  });
+});
