@@ -56,9 +56,10 @@ export async function probeAndResolve(
   const hint = auto ? cachedEngineChoice(key, session.env) : Promise.resolve(undefined);
   let answered = false;
   const detecting = profiled('engine probe', () => chooseEngine(intent, session, signal)).then(
-    (choice) => {
+    async (choice) => {
       answered = true;
-      if (auto) void rememberEngineChoice(key, choice.adapter.name, session.env);
+      // Part of the probe (never fails): settling the probe means nothing is left running after the build.
+      if (auto) await rememberEngineChoice(key, choice.adapter.name, session.env);
       return choice;
     },
     (error: unknown) => {

@@ -242,6 +242,16 @@ describe('runBuild', () => {
     await expectNothingLeft();
   });
 
+  it('leaves no probe running when it fails after resolution while the probe still answers (nothing outlives the call)', async () => {
+    await runBuild(session().session, opts());
+    await rm(join(work, 'docker.log'));
+    const { session: s } = session({ env: { FAKE_VERSION_SLEEP: '1' }, strategies: { 'build-arg': fileStrategy('build-arg', { failPrepare: true }) } });
+    await expect(runBuild(s, opts())).rejects.toThrow('prepare failed');
+    // The build started with last time's engine hint, so the probe was not waited for — until the end.
+    expect(await dockerLog()).toMatch(/ version answered$/m);
+    await expectNothingLeft();
+  });
+
   it('lets a strategy refuse before anything is resolved', async () => {
     const { session: s } = session({ strategies: { 'build-arg': fileStrategy('build-arg', { refuse: true }) } });
     await expect(runBuild(s, opts())).rejects.toBeInstanceOf(StrategyRefusedError);

@@ -127,6 +127,9 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
   const signal = controller.signal;
   const resources = new BuildResources();
   let sweeping: Promise<void> = Promise.resolve();
+  // A probe still answering when the build fails early: settled before runBuild returns, so no
+  // work (a cache-file write) outlives the call.
+  let probing: Promise<unknown> = Promise.resolve();
   try {
     // The push gate: the engine never pushes by itself; buildsecrets pushes after a clean audit.
     refuseEnginePush(options.engineArgs ?? []);
@@ -153,6 +156,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
       logger.info(resolvedLine(config, [...resolved.keys()], resolveMs));
       checkShortValues(session, resolved);
     });
+    probing = probe.pending ?? probing;
     const values = probe.values;
     const reporting = reportEngine(session, intent, probe);
     throwIfAborted(signal);
@@ -236,5 +240,6 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     await resources.release(logger);
     resources.wipe();
     await sweeping;
+    await probing.catch(() => undefined);
   }
 }
