@@ -10,10 +10,11 @@ import { checkImageSource } from '@buildsecrets/audit';
 import { auditSource, openImageSource, SecretValue, type AuditReport } from '@buildsecrets/core';
 import { describeWithParts } from '../support/system-parts.js';
 import { BASE_IMAGE, describeE2E, docker, DOCKER_BIN, E2E_BUILD_ARGS, E2E_ENV } from './support/engine.js';
+import { makeCanary } from '../setup/canary-values.js';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../../packages/cli/bin/buildsecrets.js', import.meta.url));
-const TOKEN = `transport-canary-${randomBytes(12).toString('hex')}`;
+const TOKEN = makeCanary('transport-token');
 const secrets = [{ id: 'api_token', value: SecretValue.from(TOKEN) }];
 const suffix = randomBytes(4).toString('hex');
 

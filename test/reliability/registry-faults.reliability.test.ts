@@ -10,8 +10,9 @@ import { startFaultProxy, type FaultProxy } from '../support/fault-proxy.js';
 import { LOCAL_REGISTRY_PARTS, startLocalRegistry, type LocalRegistry } from '../support/local-registry.js';
 import { sha256Digest, uploadOciImage } from '../support/registry-push.js';
 import { describeWithParts } from '../support/system-parts.js';
+import { makeCanary } from '../setup/canary-values.js';
 
-const value = `fault-${randomBytes(12).toString('hex')}`;
+const value = makeCanary('registry-fault');
 /** Every request in these tests is bounded: a hang fails the test here, not at vitest's timeout. */
 const HANG_GUARD_MS = 20_000;
 

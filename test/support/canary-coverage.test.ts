@@ -24,16 +24,16 @@ const EXEMPT: Readonly<Record<string, string>> = {
   'packages/providers/sneaker/src/live.test.ts': 'live: the value is whatever the real secret holds (gated on real credentials)',
   'packages/core/src/templates/render-template.property.test.ts': 'property test: values are arbitrary strings from fast-check, never written out',
   'packages/core/src/plugins/assert-provider-definition.test.ts': 'checks provider definitions; resolve() is never called for a value',
-  // The audit plants values in image layers on purpose and asserts it finds them; these files move
-  // to packages/audit in this wave (helper "split"/"scan"), so they are converted after that move.
-  'packages/core/src/audit/audit-encodings.property.test.ts': 'audit: fast-check values planted in layers to be found; moving to packages/audit',
-  'packages/core/src/audit/audit-export.test.ts': 'audit: values planted in layers to be found; moving to packages/audit',
-  'packages/core/src/audit/audit-image.property.test.ts': 'audit: fast-check values planted in layers to be found; moving to packages/audit',
-  'packages/core/src/audit/audit-image.test.ts': 'audit: values planted in layers to be found; moving to packages/audit',
-  'packages/core/src/audit/audit-no-false-alarms.property.test.ts': 'audit: random values that must NOT be found; moving to packages/audit',
+  // The audit plants values in image layers on purpose and asserts it finds them (the property
+  // tests plant fast-check values; converting them to canaries is still to do).
+  'packages/audit/src/audit-encodings.property.test.ts': 'audit: fast-check values planted in layers to be found',
+  'packages/audit/src/audit-export.test.ts': 'audit: values planted in layers to be found',
+  'packages/audit/src/audit-image.property.test.ts': 'audit: fast-check values planted in layers to be found',
+  'packages/audit/src/audit-image.test.ts': 'audit: values planted in layers to be found',
+  'packages/audit/src/audit-no-false-alarms.property.test.ts': 'audit: random values that must NOT be found',
   'test/e2e/audit.test.ts': 'audit: values written into real image layers (the build output echoes them on purpose) to be found',
-  'packages/core/src/redaction/patterns.test.ts': 'redactor: its input is the value on purpose, its output is asserted masked (owned by helper "scan" this wave)',
-  'packages/core/src/redaction/redactor.test.ts': 'redactor: its input is the value on purpose, its output is asserted masked (owned by helper "scan" this wave)',
+  'packages/audit/src/scanner/patterns.test.ts': 'patterns of short values (7 and 8 bytes, below a canary\'s length): the length policy is what is tested',
+  'packages/core/src/redaction/redactor.test.ts': 'redactor: its input is the value on purpose, its output is asserted masked',
   'packages/core/src/strategies/ssh-agent/ssh-agent-strategy.test.ts': 'the values are freshly generated private keys (random bodies), checked by the agent, not strings to plant',
   'test/e2e/ssh-agent.test.ts': 'the value is a freshly generated private key (random body), checked by the agent and the image scan',
 };

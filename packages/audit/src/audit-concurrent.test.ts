@@ -9,6 +9,7 @@ import { buildPatterns } from './scanner/patterns.js';
 import { dockerArchive, fixtureDiffId, tar } from './__fixtures__/tar-builder.js';
 import { auditImage } from './audit-image.js';
 import { LayerPool, workerExecArgv } from './layer-pool.js';
+import { makeCanary } from '../../../test/setup/canary-values.js';
 
 /*
  * Layers are searched in worker threads when the machine has more than one core (the default)
@@ -16,7 +17,7 @@ import { LayerPool, workerExecArgv } from './layer-pool.js';
  * report must be the same, byte for byte, and a worker that dies must fail closed.
  */
 
-const TOKEN = 'ghp_Zq8r3Lm1Xw9Kd2Vb7Nc4Pf6Ts0Hy5Ju';
+const TOKEN = makeCanary('concurrent-token');
 const KEY = randomBytes(300);
 const secrets = [
   { id: 'token', value: SecretValue.from(TOKEN) },

@@ -10,11 +10,12 @@ import { layoutTar, ociLayout, writeLayout } from './__fixtures__/oci-builder.js
 import { tar } from './__fixtures__/tar-builder.js';
 import { ociLayoutSource } from './source/oci-layout-source.js';
 import { tarStreamSource } from './source/tar-stream-source.js';
+import { makeCanary } from '../../../test/setup/canary-values.js';
 
 const work = mkdtempSync(join(tmpdir(), 'bs-audit-source-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const TOKEN = 'platform-canary-7c1e9b55d0a4f3';
+const TOKEN = makeCanary('platform-token');
 const secrets = [{ id: 'npm_token', value: SecretValue.from(TOKEN) }];
 const shared = tar([{ name: 'etc/os-release', body: 'ID=fixture\n' }]);
 const leak = tar([{ name: 'app/.npmrc', body: `//registry/:_authToken=${TOKEN}\n` }]);

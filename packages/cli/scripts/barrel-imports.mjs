@@ -10,33 +10,53 @@ import { dirname, resolve } from 'node:path';
 const NAMED = /export\s*\{([^}]*)\}\s*from\s*['"]([^'"]+)['"]/g;
 const STAR = /export\s*\*\s*from\s*['"]([^'"]+)['"]/g;
 
-/** exported name → { file (absolute, or a bare package), imported name }, following `export *`. */
-export function barrelMap(indexFile, map = new Map()) {
+/**
+ * exported name → { file (absolute), imported name }, following `export *` and re-exports from the
+ * other workspace barrels in `packages` (package name → its dist/index.js).
+ */
+export function barrelMap(indexFile, packages = {}, map = new Map()) {
   const text = readFileSync(indexFile, 'utf8').replace(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g, '');
   const target = (spec) => (spec.startsWith('.') ? resolve(dirname(indexFile), spec) : spec);
+  const inner = new Map();
+  const through = (spec) => {
+    if (!packages[spec]) return undefined;
+    if (!inner.has(spec)) inner.set(spec, barrelMap(packages[spec], packages));
+    return inner.get(spec);
+  };
   for (const [, names, spec] of text.matchAll(NAMED)) {
     for (const item of names.split(',').map((n) => n.trim()).filter(Boolean)) {
       if (item.startsWith('type ')) continue;
       const [imported, exported = imported] = item.split(/\s+as\s+/);
-      map.set(exported, { file: target(spec), imported });
+      // A name another workspace barrel re-exports resolves to the file that defines it.
+      const found = through(spec)?.get(imported);
+      map.set(exported, found ?? { file: target(spec), imported });
     }
   }
-  for (const [, spec] of text.matchAll(STAR)) barrelMap(target(spec), map);
+  for (const [, spec] of text.matchAll(STAR)) {
+    const other = through(spec);
+    if (other) for (const [name, found] of other) map.set(name, found);
+    else barrelMap(target(spec), packages, map);
+  }
   return map;
 }
 
-const IMPORT = /import\s*\{([^}]*)\}\s*from\s*['"]@buildsecrets\/core['"];?/g;
+const IMPORT = /import\s*\{([^}]*)\}\s*from\s*['"](@buildsecrets\/(?:core|audit|base))['"];?/g;
 
-/** The plugin: `coreIndex` is the absolute path of @buildsecrets/core's dist/index.js. */
-export function barrelImports(coreIndex) {
-  const map = barrelMap(coreIndex);
+/**
+ * The plugin: `indexes` maps each workspace barrel (`@buildsecrets/core`, `@buildsecrets/audit`,
+ * `@buildsecrets/base`) to the absolute path of its dist/index.js.
+ */
+export function barrelImports(indexes) {
+  const maps = Object.fromEntries(Object.entries(indexes).map(([name, file]) => [name, barrelMap(file, indexes)]));
   return {
     name: 'buildsecrets-barrel-imports',
     setup(b) {
-      b.onLoad({ filter: /\/packages\/(cli|providers\/[^/]+)\/dist\/.*\.js$/ }, (args) => {
+      b.onLoad({ filter: /\/packages\/(cli|core|audit|providers\/[^/]+)\/dist\/.*\.js$/ }, (args) => {
         const text = readFileSync(args.path, 'utf8');
-        if (!text.includes('@buildsecrets/core')) return undefined;
-        const contents = text.replace(IMPORT, (whole, names) => {
+        if (!text.includes('@buildsecrets/')) return undefined;
+        const contents = text.replace(IMPORT, (whole, names, pkg) => {
+          const map = maps[pkg];
+          if (!map) return whole;
           const lines = [];
           for (const item of names.split(',').map((n) => n.trim()).filter(Boolean)) {
             if (item.startsWith('type ')) continue;

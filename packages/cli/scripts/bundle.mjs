@@ -75,7 +75,7 @@ export async function bundleCli() {
     // `import 'reflect-metadata'` has run. Its ESM build would be hoisted above the polyfill and
     // throw "tsyringe requires a reflect polyfill" at start-up.
     mainFields: ['main', 'module'],
-    plugins: [leanZod(), allowList, barrelImports(join(ROOT, 'packages/core/dist/index.js'))],
+    plugins: [leanZod(), allowList, barrelImports({ '@buildsecrets/core': join(ROOT, 'packages/core/dist/index.js'), '@buildsecrets/audit': join(ROOT, 'packages/audit/dist/index.js'), '@buildsecrets/base': join(ROOT, 'packages/base/dist/index.js') })],
     // Bundled CommonJS (yaml) `require`s node builtins; ESM output has no `require` of its own.
     banner: { js: "import { createRequire as __bsCreateRequire } from 'node:module';\nconst require = __bsCreateRequire(import.meta.url);" },
     legalComments: 'eof',

@@ -13,8 +13,9 @@ import { makeTempDir } from '../util/temp-dir.js';
 import type { BuildSteps } from './build-steps.js';
 import type { BuildOptions, BuildSession } from './build-types.js';
 import { runBuild } from './run-build.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const CANARY = 'canary-7Qp2-push-gate-token';
+const CANARY = makeCanary('push-gate-token');
 const DIGEST = `sha256:${'0'.repeat(63)}9`;
 let fakes: Awaited<ReturnType<typeof makeFakeEngines>>;
 let work = '';

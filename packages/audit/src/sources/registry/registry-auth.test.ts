@@ -10,9 +10,10 @@ import { startFakeRegistry, putSimpleImage, type FakeRegistry } from './__fixtur
 import { auditRegistryImage } from './audit-registry-image.js';
 import { RegistryCredentials } from './docker-credentials.js';
 import { RegistryAuthenticationError } from './registry-errors.js';
+import { makeCanary } from '../../../../../test/setup/canary-values.js';
 
 const PASSWORD = 'pw-Zq8!registry-canary-7731';
-const LEAKED = 'leaked-token-4f9a2c77e1b0d8aa';
+const LEAKED = makeCanary('registry-leaked-token');
 let dir: string;
 let fake: FakeRegistry;
 

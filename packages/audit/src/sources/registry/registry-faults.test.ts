@@ -11,8 +11,9 @@ import { tar } from '../../__fixtures__/tar-builder.js';
 import { putSimpleImage, startFakeRegistry, type FakeRegistry } from './__fixtures__/fake-registry.js';
 import { auditRegistryImage, type AuditRegistryOptions } from './audit-registry-image.js';
 import { DigestMismatchError, ImageNotFoundError, RegistryAuthenticationError, RegistryPermissionError, RegistryTlsError, RegistryUnavailableError, TimeoutError, UnsupportedManifestError } from './registry-errors.js';
+import { makeCanary } from '../../../../../test/setup/canary-values.js';
 
-const LEAKED = 'leaked-token-4f9a2c77e1b0d8aa';
+const LEAKED = makeCanary('registry-leaked-token');
 let fake: FakeRegistry;
 afterEach(async () => {
   await fake?.close();
@@ -119,7 +120,7 @@ describe('docker:// faults', () => {
     const { ref, layer } = await image();
     fake.hook = (req, res) => {
       if (!req.url?.endsWith(layer)) return false;
-      const bytes = tar([{ name: 'big.bin', body: Buffer.alloc(600_000, 'a') }, { name: 'etc/token', body: LEAKED.replace('4', '5') }]);
+      const bytes = tar([{ name: 'big.bin', body: Buffer.alloc(600_000, 'a') }, { name: 'etc/token', body: `${LEAKED.slice(0, -1)}${LEAKED.endsWith('0') ? '1' : '0'}` }]);
       res.writeHead(200, { 'Content-Length': bytes.length }).end(bytes);
       return true;
     };

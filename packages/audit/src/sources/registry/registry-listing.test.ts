@@ -5,6 +5,7 @@ import { putSimpleImage, startFakeRegistry, type FakeRegistry } from './__fixtur
 import { auditRegistryImage } from './audit-registry-image.js';
 import { RegistryClient } from './registry-client.js';
 import { listRegistryImage } from './registry-listing.js';
+import { makeCanary } from '../../../../../test/setup/canary-values.js';
 
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 let fake: FakeRegistry;
@@ -15,7 +16,7 @@ afterEach(async () => {
 describe('listRegistryImage (an index, platform by platform, attestations included)', () => {
   it('lists each platform with its config and layers, and the attestation manifest with the image it attests', async () => {
     fake = await startFakeRegistry();
-    const value = 'provenance-build-arg-7f3a9c1e5b2d';
+    const value = makeCanary('provenance-build-arg');
     const amd = putSimpleImage(fake, 'team/app', 'amd64', tar([{ name: 'etc/a', body: 'clean\n' }]), { architecture: 'amd64', os: 'linux' });
     const arm = putSimpleImage(fake, 'team/app', 'arm64', tar([{ name: 'etc/b', body: 'clean too\n' }]), { architecture: 'arm64', os: 'linux', variant: 'v8' });
     // An in-toto provenance statement recording a build argument, as BuildKit attaches one.
