@@ -275,12 +275,12 @@ var require_identity = __commonJS({
     var SCALAR = /* @__PURE__ */ Symbol.for("yaml.scalar");
     var SEQ = /* @__PURE__ */ Symbol.for("yaml.seq");
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
-    var isAlias2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
+    var isAlias = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === ALIAS;
     var isDocument = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === DOC;
-    var isMap2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
+    var isMap = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === MAP;
     var isPair = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === PAIR;
-    var isScalar2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
+    var isScalar = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SCALAR;
+    var isSeq = (node2) => !!node2 && typeof node2 === "object" && node2[NODE_TYPE] === SEQ;
     function isCollection(node2) {
       if (node2 && typeof node2 === "object")
         switch (node2[NODE_TYPE]) {
@@ -301,7 +301,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node2) => (isScalar2(node2) || isCollection(node2)) && !!node2.anchor;
+    var hasAnchor = (node2) => (isScalar(node2) || isCollection(node2)) && !!node2.anchor;
     exports.ALIAS = ALIAS;
     exports.DOC = DOC;
     exports.MAP = MAP;
@@ -310,14 +310,14 @@ var require_identity = __commonJS({
     exports.SCALAR = SCALAR;
     exports.SEQ = SEQ;
     exports.hasAnchor = hasAnchor;
-    exports.isAlias = isAlias2;
+    exports.isAlias = isAlias;
     exports.isCollection = isCollection;
     exports.isDocument = isDocument;
-    exports.isMap = isMap2;
+    exports.isMap = isMap;
     exports.isNode = isNode;
     exports.isPair = isPair;
-    exports.isScalar = isScalar2;
-    exports.isSeq = isSeq2;
+    exports.isScalar = isScalar;
+    exports.isSeq = isSeq;
   }
 });
 
@@ -1231,14 +1231,14 @@ var require_foldFlowLines = __commonJS({
     var FOLD_FLOW = "flow";
     var FOLD_BLOCK = "block";
     var FOLD_QUOTED = "quoted";
-    function foldFlowLines(text2, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
+    function foldFlowLines(text3, indent, mode = "flow", { indentAtStart, lineWidth = 80, minContentWidth = 20, onFold, onOverflow } = {}) {
       if (!lineWidth || lineWidth < 0)
-        return text2;
+        return text3;
       if (lineWidth < minContentWidth)
         minContentWidth = 0;
       const endStep = Math.max(1 + minContentWidth, 1 + lineWidth - indent.length);
-      if (text2.length <= endStep)
-        return text2;
+      if (text3.length <= endStep)
+        return text3;
       const folds = [];
       const escapedFolds = {};
       let end = lineWidth - indent.length;
@@ -1255,14 +1255,14 @@ var require_foldFlowLines = __commonJS({
       let escStart = -1;
       let escEnd = -1;
       if (mode === FOLD_BLOCK) {
-        i = consumeMoreIndentedLines(text2, i, indent.length);
+        i = consumeMoreIndentedLines(text3, i, indent.length);
         if (i !== -1)
           end = i + endStep;
       }
-      for (let ch; ch = text2[i += 1]; ) {
+      for (let ch; ch = text3[i += 1]; ) {
         if (mode === FOLD_QUOTED && ch === "\\") {
           escStart = i;
-          switch (text2[i + 1]) {
+          switch (text3[i + 1]) {
             case "x":
               i += 3;
               break;
@@ -1279,12 +1279,12 @@ var require_foldFlowLines = __commonJS({
         }
         if (ch === "\n") {
           if (mode === FOLD_BLOCK)
-            i = consumeMoreIndentedLines(text2, i, indent.length);
+            i = consumeMoreIndentedLines(text3, i, indent.length);
           end = i + indent.length + endStep;
           split = void 0;
         } else {
           if (ch === " " && prev && prev !== " " && prev !== "\n" && prev !== "	") {
-            const next = text2[i + 1];
+            const next = text3[i + 1];
             if (next && next !== " " && next !== "\n" && next !== "	")
               split = i;
           }
@@ -1296,12 +1296,12 @@ var require_foldFlowLines = __commonJS({
             } else if (mode === FOLD_QUOTED) {
               while (prev === " " || prev === "	") {
                 prev = ch;
-                ch = text2[i += 1];
+                ch = text3[i += 1];
                 overflow = true;
               }
               const j = i > escEnd + 1 ? i - 2 : escStart - 1;
               if (escapedFolds[j])
-                return text2;
+                return text3;
               folds.push(j);
               escapedFolds[j] = true;
               end = j + endStep;
@@ -1316,39 +1316,39 @@ var require_foldFlowLines = __commonJS({
       if (overflow && onOverflow)
         onOverflow();
       if (folds.length === 0)
-        return text2;
+        return text3;
       if (onFold)
         onFold();
-      let res = text2.slice(0, folds[0]);
+      let res = text3.slice(0, folds[0]);
       for (let i2 = 0; i2 < folds.length; ++i2) {
         const fold = folds[i2];
-        const end2 = folds[i2 + 1] || text2.length;
+        const end2 = folds[i2 + 1] || text3.length;
         if (fold === 0)
           res = `
-${indent}${text2.slice(0, end2)}`;
+${indent}${text3.slice(0, end2)}`;
         else {
           if (mode === FOLD_QUOTED && escapedFolds[fold])
-            res += `${text2[fold]}\\`;
+            res += `${text3[fold]}\\`;
           res += `
-${indent}${text2.slice(fold + 1, end2)}`;
+${indent}${text3.slice(fold + 1, end2)}`;
         }
       }
       return res;
     }
-    function consumeMoreIndentedLines(text2, i, indent) {
+    function consumeMoreIndentedLines(text3, i, indent) {
       let end = i;
       let start = i + 1;
-      let ch = text2[start];
+      let ch = text3[start];
       while (ch === " " || ch === "	") {
         if (i < start + indent) {
-          ch = text2[++i];
+          ch = text3[++i];
         } else {
           do {
-            ch = text2[++i];
+            ch = text3[++i];
           } while (ch && ch !== "\n");
           end = i;
           start = i + 1;
-          ch = text2[start];
+          ch = text3[start];
         }
       }
       return end;
@@ -3938,22 +3938,22 @@ var require_errors = __commonJS({
   "node_modules/yaml/dist/errors.js"(exports) {
     "use strict";
     var YAMLError = class extends Error {
-      constructor(name, pos, code, message) {
+      constructor(name, pos, code, message2) {
         super();
         this.name = name;
         this.code = code;
-        this.message = message;
+        this.message = message2;
         this.pos = pos;
       }
     };
     var YAMLParseError = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLParseError", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLParseError", pos, code, message2);
       }
     };
     var YAMLWarning = class extends YAMLError {
-      constructor(pos, code, message) {
-        super("YAMLWarning", pos, code, message);
+      constructor(pos, code, message2) {
+        super("YAMLWarning", pos, code, message2);
       }
     };
     var prettifyError2 = (src, lc) => (error62) => {
@@ -4425,9 +4425,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap = fc.start.source === "{";
+      const fcName = isMap ? "flow map" : "flow sequence";
+      const NodeClass = tag?.nodeClass ?? (isMap ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4463,7 +4463,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4503,7 +4503,7 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep && !props.found) {
+        if (!isMap && !sep && !props.found) {
           const valueNode = value ? composeNode(ctx, value, props, onError) : composeEmptyNode(ctx, props.end, sep, null, props, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
@@ -4526,7 +4526,7 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props.found && ctx.options.strict) {
+            if (!isMap && !props.found && ctx.options.strict) {
               if (sep)
                 for (const st of sep) {
                   if (st === valueProps.found)
@@ -4558,7 +4558,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap) {
             const map2 = coll;
             if (utilMapIncludes.mapIncludes(ctx, map2.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4574,7 +4574,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4633,8 +4633,8 @@ var require_compose_collection = __commonJS({
         const { anchor: anchor2, newlineAfterProp: nl } = props;
         const lastProp = anchor2 && tagToken ? anchor2.offset > tagToken.offset ? anchor2 : tagToken : anchor2 ?? tagToken;
         if (lastProp && (!nl || nl.offset < lastProp.offset)) {
-          const message = "Missing newline after block sequence props";
-          onError(lastProp, "MISSING_CHAR", message);
+          const message2 = "Missing newline after block sequence props";
+          onError(lastProp, "MISSING_CHAR", message2);
         }
       }
       const expType = token.type === "block-map" ? "map" : token.type === "block-seq" ? "seq" : token.start.source === "{" ? "map" : "seq";
@@ -4698,7 +4698,7 @@ var require_resolve_block_scalar = __commonJS({
       }
       let trimIndent = scalar.indent + header.indent;
       let offset = scalar.offset + header.length;
-      let contentStart = 0;
+      let contentStart2 = 0;
       for (let i = 0; i < chompStart; ++i) {
         const [indent, content] = lines2[i];
         if (content === "" || content === "\r") {
@@ -4706,15 +4706,15 @@ var require_resolve_block_scalar = __commonJS({
             trimIndent = indent.length;
         } else {
           if (indent.length < trimIndent) {
-            const message = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
-            onError(offset + indent.length, "MISSING_CHAR", message);
+            const message2 = "Block scalars with more-indented leading empty lines must use an explicit indentation indicator";
+            onError(offset + indent.length, "MISSING_CHAR", message2);
           }
           if (header.indent === 0)
             trimIndent = indent.length;
-          contentStart = i;
+          contentStart2 = i;
           if (trimIndent === 0 && !ctx.atRoot) {
-            const message = "Block scalar values in collections must be indented";
-            onError(offset, "BAD_INDENT", message);
+            const message2 = "Block scalar values in collections must be indented";
+            onError(offset, "BAD_INDENT", message2);
           }
           break;
         }
@@ -4727,9 +4727,9 @@ var require_resolve_block_scalar = __commonJS({
       let value = "";
       let sep = "";
       let prevMoreIndented = false;
-      for (let i = 0; i < contentStart; ++i)
+      for (let i = 0; i < contentStart2; ++i)
         value += lines2[i][0].slice(trimIndent) + "\n";
-      for (let i = contentStart; i < chompStart; ++i) {
+      for (let i = contentStart2; i < chompStart; ++i) {
         let [indent, content] = lines2[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
@@ -4737,8 +4737,8 @@ var require_resolve_block_scalar = __commonJS({
           content = content.slice(0, -1);
         if (content && indent.length < trimIndent) {
           const src = header.indent ? "explicit indentation indicator" : "first line";
-          const message = `Block scalar lines must not be less indented than their ${src}`;
-          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message);
+          const message2 = `Block scalar lines must not be less indented than their ${src}`;
+          onError(offset - content.length - (crlf ? 2 : 1), "BAD_INDENT", message2);
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
@@ -4816,8 +4816,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           case "comment":
             if (strict && !hasSpace) {
-              const message = "Comments must be separated from other tokens by white space characters";
-              onError(token, "MISSING_CHAR", message);
+              const message2 = "Comments must be separated from other tokens by white space characters";
+              onError(token, "MISSING_CHAR", message2);
             }
             length += token.source.length;
             comment = token.source.substring(1);
@@ -4828,8 +4828,8 @@ var require_resolve_block_scalar = __commonJS({
             break;
           /* istanbul ignore next should not happen */
           default: {
-            const message = `Unexpected token in block scalar header: ${token.type}`;
-            onError(token, "UNEXPECTED_TOKEN", message);
+            const message2 = `Unexpected token in block scalar header: ${token.type}`;
+            onError(token, "UNEXPECTED_TOKEN", message2);
             const ts = token.source;
             if (ts && typeof ts === "string")
               length += ts.length;
@@ -5222,13 +5222,13 @@ var require_compose_node = __commonJS({
             if (anchor2)
               node2.anchor = anchor2.source.substring(1);
           } catch (error62) {
-            const message = error62 instanceof Error ? error62.message : String(error62);
-            onError(token, "RESOURCE_EXHAUSTION", message);
+            const message2 = error62 instanceof Error ? error62.message : String(error62);
+            onError(token, "RESOURCE_EXHAUSTION", message2);
           }
           break;
         default: {
-          const message = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
-          onError(token, "UNEXPECTED_TOKEN", message);
+          const message2 = token.type === "error" ? token.message : `Unsupported token (type: ${token.type})`;
+          onError(token, "UNEXPECTED_TOKEN", message2);
           isSrcToken = false;
         }
       }
@@ -5322,11 +5322,11 @@ var require_compose_doc = __commonJS({
           onError(props.end, "MISSING_CHAR", "Block collection cannot start on same line with directives-end marker");
       }
       doc.contents = value ? composeNode.composeNode(ctx, value, props, onError) : composeNode.composeEmptyNode(ctx, props.end, start, null, props, onError);
-      const contentEnd = doc.contents.range[2];
-      const re = resolveEnd.resolveEnd(end, contentEnd, false, onError);
+      const contentEnd2 = doc.contents.range[2];
+      const re = resolveEnd.resolveEnd(end, contentEnd2, false, onError);
       if (re.comment)
         doc.comment = re.comment;
-      doc.range = [offset, contentEnd, re.offset];
+      doc.range = [offset, contentEnd2, re.offset];
       return doc;
     }
     exports.composeDoc = composeDoc;
@@ -5384,12 +5384,12 @@ var require_composer = __commonJS({
         this.prelude = [];
         this.errors = [];
         this.warnings = [];
-        this.onError = (source, code, message, warning) => {
+        this.onError = (source, code, message2, warning) => {
           const pos = getErrorPos(source);
           if (warning)
-            this.warnings.push(new errors.YAMLWarning(pos, code, message));
+            this.warnings.push(new errors.YAMLWarning(pos, code, message2));
           else
-            this.errors.push(new errors.YAMLParseError(pos, code, message));
+            this.errors.push(new errors.YAMLParseError(pos, code, message2));
         };
         this.directives = new directives.Directives({ version: options.version || "1.2" });
         this.options = options;
@@ -5459,10 +5459,10 @@ ${cb}` : comment;
           console.dir(token, { depth: null });
         switch (token.type) {
           case "directive":
-            this.directives.add(token.source, (offset, message, warning) => {
+            this.directives.add(token.source, (offset, message2, warning) => {
               const pos = getErrorPos(token);
               pos[0] += offset;
-              this.onError(pos, "BAD_DIRECTIVE", message, warning);
+              this.onError(pos, "BAD_DIRECTIVE", message2, warning);
             });
             this.prelude.push(token.source);
             this.atDirectives = true;
@@ -5551,12 +5551,12 @@ var require_cst_scalar = __commonJS({
     var stringifyString = require_stringifyString();
     function resolveAsScalar(token, strict = true, onError) {
       if (token) {
-        const _onError = (pos, code, message) => {
+        const _onError = (pos, code, message2) => {
           const offset = typeof pos === "number" ? pos : Array.isArray(pos) ? pos[0] : pos.offset;
           if (onError)
-            onError(offset, code, message);
+            onError(offset, code, message2);
           else
-            throw new errors.YAMLParseError([offset, offset + 1], code, message);
+            throw new errors.YAMLParseError([offset, offset + 1], code, message2);
         };
         switch (token.type) {
           case "scalar":
@@ -5804,8 +5804,8 @@ var require_cst_visit = __commonJS({
     visit2.REMOVE = REMOVE;
     visit2.itemAtPath = (cst, path) => {
       let item = cst;
-      for (const [field2, index] of path) {
-        const tok = item?.[field2];
+      for (const [field3, index] of path) {
+        const tok = item?.[field3];
         if (tok && "items" in tok) {
           item = tok.items[index];
         } else
@@ -5815,8 +5815,8 @@ var require_cst_visit = __commonJS({
     };
     visit2.parentCollection = (cst, path) => {
       const parent = visit2.itemAtPath(cst, path.slice(0, -1));
-      const field2 = path[path.length - 1][0];
-      const coll = parent?.[field2];
+      const field3 = path[path.length - 1][0];
+      const coll = parent?.[field3];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
@@ -5825,11 +5825,11 @@ var require_cst_visit = __commonJS({
       let ctrl = visitor(item, path);
       if (typeof ctrl === "symbol")
         return ctrl;
-      for (const field2 of ["key", "value"]) {
-        const token = item[field2];
+      for (const field3 of ["key", "value"]) {
+        const token = item[field3];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path.concat([[field2, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path.concat([[field3, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5839,7 +5839,7 @@ var require_cst_visit = __commonJS({
               i -= 1;
             }
           }
-          if (typeof ctrl === "function" && field2 === "key")
+          if (typeof ctrl === "function" && field3 === "key")
             ctrl = ctrl(item, path);
         }
       }
@@ -5861,7 +5861,7 @@ var require_cst = __commonJS({
     var FLOW_END = "";
     var SCALAR = "";
     var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isScalar = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5945,7 +5945,7 @@ var require_cst = __commonJS({
     exports.FLOW_END = FLOW_END;
     exports.SCALAR = SCALAR;
     exports.isCollection = isCollection;
-    exports.isScalar = isScalar2;
+    exports.isScalar = isScalar;
     exports.prettyToken = prettyToken;
     exports.tokenType = tokenType;
   }
@@ -6578,15 +6578,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -6716,8 +6716,8 @@ var require_parser = __commonJS({
         }
         const type = cst.tokenType(source);
         if (!type) {
-          const message = `Not a YAML token: ${source}`;
-          yield* this.pop({ type: "error", offset: this.offset, message, source });
+          const message2 = `Not a YAML token: ${source}`;
+          yield* this.pop({ type: "error", offset: this.offset, message: message2, source });
           this.offset += source.length;
         } else if (type === "scalar") {
           this.atNewLine = false;
@@ -6807,8 +6807,8 @@ var require_parser = __commonJS({
       *pop(error62) {
         const token = error62 ?? this.stack.pop();
         if (!token) {
-          const message = "Tried to pop an empty stack";
-          yield { type: "error", offset: this.offset, source: "", message };
+          const message2 = "Tried to pop an empty stack";
+          yield { type: "error", offset: this.offset, source: "", message: message2 };
         } else if (this.stack.length === 0) {
           yield token;
         } else {
@@ -7475,7 +7475,7 @@ var require_public_api = __commonJS({
         return docs;
       return Object.assign([], { empty: true }, composer$1.streamInfo());
     }
-    function parseDocument2(source, options = {}) {
+    function parseDocument(source, options = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options);
       const parser$1 = new parser.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options);
@@ -7494,14 +7494,14 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse4(src, reviver, options) {
+    function parse3(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
       } else if (options === void 0 && reviver && typeof reviver === "object") {
         options = reviver;
       }
-      const doc = parseDocument2(src, options);
+      const doc = parseDocument(src, options);
       if (!doc)
         return null;
       doc.warnings.forEach((warning) => log.warn(doc.options.logLevel, warning));
@@ -7535,9 +7535,9 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse4;
+    exports.parse = parse3;
     exports.parseAllDocuments = parseAllDocuments;
-    exports.parseDocument = parseDocument2;
+    exports.parseDocument = parseDocument;
     exports.stringify = stringify;
   }
 });
@@ -7786,17 +7786,17 @@ var require_Reflect = __commonJS({
           }
           return target;
         }
-        function DecorateProperty(decorators, target, propertyKey, descriptor) {
+        function DecorateProperty(decorators, target, propertyKey, descriptor2) {
           for (var i = decorators.length - 1; i >= 0; --i) {
             var decorator = decorators[i];
-            var decorated = decorator(target, propertyKey, descriptor);
+            var decorated = decorator(target, propertyKey, descriptor2);
             if (!IsUndefined(decorated) && !IsNull(decorated)) {
               if (!IsObject(decorated))
                 throw new TypeError();
-              descriptor = decorated;
+              descriptor2 = decorated;
             }
           }
-          return descriptor;
+          return descriptor2;
         }
         function OrdinaryHasMetadata(MetadataKey, O, P) {
           var hasOwn2 = OrdinaryHasOwnMetadata(MetadataKey, O, P);
@@ -7867,8 +7867,8 @@ var require_Reflect = __commonJS({
               keys.push(key);
             }
           }
-          for (var _a3 = 0, parentKeys_1 = parentKeys; _a3 < parentKeys_1.length; _a3++) {
-            var key = parentKeys_1[_a3];
+          for (var _a4 = 0, parentKeys_1 = parentKeys; _a4 < parentKeys_1.length; _a4++) {
+            var key = parentKeys_1[_a4];
             var hasKey = set2.has(key);
             if (!hasKey) {
               set2.add(key);
@@ -9162,12 +9162,12 @@ var require_injection_token = __commonJS({
       return typeof token === "string" || typeof token === "symbol";
     }
     exports.isNormalToken = isNormalToken;
-    function isTokenDescriptor(descriptor) {
-      return typeof descriptor === "object" && "token" in descriptor && "multiple" in descriptor;
+    function isTokenDescriptor(descriptor2) {
+      return typeof descriptor2 === "object" && "token" in descriptor2 && "multiple" in descriptor2;
     }
     exports.isTokenDescriptor = isTokenDescriptor;
-    function isTransformDescriptor(descriptor) {
-      return typeof descriptor === "object" && "token" in descriptor && "transform" in descriptor;
+    function isTransformDescriptor(descriptor2) {
+      return typeof descriptor2 === "object" && "token" in descriptor2 && "transform" in descriptor2;
     }
     exports.isTransformDescriptor = isTransformDescriptor;
     function isConstructorToken(token) {
@@ -9796,8 +9796,8 @@ var require_registry2 = __commonJS({
     var dependency_container_1 = require_dependency_container();
     function registry2(registrations = []) {
       return function(target) {
-        registrations.forEach((_a3) => {
-          var { token, options } = _a3, provider = tslib_1.__rest(_a3, ["token", "options"]);
+        registrations.forEach((_a4) => {
+          var { token, options } = _a4, provider = tslib_1.__rest(_a4, ["token", "options"]);
           return dependency_container_1.instance.register(token, provider, options);
         });
         return target;
@@ -10120,11 +10120,11 @@ var BuildSecretsError = class _BuildSecretsError extends Error {
   retryable;
   /** What the user should do; also part of `message`. */
   hint;
-  constructor(code, message, options = {}) {
+  constructor(code, message2, options = {}) {
     const prefix = options.provider ? `[buildsecrets:${options.provider}]` : "[buildsecrets]";
-    const text2 = message.startsWith("[buildsecrets") ? message : `${prefix} ${message}`;
-    super(options.hint ? `${text2}
-  \u2192 ${options.hint}` : text2);
+    const text3 = message2.startsWith("[buildsecrets") ? message2 : `${prefix} ${message2}`;
+    super(options.hint ? `${text3}
+  \u2192 ${options.hint}` : text3);
     this.code = code;
     this.secretId = options.secretId;
     this.provider = options.provider;
@@ -10214,46 +10214,46 @@ ${problems.map((p) => `  - ${p}`).join("\n")}`, options);
   }
 };
 var PluginLoadError = class extends BuildSecretsError {
-  constructor(message, options = {}) {
-    super("PLUGIN_LOAD_FAILED", message, options);
+  constructor(message2, options = {}) {
+    super("PLUGIN_LOAD_FAILED", message2, options);
   }
 };
 var InvalidSecretError = class extends BuildSecretsError {
-  constructor(message, options = {}) {
-    super("SECRET_INVALID", message, options);
+  constructor(message2, options = {}) {
+    super("SECRET_INVALID", message2, options);
   }
 };
 var ProviderUnavailableError = class extends BuildSecretsError {
-  constructor(message, options = {}) {
-    super("PROVIDER_UNAVAILABLE", message, { retryable: true, ...options });
+  constructor(message2, options = {}) {
+    super("PROVIDER_UNAVAILABLE", message2, { retryable: true, ...options });
   }
 };
 var TimeoutError = class extends BuildSecretsError {
-  constructor(message, options = {}) {
-    super("TIMEOUT", message, { retryable: true, ...options });
+  constructor(message2, options = {}) {
+    super("TIMEOUT", message2, { retryable: true, ...options });
   }
 };
 var AbortedError = class extends BuildSecretsError {
-  constructor(message = "the run was cancelled", options = {}) {
-    super("ABORTED", message, options);
+  constructor(message2 = "the run was cancelled", options = {}) {
+    super("ABORTED", message2, options);
   }
 };
 var StrategyRefusedError = class extends BuildSecretsError {
-  constructor(message, options = {}) {
-    super("STRATEGY_REFUSED", message, options);
+  constructor(message2, options = {}) {
+    super("STRATEGY_REFUSED", message2, options);
   }
 };
 var EngineError = class extends BuildSecretsError {
   /** Exit code of the engine process, when it ran. */
   exitCode;
-  constructor(message, options = {}) {
-    super("ENGINE_FAILED", message, options);
+  constructor(message2, options = {}) {
+    super("ENGINE_FAILED", message2, options);
     this.exitCode = options.exitCode;
   }
 };
 var UsageError = class extends BuildSecretsError {
-  constructor(message, options = {}) {
-    super("USAGE", message, options);
+  constructor(message2, options = {}) {
+    super("USAGE", message2, options);
   }
 };
 var SecretsUnresolvedError = class extends BuildSecretsError {
@@ -10286,8 +10286,8 @@ var LeakDetectedError = class extends BuildSecretsError {
   }
 };
 var AuditError = class extends BuildSecretsError {
-  constructor(message, options = {}) {
-    super("AUDIT_FAILED", message, options);
+  constructor(message2, options = {}) {
+    super("AUDIT_FAILED", message2, options);
   }
 };
 
@@ -10376,8 +10376,8 @@ var SecretValue = class _SecretValue {
 };
 
 // packages/base/dist/strip-userinfo.js
-function stripUserinfo(text2) {
-  return text2.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, "$1");
+function stripUserinfo(text3) {
+  return text3.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, "$1");
 }
 
 // node_modules/zod/v4/classic/external.js
@@ -11388,9 +11388,9 @@ function createTransparentProxy(getter) {
       target ?? (target = getter());
       return Reflect.getOwnPropertyDescriptor(target, prop);
     },
-    defineProperty(_, prop, descriptor) {
+    defineProperty(_, prop, descriptor2) {
       target ?? (target = getter());
-      return Reflect.defineProperty(target, prop, descriptor);
+      return Reflect.defineProperty(target, prop, descriptor2);
     }
   });
 }
@@ -11542,14 +11542,14 @@ function explicitlyAborted(x, startIndex = 0) {
 }
 function prefixIssues(path, issues) {
   return issues.map((iss) => {
-    var _a3;
-    (_a3 = iss).path ?? (_a3.path = []);
+    var _a4;
+    (_a4 = iss).path ?? (_a4.path = []);
     iss.path.unshift(path);
     return iss;
   });
 }
-function unwrapMessage(message) {
-  return typeof message === "string" ? message : message?.message;
+function unwrapMessage(message2) {
+  return typeof message2 === "string" ? message2 : message2?.message;
 }
 function sizeCaps(defChecks) {
   const caps = [];
@@ -11564,22 +11564,22 @@ function sizeCaps(defChecks) {
   return caps;
 }
 function attachSchema(issues, start, inst) {
-  var _a3;
+  var _a4;
   for (let i = start; i < issues.length; i++) {
-    (_a3 = issues[i]).schema ?? (_a3.schema = inst);
+    (_a4 = issues[i]).schema ?? (_a4.schema = inst);
   }
 }
 function finalizeIssue(iss, ctx, config2) {
-  var _a3;
+  var _a4;
   const traits = iss.inst?._zod?.traits;
   if (traits?.has("$ZodType")) {
     if (traits.has("$ZodCheck"))
-      (_a3 = iss).schema ?? (_a3.schema = iss.inst);
+      (_a4 = iss).schema ?? (_a4.schema = iss.inst);
     else
       iss.schema = iss.inst;
   }
   const schemaError = iss.schema !== iss.inst ? iss.schema?._zod.def?.error : void 0;
-  const message = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
+  const message2 = iss.message ? iss.message : unwrapMessage(iss.inst?._zod.def?.error?.(iss)) ?? unwrapMessage(schemaError?.(iss)) ?? unwrapMessage(ctx?.error?.(iss)) ?? unwrapMessage(config2.customError?.(iss)) ?? unwrapMessage(config2.localeError?.(iss)) ?? "Invalid input";
   const full = {};
   for (const k of Object.keys(iss)) {
     if (k === "inst" || k === "schema" || k === "continue" || k === "input" || k === "__proto__")
@@ -11587,7 +11587,7 @@ function finalizeIssue(iss, ctx, config2) {
     full[k] = iss[k];
   }
   full.path ?? (full.path = []);
-  full.message = message;
+  full.message = message2;
   if (ctx?.reportInput) {
     full.input = iss.input;
   }
@@ -12055,7 +12055,7 @@ function formatError(error62, mapper = (issue2) => issue2.message) {
 function treeifyError(error62, mapper = (issue2) => issue2.message) {
   const result = { errors: [] };
   const processError = (error63, path = []) => {
-    var _a3;
+    var _a4;
     for (const issue2 of error63.issues) {
       if (issue2.code === "invalid_union" && issue2.errors.length) {
         issue2.errors.map((issues) => processError({ issues }, [...path, ...issue2.path]));
@@ -12087,7 +12087,7 @@ function treeifyError(error62, mapper = (issue2) => issue2.message) {
             curr = curr.properties[el];
           } else {
             curr.items ?? (curr.items = []);
-            (_a3 = curr.items)[el] ?? (_a3[el] = { errors: [] });
+            (_a4 = curr.items)[el] ?? (_a4[el] = { errors: [] });
             curr = curr.items[el];
           }
           if (terminal) {
@@ -12238,18 +12238,18 @@ var validateAsync = async (schema, value, _ctx) => {
   return result.issues.length === 0;
 };
 var _encode = (_Err) => {
-  const parse4 = _parse(_Err);
+  const parse3 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
     const ctx = _ctx ? { ..._ctx, direction: "backward" } : { direction: "backward" };
-    return parse4(schema, value, ctx, finalizeParams(fn, _params));
+    return parse3(schema, value, ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
 var encode = /* @__PURE__ */ _encode($ZodRealError);
 var _decode = (_Err) => {
-  const parse4 = _parse(_Err);
+  const parse3 = _parse(_Err);
   const fn = (schema, value, _ctx, _params) => {
-    return parse4(schema, value, _ctx, finalizeParams(fn, _params));
+    return parse3(schema, value, _ctx, finalizeParams(fn, _params));
   };
   return fn;
 };
@@ -12464,10 +12464,10 @@ var sha512_base64url = /* @__PURE__ */ fixedBase64url(86);
 
 // node_modules/zod/v4/core/checks.js
 var $ZodCheck = /* @__PURE__ */ $constructor("$ZodCheck", (inst, def) => {
-  var _a3;
+  var _a4;
   inst._zod ?? (inst._zod = {});
   inst._zod.def = def;
-  (_a3 = inst._zod).onattach ?? (_a3.onattach = []);
+  (_a4 = inst._zod).onattach ?? (_a4.onattach = []);
 });
 var _whenHasSize = (payload) => {
   const val = payload.value;
@@ -12640,9 +12640,9 @@ var $ZodCheckBigIntFormat = /* @__PURE__ */ $constructor("$ZodCheckBigIntFormat"
   };
 });
 var $ZodCheckMaxSize = /* @__PURE__ */ $constructor("$ZodCheckMaxSize", (inst, def) => {
-  var _a3;
+  var _a4;
   $ZodCheck.init(inst, def);
-  (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasSize);
+  (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasSize);
   inst._zod.check = (payload) => {
     const input3 = payload.value;
     const size = input3.size;
@@ -12660,9 +12660,9 @@ var $ZodCheckMaxSize = /* @__PURE__ */ $constructor("$ZodCheckMaxSize", (inst, d
   };
 });
 var $ZodCheckMinSize = /* @__PURE__ */ $constructor("$ZodCheckMinSize", (inst, def) => {
-  var _a3;
+  var _a4;
   $ZodCheck.init(inst, def);
-  (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasSize);
+  (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasSize);
   inst._zod.check = (payload) => {
     const input3 = payload.value;
     const size = input3.size;
@@ -12680,9 +12680,9 @@ var $ZodCheckMinSize = /* @__PURE__ */ $constructor("$ZodCheckMinSize", (inst, d
   };
 });
 var $ZodCheckSizeEquals = /* @__PURE__ */ $constructor("$ZodCheckSizeEquals", (inst, def) => {
-  var _a3;
+  var _a4;
   $ZodCheck.init(inst, def);
-  (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasSize);
+  (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasSize);
   inst._zod.check = (payload) => {
     const input3 = payload.value;
     const size = input3.size;
@@ -12701,9 +12701,9 @@ var $ZodCheckSizeEquals = /* @__PURE__ */ $constructor("$ZodCheckSizeEquals", (i
   };
 });
 var $ZodCheckMaxLength = /* @__PURE__ */ $constructor("$ZodCheckMaxLength", (inst, def) => {
-  var _a3;
+  var _a4;
   $ZodCheck.init(inst, def);
-  (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasLength);
+  (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasLength);
   inst._zod.check = (payload) => {
     const input3 = payload.value;
     const units = input3.length;
@@ -12723,9 +12723,9 @@ var $ZodCheckMaxLength = /* @__PURE__ */ $constructor("$ZodCheckMaxLength", (ins
   };
 });
 var $ZodCheckMinLength = /* @__PURE__ */ $constructor("$ZodCheckMinLength", (inst, def) => {
-  var _a3;
+  var _a4;
   $ZodCheck.init(inst, def);
-  (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasLength);
+  (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasLength);
   inst._zod.check = (payload) => {
     const input3 = payload.value;
     const units = input3.length;
@@ -12745,9 +12745,9 @@ var $ZodCheckMinLength = /* @__PURE__ */ $constructor("$ZodCheckMinLength", (ins
   };
 });
 var $ZodCheckLengthEquals = /* @__PURE__ */ $constructor("$ZodCheckLengthEquals", (inst, def) => {
-  var _a3;
+  var _a4;
   $ZodCheck.init(inst, def);
-  (_a3 = inst._zod.def).when ?? (_a3.when = _whenHasLength);
+  (_a4 = inst._zod.def).when ?? (_a4.when = _whenHasLength);
   inst._zod.check = (payload) => {
     const input3 = payload.value;
     const units = input3.length;
@@ -12768,10 +12768,10 @@ var $ZodCheckLengthEquals = /* @__PURE__ */ $constructor("$ZodCheckLengthEquals"
   };
 });
 var $ZodCheckStringFormat = /* @__PURE__ */ $constructor("$ZodCheckStringFormat", (inst, def) => {
-  var _a3, _b;
+  var _a4, _b;
   $ZodCheck.init(inst, def);
   if (def.pattern)
-    (_a3 = inst._zod).check ?? (_a3.check = (payload) => {
+    (_a4 = inst._zod).check ?? (_a4.check = (payload) => {
       def.pattern.lastIndex = 0;
       if (def.pattern.test(payload.value))
         return;
@@ -12988,7 +12988,7 @@ var version = {
 
 // node_modules/zod/v4/core/schemas.js
 var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
-  var _a3;
+  var _a4;
   inst ?? (inst = {});
   inst._zod.def = def;
   inst._zod.bag = inst._zod.bag || {};
@@ -13001,7 +13001,7 @@ var $ZodType = /* @__PURE__ */ $constructor("$ZodType", (inst, def) => {
     }
   }
   if (checks.length === 0) {
-    (_a3 = inst._zod).deferred ?? (_a3.deferred = []);
+    (_a4 = inst._zod).deferred ?? (_a4.deferred = []);
     inst._zod.deferred?.push(() => {
       inst._zod.run = inst._zod.parse;
     });
@@ -13744,7 +13744,7 @@ function capSize(inst, size) {
   if (!caps.length)
     return;
   const cap = Math.min(...caps.map((c) => c[0]));
-  const parse4 = inst._zod.parse;
+  const parse3 = inst._zod.parse;
   inst._zod.parse = (payload, ctx) => {
     const n = size(payload.value);
     if (n > cap && !ctx?.skipChecks && ctx?.direction !== "backward") {
@@ -13758,7 +13758,7 @@ function capSize(inst, size) {
         }
       }
     }
-    return parse4(payload, ctx);
+    return parse3(payload, ctx);
   };
 }
 var arraySize = (input3) => Array.isArray(input3) ? input3.length : -1;
@@ -13929,14 +13929,14 @@ var $ZodObject = /* @__PURE__ */ $constructor("$ZodObject", (inst, def) => {
     const shape = zod.def.shape;
     const propValues = {};
     for (const key in shape) {
-      const field2 = shape[key]._zod;
-      if (field2.values) {
+      const field3 = shape[key]._zod;
+      if (field3.values) {
         if (!Object.prototype.hasOwnProperty.call(propValues, key)) {
           assignProp(propValues, key, /* @__PURE__ */ new Set());
         }
-        for (const v of field2.values)
+        for (const v of field3.values)
           propValues[key].add(v);
-        if (field2.optin !== void 0)
+        if (field3.optin !== void 0)
           propValues[key].add(void 0);
       }
     }
@@ -15609,8 +15609,8 @@ var memo = {
     return empty;
   },
   guard(inst) {
-    var _a3;
-    (_a3 = inst._zod).deferred ?? (_a3.deferred = []);
+    var _a4;
+    (_a4 = inst._zod).deferred ?? (_a4.deferred = []);
     inst._zod.deferred.push(() => {
       const base = inst._zod.parse;
       const wrapped = (payload, ctx) => {
@@ -15624,12 +15624,12 @@ var memo = {
     });
   },
   attach(inst) {
-    var _a3;
+    var _a4;
     let isRecursiveInst;
     let rechecked = false;
     let lastCtx;
     let lastBucket;
-    (_a3 = inst._zod).deferred ?? (_a3.deferred = []);
+    (_a4 = inst._zod).deferred ?? (_a4.deferred = []);
     inst._zod.deferred.push(() => {
       const base = inst._zod.parse;
       const wrapped = (payload, ctx) => {
@@ -19730,8 +19730,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text2) => {
-  return text2.charAt(0).toUpperCase() + text2.slice(1);
+var capitalizeFirstCharacter = (text3) => {
+  return text3.charAt(0).toUpperCase() + text3.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -23326,8 +23326,8 @@ var globalRegistry = globalThis.__zod_globalRegistry;
 var INVALID = /* @__PURE__ */ Symbol.for("zod.compile.invalid");
 var FALLBACK_FLAG = /* @__PURE__ */ Symbol.for("zod.compile.fallback");
 var ZodCompileAsyncError = class extends Error {
-  constructor(message = "z.compile does not support async refinements, transforms, or checks") {
-    super(message);
+  constructor(message2 = "z.compile does not support async refinements, transforms, or checks") {
+    super(message2);
     this.name = "ZodCompileAsyncError";
   }
 };
@@ -24430,8 +24430,8 @@ function generateWrapperCheck(doc, ctx, schema, accessor) {
 }
 function generateDefaultCheck(doc, ctx, schema, accessor) {
   const def = schema._zod.def;
-  const descriptor = Object.getOwnPropertyDescriptor(schema._zod.def, "defaultValue");
-  const defaultGetter = descriptor ? () => schema._zod.def.defaultValue : void 0;
+  const descriptor2 = Object.getOwnPropertyDescriptor(schema._zod.def, "defaultValue");
+  const defaultGetter = descriptor2 ? () => schema._zod.def.defaultValue : void 0;
   if (schema._zod.def.type === "prefault") {
     if (!defaultGetter) {
       return generateCheck(doc, ctx, def.innerType, accessor);
@@ -26027,17 +26027,17 @@ function initializeContext(params) {
     external: params?.external ?? void 0
   };
 }
-function handleUnrepresentable(schema, ctx, json2, params, message) {
-  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message }) : ctx.unrepresentable;
+function handleUnrepresentable(schema, ctx, json2, params, message2) {
+  const result = typeof ctx.unrepresentable === "function" ? ctx.unrepresentable({ zodSchema: schema, path: params.path, message: message2 }) : ctx.unrepresentable;
   if (result === "any")
     return false;
   if (result === void 0 || result === "throw")
-    throw new Error(message);
+    throw new Error(message2);
   Object.assign(json2, result);
   return true;
 }
 function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
-  var _a3;
+  var _a4;
   const def = schema._zod.def;
   const seen = ctx.seen.get(schema);
   if (seen) {
@@ -26087,7 +26087,7 @@ function processSchema(schema, ctx, _params = { path: [], schemaPath: [] }) {
     delete result.schema.default;
   }
   if (ctx.io === "input" && "_prefault" in result.schema)
-    (_a3 = result.schema).default ?? (_a3.default = result.schema._prefault);
+    (_a4 = result.schema).default ?? (_a4.default = result.schema._prefault);
   delete result.schema._prefault;
   const _result = ctx.seen.get(schema);
   return _result.schema;
@@ -26585,8 +26585,8 @@ var contributors = {
 function aggregateChecks(schema) {
   const agg = {};
   const def = schema._zod.def;
-  const list = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
-  for (const ch of list)
+  const list2 = schema._zod.traits.has("$ZodCheck") ? [schema, ...def.checks ?? []] : def.checks ?? [];
+  for (const ch of list2)
     contributors[ch._zod.def.check]?.(agg, ch._zod.def);
   const bag = schema._zod.bag;
   if (bag.minimum !== void 0)
@@ -26874,8 +26874,8 @@ var objectProcessor = (schema, ctx, _json, params) => {
   }
   const requiredKeys = [];
   for (const key of Object.keys(shape)) {
-    const field2 = def.shape[key];
-    if (ctx.io === "input" ? inputOptin(field2) === void 0 : field2._zod.optout === void 0) {
+    const field3 = def.shape[key];
+    if (ctx.io === "input" ? inputOptin(field3) === void 0 : field3._zod.optout === void 0) {
       requiredKeys.push(key);
     }
   }
@@ -30107,11 +30107,11 @@ function createLogger(redactor, options = {}) {
   const write = options.write ?? ((line) => process.stderr.write(`${line}
 `));
   const prefix = options.prefix ?? "[buildsecrets]";
-  const emit = (level, message) => {
+  const emit = (level, message2) => {
     if (ORDER[level] < min)
       return;
     const tag = level === "info" ? "" : ` ${level}:`;
-    write(redactor.redact(`${prefix}${tag} ${message}`), level);
+    write(redactor.redact(`${prefix}${tag} ${message2}`), level);
   };
   return {
     debug: (m) => emit("debug", m),
@@ -30124,177 +30124,56 @@ function createLogger(redactor, options = {}) {
 // packages/core/dist/redaction/redactor.js
 import { Transform } from "node:stream";
 
-// packages/audit/dist/scanner/line-significance.js
-var MIN_LINE_BYTES = 16;
-var MIN_LINE_BITS = 48;
-var ARMOUR = /^-{3,}\s*(BEGIN|END)\b.*-{3,}$/;
-var OPENSSH_HEADER = "b3BlbnNzaC1rZXktdjE";
-function lineEntropyBits(line) {
-  if (line.length === 0)
-    return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (const b of line)
-    counts.set(b, (counts.get(b) ?? 0) + 1);
-  let bits = 0;
-  for (const c of counts.values()) {
-    const p = c / line.length;
-    bits -= c * Math.log2(p);
-  }
-  return bits;
+// packages/audit/dist/archive-stream.js
+import { spawn } from "node:child_process";
+import { createReadStream } from "node:fs";
+import { basename } from "node:path";
+var STDERR_LIMIT = 4096;
+function dockerSave(image2, docker, env, exportCommand) {
+  const [file2, ...args] = exportCommand && exportCommand.length > 0 ? exportCommand : [docker, "save", image2];
+  docker = file2 ?? docker;
+  const label = exportCommand ? `${basename(docker)} export of ${image2}` : `docker save ${image2}`;
+  const child = spawn(docker, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk2) => {
+    if (stderr.length < STDERR_LIMIT)
+      stderr += chunk2.toString("utf8");
+  });
+  const exit = new Promise((resolve8, reject) => {
+    child.once("error", (err) => {
+      const reason = err.code === "ENOENT" ? `the docker binary "${docker}" was not found` : `could not run "${docker} save"`;
+      reject(new AuditError(reason, { cause: err, hint: "install Docker or pass --docker <path to the binary>" }));
+    });
+    child.once("close", (code, signal) => {
+      if (code === 0)
+        resolve8();
+      else {
+        const detail = stripUserinfo(stderr.trim().split("\n")[0] ?? "").slice(0, 300);
+        reject(new AuditError(`"${label}" failed (${signal ?? `exit ${code}`})${detail ? `: ${detail}` : ""}`, { hint: "check the image name and that the engine is reachable (DOCKER_HOST)" }));
+      }
+    });
+  });
+  exit.catch(() => void 0);
+  return {
+    stream: child.stdout,
+    finished: () => exit,
+    destroy: () => {
+      child.stdout.destroy();
+      if (child.exitCode === null && child.signalCode === null)
+        child.kill("SIGKILL");
+    }
+  };
 }
-function isSignificantLine(line) {
-  if (line.length < MIN_LINE_BYTES)
-    return false;
-  const text2 = Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString("latin1");
-  if (ARMOUR.test(text2) || text2.startsWith(OPENSSH_HEADER))
-    return false;
-  return lineEntropyBits(line) >= MIN_LINE_BITS;
+function archiveFile(path) {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  return { stream, finished: () => Promise.resolve(), destroy: () => stream.destroy() };
 }
 
-// packages/audit/dist/scanner/encodings.js
-function base64Alignments(value, alphabet) {
-  const out = [];
-  for (let k = 0; k < 3; k++) {
-    const encoded = Buffer.concat([Buffer.alloc(k), value]).toString(alphabet);
-    const start = Math.ceil(8 * k / 6);
-    const end = Math.floor(8 * (k + value.length) / 6);
-    if (end > start)
-      out.push(Buffer.from(encoded.slice(start, end), "latin1"));
-  }
-  return out;
-}
-var COMPONENT_SAFE = /[A-Za-z0-9\-_.!~*'()]/;
-var RFC3986_SAFE = /[A-Za-z0-9\-_.~]/;
-var WHATWG_SAFE = /[A-Za-z0-9*\-_.]/;
-function urlEncode(value, style) {
-  const s = typeof style === "boolean" ? { safe: "component", form: style } : style;
-  const safe = s.safe === "component" ? COMPONENT_SAFE : s.safe === "rfc3986" ? RFC3986_SAFE : s.safe === "whatwg" ? WHATWG_SAFE : void 0;
-  let text2 = "";
-  for (const byte of value) {
-    const ch = String.fromCharCode(byte);
-    if (safe && byte < 128 && safe.test(ch))
-      text2 += ch;
-    else if (s.form && byte === 32)
-      text2 += "+";
-    else {
-      const hex3 = byte.toString(16).padStart(2, "0");
-      text2 += `%${s.lower ? hex3 : hex3.toUpperCase()}`;
-    }
-  }
-  return Buffer.from(text2, "latin1");
-}
-function urlForms(value) {
-  const out = [];
-  for (const lower of [false, true]) {
-    for (const safe of ["component", "rfc3986", "whatwg"]) {
-      out.push({ encoding: "url", bytes: urlEncode(value, { safe, lower }) });
-      out.push({ encoding: "url-form", bytes: urlEncode(value, { safe, lower, form: true }) });
-    }
-    out.push({ encoding: "url-full", bytes: urlEncode(value, { safe: "all", lower }) });
-  }
-  return out;
-}
-function utf16le(value) {
-  const text2 = value.toString("utf8");
-  if (Buffer.from(text2, "utf8").equals(value))
-    return Buffer.from(text2, "utf16le");
-  return Buffer.from(value.toString("latin1"), "utf16le");
-}
-function withoutTrailingNewline(value) {
-  if (value.length >= 2 && value[value.length - 2] === 13 && value[value.length - 1] === 10)
-    return value.subarray(0, -2);
-  if (value.length >= 1 && value[value.length - 1] === 10)
-    return value.subarray(0, -1);
-  return void 0;
-}
-function jsonEscape(value) {
-  const text2 = value.toString("utf8");
-  if (!Buffer.from(text2, "utf8").equals(value))
-    return void 0;
-  return Buffer.from(JSON.stringify(text2).slice(1, -1), "utf8");
-}
-function jsonEscapeSlashes(value) {
-  const json2 = jsonEscape(value);
-  if (!json2 || !json2.includes(47))
-    return void 0;
-  return Buffer.from(json2.toString("utf8").replaceAll("/", "\\/"), "utf8");
-}
-function significantLines(value) {
-  const text2 = value.toString("latin1");
-  if (!/[\r\n]/.test(text2))
-    return [];
-  return text2.split(/\r?\n|\r/).map((line) => Buffer.from(line.trim(), "latin1")).filter((line) => isSignificantLine(line));
-}
-
-// packages/audit/dist/scanner/patterns.js
-var AUDIT_MIN_VALUE_LENGTH = 8;
-function valueBytes(value) {
-  if (value instanceof SecretValue)
-    return value.reveal();
-  return typeof value === "string" ? Buffer.from(value, "utf8") : Buffer.from(value);
-}
-function encodingsOf(bytes, options) {
-  const out = [{ encoding: "raw", bytes }];
-  if (!options.encoded)
-    return out;
-  for (const b of base64Alignments(bytes, "base64"))
-    out.push({ encoding: "base64", bytes: b });
-  for (const b of base64Alignments(bytes, "base64url"))
-    out.push({ encoding: "base64url", bytes: b });
-  const hex3 = bytes.toString("hex");
-  out.push({ encoding: "hex", bytes: Buffer.from(hex3, "latin1") }, { encoding: "hex-upper", bytes: Buffer.from(hex3.toUpperCase(), "latin1") });
-  out.push(...urlForms(bytes));
-  const json2 = jsonEscape(bytes);
-  if (json2)
-    out.push({ encoding: "json", bytes: json2 });
-  const jsonSlashes = jsonEscapeSlashes(bytes);
-  if (jsonSlashes)
-    out.push({ encoding: "json", bytes: jsonSlashes });
-  out.push({ encoding: "utf16le", bytes: utf16le(bytes) });
-  if (options.lines !== false)
-    for (const line of significantLines(bytes))
-      out.push({ encoding: "line", bytes: line });
-  return out;
-}
-function searchableValue(bytes) {
-  const stripped = withoutTrailingNewline(bytes);
-  return stripped && stripped.length > 0 ? stripped : bytes;
-}
-function buildPatterns(sources, options = {}) {
-  const minValue = options.minValueLength ?? AUDIT_MIN_VALUE_LENGTH;
-  const minEncoded = options.minEncodedLength ?? minValue;
-  const patterns = [];
-  const tooShort = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const source of sources) {
-    const bytes = valueBytes(source.value);
-    if (bytes.length === 0)
-      continue;
-    const searched = searchableValue(bytes);
-    if (searched.length < minValue) {
-      if (!tooShort.includes(source.id))
-        tooShort.push(source.id);
-      continue;
-    }
-    const forms = encodingsOf(searched, { encoded: searched.length >= minEncoded, lines: source.lines !== false });
-    if (searched.length < minEncoded && bytes.length >= minEncoded)
-      forms.push(...encodingsOf(bytes, { encoded: true, lines: source.lines !== false }));
-    for (const form of forms) {
-      if (form.bytes.length === 0)
-        continue;
-      const key = `${source.id}\0${form.bytes.toString("latin1")}`;
-      if (seen.has(key))
-        continue;
-      seen.add(key);
-      patterns.push({ secretId: source.id, encoding: form.encoding, bytes: form.bytes });
-    }
-  }
-  return { patterns, tooShort };
-}
+// packages/audit/dist/audit-source.js
+import { availableParallelism as availableParallelism2 } from "node:os";
 
 // packages/audit/dist/archive-reader.js
-import { posix } from "node:path";
-import { Readable, pipeline } from "node:stream";
+import { Readable as Readable2, pipeline as pipeline2 } from "node:stream";
 
 // packages/audit/dist/byte-reader.js
 var EMPTY = Buffer.alloc(0);
@@ -30364,16 +30243,16 @@ import * as zlib from "node:zlib";
 // packages/audit/dist/tar-header.js
 var BLOCK = 512;
 function text(block, start, length) {
-  const field2 = block.subarray(start, start + length);
-  const nul = field2.indexOf(0);
-  return field2.subarray(0, nul === -1 ? length : nul).toString("utf8");
+  const field3 = block.subarray(start, start + length);
+  const nul = field3.indexOf(0);
+  return field3.subarray(0, nul === -1 ? length : nul).toString("utf8");
 }
 function numeric(block, start, length) {
-  const field2 = block.subarray(start, start + length);
-  if ((field2[0] & 128) !== 0) {
-    let value = field2[0] & 127;
+  const field3 = block.subarray(start, start + length);
+  if ((field3[0] & 128) !== 0) {
+    let value = field3[0] & 127;
     for (let i = 1; i < length; i++)
-      value = value * 256 + field2[i];
+      value = value * 256 + field3[i];
     return value;
   }
   const digits = text(block, start, length).trim();
@@ -30468,6 +30347,9 @@ function decompressorFor(format) {
     return { unsupported: `${format}-compressed layers are not supported` };
   return void 0;
 }
+
+// packages/audit/dist/layer-blob.js
+import { Readable, pipeline } from "node:stream";
 
 // packages/audit/dist/tar-entry.js
 var MAX_META = 1 << 20;
@@ -30778,6 +30660,47 @@ async function* streamChunks(stream, maxQueued = 8) {
   }
 }
 
+// packages/audit/dist/layer-blob.js
+function emptyScan() {
+  return { hits: /* @__PURE__ */ new Map(), deleted: /* @__PURE__ */ new Set(), opaque: /* @__PURE__ */ new Set(), files: 0, bytes: 0 };
+}
+async function scanBlob(reader, path, format, scanner, active) {
+  try {
+    return await scanBlobBody(reader, path, format, scanner, active);
+  } catch (err) {
+    const code = err.code;
+    const reason = typeof code === "string" && (code.startsWith("Z_") || code.startsWith("ERR_ZSTD") || code.includes("ZLIB")) ? `its ${format} data is corrupt (${code})` : err instanceof Error ? err.message.replace(`layer ${path} `, "") : "it could not be read";
+    await reader.drain().catch(() => void 0);
+    return { unscanned: reason };
+  }
+}
+async function scanBlobBody(reader, path, format, scanner, active) {
+  let body = reader;
+  let kind = format;
+  const d = decompressorFor(format);
+  if (d && "unsupported" in d) {
+    await reader.drain();
+    return { unscanned: d.unsupported };
+  }
+  if (d) {
+    active.add(d.stream);
+    pipeline(Readable.from(reader.rest()), d.stream, () => active.delete(d.stream));
+    body = new ByteReader(streamChunks(d.stream));
+    kind = detectFormat(await body.peek(SNIFF_BYTES));
+  }
+  if (kind === "tar")
+    return { scan: await scanLayerTar(body, `layer ${path}`, scanner) };
+  const scan = emptyScan();
+  const { found, bytes } = await scanner.scanStream(body.rest());
+  if (found.size > 0)
+    scan.hits.set("(blob)", found);
+  scan.bytes = bytes;
+  return { scan };
+}
+
+// packages/audit/dist/source/tar-blobs.js
+import { posix } from "node:path";
+
 // packages/audit/dist/tar-reader.js
 async function* readTar(source, where4) {
   const reader = source instanceof ByteReader ? source : new ByteReader(source);
@@ -30792,8 +30715,10 @@ async function* readTar(source, where4) {
     }
   };
   const meta3 = new PendingMeta();
-  for (; ; ) {
+  for (let first = true; ; first = false) {
     const block = await reader.read(BLOCK);
+    if (first && block.length < BLOCK)
+      throw new AuditError(`${where4} is not a tar archive (${block.length} bytes, shorter than one tar header)`, { hint: "audit reads an image archive: `docker save` / `podman save` output or an OCI layout tar" });
     if (block.length < BLOCK)
       throw truncated();
     if (isZeroBlock(block))
@@ -30833,12 +30758,38 @@ async function* readTar(source, where4) {
   await reader.drain();
 }
 
-// packages/audit/dist/archive-reader.js
+// packages/audit/dist/source/tar-blobs.js
 var MAX_DOCUMENT = 32 << 20;
-function emptyScan() {
-  return { hits: /* @__PURE__ */ new Map(), deleted: /* @__PURE__ */ new Set(), opaque: /* @__PURE__ */ new Set(), files: 0, bytes: 0 };
+var EMPTY3 = { async *[Symbol.asyncIterator]() {
+} };
+var isJsonStart = (byte) => byte === 123 || byte === 91;
+async function* once(bytes) {
+  yield bytes;
 }
-async function scanArchive(source, label, scanner, active) {
+async function* tarBlobs(outer, label, documents) {
+  for await (const entry of readTar(outer, label)) {
+    const path = normalisePath(entry.path);
+    if (entry.type === "symlink") {
+      yield { path, size: 0, linkTo: normalisePath(posix.normalize(posix.join(posix.dirname(path), entry.linkPath))), body: EMPTY3 };
+      continue;
+    }
+    if (entry.type !== "file")
+      continue;
+    const reader = new ByteReader(entry.body);
+    if (entry.size <= MAX_DOCUMENT && entry.size > 0 && isJsonStart((await reader.peek(1))[0])) {
+      const doc = await reader.read(entry.size);
+      documents.set(path, doc);
+      yield { path, size: entry.size, body: once(doc) };
+      continue;
+    }
+    yield { path, size: entry.size, body: reader.rest() };
+    await reader.drain();
+  }
+}
+
+// packages/audit/dist/archive-reader.js
+var MAX_DOCUMENT2 = 32 << 20;
+function blobScan(scanner, active, pool) {
   const result = { docs: /* @__PURE__ */ new Map(), layers: /* @__PURE__ */ new Map(), links: /* @__PURE__ */ new Map(), unscanned: [] };
   const decompress = (reader, format) => {
     const d = decompressorFor(format);
@@ -30847,64 +30798,66 @@ async function scanArchive(source, label, scanner, active) {
     if ("unsupported" in d)
       return d.unsupported;
     active.add(d.stream);
-    pipeline(Readable.from(reader.rest()), d.stream, () => active.delete(d.stream));
+    pipeline2(Readable2.from(reader.rest()), d.stream, () => active.delete(d.stream));
     return new ByteReader(streamChunks(d.stream));
   };
-  const scanBlob = async (reader, path, format) => {
-    try {
-      await scanBlobBody(reader, path, format);
-    } catch (err) {
-      const code = err.code;
-      const reason = typeof code === "string" && (code.startsWith("Z_") || code.startsWith("ERR_ZSTD") || code.includes("ZLIB")) ? `its ${format} data is corrupt (${code})` : err instanceof Error ? err.message.replace(`layer ${path} `, "") : "it could not be read";
-      result.unscanned.push({ path, reason });
-      await reader.drain();
+  const pending = [];
+  const scanOne2 = async (reader, path, format, size) => {
+    if (pool?.wants(size)) {
+      const { sent, outcome } = pool.scan(path, format, reader.rest());
+      pending.push({ path, outcome });
+      await sent;
+    } else
+      pending.push({ path, outcome: Promise.resolve(await scanBlob(reader, path, format, scanner, active)) });
+  };
+  return {
+    result,
+    async scanEntry(path, size, reader) {
+      const format = detectFormat(await reader.peek(SNIFF_BYTES));
+      if (format === "other" && size >= 0 && size <= MAX_DOCUMENT2)
+        result.docs.set(path, await reader.read(size));
+      else if (format === "other" && size < 0) {
+        const whole = await readSmall(reader);
+        if (whole)
+          result.docs.set(path, whole);
+        else
+          await scanOne2(reader, path, format, size);
+      } else
+        await scanOne2(reader, path, format, size);
+    },
+    async outer(reader) {
+      if (detectFormat(await reader.peek(SNIFF_BYTES)) !== "gzip")
+        return reader;
+      const inner = decompress(reader, "gzip");
+      return inner instanceof ByteReader ? inner : reader;
+    },
+    async finish() {
+      for (const { path, outcome } of pending.splice(0)) {
+        const done = await outcome;
+        if ("scan" in done)
+          result.layers.set(path, done.scan);
+        else
+          result.unscanned.push({ path, reason: done.unscanned });
+      }
+      return result;
     }
   };
-  const scanBlobBody = async (reader, path, format) => {
-    let body = reader;
-    let kind = format;
-    const inner = decompress(reader, format);
-    if (typeof inner === "string") {
-      result.unscanned.push({ path, reason: inner });
-      await reader.drain();
-      return;
-    }
-    if (inner) {
-      body = inner;
-      kind = detectFormat(await inner.peek(SNIFF_BYTES));
-    }
-    if (kind === "tar") {
-      result.layers.set(path, await scanLayerTar(body, `layer ${path}`, scanner));
-      return;
-    }
-    const scan = emptyScan();
-    const { found, bytes } = await scanner.scanStream(body.rest());
-    if (found.size > 0)
-      scan.hits.set("(blob)", found);
-    scan.bytes = bytes;
-    result.layers.set(path, scan);
-  };
-  let outer = new ByteReader(source instanceof Readable ? streamChunks(source) : source);
-  const outerFormat = detectFormat(await outer.peek(SNIFF_BYTES));
-  if (outerFormat === "gzip") {
-    const inner = decompress(outer, outerFormat);
-    if (inner instanceof ByteReader)
-      outer = inner;
-  }
-  for await (const entry of readTar(outer, label)) {
-    const path = normalisePath(entry.path);
-    if (entry.type === "symlink")
-      result.links.set(path, normalisePath(posix.normalize(posix.join(posix.dirname(path), entry.linkPath))));
-    if (entry.type !== "file")
-      continue;
-    const reader = new ByteReader(entry.body);
-    const format = detectFormat(await reader.peek(SNIFF_BYTES));
-    if (format === "other" && entry.size <= MAX_DOCUMENT)
-      result.docs.set(path, await reader.read(entry.size));
+}
+async function readSmall(reader) {
+  const head = await reader.peek(MAX_DOCUMENT2 + 1);
+  if (head.length > MAX_DOCUMENT2)
+    return void 0;
+  return reader.read(head.length);
+}
+async function scanSequential(blobs, scanner, active, pool) {
+  const scan = blobScan(scanner, active, pool);
+  for await (const blob of blobs) {
+    if (blob.linkTo !== void 0)
+      scan.result.links.set(blob.path, blob.linkTo);
     else
-      await scanBlob(reader, path, format);
+      await scan.scanEntry(blob.path, blob.size, new ByteReader(blob.body));
   }
-  return result;
+  return scan.finish();
 }
 
 // packages/audit/dist/scanner/matcher.js
@@ -30994,13 +30947,13 @@ function compileMatcher(patterns) {
 
 // packages/audit/dist/scanner/masker.js
 var isWordByte = (b) => b !== void 0 && (b >= 48 && b <= 57 || b >= 65 && b <= 90 || b >= 97 && b <= 122 || b === 95);
-var EMPTY3 = Buffer.alloc(0);
+var EMPTY4 = Buffer.alloc(0);
 function byStart(a, b) {
   return a.start - b.start || b.end - a.end || a.rank - b.rank;
 }
 var StreamMasker = class {
   #spec;
-  #pending = EMPTY3;
+  #pending = EMPTY4;
   /** Absolute offset of `#pending[0]` (everything before it has been emitted). */
   #base = 0;
   #state = 0;
@@ -31012,7 +30965,7 @@ var StreamMasker = class {
    * a mask can reach past the point the automaton holds back from. The prefilter re-searches
    * them with the next bytes; the automaton path keeps them in its state.
    */
-  #maskedTail = EMPTY3;
+  #maskedTail = EMPTY4;
   #getSpec;
   constructor(getSpec) {
     this.#getSpec = getSpec;
@@ -31090,7 +31043,7 @@ var StreamMasker = class {
     if (cur > base) {
       this.#before = data[cur - base - 1];
       const longest = this.#spec?.matcher.longest ?? 1;
-      this.#maskedTail = cur > limit ? Buffer.from(data.subarray(Math.max(limit, cur - (longest - 1)) - base, cur - base)) : EMPTY3;
+      this.#maskedTail = cur > limit ? Buffer.from(data.subarray(Math.max(limit, cur - (longest - 1)) - base, cur - base)) : EMPTY4;
     }
     this.#pending = data.subarray(cur - base);
     this.#base = cur;
@@ -31354,7 +31307,7 @@ var LineViews = class {
 };
 
 // packages/audit/dist/stream-search.js
-var EMPTY4 = Buffer.alloc(0);
+var EMPTY5 = Buffer.alloc(0);
 var StreamSearch = class {
   /** Indexes of the patterns found so far. */
   found = /* @__PURE__ */ new Set();
@@ -31365,7 +31318,7 @@ var StreamSearch = class {
   #onMatch = (index) => {
     this.found.add(index);
   };
-  #carry = EMPTY4;
+  #carry = EMPTY5;
   /** `matcher` undefined: there is nothing to look for, only bytes are counted. */
   constructor(matcher) {
     this.#matcher = matcher;
@@ -31496,65 +31449,20 @@ var ContentScanner = class {
     return search.finish();
   }
   /** `text` with every pattern masked: paths and JSON keys are printed, and may hold a value. */
-  maskText(text2) {
+  maskText(text3) {
     if (this.#given.length === 0)
-      return text2;
-    const bytes = Buffer.from(text2, "utf8");
+      return text3;
+    const bytes = Buffer.from(text3, "utf8");
     let any2 = false;
     this.#main.find(bytes, () => any2 = true);
     if (!any2)
-      return text2;
+      return text3;
     this.#mask ??= { matcher: compileMatcher(this.#given.map((p) => p.bytes)), replacements: this.#given.map(() => Buffer.from("***")) };
     const spec = this.#mask;
     const masker = new StreamMasker(() => spec);
     return Buffer.concat([...masker.push(bytes), ...masker.end()]).toString("utf8");
   }
 };
-
-// packages/audit/dist/image-source.js
-import { spawn } from "node:child_process";
-import { createReadStream } from "node:fs";
-import { basename } from "node:path";
-var STDERR_LIMIT = 4096;
-function dockerSave(image, docker, env, exportCommand) {
-  const [file2, ...args] = exportCommand && exportCommand.length > 0 ? exportCommand : [docker, "save", image];
-  docker = file2 ?? docker;
-  const label = exportCommand ? `${basename(docker)} export of ${image}` : `docker save ${image}`;
-  const child = spawn(docker, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (chunk2) => {
-    if (stderr.length < STDERR_LIMIT)
-      stderr += chunk2.toString("utf8");
-  });
-  const exit = new Promise((resolve8, reject) => {
-    child.once("error", (err) => {
-      const reason = err.code === "ENOENT" ? `the docker binary "${docker}" was not found` : `could not run "${docker} save"`;
-      reject(new AuditError(reason, { cause: err, hint: "install Docker or pass --docker <path to the binary>" }));
-    });
-    child.once("close", (code, signal) => {
-      if (code === 0)
-        resolve8();
-      else {
-        const detail = stripUserinfo(stderr.trim().split("\n")[0] ?? "").slice(0, 300);
-        reject(new AuditError(`"${label}" failed (${signal ?? `exit ${code}`})${detail ? `: ${detail}` : ""}`, { hint: "check the image name and that the engine is reachable (DOCKER_HOST)" }));
-      }
-    });
-  });
-  exit.catch(() => void 0);
-  return {
-    stream: child.stdout,
-    finished: () => exit,
-    destroy: () => {
-      child.stdout.destroy();
-      if (child.exitCode === null && child.signalCode === null)
-        child.kill("SIGKILL");
-    }
-  };
-}
-function archiveFile(path) {
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  return { stream, finished: () => Promise.resolve(), destroy: () => stream.destroy() };
-}
 
 // packages/audit/dist/document-scanner.js
 function formatPath(segments, scanner) {
@@ -31592,15 +31500,15 @@ function scanDocument(doc, scanner, options) {
     isJson = false;
   }
   if (isJson) {
-    walk(parsed, [], (path, text2) => {
-      const found = scanner.scanBytes(Buffer.from(text2, "utf8"));
+    walk(parsed, [], (path, text3) => {
+      const found = scanner.scanBytes(Buffer.from(text3, "utf8"));
       if (found.size === 0)
         return;
       const history = options.config && path[0] === "history" && typeof path[1] === "number";
-      const field2 = history ? formatPath(["history", ...path.slice(2)], scanner) : formatPath(path, scanner);
+      const field3 = history ? formatPath(["history", ...path.slice(2)], scanner) : formatPath(path, scanner);
       const historyIndex = history ? path[1] : void 0;
-      const key = `${field2}#${historyIndex ?? ""}`;
-      const hit = hits.get(key) ?? { field: field2, ...historyIndex !== void 0 ? { historyIndex } : {}, found: /* @__PURE__ */ new Set() };
+      const key = `${field3}#${historyIndex ?? ""}`;
+      const hit = hits.get(key) ?? { field: field3, ...historyIndex !== void 0 ? { historyIndex } : {}, found: /* @__PURE__ */ new Set() };
       for (const i of found) {
         hit.found.add(i);
         seen.add(scanner.patterns[i].secretId);
@@ -31614,11 +31522,16 @@ function scanDocument(doc, scanner, options) {
   return [...hits.values()];
 }
 
-// packages/audit/dist/image-layout.js
-function configDiffIds(docs, config2) {
-  return strings(field(field(parse3(config2 !== void 0 ? docs.get(config2) : void 0), "rootfs"), "diff_ids"));
+// packages/audit/dist/source/image-source.js
+function formatPlatform(platform) {
+  return [platform.os, platform.architecture, ...platform.variant ? [platform.variant] : []].join("/");
 }
-function parse3(doc) {
+
+// packages/audit/dist/source/read-listing.js
+var MAX_DEPTH = 4;
+var ATTESTATION_TYPE = "vnd.docker.reference.type";
+var ATTESTATION_DIGEST = "vnd.docker.reference.digest";
+function parseJson(doc) {
   if (!doc)
     return void 0;
   try {
@@ -31628,56 +31541,136 @@ function parse3(doc) {
   }
 }
 var field = (value, key) => typeof value === "object" && value !== null ? value[key] : void 0;
-var strings = (value) => Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
+var text2 = (value) => typeof value === "string" ? value : void 0;
+var list = (value) => Array.isArray(value) ? value : [];
+var strings = (value) => list(value).filter((v) => typeof v === "string");
+function annotations(value) {
+  if (typeof value !== "object" || value === null)
+    return void 0;
+  const out = {};
+  for (const [k, v] of Object.entries(value))
+    if (typeof v === "string")
+      out[k] = v;
+  return out;
+}
 function blobPath(digest) {
   return `blobs/${digest.replace(":", "/")}`;
 }
+function descriptor(value, diffId) {
+  const digest = text2(field(value, "digest"));
+  if (!digest || !/^[a-z0-9]+:[0-9a-f]{32,128}$/.test(digest))
+    return void 0;
+  const size = field(value, "size");
+  const notes = annotations(field(value, "annotations"));
+  return {
+    mediaType: text2(field(value, "mediaType")) ?? "",
+    digest,
+    size: typeof size === "number" ? size : -1,
+    ...diffId ? { diffId } : {},
+    ...notes ? { annotations: notes } : {}
+  };
+}
+function platformOf(value) {
+  const os = text2(field(value, "os"));
+  const architecture = text2(field(value, "architecture"));
+  if (!os || !architecture)
+    return void 0;
+  const variant = text2(field(value, "variant"));
+  return { os, architecture, ...variant ? { variant } : {} };
+}
+function configDiffIds(config2) {
+  return strings(field(field(parseJson(config2), "rootfs"), "diff_ids"));
+}
+function imageFromManifest(entry, doc, config2, from) {
+  const configDescriptor = descriptor(field(doc, "config"));
+  if (!configDescriptor)
+    return void 0;
+  const diffIds = configDiffIds(config2);
+  const layers = list(field(doc, "layers")).map((l, i) => descriptor(l, diffIds[i])).filter((d) => d !== void 0);
+  const kind = entry.annotations?.[ATTESTATION_TYPE];
+  const attests = kind === "attestation-manifest" ? entry.annotations?.[ATTESTATION_DIGEST] : void 0;
+  return {
+    manifest: entry,
+    ...from.platform && !attests ? { platform: from.platform } : {},
+    config: configDescriptor,
+    layers,
+    ...attests ? { attests } : {},
+    names: from.names
+  };
+}
+function listIndex(index, read, depth = 0) {
+  const out = [];
+  for (const item of list(field(index, "manifests"))) {
+    const entry = descriptor(item);
+    if (!entry)
+      continue;
+    const doc = parseJson(read(entry.digest));
+    const name = entry.annotations?.["org.opencontainers.image.ref.name"];
+    if (Array.isArray(field(doc, "manifests"))) {
+      if (depth < MAX_DEPTH)
+        out.push(...listIndex(doc, read, depth + 1).map((image3) => name ? { ...image3, names: [...image3.names, name] } : image3));
+      continue;
+    }
+    const configDigest = text2(field(field(doc, "config"), "digest"));
+    const platform = platformOf(field(item, "platform"));
+    const image2 = imageFromManifest(entry, doc, configDigest ? read(configDigest) : void 0, { ...platform ? { platform } : {}, names: name ? [name] : [] });
+    if (image2)
+      out.push(image2);
+  }
+  return out;
+}
+var HEX_JSON = /^(?:.*\/)?([0-9a-f]{64})\.json$/;
+function dockerArchiveImages(docs) {
+  const manifest = parseJson(docs.get("manifest.json"));
+  return list(manifest).flatMap((item) => {
+    const configPath = text2(field(item, "Config"));
+    if (!configPath)
+      return [];
+    const config2 = docs.get(configPath);
+    const configHex = HEX_JSON.exec(configPath)?.[1] ?? /blobs\/sha256\/([0-9a-f]{64})$/.exec(configPath)?.[1];
+    const diffIds = configDiffIds(config2);
+    const layers = strings(field(item, "Layers")).map((path, i) => {
+      const blob = /blobs\/(sha256)\/([0-9a-f]{64})$/.exec(path);
+      const digest = blob ? `${blob[1]}:${blob[2]}` : diffIds[i] ?? "";
+      return { mediaType: "application/vnd.docker.image.rootfs.diff.tar", digest, size: -1, ...diffIds[i] ? { diffId: diffIds[i] } : {}, path };
+    });
+    return [{
+      manifest: { mediaType: "application/vnd.docker.distribution.manifest.v1+json", digest: "", size: -1, path: "manifest.json" },
+      config: { mediaType: "application/vnd.docker.container.image.v1+json", digest: configHex ? `sha256:${configHex}` : "", size: config2?.length ?? -1, path: configPath },
+      layers,
+      names: strings(field(item, "RepoTags"))
+    }];
+  });
+}
+function readListing(docs) {
+  const docker = dockerArchiveImages(docs);
+  const images = docker.length > 0 ? docker : listIndex(parseJson(docs.get("index.json")), (digest) => docs.get(blobPath(digest)));
+  return { images, documents: docs };
+}
+
+// packages/audit/dist/image-layout.js
 function digestFromPath(path) {
   const match = /(?:^|\/)blobs\/(sha256|sha512)\/([0-9a-f]{64,128})$/.exec(path);
   return match ? `${match[1]}:${match[2]}` : void 0;
 }
-function dockerLayouts(docs) {
-  const manifest = parse3(docs.get("manifest.json"));
-  if (!Array.isArray(manifest))
-    return [];
-  return manifest.map((item) => {
-    const config2 = field(item, "Config");
-    const layers = strings(field(item, "Layers"));
-    const diffIds = strings(field(field(parse3(typeof config2 === "string" ? docs.get(config2) : void 0), "rootfs"), "diff_ids"));
-    const digests = /* @__PURE__ */ new Map();
-    layers.forEach((path, i) => digests.set(path, digestFromPath(path) ?? diffIds[i] ?? path));
-    return { config: typeof config2 === "string" ? config2 : void 0, layers, digests, diffIds };
-  });
+var pathOf = (d) => d.path ?? blobPath(d.digest);
+function layoutOf(image2) {
+  const layers = image2.layers.map(pathOf);
+  return {
+    config: pathOf(image2.config),
+    layers,
+    digests: new Map(image2.layers.map((d, i) => [layers[i], d.path && digestFromPath(d.path) === void 0 ? d.diffId ?? d.path : d.digest])),
+    diffIds: image2.layers.map((d) => d.diffId).filter((d) => d !== void 0),
+    ...image2.platform ? { platform: formatPlatform(image2.platform) } : {},
+    ...image2.attests ? { attests: image2.attests } : {},
+    manifest: image2.manifest.digest
+  };
 }
-function ociLayouts(docs, index, depth) {
-  const out = [];
-  for (const descriptor of Array.isArray(field(index, "manifests")) ? field(index, "manifests") : []) {
-    const digest = field(descriptor, "digest");
-    if (typeof digest !== "string")
-      continue;
-    const doc = parse3(docs.get(blobPath(digest)));
-    if (Array.isArray(field(doc, "manifests"))) {
-      if (depth < 4)
-        out.push(...ociLayouts(docs, doc, depth + 1));
-      continue;
-    }
-    const layerDigests = (Array.isArray(field(doc, "layers")) ? field(doc, "layers") : []).map((l) => field(l, "digest")).filter((d) => typeof d === "string");
-    const config2 = field(field(doc, "config"), "digest");
-    const configPath = typeof config2 === "string" ? blobPath(config2) : void 0;
-    out.push({
-      config: configPath,
-      layers: layerDigests.map(blobPath),
-      digests: new Map(layerDigests.map((d) => [blobPath(d), d])),
-      diffIds: configDiffIds(docs, configPath)
-    });
-  }
-  return out;
+function layoutsOf(listing) {
+  return listing.images.map(layoutOf);
 }
 function readLayouts(docs) {
-  const docker = dockerLayouts(docs);
-  if (docker.length > 0)
-    return docker;
-  return ociLayouts(docs, parse3(docs.get("index.json")), 0);
+  return layoutsOf(readListing(docs));
 }
 
 // packages/audit/dist/report-builder.js
@@ -31723,18 +31716,41 @@ function baseHistorySteps(config2, baseLayers) {
   }
   return steps;
 }
-function buildReport(source, scan, scanner, tooShort, baseDiffIds = []) {
+function origins(layouts, resolve8) {
+  const platformOfManifest = new Map(layouts.filter((l) => l.platform).map((l) => [l.manifest, l.platform]));
+  const platforms = /* @__PURE__ */ new Map();
+  const out = /* @__PURE__ */ new Map();
+  for (const layout of layouts) {
+    const paths2 = [...layout.layers, ...layout.config !== void 0 ? [layout.config] : []].map(resolve8);
+    if (layout.attests !== void 0) {
+      const attestationOf = platformOfManifest.get(layout.attests) ?? layout.attests;
+      for (const path of paths2)
+        out.set(path, { attestationOf });
+      continue;
+    }
+    if (layout.platform === void 0)
+      continue;
+    for (const path of paths2)
+      platforms.set(path, (platforms.get(path) ?? /* @__PURE__ */ new Set()).add(layout.platform));
+  }
+  for (const [path, set2] of platforms)
+    if (!out.has(path))
+      out.set(path, { platform: [...set2].sort().join(", ") });
+  return out;
+}
+function buildReport(source, scan, scanner, tooShort, baseDiffIds = [], listing) {
   const findings = [];
   const preExisting = [];
   const seen = /* @__PURE__ */ new Set();
   let target = findings;
+  let origin = {};
   const add = (found, location) => {
     const hits = [...found].map((i) => scanner.patterns[i]);
     const whole = new Set(hits.filter((p) => p.encoding !== "line").map((p) => p.secretId));
     for (const p of hits) {
       if (p.encoding === "line" && whole.has(p.secretId))
         continue;
-      const finding = { secretId: p.secretId, encoding: p.encoding, location };
+      const finding = { secretId: p.secretId, encoding: p.encoding, location, ...origin };
       const key = JSON.stringify(finding);
       if (seen.has(key))
         continue;
@@ -31743,12 +31759,13 @@ function buildReport(source, scan, scanner, tooShort, baseDiffIds = []) {
     }
   };
   const resolve8 = (path) => scan.links.get(path) ?? path;
-  const layouts = readLayouts(scan.docs);
+  const layouts = listing ? layoutsOf(listing) : readLayouts(scan.docs);
   const digestOf = /* @__PURE__ */ new Map();
   for (const layout of layouts)
     for (const [path, digest] of layout.digests)
       digestOf.set(resolve8(path), digest);
   const label = (path) => digestOf.get(path) ?? digestFromPath(path) ?? path;
+  const originOf = origins(layouts, resolve8);
   const reported = /* @__PURE__ */ new Set();
   const base = /* @__PURE__ */ new Set();
   const reportLayer = (path, later) => {
@@ -31758,6 +31775,7 @@ function buildReport(source, scan, scanner, tooShort, baseDiffIds = []) {
     reported.add(path);
     target = base.has(path) ? preExisting : findings;
     const above = later.map((p) => ({ scan: scan.layers.get(p), digest: label(p) }));
+    origin = originOf.get(path) ?? {};
     for (const [file2, found] of layer.hits) {
       const deletedInLayer = file2 === "(blob)" ? void 0 : deletedBy(file2, above);
       add(found, { kind: "layer", layer: label(path), path: file2, ...deletedInLayer ? { deletedInLayer } : {} });
@@ -31776,6 +31794,7 @@ function buildReport(source, scan, scanner, tooShort, baseDiffIds = []) {
     if (!reported.has(path))
       reportLayer(path, []);
   target = findings;
+  origin = {};
   const configs = new Set(layouts.map((l) => l.config).filter((c) => c !== void 0).map(resolve8));
   const baseSteps = /* @__PURE__ */ new Map();
   for (const layout of layouts) {
@@ -31790,8 +31809,10 @@ function buildReport(source, scan, scanner, tooShort, baseDiffIds = []) {
     for (const hit of scanDocument(scan.docs.get(file2), scanner, { config: isConfig })) {
       const location = isConfig ? { kind: "config", field: hit.field, ...hit.historyIndex !== void 0 ? { historyIndex: hit.historyIndex } : {} } : { kind: "manifest", file: scanner.maskText(file2), field: hit.field };
       target = isConfig && hit.historyIndex !== void 0 && baseSteps.get(file2)?.has(hit.historyIndex) ? preExisting : findings;
+      origin = originOf.get(file2) ?? {};
       add(hit.found, location);
       target = findings;
+      origin = {};
     }
   }
   let files = 0;
@@ -31816,9 +31837,428 @@ function buildReport(source, scan, scanner, tooShort, baseDiffIds = []) {
   };
 }
 
-// packages/audit/dist/audit-image.js
+// packages/audit/dist/layer-pool.js
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+var _a3;
+var MESSAGE_BYTES = 1 << 20;
+var DEFAULT_POOL_CAP_BYTES = 128 << 20;
+function workerExecArgv(parent) {
+  const out = [];
+  for (let i = 0; i < parent.length; i++) {
+    const arg = parent[i];
+    if (arg === "-e" || arg === "--eval" || arg === "-p" || arg === "--print" || arg === "--input-type") {
+      i++;
+      continue;
+    }
+    if (arg.startsWith("--input-type=") || arg.startsWith("--eval=") || arg.startsWith("--print="))
+      continue;
+    out.push(arg);
+  }
+  return out;
+}
+function defaultWorkerUrl() {
+  const candidates = [new URL("./layer-worker.js", import.meta.url), new URL("./cli-chunks/layer-worker.js", import.meta.url), new URL("../dist/layer-worker.js", import.meta.url)];
+  return candidates.find((url2) => existsSync(fileURLToPath(url2))) ?? candidates[0];
+}
+var LayerPool = class {
+  /** Worker threads started by every pool so far (tests check that the workers really ran). */
+  static threadsStarted = 0;
+  #init;
+  #size;
+  #cap;
+  #minBlob;
+  #url;
+  #workers = [];
+  #jobs = /* @__PURE__ */ new Map();
+  #nextJob = 0;
+  #queued = 0;
+  #drained = [];
+  #closed = false;
+  constructor(patterns, options = {}) {
+    this.#init = { patterns: patterns.map((p) => ({ secretId: p.secretId, encoding: p.encoding, bytes: new Uint8Array(p.bytes) })) };
+    this.#size = Math.max(1, options.size ?? Math.min(4, availableParallelism()));
+    this.#cap = options.capBytes ?? DEFAULT_POOL_CAP_BYTES;
+    this.#minBlob = options.minBlobBytes ?? 1 << 20;
+    this.#url = options.workerUrl ?? defaultWorkerUrl();
+  }
+  /** Bytes sent to the workers and not yet taken by their scanners. */
+  get queuedBytes() {
+    return this.#queued;
+  }
+  /** True when a blob of `size` bytes is worth a worker. */
+  wants(size) {
+    return !this.#closed && size >= this.#minBlob;
+  }
+  /**
+   * Send a blob's chunks to a worker. `sent` settles once every chunk is handed over (the caller
+   * then reads on); `outcome` once the worker has searched it. `outcome` never rejects.
+   */
+  scan(path, format, chunks) {
+    const worker = this.#pick();
+    const job = this.#nextJob++;
+    let resolve8;
+    const outcome = new Promise((r) => resolve8 = r);
+    this.#jobs.set(job, { resolve: resolve8, worker });
+    worker.jobs.add(job);
+    const sent = this.#send(worker, job, path, format, chunks);
+    return { sent, outcome };
+  }
+  async #send(worker, job, path, format, chunks) {
+    if (!worker.dead)
+      worker.thread.postMessage({ type: "begin", job, path, format });
+    let batch = new Uint8Array(MESSAGE_BYTES);
+    let filled = 0;
+    const post = async () => {
+      if (filled === 0 || worker.dead || this.#closed)
+        return;
+      while (this.#queued >= this.#cap && !worker.dead)
+        await new Promise((r) => this.#drained.push(r));
+      if (worker.dead)
+        return;
+      const data = filled === batch.length ? batch.buffer : batch.slice(0, filled).buffer;
+      this.#queued += filled;
+      worker.queued += filled;
+      worker.thread.postMessage({ type: "chunk", job, data }, [data]);
+      batch = new Uint8Array(MESSAGE_BYTES);
+      filled = 0;
+    };
+    for await (const chunk2 of chunks) {
+      if (worker.dead || this.#closed)
+        continue;
+      let at3 = 0;
+      while (at3 < chunk2.length) {
+        const n = Math.min(chunk2.length - at3, MESSAGE_BYTES - filled);
+        batch.set(chunk2.subarray(at3, at3 + n), filled);
+        filled += n;
+        at3 += n;
+        if (filled === MESSAGE_BYTES)
+          await post();
+      }
+    }
+    await post();
+    if (!worker.dead)
+      worker.thread.postMessage({ type: "end", job });
+  }
+  #pick() {
+    const live = this.#workers.filter((w) => !w.dead);
+    if (live.length < this.#size)
+      return this.#start();
+    return live.reduce((a, b) => b.jobs.size < a.jobs.size ? b : a);
+  }
+  #start() {
+    const thread = new Worker(this.#url, { workerData: this.#init, execArgv: workerExecArgv(process.execArgv) });
+    _a3.threadsStarted++;
+    const worker = { thread, jobs: /* @__PURE__ */ new Set(), queued: 0 };
+    this.#workers.push(worker);
+    thread.on("message", (message2) => {
+      if (message2.type === "ack") {
+        this.#queued -= message2.bytes;
+        worker.queued -= message2.bytes;
+        if (this.#queued < this.#cap)
+          this.#wakeSenders();
+      } else {
+        worker.jobs.delete(message2.job);
+        this.#jobs.get(message2.job)?.resolve(message2.outcome);
+        this.#jobs.delete(message2.job);
+      }
+    });
+    thread.on("error", (err) => this.#fail(worker, `the scanning worker failed (${err.message})`));
+    thread.on("exit", (code) => this.#fail(worker, `the scanning worker exited (code ${code})`));
+    return worker;
+  }
+  /** Every layer the worker had is unscanned, naming why; bytes it held no longer count. */
+  #fail(worker, reason) {
+    if (worker.dead)
+      return;
+    worker.dead = reason;
+    for (const job of worker.jobs) {
+      this.#jobs.get(job)?.resolve({ unscanned: reason });
+      this.#jobs.delete(job);
+    }
+    worker.jobs.clear();
+    this.#queued -= worker.queued;
+    worker.queued = 0;
+    this.#wakeSenders();
+  }
+  #wakeSenders() {
+    const waiting = this.#drained;
+    this.#drained = [];
+    for (const wake of waiting)
+      wake();
+  }
+  /** For tests: make one worker throw, as a crash would. */
+  crashForTest() {
+    for (const w of this.#workers)
+      if (!w.dead)
+        w.thread.postMessage({ type: "crash-for-test" });
+  }
+  /** Stop every worker; layers still in flight come back unscanned. */
+  async close() {
+    this.#closed = true;
+    await Promise.all(this.#workers.map((w) => w.thread.terminate()));
+    for (const w of this.#workers)
+      this.#fail(w, "the audit stopped before this layer was searched");
+  }
+};
+_a3 = LayerPool;
+
+// packages/audit/dist/scan-random-access.js
+import { finished } from "node:stream/promises";
+var DEFAULT_BLOB_CONCURRENCY = 4;
+async function scanRandomAccess(source, listing, signal, scanner, active, concurrency = DEFAULT_BLOB_CONCURRENCY, pool) {
+  const scan = blobScan(scanner, active, pool);
+  for (const [path, doc] of listing.documents)
+    scan.result.docs.set(path, doc);
+  const blobs = /* @__PURE__ */ new Map();
+  for (const image2 of listing.images)
+    for (const d of [image2.config, ...image2.layers])
+      blobs.set(d.path ?? blobPath(d.digest), d);
+  const queue = [...blobs];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const [path, descriptor2] = next;
+      const readable = await source.openBlob(descriptor2, signal);
+      const done = finished(readable);
+      done.catch(() => void 0);
+      const reader = new ByteReader(streamChunks(readable));
+      await scan.scanEntry(path, descriptor2.size, reader);
+      await reader.drain();
+      await done;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, worker));
+  return scan.finish();
+}
+
+// packages/audit/dist/scanner/line-significance.js
+var MIN_LINE_BYTES = 16;
+var MIN_LINE_BITS = 48;
+var ARMOUR = /^-{3,}\s*(BEGIN|END)\b.*-{3,}$/;
+var OPENSSH_HEADER = "b3BlbnNzaC1rZXktdjE";
+function lineEntropyBits(line) {
+  if (line.length === 0)
+    return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (const b of line)
+    counts.set(b, (counts.get(b) ?? 0) + 1);
+  let bits = 0;
+  for (const c of counts.values()) {
+    const p = c / line.length;
+    bits -= c * Math.log2(p);
+  }
+  return bits;
+}
+function isSignificantLine(line) {
+  if (line.length < MIN_LINE_BYTES)
+    return false;
+  const text3 = Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString("latin1");
+  if (ARMOUR.test(text3) || text3.startsWith(OPENSSH_HEADER))
+    return false;
+  return lineEntropyBits(line) >= MIN_LINE_BITS;
+}
+
+// packages/audit/dist/scanner/encodings.js
+function base64Alignments(value, alphabet) {
+  const out = [];
+  for (let k = 0; k < 3; k++) {
+    const encoded = Buffer.concat([Buffer.alloc(k), value]).toString(alphabet);
+    const start = Math.ceil(8 * k / 6);
+    const end = Math.floor(8 * (k + value.length) / 6);
+    if (end > start)
+      out.push(Buffer.from(encoded.slice(start, end), "latin1"));
+  }
+  return out;
+}
+var COMPONENT_SAFE = /[A-Za-z0-9\-_.!~*'()]/;
+var RFC3986_SAFE = /[A-Za-z0-9\-_.~]/;
+var WHATWG_SAFE = /[A-Za-z0-9*\-_.]/;
+function urlEncode(value, style) {
+  const s = typeof style === "boolean" ? { safe: "component", form: style } : style;
+  const safe = s.safe === "component" ? COMPONENT_SAFE : s.safe === "rfc3986" ? RFC3986_SAFE : s.safe === "whatwg" ? WHATWG_SAFE : void 0;
+  let text3 = "";
+  for (const byte of value) {
+    const ch = String.fromCharCode(byte);
+    if (safe && byte < 128 && safe.test(ch))
+      text3 += ch;
+    else if (s.form && byte === 32)
+      text3 += "+";
+    else {
+      const hex3 = byte.toString(16).padStart(2, "0");
+      text3 += `%${s.lower ? hex3 : hex3.toUpperCase()}`;
+    }
+  }
+  return Buffer.from(text3, "latin1");
+}
+function urlForms(value) {
+  const out = [];
+  for (const lower of [false, true]) {
+    for (const safe of ["component", "rfc3986", "whatwg"]) {
+      out.push({ encoding: "url", bytes: urlEncode(value, { safe, lower }) });
+      out.push({ encoding: "url-form", bytes: urlEncode(value, { safe, lower, form: true }) });
+    }
+    out.push({ encoding: "url-full", bytes: urlEncode(value, { safe: "all", lower }) });
+  }
+  return out;
+}
+function utf16le(value) {
+  const text3 = value.toString("utf8");
+  if (Buffer.from(text3, "utf8").equals(value))
+    return Buffer.from(text3, "utf16le");
+  return Buffer.from(value.toString("latin1"), "utf16le");
+}
+function withoutTrailingNewline(value) {
+  if (value.length >= 2 && value[value.length - 2] === 13 && value[value.length - 1] === 10)
+    return value.subarray(0, -2);
+  if (value.length >= 1 && value[value.length - 1] === 10)
+    return value.subarray(0, -1);
+  return void 0;
+}
+function jsonEscape(value) {
+  const text3 = value.toString("utf8");
+  if (!Buffer.from(text3, "utf8").equals(value))
+    return void 0;
+  return Buffer.from(JSON.stringify(text3).slice(1, -1), "utf8");
+}
+function jsonEscapeSlashes(value) {
+  const json2 = jsonEscape(value);
+  if (!json2 || !json2.includes(47))
+    return void 0;
+  return Buffer.from(json2.toString("utf8").replaceAll("/", "\\/"), "utf8");
+}
+function significantLines(value) {
+  const text3 = value.toString("latin1");
+  if (!/[\r\n]/.test(text3))
+    return [];
+  return text3.split(/\r?\n|\r/).map((line) => Buffer.from(line.trim(), "latin1")).filter((line) => isSignificantLine(line));
+}
+
+// packages/audit/dist/scanner/patterns.js
+var AUDIT_MIN_VALUE_LENGTH = 8;
+function valueBytes(value) {
+  if (value instanceof SecretValue)
+    return value.reveal();
+  return typeof value === "string" ? Buffer.from(value, "utf8") : Buffer.from(value);
+}
+function encodingsOf(bytes, options) {
+  const out = [{ encoding: "raw", bytes }];
+  if (!options.encoded)
+    return out;
+  for (const b of base64Alignments(bytes, "base64"))
+    out.push({ encoding: "base64", bytes: b });
+  for (const b of base64Alignments(bytes, "base64url"))
+    out.push({ encoding: "base64url", bytes: b });
+  const hex3 = bytes.toString("hex");
+  out.push({ encoding: "hex", bytes: Buffer.from(hex3, "latin1") }, { encoding: "hex-upper", bytes: Buffer.from(hex3.toUpperCase(), "latin1") });
+  out.push(...urlForms(bytes));
+  const json2 = jsonEscape(bytes);
+  if (json2)
+    out.push({ encoding: "json", bytes: json2 });
+  const jsonSlashes = jsonEscapeSlashes(bytes);
+  if (jsonSlashes)
+    out.push({ encoding: "json", bytes: jsonSlashes });
+  out.push({ encoding: "utf16le", bytes: utf16le(bytes) });
+  if (options.lines !== false)
+    for (const line of significantLines(bytes))
+      out.push({ encoding: "line", bytes: line });
+  return out;
+}
+function searchableValue(bytes) {
+  const stripped = withoutTrailingNewline(bytes);
+  return stripped && stripped.length > 0 ? stripped : bytes;
+}
+function buildPatterns(sources, options = {}) {
+  const minValue = options.minValueLength ?? AUDIT_MIN_VALUE_LENGTH;
+  const minEncoded = options.minEncodedLength ?? minValue;
+  const patterns = [];
+  const tooShort = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const source of sources) {
+    const bytes = valueBytes(source.value);
+    if (bytes.length === 0)
+      continue;
+    const searched = searchableValue(bytes);
+    if (searched.length < minValue) {
+      if (!tooShort.includes(source.id))
+        tooShort.push(source.id);
+      continue;
+    }
+    const forms = encodingsOf(searched, { encoded: searched.length >= minEncoded, lines: source.lines !== false });
+    if (searched.length < minEncoded && bytes.length >= minEncoded)
+      forms.push(...encodingsOf(bytes, { encoded: true, lines: source.lines !== false }));
+    for (const form of forms) {
+      if (form.bytes.length === 0)
+        continue;
+      const key = `${source.id}\0${form.bytes.toString("latin1")}`;
+      if (seen.has(key))
+        continue;
+      seen.add(key);
+      patterns.push({ secretId: source.id, encoding: form.encoding, bytes: form.bytes });
+    }
+  }
+  return { patterns, tooShort };
+}
+
+// packages/audit/dist/audit-source.js
 var DEFAULT_TIMEOUT_MS = 20 * 6e4;
+async function auditSource(source, options) {
+  const { patterns, tooShort } = buildPatterns(options.secrets);
+  const scanner = new ContentScanner(patterns);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const signal = AbortSignal.any([...options.signal ? [options.signal] : [], AbortSignal.timeout(timeoutMs)]);
+  const aborted2 = () => options.signal?.aborted ? new AbortedError(`the audit of ${source.name} was cancelled`) : new TimeoutError(`the audit of ${source.name} did not finish within ${timeoutMs} ms`, { hint: "raise timeoutMs for very large images" });
+  if (signal.aborted)
+    throw aborted2();
+  const active = /* @__PURE__ */ new Set();
+  const workers = options.concurrency ?? Math.min(4, availableParallelism2());
+  const pool = workers > 1 && patterns.length > 0 ? new LayerPool(patterns, { size: workers }) : void 0;
+  const stop = () => {
+    void source.close();
+    void pool?.close();
+    for (const stream of active)
+      stream.destroy();
+  };
+  signal.addEventListener("abort", stop, { once: true });
+  try {
+    let scan;
+    let listing;
+    if (source.access === "random") {
+      listing = await source.list(signal);
+      scan = await scanRandomAccess(source, listing, signal, scanner, active, options.concurrency ?? DEFAULT_BLOB_CONCURRENCY, pool);
+    } else {
+      scan = await scanSequential(source.blobs(signal), scanner, active, pool);
+      listing = source.list();
+    }
+    if (signal.aborted)
+      throw aborted2();
+    return buildReport(source.name, scan, scanner, tooShort, options.baseDiffIds, listing);
+  } catch (err) {
+    if (signal.aborted)
+      throw aborted2();
+    if (isBuildSecretsError(err))
+      throw err;
+    throw new AuditError(`could not read ${source.name}`, { cause: err });
+  } finally {
+    await pool?.close();
+    signal.removeEventListener("abort", stop);
+    stop();
+  }
+}
+
+// packages/audit/dist/source/tar-stream-source.js
+import { pipeline as pipeline3, Readable as Readable3 } from "node:stream";
 var PRODUCER_GRACE_MS = 2e3;
+async function producerError(archive) {
+  let timer;
+  const grace = new Promise((resolve8) => timer = setTimeout(() => resolve8(void 0), PRODUCER_GRACE_MS));
+  try {
+    return await Promise.race([archive.finished().then(() => void 0, (e) => e), grace]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 function readFailure(err, label) {
   if (isBuildSecretsError(err))
     return err;
@@ -31826,57 +32266,72 @@ function readFailure(err, label) {
   if (code === "ENOENT")
     return new AuditError(`${label} was not found`, { cause: err, hint: "check the path to the archive" });
   if (typeof code === "string" && code.startsWith("Z_"))
-    return new AuditError(`a layer in ${label} could not be decompressed (corrupt gzip data)`, { cause: err });
+    return new AuditError(`${label} could not be decompressed (corrupt gzip data)`, { cause: err });
   return new AuditError(`could not read ${label}`, { cause: err });
 }
-async function producerError(source) {
-  let timer;
-  const grace = new Promise((resolve8) => timer = setTimeout(() => resolve8(void 0), PRODUCER_GRACE_MS));
-  try {
-    return await Promise.race([source.finished().then(() => void 0, (e) => e), grace]);
-  } finally {
-    clearTimeout(timer);
-  }
+function tarStreamSource(transport, name, open6, label = name) {
+  const documents = /* @__PURE__ */ new Map();
+  const opened = /* @__PURE__ */ new Set();
+  let finished4 = false;
+  return {
+    access: "sequential",
+    transport,
+    name,
+    async *blobs(signal) {
+      if (signal.aborted)
+        throw new AbortedError(`reading ${label} was cancelled`);
+      documents.clear();
+      finished4 = false;
+      const archive = open6();
+      opened.add(archive);
+      const stop = () => archive.destroy();
+      signal.addEventListener("abort", stop, { once: true });
+      try {
+        let outer = new ByteReader(streamChunks(archive.stream));
+        if (detectFormat(await outer.peek(SNIFF_BYTES)) === "gzip") {
+          const gunzip = decompressorFor("gzip");
+          if (gunzip && "stream" in gunzip) {
+            pipeline3(Readable3.from(outer.rest()), gunzip.stream, () => void 0);
+            outer = new ByteReader(streamChunks(gunzip.stream));
+          }
+        }
+        yield* tarBlobs(outer, label, documents);
+        await archive.finished();
+        finished4 = true;
+      } catch (err) {
+        if (signal.aborted)
+          throw new AbortedError(`reading ${name} was cancelled`);
+        throw await producerError(archive) ?? readFailure(err, label);
+      } finally {
+        signal.removeEventListener("abort", stop);
+        archive.destroy();
+        opened.delete(archive);
+      }
+    },
+    list() {
+      if (!finished4)
+        throw new AuditError(`the images of ${name} are known only after all its blobs were read`);
+      return readListing(documents);
+    },
+    async close() {
+      for (const archive of opened)
+        archive.destroy();
+      opened.clear();
+    }
+  };
 }
+
+// packages/audit/dist/audit-image.js
 async function auditImage(options) {
   if (options.image === void 0 === (options.archive === void 0)) {
     throw new UsageError("auditImage needs exactly one of `image` and `archive`");
   }
-  const label = options.image !== void 0 ? `image ${options.image}` : `archive ${options.archive}`;
-  const { patterns, tooShort } = buildPatterns(options.secrets);
-  const scanner = new ContentScanner(patterns);
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const signal = AbortSignal.any([...options.signal ? [options.signal] : [], AbortSignal.timeout(timeoutMs)]);
-  const aborted2 = () => options.signal?.aborted ? new AbortedError(`the audit of ${label} was cancelled`) : new TimeoutError(`the audit of ${label} did not finish within ${timeoutMs} ms`, { hint: "raise timeoutMs for very large images" });
-  if (signal.aborted)
-    throw aborted2();
-  const source = options.image !== void 0 ? dockerSave(options.image, options.docker ?? "docker", options.env ?? {}, options.exportCommand) : archiveFile(options.archive);
-  const active = /* @__PURE__ */ new Set();
-  const stop = () => {
-    source.destroy();
-    for (const stream of active)
-      stream.destroy();
-  };
-  signal.addEventListener("abort", stop, { once: true });
-  try {
-    const scan = await scanArchive(source.stream, label, scanner, active);
-    if (signal.aborted)
-      throw aborted2();
-    await source.finished();
-    return buildReport(options.image ?? options.archive, scan, scanner, tooShort, options.baseDiffIds);
-  } catch (err) {
-    if (signal.aborted)
-      throw aborted2();
-    const fromProducer = await producerError(source);
-    throw fromProducer ?? readFailure(err, label);
-  } finally {
-    signal.removeEventListener("abort", stop);
-    stop();
-  }
+  const source = options.image !== void 0 ? tarStreamSource("docker-daemon", options.image, () => dockerSave(options.image, options.docker ?? "docker", options.env ?? {}, options.exportCommand), `image ${options.image}`) : tarStreamSource("docker-archive", options.archive, () => archiveFile(options.archive), `archive ${options.archive}`);
+  return auditSource(source, options);
 }
 
 // packages/audit/dist/format-report.js
-var paint = (on, code, text2) => on ? `\x1B[${code}m${text2}\x1B[0m` : text2;
+var paint = (on, code, text3) => on ? `\x1B[${code}m${text3}\x1B[0m` : text3;
 function where(location) {
   if (location.kind === "layer") {
     const deleted = location.deletedInLayer ? ` (deleted in later layer ${location.deletedInLayer}, still in this one)` : "";
@@ -31886,12 +32341,17 @@ function where(location) {
     return `config  ${location.field}${location.historyIndex !== void 0 ? ` (history step ${location.historyIndex})` : ""}`;
   return `manifest ${location.file}  ${location.field}`;
 }
+function image(finding) {
+  if (finding.attestationOf !== void 0)
+    return `[attestation of ${finding.attestationOf}] `;
+  return finding.platform !== void 0 ? `[${finding.platform}] ` : "";
+}
 function formatFindings(findings, options = {}) {
   if (findings.length === 0)
     return [];
   const color = options.color ?? false;
   const width = Math.max(...findings.map((f) => `${f.secretId} (${f.encoding})`.length));
-  return findings.map((f) => `  ${paint(color, 1, `${f.secretId} (${f.encoding})`.padEnd(width))}  ${where(f.location)}`);
+  return findings.map((f) => `  ${paint(color, 1, `${f.secretId} (${f.encoding})`.padEnd(width))}  ${image(f)}${where(f.location)}`);
 }
 
 // packages/audit/dist/audit-export.js
@@ -32006,7 +32466,327 @@ function resolveAuditSettings(configured, override) {
   return settings;
 }
 
+// packages/core/dist/redaction/log-line.js
+var LF2 = 10;
+var CR3 = 13;
+var SPACE3 = 32;
+var TAB2 = 9;
+var HASH = 35;
+var DOT = 46;
+var isDigit = (b) => b !== void 0 && b >= 48 && b <= 57;
+function afterProgressPrefix(line, at3, end) {
+  if (line[at3] !== HASH)
+    return at3;
+  let i = at3 + 1;
+  const step = i;
+  while (i < end && isDigit(line[i]))
+    i++;
+  if (i === step || line[i] !== SPACE3)
+    return at3;
+  i++;
+  const seconds = i;
+  while (i < end && isDigit(line[i]))
+    i++;
+  if (i === seconds || line[i] !== DOT)
+    return at3;
+  i++;
+  const fraction = i;
+  while (i < end && isDigit(line[i]))
+    i++;
+  if (i === fraction || i < end && line[i] !== SPACE3)
+    return at3;
+  return i < end ? i + 1 : i;
+}
+function contentStart(buf, from, end) {
+  let start = from;
+  while (start < end && (buf[start] === SPACE3 || buf[start] === TAB2))
+    start++;
+  if (buf[start] !== HASH)
+    return start;
+  const afterPrefix = afterProgressPrefix(buf, start, end);
+  if (afterPrefix === start)
+    return start;
+  start = afterPrefix;
+  while (start < end && (buf[start] === SPACE3 || buf[start] === TAB2))
+    start++;
+  return start;
+}
+function contentEnd(buf, from, to) {
+  let end = to;
+  if (end > from && buf[end - 1] === LF2)
+    end--;
+  if (end > from && buf[end - 1] === CR3)
+    end--;
+  return end;
+}
+function lineContent(buf, from = 0, to = buf.length) {
+  const end = contentEnd(buf, from, to);
+  return { start: contentStart(buf, from, end), end };
+}
+
+// packages/core/dist/redaction/line-masker.js
+var MIN_WRAPPED_LINE2 = 16;
+var MAX_DUMP_LINE2 = 256;
+var MAX_HELD_LINE = 64 * 1024;
+var LF3 = 10;
+var SPACE4 = 32;
+var ALPHABET2 = new Uint8Array(256);
+for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_")
+  ALPHABET2[ch.charCodeAt(0)] = 1;
+var isHex2 = (b) => b !== void 0 && (b >= 48 && b <= 57 || b >= 97 && b <= 102 || b >= 65 && b <= 70);
+function mayBeDumpLine2(buf, start, end) {
+  if (start > 0 && buf[start - 1] === SPACE4 && isHex2(buf[start]) && isHex2(buf[start + 1]) && (start + 2 === end || buf[start + 2] === SPACE4))
+    return true;
+  let i = start;
+  while (i < end && i - start < 6 && isHex2(buf[i]))
+    i++;
+  return i - start === 6;
+}
+var View = class {
+  matcher;
+  replacements;
+  acrossLinesOnly;
+  position = 0;
+  safe = 0;
+  #state = 0;
+  #segments = [];
+  constructor(matcher, replacements, acrossLinesOnly) {
+    this.matcher = matcher;
+    this.replacements = replacements;
+    this.acrossLinesOnly = acrossLinesOnly;
+    this.#state = matcher?.initial ?? 0;
+  }
+  feed(line, text3, start, maskEnd) {
+    const matcher = this.matcher;
+    if (!matcher || text3.length === 0)
+      return;
+    const at3 = this.position;
+    const segment = { line, start, at: at3, length: text3.length, ...maskEnd !== void 0 ? { maskEnd } : {} };
+    this.#segments.push(segment);
+    this.#state = matcher.scan(text3, 0, text3.length, this.#state, (rank, end) => {
+      const matchEnd = at3 + end;
+      const matchStart = matchEnd - matcher.lengths[rank];
+      if (this.acrossLinesOnly && matchStart >= at3)
+        return;
+      for (const s of this.#segments) {
+        const from = Math.max(matchStart, s.at);
+        const to = Math.min(matchEnd, s.at + s.length);
+        if (from >= to)
+          continue;
+        const maskStart = s.maskEnd !== void 0 ? s.start : s.start + (from - s.at);
+        const maskStop = s.maskEnd ?? s.start + (to - s.at);
+        s.line.masks.push({ start: maskStart, end: maskStop, replacement: this.replacements[rank] });
+      }
+    });
+    this.position += text3.length;
+    this.safe = this.position - matcher.depth(this.#state);
+    const horizon = this.position - matcher.longest;
+    while (this.#segments.length > 0 && this.#segments[0].at + this.#segments[0].length <= horizon)
+      this.#segments.shift();
+  }
+  /** The run of lines ends: whatever was not found in it never will be. */
+  close() {
+    if (this.safe === this.position && this.#segments.length === 0)
+      return;
+    this.#state = this.matcher?.initial ?? 0;
+    this.#segments = [];
+    this.safe = this.position;
+  }
+};
+var LineMasker = class {
+  #getSpec;
+  #spec;
+  #joined;
+  #dumped;
+  /** The line before continues into the next one's leading run. */
+  #continues = false;
+  #held = [];
+  #partial = [];
+  #partialLength = 0;
+  constructor(getSpec) {
+    this.#getSpec = getSpec;
+  }
+  /** Feed a chunk; returns the bytes that are now final (masked where a wrapped or dumped value was found). */
+  push(chunk2) {
+    this.#refresh();
+    const data = Buffer.from(chunk2.buffer, chunk2.byteOffset, chunk2.byteLength);
+    const out = [];
+    let start = 0;
+    let span = 0;
+    for (; ; ) {
+      const nl = data.indexOf(LF3, start);
+      if (nl === -1)
+        break;
+      if (this.#partialLength === 0 && this.#held.length === 0 && this.#isOrdinary(data, start, nl + 1)) {
+        start = nl + 1;
+        continue;
+      }
+      if (start > span)
+        out.push(data.subarray(span, start));
+      this.#partial.push(Buffer.from(data.subarray(start, nl + 1)));
+      this.#takeLine();
+      out.push(...this.#release());
+      start = span = nl + 1;
+    }
+    if (start > span)
+      out.push(data.subarray(span, start));
+    if (start < data.length) {
+      this.#partial.push(Buffer.from(data.subarray(start)));
+      this.#partialLength += data.length - start;
+      if (this.#partialLength >= MAX_HELD_LINE) {
+        this.#takeLine();
+        out.push(...this.#release());
+      }
+    }
+    return out;
+  }
+  /**
+   * The fast path: true (and the views told) when the line `data[from, to)` is neither a dump line
+   * nor part of a wrapped block, so it can pass on without being held.
+   */
+  #isOrdinary(data, from, to) {
+    if (this.#continues)
+      return false;
+    const end = contentEnd(data, from, to);
+    if (this.#joined.matcher && end - from >= MIN_WRAPPED_LINE2 && ALPHABET2[data[end - 1]] === 1) {
+      let trail = end - 1;
+      while (trail > end - MIN_WRAPPED_LINE2 && ALPHABET2[data[trail - 1]] === 1)
+        trail--;
+      if (end - trail >= MIN_WRAPPED_LINE2)
+        return false;
+    }
+    if (this.#dumped.matcher) {
+      const start = contentStart(data, from, end);
+      if (end > start && end - start < MAX_DUMP_LINE2 && mayBeDumpLine2(data, start, end) && this.#dumpedBytes(data, start, end))
+        return false;
+    }
+    this.#dumped.close();
+    return true;
+  }
+  /**
+   * Release everything held, deciding with what is known now: the unfinished line counts as a
+   * line and every run ends. For the end of the stream, and for the caller's idle timer.
+   */
+  flush() {
+    this.#refresh();
+    if (this.#partialLength > 0)
+      this.#takeLine();
+    this.#closeRuns();
+    return this.#release();
+  }
+  /** True when bytes are held back. */
+  get holding() {
+    return this.#held.length > 0 || this.#partialLength > 0;
+  }
+  /** New values were added: start the views over and search the held lines again (their masks stay). */
+  #refresh() {
+    const spec = this.#getSpec();
+    if (spec === this.#spec)
+      return;
+    const first = this.#spec === void 0;
+    this.#spec = spec;
+    this.#joined = new View(spec.joined, spec.joinedReplacements, true);
+    this.#dumped = new View(spec.dumped, spec.dumpedReplacements, false);
+    this.#continues = false;
+    if (first)
+      return;
+    const held = this.#held;
+    this.#held = [];
+    for (const line of held)
+      this.#line(line.bytes, line.masks);
+  }
+  #takeLine() {
+    const bytes = this.#partial.length === 1 ? this.#partial[0] : Buffer.concat(this.#partial);
+    this.#partial = [];
+    this.#partialLength = 0;
+    this.#line(bytes, []);
+  }
+  #closeRuns() {
+    this.#joined.close();
+    this.#dumped.close();
+    this.#continues = false;
+  }
+  #line(bytes, masks) {
+    const line = { bytes, masks, needJoined: 0, needDumped: 0 };
+    this.#held.push(line);
+    const { start, end } = lineContent(bytes);
+    const length = end - start;
+    const shown = length > 0 && length < MAX_DUMP_LINE2 && this.#dumped.matcher ? this.#dumpedBytes(bytes, start, end) : void 0;
+    if (shown) {
+      this.#dumped.feed(line, shown, start, end);
+      line.needDumped = this.#dumped.position;
+    } else {
+      this.#dumped.close();
+    }
+    const joined = this.#joined;
+    if (!joined.matcher)
+      return;
+    let lead = start;
+    while (lead < end && ALPHABET2[bytes[lead]] === 1)
+      lead++;
+    const whole = length > 0 && lead === end;
+    if (this.#continues) {
+      joined.feed(line, bytes.subarray(start, lead), start);
+      line.needJoined = joined.position;
+      if (whole)
+        return;
+      joined.close();
+      this.#continues = false;
+    }
+    if (length < MIN_WRAPPED_LINE2)
+      return;
+    let trail = end;
+    while (trail > start && ALPHABET2[bytes[trail - 1]] === 1)
+      trail--;
+    if (end - trail < MIN_WRAPPED_LINE2)
+      return;
+    this.#continues = true;
+    joined.feed(line, bytes.subarray(trail, end), trail);
+    line.needJoined = joined.position;
+  }
+  /** The bytes a dump line shows: an `od -An` line starts with a space of its own, taken for indentation. */
+  #dumpedBytes(bytes, start, end) {
+    return decodeDumpLine(bytes.subarray(start, end)) ?? (start > 0 && bytes[start - 1] === SPACE4 ? decodeDumpLine(bytes.subarray(start - 1, end)) : void 0);
+  }
+  /** The held lines, oldest first, that nothing can still reach back into, with their masks applied. */
+  #release() {
+    const out = [];
+    while (this.#held.length > 0) {
+      const line = this.#held[0];
+      if (line.needJoined > this.#joined.safe || line.needDumped > this.#dumped.safe)
+        break;
+      this.#held.shift();
+      out.push(...applyMasks(line));
+    }
+    return out;
+  }
+};
+function applyMasks(line) {
+  if (line.masks.length === 0)
+    return [line.bytes];
+  const masks = [...line.masks].sort((a, b) => a.start - b.start || b.end - a.end);
+  const out = [];
+  let cur = 0;
+  for (const m of masks) {
+    if (m.end <= cur)
+      continue;
+    if (m.start < cur) {
+      cur = m.end;
+      continue;
+    }
+    if (m.start > cur)
+      out.push(line.bytes.subarray(cur, m.start));
+    out.push(m.replacement);
+    cur = m.end;
+  }
+  if (cur < line.bytes.length)
+    out.push(line.bytes.subarray(cur));
+  return out;
+}
+
 // packages/core/dist/redaction/redactor.js
+var DEFAULT_LINE_HOLD_MS = 200;
+var WRAPPABLE = /* @__PURE__ */ new Set(["base64", "base64url", "hex", "hex-upper"]);
 var MIN_ENCODED_REDACTION_LENGTH = 4;
 var REDACTION_MASK = "***";
 function createRedactor(options = {}) {
@@ -32014,6 +32794,7 @@ function createRedactor(options = {}) {
   const sources = [];
   const known = /* @__PURE__ */ new Set();
   let spec;
+  let lineSpec;
   const currentSpec = () => {
     if (spec)
       return spec;
@@ -32022,11 +32803,36 @@ function createRedactor(options = {}) {
     const bytes = patterns.map((p) => p.bytes);
     const wordBounded = patterns.map((p) => p.bytes.length < MIN_ENCODED_REDACTION_LENGTH);
     spec = { matcher: compileMatcher(bytes), replacements, prefilter: compileSetMatcher(bytes), wordBounded };
+    const wrapped = patterns.flatMap((p, i) => WRAPPABLE.has(p.encoding) ? [i] : []);
+    const dumped = patterns.flatMap((p, i) => p.encoding === "raw" && p.bytes.length >= MIN_ENCODED_REDACTION_LENGTH ? [i] : []);
+    lineSpec = {
+      ...wrapped.length > 0 ? { joined: compileMatcher(wrapped.map((i) => bytes[i])) } : {},
+      joinedReplacements: wrapped.map((i) => replacements[i]),
+      ...dumped.length > 0 ? { dumped: compileMatcher(dumped.map((i) => bytes[i])) } : {},
+      dumpedReplacements: dumped.map((i) => replacements[i])
+    };
     return spec;
   };
-  const redactBytes = (input3) => {
+  const currentLineSpec = () => {
+    currentSpec();
+    return lineSpec;
+  };
+  const pipelineOf = () => {
+    const lines2 = new LineMasker(currentLineSpec);
     const masker = new StreamMasker(currentSpec);
-    return Buffer.concat([...masker.push(input3), ...masker.end()]);
+    const through = (parts2) => parts2.length === 0 ? [] : masker.push(parts2.length === 1 ? parts2[0] : Buffer.concat(parts2));
+    return {
+      push: (bytes) => through(lines2.push(bytes)),
+      flush: () => through(lines2.flush()),
+      end: () => [...through(lines2.flush()), ...masker.end()],
+      get holding() {
+        return lines2.holding;
+      }
+    };
+  };
+  const redactBytes = (input3) => {
+    const masking = pipelineOf();
+    return Buffer.concat([...masking.push(input3), ...masking.end()]);
   };
   return {
     get size() {
@@ -32043,28 +32849,53 @@ function createRedactor(options = {}) {
       sources.push({ id: label, value: bytes });
       spec = void 0;
     },
-    redact(text2) {
-      if (sources.length === 0 || text2.length === 0)
-        return text2;
-      return redactBytes(Buffer.from(text2, "utf8")).toString("utf8");
+    redact(text3) {
+      if (sources.length === 0 || text3.length === 0)
+        return text3;
+      return redactBytes(Buffer.from(text3, "utf8")).toString("utf8");
     },
     createStream() {
-      const masker = new StreamMasker(currentSpec);
-      return new Transform({
+      const masking = pipelineOf();
+      const holdMs = options.lineHoldMs ?? DEFAULT_LINE_HOLD_MS;
+      let timer;
+      const stopTimer = () => {
+        if (timer)
+          clearTimeout(timer);
+        timer = void 0;
+      };
+      const stream = new Transform({
         transform(chunk2, encoding, done) {
           const bytes = typeof chunk2 === "string" ? Buffer.from(chunk2, encoding) : chunk2;
-          for (const part of masker.push(bytes))
+          stopTimer();
+          for (const part of masking.push(bytes))
+            if (part.length > 0)
+              this.push(part);
+          if (masking.holding) {
+            timer = setTimeout(() => {
+              timer = void 0;
+              if (!stream.writableEnded && !stream.destroyed) {
+                for (const part of masking.flush())
+                  if (part.length > 0)
+                    stream.push(part);
+              }
+            }, holdMs);
+            timer.unref();
+          }
+          done();
+        },
+        flush(done) {
+          stopTimer();
+          for (const part of masking.end())
             if (part.length > 0)
               this.push(part);
           done();
         },
-        flush(done) {
-          for (const part of masker.end())
-            if (part.length > 0)
-              this.push(part);
-          done();
+        destroy(error62, done) {
+          stopTimer();
+          done(error62);
         }
       });
+      return stream;
     }
   };
 }
@@ -32096,9 +32927,9 @@ function requireSourceOrTemplate(secret, ctx) {
   if (rendered > 1)
     ctx.addIssue({ code: "custom", path: ["templateFile"], message: "give either `template` or `templateFile`, not both" });
   if (rendered > 0) {
-    for (const field2 of ["from", "ref", "key", "version"]) {
-      if (secret[field2] !== void 0)
-        ctx.addIssue({ code: "custom", path: [field2], message: "a rendered secret (template) is not fetched: remove this field, or the template" });
+    for (const field3 of ["from", "ref", "key", "version"]) {
+      if (secret[field3] !== void 0)
+        ctx.addIssue({ code: "custom", path: [field3], message: "a rendered secret (template) is not fetched: remove this field, or the template" });
     }
     return;
   }
@@ -32181,7 +33012,7 @@ function isFetchedSecret(config2) {
 }
 
 // packages/core/dist/util/temp-dir.js
-import { existsSync } from "node:fs";
+import { existsSync as existsSync2 } from "node:fs";
 import { mkdtemp, open as open3, readdir as readdir2, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join2 } from "node:path";
@@ -32191,6 +33022,9 @@ var paths = /* @__PURE__ */ new Set();
 var groups = /* @__PURE__ */ new Set();
 var janitor;
 var startJanitorLazily;
+function startWatchdogEarly() {
+  watchdog();
+}
 function watchdog() {
   if (janitor || !startJanitorLazily)
     return janitor;
@@ -32232,7 +33066,7 @@ function secretTempRoot(env = process.env) {
   const override = env["BUILDSECRETS_TMPDIR"];
   if (override)
     return override;
-  return existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
+  return existsSync2("/dev/shm") ? "/dev/shm" : tmpdir();
 }
 async function overwrite(path) {
   try {
@@ -32307,15 +33141,15 @@ function capture(file2, args, options) {
 // packages/core/dist/engine/detect-engine.js
 var MIN_BUILDKIT = [18, 9];
 var CLI_NEEDS_BUILDX = [23, 0];
-function parseVersion(text2) {
-  const match = /^v?(\d+)\.(\d+)/.exec(text2.trim());
+function parseVersion(text3) {
+  const match = /^v?(\d+)\.(\d+)/.exec(text3.trim());
   return match ? [Number(match[1]), Number(match[2])] : void 0;
 }
 function atLeast(version2, min) {
   return version2[0] > min[0] || version2[0] === min[0] && version2[1] >= min[1];
 }
-function firstLine(text2) {
-  return stripUserinfo(text2.trim().split("\n")[0]?.slice(0, 300) ?? "");
+function firstLine(text3) {
+  return stripUserinfo(text3.trim().split("\n")[0]?.slice(0, 300) ?? "");
 }
 function missingBinary(docker, result) {
   const code = result.spawnError?.code;
@@ -32363,7 +33197,7 @@ async function detectEngine(options) {
 // packages/core/dist/engine/run-engine.js
 import { spawn as spawn2 } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { finished } from "node:stream/promises";
+import { finished as finished2 } from "node:stream/promises";
 
 // packages/core/dist/engine/kill-group.js
 function killGroup(child, signal) {
@@ -32386,6 +33220,20 @@ function stopGroup(child, graceMs) {
   const timer = setTimeout(() => killGroup(child, "SIGKILL"), graceMs);
   timer.unref();
   child.once("exit", () => clearTimeout(timer));
+}
+
+// packages/core/dist/util/profile.js
+var enabled = process.env["BUILDSECRETS_PROFILE"] === "1";
+function profileMark(phase) {
+  if (enabled)
+    process.stderr.write(`[profile] ${performance.now().toFixed(1).padStart(8)} ms  ${phase}
+`);
+}
+function profiled(phase, work) {
+  if (!enabled)
+    return work();
+  profileMark(`${phase}: start`);
+  return work().finally(() => profileMark(`${phase}: end`));
 }
 
 // packages/core/dist/engine/run-engine.js
@@ -32415,6 +33263,7 @@ async function runEngine(options) {
     detached: true,
     windowsHide: true
   });
+  profileMark("engine: spawned");
   const onAbort = () => stopGroup(child, options.killGraceMs ?? 1e4);
   options.signal?.addEventListener("abort", onAbort, { once: true });
   const pipes = [child.stdout, child.stderr].map((source) => {
@@ -32425,9 +33274,10 @@ async function runEngine(options) {
         redacting.end();
     });
     redacting.pipe(output2, { end: false });
-    return finished(redacting).catch(() => void 0);
+    return finished2(redacting).catch(() => void 0);
   });
   child.once("exit", () => {
+    profileMark("engine: exited");
     setTimeout(() => {
       child.stdout.destroy();
       child.stderr.destroy();
@@ -32449,8 +33299,8 @@ async function runEngine(options) {
         hint: kind === "docker" ? "install Docker, or name the binary with --docker /path/to/docker or BUILDSECRETS_DOCKER" : `install ${kind}, or choose another engine with --engine`
       });
     }
-    const finished3 = outcome.code === 0 && options.iidFile !== void 0 && (await readFile(options.iidFile, "utf8").catch(() => "")).trim() !== "";
-    if (options.signal?.aborted && !finished3)
+    const finished4 = outcome.code === 0 && options.iidFile !== void 0 && (await readFile(options.iidFile, "utf8").catch(() => "")).trim() !== "";
+    if (options.signal?.aborted && !finished4)
       throw new AbortedError("the build was cancelled; the engine was stopped before it finished (no image)");
     if (outcome.code !== 0) {
       const exitCode = outcome.code ?? 1;
@@ -32468,8 +33318,8 @@ async function runEngine(options) {
 }
 
 // packages/core/dist/orchestrator/run-build.js
-import { readFile as readFile9 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { readFile as readFile10 } from "node:fs/promises";
+import { join as join11 } from "node:path";
 
 // packages/core/dist/cache/cache-mode.js
 var CACHEABLE_KINDS = ["secret-mount", "ssh-agent"];
@@ -32570,7 +33420,7 @@ function cacheRevPlaceholderArgs(config2) {
 }
 
 // packages/core/dist/orchestrator/run-build.js
-import { existsSync as existsSync2, statSync } from "node:fs";
+import { existsSync as existsSync3, statSync } from "node:fs";
 
 // packages/core/dist/orchestrator/build-plan.js
 import { isAbsolute, join as join3, resolve } from "node:path";
@@ -32580,9 +33430,9 @@ function groupSecrets(secrets) {
     const kind = config2.inject ?? "secret-mount";
     if (kind === "none")
       continue;
-    const list = groups2.get(kind) ?? [];
-    list.push({ id, config: config2 });
-    groups2.set(kind, list);
+    const list2 = groups2.get(kind) ?? [];
+    list2.push({ id, config: config2 });
+    groups2.set(kind, list2);
   }
   return groups2;
 }
@@ -32604,9 +33454,9 @@ function planBuild(options, config2, baseDir, cwd = process.cwd()) {
 // packages/core/dist/orchestrator/audit-step.js
 import { execFile as execFile2 } from "node:child_process";
 var INSPECT_TIMEOUT_MS = 3e4;
-function inspectDiffIds(docker, image, env, signal) {
+function inspectDiffIds(docker, image2, env, signal) {
   return new Promise((resolve8) => {
-    execFile2(docker, ["image", "inspect", "--format", "{{json .RootFS.Layers}}", image], { env: { ...process.env, ...env }, signal, timeout: INSPECT_TIMEOUT_MS }, (error62, stdout) => {
+    execFile2(docker, ["image", "inspect", "--format", "{{json .RootFS.Layers}}", image2], { env: { ...process.env, ...env }, signal, timeout: INSPECT_TIMEOUT_MS }, (error62, stdout) => {
       if (error62) {
         resolve8({ reason: "not in the local image store (docker image inspect failed)" });
         return;
@@ -32628,11 +33478,11 @@ async function auditImageStep(input3) {
   const baseDiffIds = [];
   const unattributed = [];
   for (const base of input3.baseImages ?? []) {
-    const ids = await inspectDiffIds(input3.docker, base, env, input3.signal);
-    if (Array.isArray(ids))
-      baseDiffIds.push(ids);
-    else
+    const ids = input3.baseDiffIds ? await input3.baseDiffIds(base) : await inspectDiffIds(input3.docker, base, env, input3.signal);
+    if ("reason" in ids)
       unattributed.push(`${base}: ${ids.reason}`);
+    else
+      baseDiffIds.push([...ids]);
   }
   const report = await auditImage({ image: input3.image, docker: input3.docker, env, secrets: input3.secrets, signal: input3.signal, baseDiffIds, ...input3.exportCommand ? { exportCommand: input3.exportCommand } : {} });
   return {
@@ -32680,23 +33530,69 @@ function scanDirectives(lines2) {
   return { directives: { syntax: all["syntax"], escape, all }, diagnostics };
 }
 
+// packages/core/dist/config/did-you-mean.js
+function levenshtein(a, b) {
+  if (a === b)
+    return 0;
+  if (a.length === 0)
+    return b.length;
+  if (b.length === 0)
+    return a.length;
+  let beforePrevious = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        best = Math.min(best, beforePrevious[j - 2] + 1);
+      current[j] = best;
+    }
+    beforePrevious = previous;
+    previous = current;
+  }
+  return previous[b.length];
+}
+function closestMatch(word, candidates) {
+  const lower = word.toLowerCase();
+  const caseOnly = candidates.find((c) => c.toLowerCase() === lower);
+  if (caseOnly !== void 0)
+    return caseOnly;
+  const limit = Math.max(1, Math.floor(word.length / 3));
+  let best;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const distance = levenshtein(lower, candidate.toLowerCase());
+    if (distance <= limit && distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+function didYouMean(word, candidates) {
+  const match = closestMatch(word, candidates);
+  return match === void 0 ? "" : `; did you mean "${match}"?`;
+}
+
 // packages/core/dist/dockerfile/csv.js
-function parseCsvRecord(text2) {
-  if (text2.length === 0)
+function parseCsvRecord(text3) {
+  if (text3.length === 0)
     return { error: "empty value" };
   const fields = [];
   let pos = 0;
   for (; ; ) {
-    if (text2[pos] === '"') {
+    if (text3[pos] === '"') {
       let value = "";
       pos++;
       for (; ; ) {
-        const close = text2.indexOf('"', pos);
+        const close = text3.indexOf('"', pos);
         if (close < 0)
           return { error: 'extraneous or missing " in quoted field' };
-        value += text2.slice(pos, close);
+        value += text3.slice(pos, close);
         pos = close + 1;
-        if (text2[pos] === '"') {
+        if (text3[pos] === '"') {
           value += '"';
           pos++;
           continue;
@@ -32704,25 +33600,25 @@ function parseCsvRecord(text2) {
         break;
       }
       fields.push(value);
-      if (pos === text2.length)
+      if (pos === text3.length)
         return fields;
-      if (text2[pos] !== ",")
+      if (text3[pos] !== ",")
         return { error: 'extraneous or missing " in quoted field' };
       pos++;
       continue;
     }
-    const comma = text2.indexOf(",", pos);
-    const field2 = comma < 0 ? text2.slice(pos) : text2.slice(pos, comma);
-    if (field2.includes('"'))
+    const comma = text3.indexOf(",", pos);
+    const field3 = comma < 0 ? text3.slice(pos) : text3.slice(pos, comma);
+    if (field3.includes('"'))
       return { error: 'bare " in non-quoted field' };
-    fields.push(field2);
+    fields.push(field3);
     if (comma < 0)
       return fields;
     pos = comma + 1;
   }
 }
-function quoteCsvField(field2) {
-  return /[",\r\n]|^\s/.test(field2) ? `"${field2.replace(/"/g, '""')}"` : field2;
+function quoteCsvField(field3) {
+  return /[",\r\n]|^\s/.test(field3) ? `"${field3.replace(/"/g, '""')}"` : field3;
 }
 
 // packages/core/dist/dockerfile/mounts.js
@@ -32763,7 +33659,7 @@ var GO_BOOL = /* @__PURE__ */ new Map([
   ["false", false],
   ["False", false]
 ]);
-var invalid = (message, code = "invalid-mount") => ({ kind: "invalid", code, message });
+var invalid = (message2, code = "invalid-mount") => ({ kind: "invalid", code, message: message2 });
 function basename2(path) {
   const trimmed = path.replace(/\/+$/, "");
   if (trimmed === "")
@@ -32777,10 +33673,10 @@ function parseMount(value, onUnknownKey = () => void 0) {
   let type = "bind";
   const seen = /* @__PURE__ */ new Map();
   let required2 = false;
-  for (const field2 of fields) {
-    const eq = field2.indexOf("=");
-    const key = (eq < 0 ? field2 : field2.slice(0, eq)).toLowerCase();
-    const val = eq < 0 ? void 0 : field2.slice(eq + 1);
+  for (const field3 of fields) {
+    const eq = field3.indexOf("=");
+    const key = (eq < 0 ? field3 : field3.slice(0, eq)).toLowerCase();
+    const val = eq < 0 ? void 0 : field3.slice(eq + 1);
     if (val === void 0) {
       if (!BARE_KEYS.has(key))
         return invalid(`--mount option "${key}" must be a key=value pair`);
@@ -32797,8 +33693,10 @@ function parseMount(value, onUnknownKey = () => void 0) {
     }
     if (key === "type") {
       type = val.toLowerCase();
-      if (!MOUNT_TYPES.has(type))
-        return invalid(`unsupported mount type "${val}" (expected bind, cache, tmpfs, secret or ssh)`, "unknown-mount-type");
+      if (!MOUNT_TYPES.has(type)) {
+        const hint = didYouMean(type, [...MOUNT_TYPES]);
+        return invalid(`unsupported mount type "${val}"${hint} (expected bind, cache, tmpfs, secret or ssh)`, "unknown-mount-type");
+      }
     } else if (key === "required") {
       const parsed = GO_BOOL.get(val);
       if (parsed === void 0)
@@ -32898,22 +33796,22 @@ function isExecForm(command) {
 
 // packages/core/dist/dockerfile/words.js
 var isSpace2 = (ch) => ch === " " || ch === "	" || ch === "\n" || ch === "\r" || ch === "\v" || ch === "\f";
-function splitWords(text2, escape = "\\") {
+function splitWords(text3, escape = "\\") {
   const words = [];
   let word = "";
   let inWord = false;
   let quote = "";
   let blankOk = false;
-  for (let pos = 0; pos < text2.length; pos++) {
-    let ch = text2[pos];
+  for (let pos = 0; pos < text3.length; pos++) {
+    let ch = text3[pos];
     if (quote) {
       if (ch === quote)
         quote = "";
       else if (ch === escape && quote !== "'") {
-        if (pos + 1 === text2.length)
+        if (pos + 1 === text3.length)
           continue;
         word += ch;
-        ch = text2[++pos];
+        ch = text3[++pos];
       }
       word += ch;
       continue;
@@ -32931,10 +33829,10 @@ function splitWords(text2, escape = "\\") {
       quote = ch;
       blankOk = true;
     } else if (ch === escape) {
-      if (pos + 1 === text2.length)
+      if (pos + 1 === text3.length)
         continue;
       word += ch;
-      ch = text2[++pos];
+      ch = text3[++pos];
     }
     word += ch;
   }
@@ -32964,8 +33862,8 @@ function unquoteWord(word, escape = "\\") {
   }
   return out;
 }
-function splitFirstWord(text2) {
-  const trimmed = text2.trim();
+function splitFirstWord(text3) {
+  const trimmed = text3.trim();
   const match = /[ \t\v\f\r]+/.exec(trimmed);
   if (!match)
     return [trimmed, ""];
@@ -32978,8 +33876,8 @@ function locate(state, line) {
   const stage = state.stages.at(-1);
   return { line, stage: stage ? stage.index : -1, stageName: stage?.name };
 }
-function diagnose(state, severity, code, message, line) {
-  state.diagnostics.push({ severity, code, message, line });
+function diagnose(state, severity, code, message2, line) {
+  state.diagnostics.push({ severity, code, message: message2, line });
 }
 function handleFrom(state, ins) {
   const words = splitWords(ins.args, state.escape).filter((w) => !w.startsWith("--"));
@@ -33116,16 +34014,16 @@ function readInstructions(lines2, escape, diagnostics) {
     const first = lines2[i++].trimStart();
     if (first.startsWith("#"))
       continue;
-    let [text2, continues] = trimContinuation(first, escape);
-    if (!continues && text2.trim() === "")
+    let [text3, continues] = trimContinuation(first, escape);
+    if (!continues && text3.trim() === "")
       continue;
-    const parts2 = [text2];
+    const parts2 = [text3];
     while (continues && i < lines2.length) {
       const next = lines2[i++];
       if (isComment(next) || next.trim() === "")
         continue;
-      [text2, continues] = trimContinuation(next, escape);
-      parts2.push(text2);
+      [text3, continues] = trimContinuation(next, escape);
+      parts2.push(text3);
     }
     const joined = parts2.join("");
     if (joined.trim() === "")
@@ -33175,8 +34073,8 @@ var KNOWN2 = /* @__PURE__ */ new Set([
   "HEALTHCHECK",
   "SHELL"
 ]);
-function analyzeDockerfile(text2, options = {}) {
-  const lines2 = text2.replace(/^\uFEFF/, "").split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
+function analyzeDockerfile(text3, options = {}) {
+  const lines2 = text3.replace(/^\uFEFF/, "").split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
   const { directives, diagnostics } = scanDirectives(lines2);
   const state = { escape: directives.escape, stages: [], runs: [], args: [], envs: [], diagnostics };
   for (const ins of readInstructions(lines2, directives.escape, diagnostics)) {
@@ -33211,63 +34109,17 @@ function analyzeDockerfile(text2, options = {}) {
   };
 }
 async function readDockerfile(path) {
-  let text2;
+  let text3;
   try {
-    text2 = await readFile2(path, "utf8");
+    text3 = await readFile2(path, "utf8");
   } catch (cause) {
     throw new UsageError(`cannot read the Dockerfile ${path}`, { cause, hint: "check the path (--file, or build.dockerfile in the config)" });
   }
-  return analyzeDockerfile(text2, { file: path });
+  return analyzeDockerfile(text3, { file: path });
 }
 
 // packages/core/dist/strategies/served-file/build-arg-names.js
 var SERVED_FILE_BUILD_ARGS = { url: "BUILDSECRETS_URL", token: "BUILDSECRETS_TOKEN" };
-
-// packages/core/dist/config/did-you-mean.js
-function levenshtein(a, b) {
-  if (a === b)
-    return 0;
-  if (a.length === 0)
-    return b.length;
-  if (b.length === 0)
-    return a.length;
-  let beforePrevious = [];
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
-        best = Math.min(best, beforePrevious[j - 2] + 1);
-      current[j] = best;
-    }
-    beforePrevious = previous;
-    previous = current;
-  }
-  return previous[b.length];
-}
-function closestMatch(word, candidates) {
-  const lower = word.toLowerCase();
-  const caseOnly = candidates.find((c) => c.toLowerCase() === lower);
-  if (caseOnly !== void 0)
-    return caseOnly;
-  const limit = Math.max(1, Math.floor(word.length / 3));
-  let best;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const distance = levenshtein(lower, candidate.toLowerCase());
-    if (distance <= limit && distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-function didYouMean(word, candidates) {
-  const match = closestMatch(word, candidates);
-  return match === void 0 ? "" : `; did you mean "${match}"?`;
-}
 
 // packages/core/dist/dockerfile/cache-rev-checks.js
 function cachedIdsOf(run, secretIds, bySshId) {
@@ -33559,11 +34411,11 @@ async function markedContainers(root2, runId) {
   const ids = await readdir3(dir).catch(() => []);
   const ours = [];
   for (const id of ids) {
-    const text2 = await readFile4(join5(dir, id, "userdata", "buildah.json"), "utf8").catch(() => "");
-    if (!text2.includes(runId))
+    const text3 = await readFile4(join5(dir, id, "userdata", "buildah.json"), "utf8").catch(() => "");
+    if (!text3.includes(runId))
       continue;
     try {
-      const args = JSON.parse(text2).Args;
+      const args = JSON.parse(text3).Args;
       if (args?.[RUN_MARKER_ARG] === runId)
         ours.push(id);
     } catch {
@@ -33617,6 +34469,32 @@ async function removeBuildLeftovers(binary, kind, runId, env) {
   } catch {
     return { containers: [], processes: [] };
   }
+}
+
+// packages/core/dist/engine/adapters/image-diff-ids.js
+var INSPECT_TIMEOUT_MS2 = 3e4;
+function strings2(value) {
+  return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : void 0;
+}
+function field2(value, key) {
+  return value && typeof value === "object" ? value[key] : void 0;
+}
+async function inspectDiffIds2(argv, what, pick2, options) {
+  const result = await capture(argv[0], argv.slice(1), { env: options.env, ...options.signal ? { signal: options.signal } : {}, timeoutMs: options.timeoutMs ?? INSPECT_TIMEOUT_MS2 });
+  if (result.spawnError || result.code !== 0)
+    return { reason: `not in the local image store (${what} failed)` };
+  try {
+    const ids = strings2(pick2(JSON.parse(result.stdout.trim())));
+    return ids ?? { reason: `${what} gave no layer list` };
+  } catch {
+    return { reason: `${what} gave no layer list` };
+  }
+}
+function inspectRootFsLayers(binary, kind, image2, options) {
+  return inspectDiffIds2([binary, "image", "inspect", "--format", "{{json .RootFS.Layers}}", image2], `${kind} image inspect`, (json2) => json2, options);
+}
+function inspectBuildahDiffIds(buildah, image2, options) {
+  return inspectDiffIds2([buildah, "inspect", "--type", "image", image2], "buildah inspect", (json2) => field2(field2(field2(json2, "OCIv1"), "rootfs"), "diff_ids"), options);
 }
 
 // packages/core/dist/engine/adapters/run-adapter-build.js
@@ -33691,7 +34569,8 @@ function podmanAdapter(podman) {
     run(request) {
       return runMarked(this, "podman", request);
     },
-    exportCommand: (image) => ({ argv: [podman, "save", "--format", "docker-archive", image], env: {} }),
+    exportCommand: (image2) => ({ argv: [podman, "save", "--format", "docker-archive", image2], env: {} }),
+    imageDiffIds: (image2, options) => inspectRootFsLayers(podman, "podman", image2, options),
     pushCommand: containersPush(podman)
   };
 }
@@ -33707,10 +34586,11 @@ function buildahAdapter(buildah) {
     },
     // buildah opens /dev/stdout by name, which fails (ENXIO) on the socket Node gives a child as
     // stdout; a real pipe through `cat` works, and pipefail keeps buildah's own exit status.
-    exportCommand: (image) => ({
-      argv: ["bash", "-c", 'set -o pipefail; "$0" push --quiet "$1" docker-archive:/dev/stdout | cat', buildah, image.replace(/^sha256:/, "")],
+    exportCommand: (image2) => ({
+      argv: ["bash", "-c", 'set -o pipefail; "$0" push --quiet "$1" docker-archive:/dev/stdout | cat', buildah, image2.replace(/^sha256:/, "")],
       env: {}
     }),
+    imageDiffIds: (image2, options) => inspectBuildahDiffIds(buildah, image2, options),
     pushCommand: containersPush(buildah)
   };
 }
@@ -33748,7 +34628,8 @@ function dockerBuildxAdapter(docker) {
     run(request) {
       return runAdapterBuild(this.buildCommand(request.args, request.iidFile), request, "docker", 3);
     },
-    exportCommand: (image) => ({ argv: [docker, "save", image], env: {} }),
+    exportCommand: (image2) => ({ argv: [docker, "save", image2], env: {} }),
+    imageDiffIds: (image2, options) => inspectRootFsLayers(docker, "docker", image2, options),
     // A docker-container builder keeps its result in the builder: `--load` puts the image into the
     // daemon, where it is audited and then pushed with `docker push` (never `--push` at build time).
     pushBuildArgs: ["--load"],
@@ -33765,7 +34646,8 @@ function dockerBuildkitAdapter(docker) {
     run(request) {
       return runAdapterBuild(this.buildCommand(request.args, request.iidFile), request, "docker", 2);
     },
-    exportCommand: (image) => ({ argv: [docker, "save", image], env: {} }),
+    exportCommand: (image2) => ({ argv: [docker, "save", image2], env: {} }),
+    imageDiffIds: (image2, options) => inspectRootFsLayers(docker, "docker", image2, options),
     pushCommand: dockerPush(docker)
   };
 }
@@ -33791,7 +34673,8 @@ function dockerClassicAdapter(docker) {
     run(request) {
       return runAdapterBuild(this.buildCommand(request.args, request.iidFile), request, "docker", 2);
     },
-    exportCommand: (image) => ({ argv: [docker, "save", image], env: {} }),
+    exportCommand: (image2) => ({ argv: [docker, "save", image2], env: {} }),
+    imageDiffIds: (image2, options) => inspectRootFsLayers(docker, "docker", image2, options),
     pushCommand: dockerPush(docker)
   };
 }
@@ -33834,9 +34717,9 @@ async function autoDetect(options) {
     if (error62 instanceof AbortedError)
       throw error62;
     dockerError = error62;
-    const message = error62 instanceof Error ? error62.message.replace(/^\[buildsecrets\] /, "") : String(error62);
-    tried.push(`docker-buildx, docker-buildkit: passed over \u2014 ${message}`);
-    if (options.dockerNamed || !/was not found/.test(message))
+    const message2 = error62 instanceof Error ? error62.message.replace(/^\[buildsecrets\] /, "") : String(error62);
+    tried.push(`docker-buildx, docker-buildkit: passed over \u2014 ${message2}`);
+    if (options.dockerNamed || !/was not found/.test(message2))
       throw error62;
   }
   for (const name of ["podman", "buildah"]) {
@@ -33965,20 +34848,422 @@ function placeholderArgs(kind, secrets) {
   }
 }
 
+// packages/core/dist/engine/engine-choice-cache.js
+import { createHash as createHash2 } from "node:crypto";
+import { mkdir, readFile as readFile5, rename, writeFile } from "node:fs/promises";
+import { homedir as homedir2 } from "node:os";
+import { dirname, join as join6 } from "node:path";
+function engineChoiceCacheFile(env) {
+  if (env["BUILDSECRETS_ENGINE_CACHE"] === "off")
+    return void 0;
+  const base = env["XDG_CACHE_HOME"] || join6(env["HOME"] || homedir2(), ".cache");
+  return join6(base, "buildsecrets", "engine-choice.json");
+}
+function engineChoiceKey(binaries, env) {
+  const inputs = [binaries.docker, binaries.podman, binaries.buildah, env["PATH"], env["DOCKER_HOST"], env["DOCKER_CONTEXT"], env["DOCKER_CONFIG"], env["HOME"]];
+  return createHash2("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 32);
+}
+async function readAll(file2) {
+  try {
+    const parsed = JSON.parse(await readFile5(file2, "utf8"));
+    return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+async function cachedEngineChoice(key, env) {
+  const file2 = engineChoiceCacheFile(env);
+  if (!file2)
+    return void 0;
+  const name = (await readAll(file2))[key];
+  return typeof name === "string" && ENGINE_NAMES.includes(name) ? name : void 0;
+}
+async function rememberEngineChoice(key, name, env) {
+  const file2 = engineChoiceCacheFile(env);
+  if (!file2)
+    return;
+  try {
+    const all = await readAll(file2);
+    if (all[key] === name)
+      return;
+    const kept = Object.fromEntries(Object.entries(all).filter(([, v]) => typeof v === "string").slice(-15));
+    await mkdir(dirname(file2), { recursive: true, mode: 448 });
+    const temp = `${file2}.${process.pid}.tmp`;
+    await writeFile(temp, JSON.stringify({ ...kept, [key]: name }), { mode: 384 });
+    await rename(temp, file2);
+  } catch {
+  }
+}
+
+// packages/core/dist/orchestrator/context-step.js
+import { stat as stat2 } from "node:fs/promises";
+
+// packages/core/dist/context-check/dockerignore.js
+var import_dockerignore = __toESM(require_ignore(), 1);
+import { readFile as readFile6 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname2, join as join7 } from "node:path";
+var createIgnore = import_dockerignore.default.default ?? import_dockerignore.default;
+async function readIfExists(path) {
+  return readFile6(path, "utf8").catch(() => void 0);
+}
+async function loadContextIgnore(context, dockerfile) {
+  const candidates = [...dockerfile && dockerfile !== "-" ? [join7(dirname2(dockerfile), `${basename3(dockerfile)}.dockerignore`)] : [], join7(context, ".dockerignore")];
+  for (const file2 of candidates) {
+    const text3 = await readIfExists(file2);
+    if (text3 === void 0)
+      continue;
+    const lines2 = text3.replace(/^\uFEFF/, "").split(/\r?\n/);
+    const matcher = createIgnore().add(lines2);
+    const hasExceptions = lines2.some((l) => l.trim().startsWith("!"));
+    return { file: file2, hasExceptions, ignores: (path) => matcher.ignores(path) };
+  }
+  return { file: void 0, hasExceptions: false, ignores: () => false };
+}
+
+// packages/core/dist/context-check/scan-files.js
+import { closeSync, openSync, readSync } from "node:fs";
+import { setImmediate as yieldToLoop } from "node:timers/promises";
+
+// packages/core/dist/context-check/credential-files.js
+import { basename as basename4 } from "node:path";
+var ENV_EXAMPLE = /\.(example|sample|template|dist|defaults?)$/i;
+var PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+var NPM_TOKEN = /^\s*(?:\/\/[^\s=]*:)?_(?:authToken|auth|password)\s*=\s*(?!\$\{)\S/m;
+function credentialRule(path) {
+  const name = basename4(path);
+  if (name.startsWith(".env") && !ENV_EXAMPLE.test(name))
+    return { kind: "environment file (.env)" };
+  if (name === ".netrc" || name === "_netrc")
+    return { kind: "netrc credentials" };
+  if (name === ".git-credentials")
+    return { kind: "git credentials" };
+  if (name === "credentials.json")
+    return { kind: "credentials.json (e.g. a cloud service-account key)" };
+  if (name === ".npmrc")
+    return { kind: ".npmrc with an auth token", needs: NPM_TOKEN };
+  if (name.startsWith("id_") && !name.endsWith(".pub"))
+    return { kind: "SSH private key", needs: PRIVATE_KEY };
+  if (name.endsWith(".pem"))
+    return { kind: "PEM private key", needs: PRIVATE_KEY };
+  return void 0;
+}
+var CREDENTIAL_SNIFF_BYTES = 1024 * 1024;
+function confirmsRule(rule, head) {
+  return rule.needs ? rule.needs.test(head.toString("latin1")) : true;
+}
+
+// packages/core/dist/context-check/scan-files.js
+var CHUNK = 256 * 1024;
+var SLICE_MS = 10;
+function scanOne(file2, scanner, out, buffers) {
+  let fd;
+  try {
+    fd = openSync(file2.abs, "r");
+  } catch {
+    return;
+  }
+  const rule = credentialRule(file2.path);
+  let head;
+  try {
+    const search = scanner.begin();
+    for (let turn = 0; ; turn ^= 1) {
+      const buf = buffers[turn];
+      const read = readSync(fd, buf, 0, CHUNK, null);
+      if (read === 0)
+        break;
+      const chunk2 = buf.subarray(0, read);
+      search.push(chunk2);
+      if (rule?.needs && (head?.length ?? 0) < CREDENTIAL_SNIFF_BYTES)
+        head = Buffer.concat(head ? [head, chunk2] : [chunk2]);
+      if (read < CHUNK)
+        break;
+    }
+    out.files++;
+    out.bytes += search.bytes;
+    for (const index of search.finish()) {
+      const pattern = scanner.patterns[index];
+      if (!out.leaks.some((l) => l.path === file2.path && l.secretId === pattern.secretId)) {
+        out.leaks.push({ path: file2.path, secretId: pattern.secretId, encoding: pattern.encoding });
+      }
+    }
+    if (rule && confirmsRule(rule, head ?? Buffer.alloc(0)))
+      out.credentialFiles.push({ path: file2.path, kind: rule.kind });
+  } finally {
+    head?.fill(0);
+    closeSync(fd);
+  }
+}
+function createFileScanPool(scanner, signal) {
+  const out = { leaks: [], credentialFiles: [], files: 0, bytes: 0 };
+  const queue = [];
+  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  let closed = false;
+  let wake;
+  const drain = async () => {
+    for (; ; ) {
+      signal?.throwIfAborted();
+      const until = Date.now() + SLICE_MS;
+      for (let n = 0; queue.length > 0 && ((n & 31) !== 0 || Date.now() < until); n++)
+        scanOne(queue.pop(), scanner, out, buffers);
+      if (queue.length > 0) {
+        await yieldToLoop();
+        continue;
+      }
+      if (closed)
+        return;
+      await new Promise((resolve8) => wake = resolve8);
+    }
+  };
+  const draining = drain().finally(() => {
+    buffers[0].fill(0);
+    buffers[1].fill(0);
+  });
+  draining.catch(() => void 0);
+  const poke = () => {
+    const w = wake;
+    wake = void 0;
+    w?.();
+  };
+  return {
+    add(file2) {
+      queue.push(file2);
+      poke();
+    },
+    async done() {
+      closed = true;
+      poke();
+      await draining;
+      return out;
+    }
+  };
+}
+
+// packages/core/dist/context-check/walk-context.js
+import { readdir as readdir4 } from "node:fs/promises";
+import { join as join8 } from "node:path";
+async function walkContext(root2, rules, onFile, concurrency = 8) {
+  const pending = [""];
+  let active = 0;
+  let failure2;
+  await new Promise((resolve8, reject) => {
+    const pump = () => {
+      if (failure2 !== void 0)
+        return;
+      while (active < concurrency && pending.length > 0) {
+        const dir = pending.pop();
+        active++;
+        readdir4(join8(root2, dir), { withFileTypes: true }).then((entries) => {
+          for (const entry of entries) {
+            const path = dir ? `${dir}/${entry.name}` : entry.name;
+            if (entry.isDirectory()) {
+              if (!rules.ignores(path) || rules.hasExceptions)
+                pending.push(path);
+            } else if (entry.isFile() && !rules.ignores(path)) {
+              onFile({ path, abs: join8(root2, path) });
+            }
+          }
+          active--;
+          if (pending.length === 0 && active === 0)
+            resolve8();
+          else
+            pump();
+        }, (error62) => {
+          failure2 = error62;
+          reject(error62);
+        });
+      }
+    };
+    pump();
+  });
+}
+
+// packages/core/dist/context-check/check-context.js
+async function checkBuildContext(options) {
+  const rules = await loadContextIgnore(options.context, options.dockerfile);
+  const { patterns, tooShort } = buildPatterns(options.secrets);
+  const scanner = new ContentScanner(patterns);
+  const pool = createFileScanPool(scanner, options.signal);
+  let walkError;
+  await walkContext(options.context, rules, (file2) => pool.add(file2)).catch((error62) => walkError = error62);
+  const result = await pool.done();
+  if (walkError !== void 0)
+    throw walkError;
+  const byPath = (a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+  return {
+    ignoreFile: rules.file,
+    files: result.files,
+    bytes: result.bytes,
+    leaks: result.leaks.sort(byPath),
+    credentialFiles: result.credentialFiles.sort(byPath),
+    tooShort
+  };
+}
+
+// packages/core/dist/orchestrator/context-step.js
+async function checkContextStep(session, plan, values) {
+  const mode = session.config.build?.contextCheck ?? "warn";
+  if (mode === "off")
+    return;
+  const local = await stat2(plan.context).then((s) => s.isDirectory(), () => false);
+  if (!local) {
+    session.logger.debug(`context check: ${plan.context} is not a local directory (a URL or stdin context); not checked`);
+    return;
+  }
+  const rendered = session.templateReferences ?? /* @__PURE__ */ new Map();
+  const started = Date.now();
+  const report = await checkBuildContext({
+    context: plan.context,
+    dockerfile: plan.dockerfile,
+    secrets: [...values].map(([id, value]) => rendered.has(id) ? { id, value, lines: false } : { id, value })
+  }).catch((error62) => {
+    throw new ContextLeakError([{ path: ".", reason: `the build context could not be read (${error62.code ?? "error"}); set build.contextCheck: off to skip the check` }]);
+  });
+  session.logger.debug(`context check: ${report.files} files, ${report.bytes} bytes in ${Date.now() - started} ms${report.ignoreFile ? ` (${report.ignoreFile})` : ""}`);
+  const findings = report.leaks.map((l) => ({ path: l.path, secretId: l.secretId, reason: l.encoding }));
+  const credentials = report.credentialFiles.map((c) => ({ path: c.path, reason: `${c.kind} would be sent to the engine` }));
+  if (mode === "strict")
+    findings.push(...credentials);
+  else
+    for (const c of credentials)
+      session.logger.warn(`context check: ${c.path}: ${c.reason}; add it to .dockerignore (build.contextCheck: strict makes this an error)`);
+  if (findings.length > 0)
+    throw new ContextLeakError(findings);
+}
+
+// packages/core/dist/orchestrator/probe-and-resolve.js
+async function probeAndResolve(session, resources, intent, plan, signal, options, onResolved) {
+  const noEngine = new AbortController();
+  const auto = intent.requested === "auto";
+  const key = auto ? engineChoiceKey(intent.binaries, session.env) : "";
+  const hint = auto ? cachedEngineChoice(key, session.env) : Promise.resolve(void 0);
+  let answered = false;
+  const detecting = profiled("engine probe", () => chooseEngine(intent, session, signal)).then(async (choice) => {
+    answered = true;
+    if (auto)
+      await rememberEngineChoice(key, choice.adapter.name, session.env);
+    return choice;
+  }, (error62) => {
+    noEngine.abort(error62);
+    throw error62;
+  });
+  detecting.catch(() => void 0);
+  const resolveStart = performance.now();
+  let resolveMs = 0;
+  const resolving = profiled("resolve", () => session.resolveAll(AbortSignal.any([signal, noEngine.signal]), options)).then((values2) => {
+    resources.addValues(values2.values());
+    resolveMs = performance.now() - resolveStart;
+    return values2;
+  });
+  const checked = resolving.then(async (values2) => {
+    if (signal.aborted || noEngine.signal.aborted)
+      return values2;
+    onResolved(values2, resolveMs);
+    await profiled("context check", () => checkContextStep(session, plan, values2));
+    return values2;
+  });
+  const [values] = await Promise.allSettled([checked]);
+  if (noEngine.signal.aborted || values.status === "rejected")
+    await detecting;
+  if (values.status === "rejected")
+    throw values.reason;
+  if (!auto)
+    return { values: values.value, resolveMs, pending: detecting, speculative: intent.assumed };
+  const last = await hint;
+  if (!answered && last)
+    return { values: values.value, resolveMs, pending: detecting, speculative: engineAdapter(last, intent.binaries) };
+  return { values: values.value, resolveMs, choice: await detecting };
+}
+
+// packages/core/dist/orchestrator/build-progress.js
+function resolvedLine(config2, ids, ms) {
+  const count = ids.length;
+  const perProvider = /* @__PURE__ */ new Map();
+  for (const id of ids) {
+    const from2 = config2.secrets[id]?.from ?? "template";
+    perProvider.set(from2, (perProvider.get(from2) ?? 0) + 1);
+  }
+  const from = [...perProvider].map(([name, n]) => `${name} (${name === "template" && !config2.providers[name] ? "rendered" : config2.providers[name]?.use ?? "?"})${n > 1 ? ` \xD7${n}` : ""}`).join(", ");
+  return `resolved ${count} secret${count === 1 ? "" : "s"}${from ? ` from ${from}` : ""} in ${formatMs(ms)}`;
+}
+function engineLine(name, version2) {
+  return `engine: ${name} (${version2})`;
+}
+function builtLine(ms, imageId) {
+  return `built${imageId ? ` ${imageId.slice(0, 19)}` : ""} in ${formatMs(ms)}`;
+}
+function formatMs(ms) {
+  return ms < 1e3 ? `${Math.round(ms)} ms` : `${(ms / 1e3).toFixed(1)} s`;
+}
+
+// packages/core/dist/orchestrator/engine-report-step.js
+function message(error62) {
+  return (error62 instanceof Error ? error62.message.replace(/^\[buildsecrets\] /, "") : String(error62)).split("\n")[0] ?? "";
+}
+function reportEngine(session, intent, probe) {
+  const log = (choice) => {
+    const report = engineReport(choice, intent);
+    session.logger.info(engineLine(report.name, report.version ?? "version unknown"));
+    logEngineChoice(session, report);
+    return report;
+  };
+  if (probe.choice) {
+    const report = log(probe.choice);
+    return { adapter: probe.choice.adapter, report: async () => report, engineSignal: (signal) => signal, retry: (error62) => Promise.reject(error62) };
+  }
+  const adapter = probe.speculative ?? intent.assumed;
+  const pending = probe.pending ?? Promise.reject(new Error("no engine probe"));
+  const stop = new AbortController();
+  const answered = pending.then((choice) => {
+    if (choice.adapter.name !== adapter.name)
+      stop.abort(new Error(`the probe chose ${choice.adapter.name}`));
+    return { choice, report: log(choice) };
+  }, (error62) => {
+    stop.abort(error62);
+    throw error62;
+  });
+  answered.catch(() => void 0);
+  return {
+    adapter,
+    async report(built) {
+      const [probed] = await Promise.allSettled([answered]);
+      if (probed.status === "rejected") {
+        session.logger.debug(`engine: the probe of ${built.name} failed after the build had finished (${message(probed.reason)})`);
+        return { ...engineReport(void 0, intent, message(probed.reason)), name: built.name };
+      }
+      const { report } = probed.value;
+      if (built.name === report.name)
+        return report;
+      return { ...report, name: built.name, tried: [...report.tried, `${built.name}: built \u2014 chosen by the last run for this setup, finished before the probe answered`] };
+    },
+    engineSignal: (signal) => AbortSignal.any([signal, stop.signal]),
+    async retry(error62, ran) {
+      const [probed] = await Promise.allSettled([answered]);
+      if (probed.status === "rejected")
+        throw probed.reason;
+      const chosen = probed.value.choice.adapter;
+      if (chosen.name !== ran.name) {
+        session.logger.debug(`engine: ${ran.name} (last run's choice) was stopped; the probe chose ${chosen.name}, building again with it`);
+        return chosen;
+      }
+      throw error62;
+    }
+  };
+}
+
 // packages/core/dist/janitor/stale-sweep.js
-import { readdir as readdir4, readFile as readFile5, rm as rm3, stat as stat2 } from "node:fs/promises";
-import { homedir as homedir2, tmpdir as tmpdir2 } from "node:os";
-import { join as join6 } from "node:path";
+import { readdir as readdir5, readFile as readFile7, rm as rm3, stat as stat3 } from "node:fs/promises";
+import { homedir as homedir3, tmpdir as tmpdir2 } from "node:os";
+import { join as join9 } from "node:path";
 var OWNED_DIR = new RegExp(`^${TEMP_PREFIX}.+-(\\d+)-[A-Za-z0-9]{6}$`);
 function unauditedReportDir(env = process.env) {
-  const state = env["XDG_STATE_HOME"] || join6(env["HOME"] || homedir2(), ".local", "state");
-  return join6(state, "buildsecrets", "unaudited");
+  const state = env["XDG_STATE_HOME"] || join9(env["HOME"] || homedir3(), ".local", "state");
+  return join9(state, "buildsecrets", "unaudited");
 }
 async function processStart(pid) {
-  const stat5 = await readFile5(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
+  const stat5 = await readFile7(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
   if (stat5 === void 0)
     return void 0;
-  const boot = /^btime (\d+)$/m.exec(await readFile5("/proc/stat", "utf8").catch(() => ""))?.[1];
+  const boot = /^btime (\d+)$/m.exec(await readFile7("/proc/stat", "utf8").catch(() => ""))?.[1];
   const ticks = stat5.slice(stat5.lastIndexOf(")") + 2).split(" ")[19];
   if (boot === void 0 || ticks === void 0)
     return 0;
@@ -33996,13 +35281,13 @@ async function sweepStaleRuns(env = process.env) {
   const removed = [];
   const uid = process.getuid?.();
   for (const root2 of /* @__PURE__ */ new Set([secretTempRoot(env), tmpdir2()])) {
-    const names = await readdir4(root2).catch(() => []);
+    const names = await readdir5(root2).catch(() => []);
     for (const name of names) {
       const pid = Number(OWNED_DIR.exec(name)?.[1] ?? NaN);
       if (!Number.isInteger(pid))
         continue;
-      const path = join6(root2, name);
-      const info = await stat2(path).catch(() => void 0);
+      const path = join9(root2, name);
+      const info = await stat3(path).catch(() => void 0);
       if (!info?.isDirectory() || uid !== void 0 && info.uid !== uid)
         continue;
       if (!await ownerGone(pid, info.ctimeMs))
@@ -34013,11 +35298,11 @@ async function sweepStaleRuns(env = process.env) {
   }
   const unaudited = [];
   const notes = unauditedReportDir(env);
-  for (const name of await readdir4(notes).catch(() => [])) {
-    const image = /^([0-9a-f]{64})\.json$/.exec(name)?.[1];
-    if (image)
-      unaudited.push(`sha256:${image}`);
-    await rm3(join6(notes, name), { force: true }).catch(() => void 0);
+  for (const name of await readdir5(notes).catch(() => [])) {
+    const image2 = /^([0-9a-f]{64})\.json$/.exec(name)?.[1];
+    if (image2)
+      unaudited.push(`sha256:${image2}`);
+    await rm3(join9(notes, name), { force: true }).catch(() => void 0);
   }
   return { removed, unaudited };
 }
@@ -34060,7 +35345,7 @@ async function auditBuild(session, plan, steps, input3) {
     if (!steps.auditImage)
       return notAudited("no image auditor is available in this build of buildsecrets");
     what = input3.image;
-    outcome = await steps.auditImage({ image: input3.image, docker: input3.docker, env: session.env, secrets, signal: input3.signal, ...input3.baseImages ? { baseImages: input3.baseImages } : {}, ...input3.exportCommand ? { exportCommand: input3.exportCommand } : {} });
+    outcome = await steps.auditImage({ image: input3.image, docker: input3.docker, env: session.env, secrets, signal: input3.signal, ...input3.baseImages ? { baseImages: input3.baseImages } : {}, ...input3.exportCommand ? { exportCommand: input3.exportCommand } : {}, ...input3.baseDiffIds ? { baseDiffIds: input3.baseDiffIds } : {} });
   }
   for (const id of outcome.tooShort ?? [])
     logger.warn(`audit: secret ${id} is shorter than 8 bytes and was not searched (it would match by chance)`);
@@ -34133,27 +35418,6 @@ function exportTarget(engineArgs2, cwd) {
   return { type, dest: dest === "-" ? "-" : resolve2(cwd, dest) };
 }
 
-// packages/core/dist/orchestrator/build-progress.js
-function resolvedLine(config2, ids, ms) {
-  const count = ids.length;
-  const perProvider = /* @__PURE__ */ new Map();
-  for (const id of ids) {
-    const from2 = config2.secrets[id]?.from ?? "template";
-    perProvider.set(from2, (perProvider.get(from2) ?? 0) + 1);
-  }
-  const from = [...perProvider].map(([name, n]) => `${name} (${name === "template" && !config2.providers[name] ? "rendered" : config2.providers[name]?.use ?? "?"})${n > 1 ? ` \xD7${n}` : ""}`).join(", ");
-  return `resolved ${count} secret${count === 1 ? "" : "s"}${from ? ` from ${from}` : ""} in ${formatMs(ms)}`;
-}
-function engineLine(name, version2) {
-  return `engine: ${name} (${version2})`;
-}
-function builtLine(ms, imageId) {
-  return `built${imageId ? ` ${imageId.slice(0, 19)}` : ""} in ${formatMs(ms)}`;
-}
-function formatMs(ms) {
-  return ms < 1e3 ? `${Math.round(ms)} ms` : `${(ms / 1e3).toFixed(1)} s`;
-}
-
 // packages/core/dist/orchestrator/strategy-context.js
 function makeStrategyContext(session, resources, signal, values, declaredArgs) {
   return {
@@ -34220,7 +35484,7 @@ function describe3(err) {
 }
 
 // packages/core/dist/orchestrator/target-scope.js
-import { readFile as readFile6 } from "node:fs/promises";
+import { readFile as readFile8 } from "node:fs/promises";
 
 // packages/core/dist/config/secret-dependencies.js
 function directDependencies(config2, id, templateRefs) {
@@ -34243,16 +35507,2983 @@ function withDependencies(config2, ids, templateRefs) {
   return out;
 }
 
+// packages/core/dist/dockerfile/expand-args.js
+var NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
+function expandStatically(text3, lookup) {
+  let out = "";
+  for (let pos = 0; pos < text3.length; pos++) {
+    const ch = text3[pos];
+    if (ch === "\\" && pos + 1 < text3.length) {
+      out += text3[++pos];
+      continue;
+    }
+    if (ch !== "$") {
+      out += ch;
+      continue;
+    }
+    const braced = text3[pos + 1] === "{";
+    const start = pos + (braced ? 2 : 1);
+    const name = NAME.exec(text3.slice(start))?.[0];
+    if (!name)
+      return void 0;
+    let end = start + name.length;
+    let op = "";
+    let word = "";
+    if (braced) {
+      const close = text3.indexOf("}", end);
+      if (close < 0)
+        return void 0;
+      const modifier = text3.slice(end, close);
+      const form = /^(:?[-+])(.*)$/s.exec(modifier);
+      if (modifier !== "" && !form)
+        return void 0;
+      op = form?.[1] ?? "";
+      word = form?.[2] ?? "";
+      if (word.includes("$"))
+        return void 0;
+      end = close + 1;
+    }
+    const known = lookup(name);
+    if (known?.kind === "unknown")
+      return void 0;
+    const value = known?.value;
+    const set2 = value !== void 0;
+    const nonEmpty = set2 && value !== "";
+    if (op === ":-")
+      out += nonEmpty ? value : word;
+    else if (op === "-")
+      out += set2 ? value : word;
+    else if (op === ":+")
+      out += nonEmpty ? word : "";
+    else if (op === "+")
+      out += set2 ? word : "";
+    else
+      out += value ?? "";
+    pos = end - 1;
+  }
+  return out;
+}
+
+// packages/core/dist/dockerfile/stage-graph.js
+function readStages(text3, selection) {
+  const lines2 = text3.replace(/^\uFEFF/, "").split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
+  const diagnostics = [];
+  const { directives } = scanDirectives(lines2);
+  const escape = directives.escape;
+  const buildArgs = selection.buildArgs ?? /* @__PURE__ */ new Map();
+  const globals = /* @__PURE__ */ new Map();
+  const stages = [];
+  let scope = /* @__PURE__ */ new Map();
+  const declare = (into, word, inherited) => {
+    const eq = word.indexOf("=");
+    const name = unquoteWord(eq < 0 ? word : word.slice(0, eq), escape);
+    if (!name)
+      return;
+    const given = buildArgs.get(name);
+    if (given !== void 0)
+      into.set(name, { kind: "value", value: given });
+    else if (eq >= 0) {
+      const value = expandStatically(unquoteWord(word.slice(eq + 1), escape), (n) => into.get(n) ?? { kind: "value", value: "" });
+      into.set(name, value === void 0 ? { kind: "unknown" } : { kind: "value", value });
+    } else
+      into.set(name, inherited.get(name) ?? { kind: "value", value: "" });
+  };
+  const inStage = (name) => scope.get(name);
+  for (const ins of readInstructions(lines2, escape, diagnostics)) {
+    const current = stages.at(-1);
+    if (ins.keyword === "FROM") {
+      const words = splitWords(ins.args, escape).filter((w) => !w.startsWith("--"));
+      const base = words[0] ? expandStatically(unquoteWord(words[0], escape), (n) => globals.get(n)) : void 0;
+      const name = words.length >= 3 && words[1].toLowerCase() === "as" ? unquoteWord(words[2], escape).toLowerCase() : void 0;
+      stages.push({ index: stages.length, name, refs: [], base });
+      scope = /* @__PURE__ */ new Map();
+    } else if (ins.keyword === "ARG") {
+      for (const word of splitWords(ins.args, escape))
+        declare(current ? scope : globals, word, current ? globals : /* @__PURE__ */ new Map());
+    } else if (ins.keyword === "ENV" && current) {
+      for (const word of splitWords(ins.args, escape)) {
+        const eq = word.indexOf("=");
+        scope.set(unquoteWord(eq < 0 ? word : word.slice(0, eq), escape), { kind: "unknown" });
+        if (eq < 0)
+          break;
+      }
+    } else if ((ins.keyword === "COPY" || ins.keyword === "RUN") && current) {
+      for (const word of extractBuilderFlags(ins.args).flags) {
+        const flag = parseFlagWord(word);
+        if (flag.value === void 0)
+          continue;
+        if (ins.keyword === "COPY" && flag.name === "from")
+          current.refs.push(expandStatically(flag.value, inStage));
+        if (ins.keyword === "RUN" && flag.name === "mount") {
+          const fields = parseCsvRecord(flag.value);
+          if (!Array.isArray(fields))
+            continue;
+          const from = fields.find((f) => f.toLowerCase().startsWith("from="));
+          if (from)
+            current.refs.push(expandStatically(from.slice(5), inStage));
+        }
+      }
+    }
+  }
+  return stages;
+}
+function findStage(stages, ref, allowIndex, before) {
+  const lower = ref.toLowerCase();
+  const named = stages.find((s) => s.name === lower && s.index < before);
+  if (named)
+    return named.index;
+  if (allowIndex && /^\d+$/.test(ref) && Number(ref) < stages.length)
+    return Number(ref);
+  return void 0;
+}
+function stagesNeeded(text3, selection = {}) {
+  const stages = readStages(text3, selection);
+  if (stages.length === 0)
+    return { ok: false, reason: "no-stages", message: "the Dockerfile has no FROM instruction" };
+  let target = stages.length - 1;
+  if (selection.target !== void 0) {
+    const found = stages.find((s) => s.name === selection.target.toLowerCase());
+    if (!found) {
+      const names = stages.flatMap((s) => s.name ? [s.name] : []);
+      return { ok: false, reason: "unknown-target", message: `target stage "${selection.target}" is not in the Dockerfile${names.length ? ` (stages: ${names.join(", ")})` : " (no stage has an AS name)"}` };
+    }
+    target = found.index;
+  }
+  const all = new Set(stages.map((s) => s.index));
+  if (selection.everyStageUpToTarget)
+    return { ok: true, target, stages: new Set(stages.filter((s) => s.index <= target).map((s) => s.index)), stageCount: stages.length };
+  const needed = /* @__PURE__ */ new Set();
+  const queue = [target];
+  while (queue.length > 0) {
+    const index = queue.pop();
+    if (needed.has(index))
+      continue;
+    needed.add(index);
+    const stage = stages[index];
+    if (stage.base === void 0)
+      return { ok: true, target, stages: all, stageCount: stages.length };
+    const fromStage = findStage(stages, stage.base, false, index);
+    if (fromStage !== void 0)
+      queue.push(fromStage);
+    for (const ref of stage.refs) {
+      if (ref === void 0)
+        return { ok: true, target, stages: all, stageCount: stages.length };
+      const found = findStage(stages, ref, true, stages.length);
+      if (found !== void 0)
+        queue.push(found);
+    }
+  }
+  return { ok: true, target, stages: needed, stageCount: stages.length };
+}
+
+// packages/core/dist/dockerfile/needed-secrets.js
+var isDynamic2 = (id) => id.includes("$");
+function neededSecrets(config2, dockerfileText, selection = {}, templateRefs) {
+  const stages = stagesNeeded(dockerfileText, selection);
+  if (!stages.ok)
+    return { ok: false, message: stages.message };
+  const analysis = analyzeDockerfile(dockerfileText);
+  const inStages = (items) => items.filter((i) => stages.stages.has(i.stage));
+  const mounts = inStages(analysis.secretMounts);
+  const sshMounts = inStages(analysis.sshMounts);
+  const args = new Set(analysis.args.filter((a) => a.stage === -1 || stages.stages.has(a.stage)).map((a) => a.name));
+  const mountIds = new Set(mounts.map((m) => m.id));
+  const sshIds = new Set(sshMounts.map((m) => m.id));
+  const anyDynamicMount = mounts.some((m) => isDynamic2(m.id));
+  const anyDynamicSsh = sshMounts.some((m) => isDynamic2(m.id));
+  const served = Object.values(SERVED_FILE_BUILD_ARGS).some((name) => args.has(name));
+  const direct = Object.entries(config2.secrets).filter(([id, s]) => {
+    switch (s.inject) {
+      case "secret-mount":
+        return anyDynamicMount || mountIds.has(id);
+      case "ssh-agent":
+        return anyDynamicSsh || sshIds.has(s.sshId ?? "default");
+      case "served-file":
+        return served;
+      case "build-arg":
+        return args.has(s.buildArg ?? id);
+      default:
+        return false;
+    }
+  });
+  const all = withDependencies(config2, direct.map(([id]) => id), templateRefs);
+  const injected = new Set(direct.map(([id]) => id));
+  const ids = Object.keys(config2.secrets);
+  const stage = analysis.stages[stages.target];
+  return {
+    ok: true,
+    needed: ids.filter((id) => all.has(id)),
+    inject: ids.filter((id) => injected.has(id)),
+    notNeeded: ids.filter((id) => !all.has(id)),
+    target: stage?.name ?? String(stages.target)
+  };
+}
+
+// packages/core/dist/orchestrator/stage-selection.js
+function stageSelectionFromArgs(engineArgs2, env) {
+  let target;
+  const buildArgs = /* @__PURE__ */ new Map();
+  for (let i = 0; i < engineArgs2.length; i++) {
+    const arg = engineArgs2[i];
+    let flag = arg;
+    let value;
+    const eq = arg.indexOf("=");
+    if (arg.startsWith("--") && eq > 0) {
+      flag = arg.slice(0, eq);
+      value = arg.slice(eq + 1);
+    }
+    if (flag !== "--target" && flag !== "--build-arg")
+      continue;
+    if (value === void 0)
+      value = engineArgs2[++i];
+    if (value === void 0)
+      break;
+    if (flag === "--target")
+      target = value;
+    else {
+      const sep = value.indexOf("=");
+      if (sep > 0)
+        buildArgs.set(value.slice(0, sep), value.slice(sep + 1));
+      else if (env[value] !== void 0)
+        buildArgs.set(value, env[value]);
+    }
+  }
+  return { ...target !== void 0 ? { target } : {}, buildArgs };
+}
+
+// packages/core/dist/orchestrator/target-scope.js
+async function scopeToTarget(session, plan, options, classicBuilder = false) {
+  const all = Object.keys(session.config.secrets);
+  const everything = { needed: all, inject: all, notNeeded: [] };
+  if (plan.dockerfile === "-")
+    return everything;
+  const text3 = await readFile8(plan.dockerfile, "utf8").catch(() => void 0);
+  if (text3 === void 0)
+    return everything;
+  const scope = neededSecrets(session.config, text3, { ...stageSelectionFromArgs(options.engineArgs ?? [], session.env), everyStageUpToTarget: classicBuilder }, session.templateReferences);
+  if (!scope.ok)
+    throw new UsageError(`${plan.dockerfile}: ${scope.message}`, { hint: "pass a --target the Dockerfile defines (FROM \u2026 AS <name>)" });
+  if (scope.notNeeded.length > 0)
+    session.logger.info(`not needed by target ${scope.target} (not fetched): ${scope.notNeeded.join(", ")}`);
+  return scope;
+}
+function scopeGroups(plan, inject) {
+  const keep = new Set(inject);
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const [kind, secrets] of plan.groups) {
+    const kept = secrets.filter((s) => keep.has(s.id));
+    if (kept.length > 0)
+      groups2.set(kind, kept);
+  }
+  return { ...plan, groups: groups2 };
+}
+
+// packages/core/dist/orchestrator/push-step.js
+import { mkdtemp as mkdtemp2, rm as rm4 } from "node:fs/promises";
+import { tmpdir as tmpdir3 } from "node:os";
+import { join as join10 } from "node:path";
+
+// packages/core/dist/engine/run-push.js
+import { spawn as spawn3 } from "node:child_process";
+import { readFile as readFile9 } from "node:fs/promises";
+import { finished as finished3 } from "node:stream/promises";
+var DIGEST = /\bdigest: (sha256:[0-9a-f]{64})\b/;
+function definedEnv2(env) {
+  const out = {};
+  for (const [k, v] of Object.entries(env))
+    if (v !== void 0)
+      out[k] = v;
+  return out;
+}
+async function runPush(options) {
+  const { argv, env } = options.command;
+  if (options.signal?.aborted)
+    throw new AbortedError("the run was cancelled before the push started; nothing was pushed");
+  const shown = argv.slice(0, 2).map((a) => options.redactor.redact(a)).join(" ");
+  const output2 = options.output ?? process.stderr;
+  const child = spawn3(argv[0], argv.slice(1), { env: { ...definedEnv2(options.env), ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true, windowsHide: true });
+  const onAbort = () => stopGroup(child, options.killGraceMs ?? 1e4);
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  let said = "";
+  const pipes = [child.stdout, child.stderr].map((source) => {
+    const redacting = options.redactor.createStream();
+    source.pipe(redacting);
+    source.once("close", () => {
+      if (!redacting.writableEnded)
+        redacting.end();
+    });
+    redacting.on("data", (chunk2) => {
+      said = (said + chunk2.toString("utf8")).slice(-8192);
+    });
+    redacting.pipe(output2, { end: false });
+    return finished3(redacting).catch(() => void 0);
+  });
+  try {
+    const outcome = await new Promise((resolve8) => {
+      child.once("error", (error62) => resolve8({ error: error62 }));
+      child.once("close", (code, signal) => resolve8({ code, signal }));
+      if (child.pid !== void 0)
+        options.onSpawn?.(child.pid);
+    });
+    await Promise.all(pipes);
+    if ("error" in outcome) {
+      throw new EngineError(`the push could not start: "${argv[0] ?? ""}" ${outcome.error.code === "ENOENT" ? "was not found" : `failed (${outcome.error.code ?? "unknown"})`}`, { cause: outcome.error });
+    }
+    if (options.signal?.aborted)
+      throw new AbortedError(`the push of ${options.reference} was cancelled; the engine was stopped (a registry keeps no tag for an unfinished push)`);
+    if (outcome.code !== 0) {
+      const how = outcome.code === null ? `was killed by ${outcome.signal ?? "a signal"}` : `exited with code ${outcome.code}`;
+      throw new EngineError(`the push of ${options.reference} failed: ${shown} ${how}`, {
+        hint: "see the engine output above; log in to the registry with the engine's own login (docker login, podman login) \u2014 buildsecrets never handles registry credentials"
+      });
+    }
+    const fromFile = options.digestFile ? (await readFile9(options.digestFile, "utf8").catch(() => "")).trim() : "";
+    const digest = /^sha256:[0-9a-f]{64}$/.test(fromFile) ? fromFile : DIGEST.exec(said)?.[1];
+    if (!digest)
+      throw new EngineError(`the push of ${options.reference} finished but the engine reported no digest`, { hint: "check the registry: the tag may have been written" });
+    return { reference: options.reference, digest };
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+// packages/core/dist/orchestrator/push-step.js
+function allValues(args, names) {
+  const values = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    for (const name of names) {
+      if (arg === name && i + 1 < args.length)
+        values.push(args[i + 1]);
+      else if (name.startsWith("--") && arg.startsWith(`${name}=`))
+        values.push(arg.slice(name.length + 1));
+    }
+  }
+  return values;
+}
+function refuseEnginePush(engineArgs2) {
+  const hint = "use `buildsecrets build --push -t REGISTRY/REPO:TAG \u2026` (or build.push: true): it builds locally, audits, and pushes only a clean image";
+  if (engineArgs2.some((a) => a === "--push" || a.startsWith("--push="))) {
+    throw new UsageError("--push is not passed to the engine any more: the engine would push before the audit", { hint });
+  }
+  for (const output2 of allValues(engineArgs2, ["-o", "--output"])) {
+    const fields = output2.split(",").map((kv) => kv.trim().toLowerCase());
+    if (fields.includes("type=registry") || fields.includes("push=true")) {
+      throw new UsageError(`--output ${output2} would push from inside the engine, before the audit`, { hint });
+    }
+  }
+}
+function pushSettings(options, session) {
+  const asked = options.push ?? session.config.build?.push ?? false;
+  if (asked === false)
+    return void 0;
+  return asked === true ? {} : asked;
+}
+function pushTags(engineArgs2) {
+  return allValues(engineArgs2, ["-t", "--tag"]);
+}
+function planPush(session, plan, engineArgs2, exported) {
+  if (pushTags(engineArgs2).length === 0) {
+    throw new UsageError("--push needs a tag to push to", { hint: "add -t REGISTRY/REPO:TAG (one or more)" });
+  }
+  if (exported)
+    throw new UsageError("--push pushes the built image; it cannot be combined with --output", { hint: "drop --output, or drop --push and push the export yourself after `buildsecrets audit`" });
+  if (plan.audit === "off")
+    throw new UsageError("--push needs the audit: the push gate pushes only an image that was audited clean", { hint: "drop --audit=off / --no-audit (or build.audit: off)" });
+  if (plan.audit === "warn")
+    session.logger.warn("audit: --push makes a leak fail the build (warn is not enough for a push gate); nothing is pushed unless the audit is clean");
+  return plan.audit === "warn" ? { ...plan, audit: "fail" } : plan;
+}
+function pushCommandOf(adapter) {
+  if (!adapter.capabilities.push || !adapter.pushCommand)
+    throw new EngineError(`the ${adapter.name} engine cannot push a built image`, { hint: "choose another engine with --engine" });
+  if (adapter.name.startsWith("docker-"))
+    return (reference) => adapter.pushCommand(reference, {});
+  return adapter.pushCommand.bind(adapter);
+}
+async function pushBuiltImage(session, input3) {
+  const command = pushCommandOf(input3.adapter);
+  if (input3.adapter.name.startsWith("docker-") && (input3.settings.tlsVerify === false || input3.settings.certDir)) {
+    throw new UsageError(`${input3.adapter.name} pushes through the daemon, which takes registry TLS settings from its own configuration`, { hint: "put the CA in /etc/docker/certs.d/HOST:PORT/ca.crt (or configure the daemon's insecure-registries); --push-tls-verify and --push-cert-dir are for podman and buildah" });
+  }
+  const pushed = [];
+  const workDir = await mkdtemp2(join10(tmpdir3(), "buildsecrets-push-"));
+  try {
+    await pushEach(session, input3, command, workDir, pushed);
+  } finally {
+    await rm4(workDir, { recursive: true, force: true });
+  }
+  return pushed;
+}
+async function pushEach(session, input3, command, workDir, pushed) {
+  for (const [i, reference] of pushTags(input3.engineArgs).entries()) {
+    const digestFile = join10(workDir, `digest-${i}`);
+    const options = { digestFile, ...input3.settings.tlsVerify === false ? { tlsVerify: false } : {}, ...input3.settings.certDir ? { certDir: input3.settings.certDir } : {} };
+    let forget;
+    try {
+      const run = await runPush({
+        command: command(reference, options),
+        reference,
+        env: session.env,
+        redactor: session.redactor,
+        signal: input3.signal,
+        digestFile,
+        ...input3.output ? { output: input3.output } : {},
+        onSpawn: (pid) => forget = trackProcessGroup(pid)
+      });
+      session.logger.info(`pushed ${reference} (${run.digest})`);
+      pushed.push(run);
+    } finally {
+      forget?.();
+    }
+  }
+}
+
+// packages/core/dist/orchestrator/run-build.js
+function throwIfAborted(signal) {
+  if (signal.aborted)
+    throw new AbortedError("the run was cancelled; everything it set up was removed");
+}
+async function checkDockerfile(session, plan, steps) {
+  if (!steps.checkDockerfile || plan.dockerfile === "-")
+    return { declaredArgs: /* @__PURE__ */ new Set() };
+  if (!existsSync3(plan.context) || !statSync(plan.context).isDirectory()) {
+    throw new UsageError(`the build context ${plan.context} ${existsSync3(plan.context) ? "is not a directory" : "does not exist"}`, { hint: "the last argument of `buildsecrets build` is the context directory, e.g. `.`" });
+  }
+  const text3 = await readFile10(plan.dockerfile, "utf8").catch(() => void 0);
+  if (text3 === void 0) {
+    const problem = existsSync3(plan.dockerfile) ? `cannot read ${plan.dockerfile}` : `there is no ${plan.dockerfile}`;
+    throw new DockerfileError([problem], { hint: plan.explicitDockerfile ? "check the path given with -f (or build.dockerfile in the config)" : "pass the Dockerfile with -f, or run from the build context" });
+  }
+  const check2 = steps.checkDockerfile({ file: plan.dockerfile, text: text3, config: session.config });
+  for (const warning of check2.warnings)
+    session.logger.warn(warning);
+  if (check2.errors.length > 0)
+    throw new DockerfileError(check2.errors, { file: plan.dockerfile });
+  return { declaredArgs: check2.declaredArgs, ...check2.baseImages ? { baseImages: check2.baseImages } : {} };
+}
+function assertNoValueInArgs(injections, values) {
+  const needles = [...values.values()].filter((v) => v.length >= MIN_ENCODED_REDACTION_LENGTH).map((v) => v.reveal());
+  try {
+    for (const arg of injections.flatMap((i) => i.engineArgs)) {
+      const bytes = Buffer.from(arg);
+      if (needles.some((n) => bytes.includes(n)))
+        throw new StrategyRefusedError("an injection strategy put a secret value into the engine arguments; refusing to start the build");
+    }
+  } finally {
+    for (const n of needles)
+      n.fill(0);
+  }
+}
+function checkShortValues(session, values) {
+  const required2 = session.config.build?.minSecretLength;
+  const short = [...values].filter(([, v]) => v.length < (required2 ?? AUDIT_MIN_VALUE_LENGTH)).map(([id, v]) => `${id} (${v.length} byte${v.length === 1 ? "" : "s"})`);
+  if (short.length === 0)
+    return;
+  if (required2 !== void 0) {
+    throw new ConfigError(short.map((s) => ({ path: "build.minSecretLength", message: `secret ${s} is shorter than ${required2} bytes` })), { hint: "use longer values, or lower build.minSecretLength" });
+  }
+  for (const s of short)
+    session.logger.warn(`secret ${s} is shorter than ${AUDIT_MIN_VALUE_LENGTH} bytes: the audit cannot search for it and logs mask it only as a whole word (set build.minSecretLength to make this an error)`);
+}
+function engineArgs(options, plan, injected) {
+  return [...options.engineArgs ?? [], ...plan.explicitDockerfile ? ["-f", plan.dockerfile] : [], ...injected, plan.context];
+}
+async function dryRun(session, options, plan, intent, signal) {
+  let whyNot = "";
+  const choice = await chooseEngine(intent, session, signal, 5e3).catch((error62) => {
+    whyNot = (error62 instanceof Error ? error62.message.replace(/^\[buildsecrets\] /, "") : String(error62)).split("\n")[0] ?? "";
+    return void 0;
+  });
+  const adapter = choice?.adapter ?? intent.assumed;
+  const engine = engineReport(choice, intent, whyNot);
+  logEngineChoice(session, engine);
+  const injected = [...[...plan.groups].flatMap(([kind, secrets]) => placeholderArgs(kind, secrets)), ...cacheRevPlaceholderArgs(session.config)];
+  const { argv, env } = adapter.buildCommand(engineArgs(options, plan, injected), "<tmpfs>/iid");
+  const command = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv].map((a) => session.redactor.redact(a));
+  return { exitCode: 0, command, engine };
+}
+async function reportStaleRuns(session) {
+  const stale = await sweepStaleRuns(session.env);
+  if (stale.removed.length > 0)
+    session.logger.warn(`removed ${stale.removed.length} secret director${stale.removed.length === 1 ? "y" : "ies"} left by a run that was killed`);
+  for (const image2 of stale.unaudited) {
+    session.logger.warn(`a previous run was killed after the engine built ${image2} and before its audit: run \`buildsecrets audit ${image2}\` before using it`);
+  }
+}
+async function runBuild(session, options, steps = defaultBuildSteps) {
+  profileMark("build: start");
+  const { logger, config: config2 } = session;
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted)
+    onAbort();
+  options.signal?.addEventListener("abort", onAbort, { once: true });
+  const signal = controller.signal;
+  const resources = new BuildResources();
+  let sweeping = Promise.resolve();
+  let probing = Promise.resolve();
+  try {
+    refuseEnginePush(options.engineArgs ?? []);
+    const push = pushSettings(options, session);
+    const unplanned = planBuild(options, config2, session.baseDir);
+    const fullPlan = push ? planPush(session, unplanned, options.engineArgs ?? [], exportTarget(options.engineArgs ?? [], unplanned.context) !== void 0) : unplanned;
+    const docker = resolveDockerBinary({ option: options.docker, env: session.env, config: config2.build?.docker });
+    const { declaredArgs, baseImages } = await profiled("dockerfile check", () => checkDockerfile(session, fullPlan, steps));
+    const scope = await profiled("target scope", () => scopeToTarget(session, fullPlan, options, requestedEngine(options, session) === "docker-classic"));
+    const plan = scopeGroups(fullPlan, scope.inject);
+    for (const [kind, secrets] of plan.groups)
+      session.strategy(kind).validate?.(secrets, { declaredArgs, logger });
+    const intent = await profiled("engine plan", () => planEngine(session, options, plan, docker));
+    if (options.dryRun)
+      return await dryRun(session, options, plan, intent, signal);
+    sweeping = profiled("stale sweep", () => reportStaleRuns(session));
+    startWatchdogEarly();
+    const versionIds = /* @__PURE__ */ new Map();
+    const probe = await probeAndResolve(session, resources, intent, plan, signal, { ids: scope.needed, versionIds }, (resolved, resolveMs) => {
+      logger.info(resolvedLine(config2, [...resolved.keys()], resolveMs));
+      checkShortValues(session, resolved);
+    });
+    probing = probe.pending ?? probing;
+    const values = probe.values;
+    const reporting = reportEngine(session, intent, probe);
+    throwIfAborted(signal);
+    await sweeping;
+    const context = makeStrategyContext(session, resources, signal, values, declaredArgs);
+    const injections = [];
+    for (const [kind, planned] of plan.groups) {
+      const secrets = planned.map(({ id, config: secretConfig }) => {
+        const value = values.get(id);
+        if (!value)
+          throw new EngineError(`secret ${id} was not resolved; the build was not started`, { secretId: id });
+        return { id, config: secretConfig, value };
+      });
+      const injection = await profiled(`prepare ${kind}`, () => session.strategy(kind).prepare(secrets, context));
+      resources.addInjection(injection);
+      injections.push(injection);
+      for (const line of injection.summary)
+        logger.debug(line);
+      throwIfAborted(signal);
+    }
+    const revs = cacheRevInjection(config2, values, versionIds, session.redactor);
+    if (revs) {
+      injections.push(revs);
+      for (const line of revs.summary)
+        logger.debug(line);
+    }
+    assertNoValueInArgs(injections, values);
+    const iidDir = await context.tempDir("engine");
+    const exported = exportTarget(options.engineArgs ?? [], plan.context);
+    const iidFile = exported ? void 0 : userIidFile(options.engineArgs ?? [], plan.context) ?? join11(iidDir.path, "iid");
+    const forgetResult = iidFile ? trackEngineResult(iidFile) : () => void 0;
+    const forgetChildren = [];
+    let forgetImage = () => void 0;
+    const engineStart = performance.now();
+    profileMark("engine: start");
+    const runWith = (adapter2, engineSignal) => adapter2.run({
+      redactor: session.redactor,
+      signal: engineSignal,
+      cwd: plan.context,
+      args: [...push && !(options.engineArgs ?? []).includes("--load") ? adapter2.pushBuildArgs ?? [] : [], ...engineArgs(options, plan, injections.flatMap((i) => i.engineArgs))],
+      env: { ...session.env, ...Object.assign({}, ...injections.map((i) => i.env)) },
+      output: options.output,
+      ...iidFile ? { iidFile } : {},
+      onSpawn: (pid) => forgetChildren.push(trackProcessGroup(pid))
+    }).then((result) => {
+      if (result.imageId)
+        forgetImage = trackUnauditedImage(result.imageId);
+      return result;
+    });
+    let adapter = reporting.adapter;
+    const run = await runWith(adapter, reporting.engineSignal(signal)).catch(async (error62) => {
+      if (signal.aborted)
+        throw error62;
+      adapter = await reporting.retry(error62, adapter);
+      return runWith(adapter, signal);
+    }).finally(async () => {
+      for (const forget of forgetChildren.splice(0))
+        forget();
+      await resources.release(logger);
+    });
+    const report = await reporting.report(adapter);
+    profileMark("engine: done, teardown done");
+    logger.info(builtLine(performance.now() - engineStart, run.imageId));
+    const interrupted = signal.aborted;
+    forgetResult();
+    if (interrupted)
+      logger.warn(`the engine finished before it could be stopped; auditing ${run.imageId ?? "the image"} before exiting`);
+    const exportCommand = run.imageId ? adapter.exportCommand(run.imageId).argv : void 0;
+    const audit = await auditBuild(session, plan, steps, {
+      docker,
+      image: run.imageId,
+      values,
+      signal: new AbortController().signal,
+      baseDiffIds: (base) => adapter.imageDiffIds(base, { env: session.env }),
+      ...baseImages ? { baseImages } : {},
+      ...exported ? { exported } : {},
+      ...exportCommand ? { exportCommand } : {}
+    });
+    profileMark("audit: done");
+    forgetImage();
+    if (interrupted || signal.aborted)
+      throw new InterruptedAfterBuildError(run.imageId ?? "an image", audit === void 0 ? "not-audited" : audit.clean ? "clean" : "findings");
+    if (push && audit?.clean !== true)
+      throw new AuditError("the image was not pushed: the audit did not find it clean", { hint: "see the audit output above" });
+    const pushed = push ? await pushBuiltImage(session, { adapter, engineArgs: options.engineArgs ?? [], settings: push, signal, ...options.output ? { output: options.output } : {} }) : void 0;
+    return { exitCode: 0, command: run.command, ...run.imageId ? { imageId: run.imageId } : {}, ...audit ? { audit } : {}, engine: report, ...pushed ? { pushed } : {} };
+  } finally {
+    options.signal?.removeEventListener("abort", onAbort);
+    await resources.release(logger);
+    resources.wipe();
+    await sweeping;
+    await probing.catch(() => void 0);
+  }
+}
+
+// packages/core/dist/config/load-config.js
+import { open as open4 } from "node:fs/promises";
+import { dirname as dirname4, resolve as resolve4 } from "node:path";
+
+// packages/core/dist/config/decode-config-text.js
+var MAX_CONFIG_BYTES = 1024 * 1024;
+function tooLarge(bytes, file2) {
+  return new ConfigError([{ path: "", message: `the config is ${bytes} bytes; the limit is ${MAX_CONFIG_BYTES} bytes (1 MiB). Is this the right file?` }], { file: file2 });
+}
+function assertConfigSize(bytes, file2) {
+  if (bytes > MAX_CONFIG_BYTES)
+    throw tooLarge(bytes, file2);
+}
+function decodeConfigText(input3, file2) {
+  const bytes = typeof input3 === "string" ? Buffer.byteLength(input3, "utf8") : input3.byteLength;
+  assertConfigSize(bytes, file2);
+  let text3;
+  if (typeof input3 === "string") {
+    text3 = input3.charCodeAt(0) === 65279 ? input3.slice(1) : input3;
+  } else {
+    try {
+      text3 = new TextDecoder("utf-8", { fatal: true }).decode(input3);
+    } catch {
+      throw new ConfigError([{ path: "", message: "the config is not valid UTF-8 text; it looks like a binary file. Save it as UTF-8 YAML or JSON" }], { file: file2 });
+    }
+  }
+  if (text3.includes("\0")) {
+    throw new ConfigError([{ path: "", message: "the config contains NUL bytes; it looks like a binary file, not YAML or JSON" }], { file: file2 });
+  }
+  return text3;
+}
+
+// packages/core/dist/config/discover.js
+import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
+import { dirname as dirname3, join as join12, resolve as resolve3 } from "node:path";
+var CONFIG_FILE_NAMES = ["buildsecrets.yaml", "buildsecrets.yml", "buildsecrets.json"];
+function isFile(path) {
+  try {
+    return statSync2(path).isFile();
+  } catch {
+    return false;
+  }
+}
+function mustExist(path, source) {
+  if (isFile(path))
+    return path;
+  const what = existsSync4(path) ? "is not a regular file" : "does not exist";
+  throw new ConfigError([{ path: "", message: `the config file ${path} (from ${source}) ${what}` }], {
+    hint: `fix ${source}, or run \`buildsecrets init\` to create a config`
+  });
+}
+function searchConfigFile(options) {
+  if (options.explicitPath !== void 0 && options.explicitPath !== "") {
+    return { file: mustExist(resolve3(options.cwd, options.explicitPath), "--config"), searched: [] };
+  }
+  const fromEnv = options.env["BUILDSECRETS_CONFIG"];
+  if (fromEnv !== void 0 && fromEnv !== "") {
+    return { file: mustExist(resolve3(options.cwd, fromEnv), "BUILDSECRETS_CONFIG"), searched: [] };
+  }
+  const searched = [];
+  for (let dir = resolve3(options.cwd); ; dir = dirname3(dir)) {
+    searched.push(dir);
+    const found = CONFIG_FILE_NAMES.map((name) => join12(dir, name)).filter(isFile);
+    if (found.length > 1) {
+      throw new ConfigError([{ path: "", message: `ambiguous config: ${dir} holds ${found.map((f) => f.slice(dir.length + 1)).join(" and ")}` }], {
+        hint: "keep one of them, or pick one with --config"
+      });
+    }
+    if (found[0] !== void 0)
+      return { file: found[0], searched };
+    if (existsSync4(join12(dir, ".git")) || dirname3(dir) === dir)
+      return { file: void 0, searched };
+  }
+}
+
+// packages/core/dist/config/issue-path.js
+function formatPath2(segments) {
+  let out = "";
+  for (const segment of segments) {
+    if (typeof segment === "number")
+      out += `[${segment}]`;
+    else
+      out += out === "" ? String(segment) : `.${String(segment)}`;
+  }
+  return out;
+}
+function valueAt(root2, segments) {
+  let node2 = root2;
+  for (const segment of segments) {
+    if (typeof node2 !== "object" || node2 === null)
+      return void 0;
+    if (!Object.prototype.hasOwnProperty.call(node2, segment))
+      return void 0;
+    node2 = node2[segment];
+  }
+  return node2;
+}
+function describeType(value) {
+  if (value === null)
+    return "null";
+  if (value === void 0)
+    return "nothing";
+  if (Array.isArray(value))
+    return "a list";
+  if (value instanceof Uint8Array)
+    return "binary data";
+  switch (typeof value) {
+    case "string":
+      return value === "" ? "an empty string" : "a string";
+    case "number":
+      return Number.isInteger(value) ? "an integer" : "a number";
+    case "boolean":
+      return "a boolean";
+    case "object":
+      return "a mapping";
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+// packages/core/dist/config/interpolate.js
+var REFERENCE = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
+var MAX_DEPTH2 = 64;
+function interpolateString(input3, env) {
+  let out = "";
+  const used = [];
+  let i = 0;
+  while (i < input3.length) {
+    if (input3.startsWith("$${", i)) {
+      out += "${";
+      i += 3;
+      continue;
+    }
+    if (!input3.startsWith("${", i)) {
+      out += input3[i];
+      i += 1;
+      continue;
+    }
+    const close = input3.indexOf("}", i + 2);
+    if (close === -1)
+      return { ok: false, message: 'a "${" is not closed with "}"; write $${ for a literal ${' };
+    const inner = input3.slice(i + 2, close);
+    const match = REFERENCE.exec(inner);
+    if (!match || inner.includes("${") || match[2]?.includes("${")) {
+      return {
+        ok: false,
+        message: "malformed ${...} reference: write ${NAME} or ${NAME:-default}, where NAME uses letters, digits and _ and does not start with a digit (nesting is not supported; write $${ for a literal ${)"
+      };
+    }
+    const name = match[1];
+    const fallback = match[2];
+    const fromEnv = env[name];
+    if (fromEnv !== void 0 && (fromEnv !== "" || fallback === void 0)) {
+      out += fromEnv;
+      if (fromEnv !== "")
+        used.push({ label: name, value: fromEnv });
+    } else if (fallback !== void 0) {
+      out += fallback;
+    } else {
+      return { ok: false, message: `environment variable ${name} is not set; set it or write \${${name}:-default}` };
+    }
+    i = close + 1;
+  }
+  return { ok: true, value: out, used };
+}
+function isPlainObject2(value) {
+  if (typeof value !== "object" || value === null)
+    return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+function interpolateConfig(tree, env) {
+  const sensitive = /* @__PURE__ */ new Map();
+  const interpolatedPaths = /* @__PURE__ */ new Set();
+  const issues = [];
+  const ancestors = /* @__PURE__ */ new Set();
+  const visit2 = (node2, path) => {
+    if (typeof node2 === "string") {
+      if (!node2.includes("${"))
+        return node2;
+      const result = interpolateString(node2, env);
+      if (!result.ok) {
+        issues.push({ path: formatPath2(path), message: result.message });
+        return node2;
+      }
+      if (result.used.length > 0)
+        interpolatedPaths.add(formatPath2(path));
+      for (const s of result.used)
+        sensitive.set(`${s.label}\0${s.value}`, s);
+      return result.value;
+    }
+    if (!Array.isArray(node2) && !isPlainObject2(node2))
+      return node2;
+    if (ancestors.has(node2) || path.length > MAX_DEPTH2) {
+      issues.push({ path: formatPath2(path), message: "the config refers to itself or is nested too deeply" });
+      return void 0;
+    }
+    ancestors.add(node2);
+    try {
+      if (Array.isArray(node2))
+        return node2.map((item, index) => visit2(item, [...path, index]));
+      const copy = {};
+      for (const [key, value2] of Object.entries(node2)) {
+        Object.defineProperty(copy, key, { value: visit2(value2, [...path, key]), enumerable: true, writable: true, configurable: true });
+      }
+      return copy;
+    } finally {
+      ancestors.delete(node2);
+    }
+  };
+  const value = visit2(tree, []);
+  return { value, sensitive: [...sensitive.values()], interpolatedPaths, issues };
+}
+
+// packages/core/dist/config/yaml-module.js
+import { createRequire } from "node:module";
+var loaded;
+function yamlModule() {
+  if (loaded === void 0) {
+    loaded = typeof __BUILDSECRETS_BUNDLE__ !== "undefined" ? require_dist() : createRequire(import.meta.url)("yaml");
+  }
+  return loaded;
+}
+
+// packages/core/dist/config/duplicate-keys.js
+var ID_MAPS = /* @__PURE__ */ new Set(["secrets", "providers"]);
+var MAX_DEPTH3 = 64;
+function resolveNode(node2, doc) {
+  const { isAlias } = yamlModule();
+  return isAlias(node2) ? node2.resolve(doc) : node2;
+}
+function keyString(key, doc) {
+  const { isScalar } = yamlModule();
+  const resolved = resolveNode(key, doc);
+  if (!isScalar(resolved))
+    return void 0;
+  return typeof resolved.value === "symbol" ? void 0 : String(resolved.value);
+}
+function isMergeKey(key) {
+  const { isScalar } = yamlModule();
+  return isScalar(key) && (typeof key.value === "symbol" || key.value === "<<" && key.source === "<<");
+}
+function mergedKeys(value, doc) {
+  const { isMap, isSeq } = yamlModule();
+  const sources = isSeq(value) ? value.items : [value];
+  const keys = [];
+  for (const source of sources) {
+    const map2 = resolveNode(source, doc);
+    if (!isMap(map2))
+      continue;
+    for (const pair of map2.items) {
+      const k = keyString(pair.key, doc);
+      if (k !== void 0)
+        keys.push(k);
+    }
+  }
+  return keys;
+}
+function findDuplicateKeys(doc) {
+  const { isAlias, isMap, isSeq } = yamlModule();
+  const issues = [];
+  const walk3 = (node2, path, depth) => {
+    if (depth > MAX_DEPTH3)
+      return;
+    if (isSeq(node2)) {
+      node2.items.forEach((item, i) => walk3(item, [...path, i], depth + 1));
+      return;
+    }
+    if (!isMap(node2))
+      return;
+    const isIdMap = path.length === 1 && ID_MAPS.has(String(path[0]));
+    const explicit = /* @__PURE__ */ new Set();
+    const merged = /* @__PURE__ */ new Set();
+    const reported = /* @__PURE__ */ new Set();
+    const report = (key, how) => {
+      if (reported.has(key))
+        return;
+      reported.add(key);
+      const what = isIdMap ? `${path[0] === "secrets" ? "secret id" : "provider"} "${key}"` : `key "${key}"`;
+      issues.push({ path: formatPath2([...path, key]), message: `${what} is defined more than once${how}; keep one definition` });
+    };
+    for (const pair of node2.items) {
+      if (isMergeKey(pair.key)) {
+        for (const k2 of mergedKeys(pair.value, doc)) {
+          if (isIdMap && (explicit.has(k2) || merged.has(k2)))
+            report(k2, " (through a `<<` merge key)");
+          merged.add(k2);
+        }
+        continue;
+      }
+      const k = keyString(pair.key, doc);
+      if (k === void 0)
+        continue;
+      if (explicit.has(k))
+        report(k, "");
+      else if (isIdMap && merged.has(k))
+        report(k, " (through a `<<` merge key)");
+      explicit.add(k);
+      if (!isAlias(pair.value))
+        walk3(pair.value, [...path, k], depth + 1);
+    }
+  };
+  walk3(doc.contents, [], 0);
+  return issues;
+}
+
+// packages/core/dist/config/nesting-guard.js
+var MAX_FLOW_DEPTH = 64;
+function assertFlowDepth(text3, file2) {
+  let depth = 0;
+  let quote;
+  for (let i = 0; i < text3.length; i++) {
+    const c = text3[i];
+    if (quote !== void 0) {
+      if (c === "\\" && quote === '"')
+        i++;
+      else if (c === quote)
+        quote = void 0;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      const before = i === 0 ? " " : text3[i - 1];
+      if (/[\s[{,:]/.test(before))
+        quote = c;
+    } else if (c === "#" && (i === 0 || /\s/.test(text3[i - 1]))) {
+      const end = text3.indexOf("\n", i);
+      i = end === -1 ? text3.length : end;
+    } else if (c === "[" || c === "{") {
+      depth++;
+      if (depth > MAX_FLOW_DEPTH) {
+        throw new ConfigError([{ path: "", message: `the config nests [ ] / { } more than ${MAX_FLOW_DEPTH} levels deep` }], { file: file2 });
+      }
+    } else if ((c === "]" || c === "}") && depth > 0) {
+      depth--;
+    }
+  }
+}
+
+// packages/core/dist/config/yaml-error-messages.js
+var MESSAGES = {
+  TAB_AS_INDENT: "tabs are not allowed as indentation; indent with spaces",
+  BAD_INDENT: "bad indentation; nested keys must be indented further than their parent, with spaces",
+  MISSING_CHAR: "a closing quote or bracket is missing",
+  UNEXPECTED_TOKEN: 'unexpected text; check the indentation and that every key ends with ":"',
+  BLOCK_AS_IMPLICIT_KEY: "a nested block cannot be used as a key; check the indentation",
+  MULTILINE_IMPLICIT_KEY: 'a key must fit on one line; a ":" is probably missing on the line before',
+  MULTIPLE_DOCS: 'the file holds more than one YAML document ("---"); put the whole config in one',
+  DUPLICATE_KEY: "a key is defined twice in the same mapping",
+  BAD_ALIAS: "an alias (*name) is malformed",
+  ALIAS_PROPS: "an alias (*name) cannot have a tag or anchor",
+  BAD_DQ_ESCAPE: "a double-quoted string holds an invalid escape sequence",
+  BAD_SCALAR_START: "a plain value cannot start with this character; quote it",
+  BLOCK_IN_FLOW: "block syntax cannot be used inside {} or []",
+  KEY_OVER_1024_CHARS: "a key is longer than 1024 characters",
+  MULTIPLE_ANCHORS: "a node has more than one anchor (&name)",
+  MULTIPLE_TAGS: "a node has more than one tag",
+  NON_STRING_KEY: "a key is not a plain string",
+  TAG_RESOLVE_FAILED: "a value could not be read as the expected type; quote strings",
+  BAD_COLLECTION_TYPE: "a tag does not fit the collection it is on",
+  BAD_DIRECTIVE: "a % directive is malformed"
+};
+function describeYamlError(code) {
+  return MESSAGES[code] ?? `the YAML is malformed (${code})`;
+}
+function describePosition(linePos) {
+  const start = linePos?.[0];
+  return start ? `line ${start.line}, column ${start.col}` : "";
+}
+
+// packages/core/dist/config/unclosed-opener.js
+var CLOSERS = { "{": "flow-map-end", "[": "flow-seq-end" };
+function firstUnclosed(token, depth = 0) {
+  if (!token || depth > 200)
+    return void 0;
+  if (token.type === "flow-collection" && token.start && !Array.isArray(token.start)) {
+    const start = token.start;
+    const char = start.source === "[" ? "[" : "{";
+    if (!(token.end ?? []).some((t) => t.type === CLOSERS[char]))
+      return { offset: start.offset ?? 0, char };
+  }
+  if ((token.type === "double-quoted-scalar" || token.type === "single-quoted-scalar") && typeof token.source === "string") {
+    const quote = token.type === "double-quoted-scalar" ? '"' : "'";
+    const src = token.source;
+    const closed = src.length >= 2 && src.endsWith(quote) && (quote === "'" || !/(^|[^\\])(\\\\)*\\"$/.test(src));
+    if (!closed)
+      return { offset: token.offset ?? 0, char: quote };
+  }
+  for (const child of [token.value, ...(token.items ?? []).flatMap((item) => [item.key, item.value])]) {
+    const found = firstUnclosed(child, depth + 1);
+    if (found)
+      return found;
+  }
+  return void 0;
+}
+function findUnclosedOpener(text3) {
+  const { LineCounter, Parser } = yamlModule();
+  const lines2 = new LineCounter();
+  for (const token of new Parser(lines2.addNewLine).parse(text3)) {
+    const found = firstUnclosed(token);
+    if (found) {
+      const { line, col } = lines2.linePos(found.offset);
+      return { char: found.char, line, col };
+    }
+  }
+  return void 0;
+}
+
+// packages/core/dist/config/simple-yaml.js
+var KEY = /^[A-Za-z_$][A-Za-z0-9_.$-]{0,127}$/;
+var BLOCK_PLAIN = /^[A-Za-z0-9_$/.][A-Za-z0-9_$/.:@+=~{}-]*$/;
+var FLOW_PLAIN = /^[A-Za-z0-9_$/.][A-Za-z0-9_$/.@+=~-]*$/;
+var NULL_WORD = /^(?:~|null|Null|NULL)$/;
+var TRUE_WORD = /^(?:true|True|TRUE)$/;
+var FALSE_WORD = /^(?:false|False|FALSE)$/;
+var RESERVED_KEY = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE|__proto__|constructor|prototype)$/;
+var MAX_FLOW_DEPTH2 = 8;
+var GIVE_UP = /* @__PURE__ */ Symbol("give up");
+function giveUp() {
+  throw GIVE_UP;
+}
+function plainScalar(text3, flow) {
+  if (!(flow ? FLOW_PLAIN : BLOCK_PLAIN).test(text3) || text3.endsWith(":"))
+    giveUp();
+  if (NULL_WORD.test(text3))
+    return null;
+  if (TRUE_WORD.test(text3))
+    return true;
+  if (FALSE_WORD.test(text3))
+    return false;
+  if (/^[0-9]{1,15}$/.test(text3))
+    return Number(text3);
+  if (/^[-+]?(?:[0-9]|\.[0-9])/.test(text3) || /^\.(?:inf|Inf|INF|nan|NaN|NAN)$/.test(text3))
+    giveUp();
+  return text3;
+}
+function quotedScalar(text3) {
+  const quote = text3[0];
+  const body = text3.slice(1, -1);
+  if (text3.length < 2 || text3[text3.length - 1] !== quote || body.includes(quote) || quote === '"' && body.includes("\\"))
+    giveUp();
+  return body;
+}
+function setKey(target, key, value) {
+  if (!KEY.test(key) || RESERVED_KEY.test(key) || Object.hasOwn(target, key))
+    giveUp();
+  target[key] = value;
+}
+function flowMapping(text3, at3, depth) {
+  if (depth > MAX_FLOW_DEPTH2)
+    giveUp();
+  const out = {};
+  let i = at3 + 1;
+  const skipSpaces = () => {
+    while (text3[i] === " ")
+      i++;
+  };
+  skipSpaces();
+  if (text3[i] === "}")
+    return { value: out, end: i + 1 };
+  for (; ; ) {
+    skipSpaces();
+    const keyEnd = text3.indexOf(":", i);
+    if (keyEnd < 0 || text3[keyEnd + 1] !== " ")
+      giveUp();
+    const key = text3.slice(i, keyEnd);
+    i = keyEnd + 1;
+    skipSpaces();
+    let value;
+    if (text3[i] === "{") {
+      const nested = flowMapping(text3, i, depth + 1);
+      value = nested.value;
+      i = nested.end;
+    } else if (text3[i] === '"' || text3[i] === "'") {
+      const close = text3.indexOf(text3[i], i + 1);
+      if (close < 0)
+        giveUp();
+      value = quotedScalar(text3.slice(i, close + 1));
+      i = close + 1;
+    } else {
+      let end = i;
+      while (end < text3.length && text3[end] !== "," && text3[end] !== "}" && text3[end] !== " ")
+        end++;
+      value = plainScalar(text3.slice(i, end), true);
+      i = end;
+    }
+    setKey(out, key, value);
+    skipSpaces();
+    if (text3[i] === ",") {
+      i++;
+      skipSpaces();
+      if (text3[i] === "}")
+        giveUp();
+      continue;
+    }
+    if (text3[i] === "}")
+      return { value: out, end: i + 1 };
+    giveUp();
+  }
+}
+function blockValue(text3) {
+  if (text3.startsWith("{")) {
+    const { value, end } = flowMapping(text3, 0, 1);
+    if (end !== text3.length)
+      giveUp();
+    return value;
+  }
+  if (text3.startsWith('"') || text3.startsWith("'"))
+    return quotedScalar(text3);
+  return plainScalar(text3, false);
+}
+function withoutComment(line) {
+  const hash2 = line.indexOf("#");
+  if (hash2 < 0)
+    return line.trimEnd();
+  if (hash2 > 0 && line[hash2 - 1] !== " ")
+    giveUp();
+  const kept = line.slice(0, hash2);
+  if (kept.includes('"') || kept.includes("'"))
+    giveUp();
+  return kept.trimEnd();
+}
+function parseSimpleYaml(text3) {
+  if (/[\t\r\0\uFEFF]/.test(text3))
+    return void 0;
+  try {
+    const root2 = {};
+    const stack = [{ indent: 0, tree: root2 }];
+    let pending;
+    let sawContent = false;
+    for (const raw of text3.split("\n")) {
+      const line = withoutComment(raw);
+      if (line.trim() === "")
+        continue;
+      const indent = line.length - line.trimStart().length;
+      const content = line.slice(indent);
+      if (!sawContent && indent !== 0)
+        giveUp();
+      sawContent = true;
+      const colon = content.indexOf(":");
+      if (colon < 0 || colon + 1 < content.length && content[colon + 1] !== " ")
+        giveUp();
+      const key = content.slice(0, colon);
+      const value = content.slice(colon + 1).trim();
+      if (pending) {
+        if (indent > pending.parent.indent) {
+          const child = {};
+          setKey(pending.parent.tree, pending.key, child);
+          stack.push({ indent, tree: child });
+        } else {
+          setKey(pending.parent.tree, pending.key, null);
+        }
+        pending = void 0;
+      }
+      while (stack.length > 1 && stack[stack.length - 1].indent > indent)
+        stack.pop();
+      const top = stack[stack.length - 1];
+      if (top.indent !== indent)
+        giveUp();
+      if (value === "") {
+        if (!KEY.test(key) || RESERVED_KEY.test(key) || Object.hasOwn(top.tree, key))
+          giveUp();
+        pending = { key, parent: top };
+      } else {
+        setKey(top.tree, key, blockValue(value));
+      }
+    }
+    if (pending)
+      setKey(pending.parent.tree, pending.key, null);
+    return sawContent ? root2 : void 0;
+  } catch (error62) {
+    if (error62 === GIVE_UP)
+      return void 0;
+    throw error62;
+  }
+}
+
+// packages/core/dist/config/parse.js
+var MAX_SYNTAX_ISSUES = 5;
+function formatFromFile(file2) {
+  return file2 !== void 0 && file2.toLowerCase().endsWith(".json") ? "json" : "yaml";
+}
+function syntaxIssue(error62) {
+  const where4 = describePosition(error62.linePos);
+  return { path: "", message: `YAML syntax error${where4 ? ` at ${where4}` : ""}: ${describeYamlError(error62.code)}` };
+}
+var UNCLOSED_ECHOES = /* @__PURE__ */ new Set(["BAD_INDENT", "MISSING_CHAR", "UNEXPECTED_TOKEN", "MULTILINE_IMPLICIT_KEY", "BAD_SCALAR_START", "BLOCK_IN_FLOW"]);
+function parseYaml(text3, file2) {
+  const simple = parseSimpleYaml(text3);
+  if (simple !== void 0)
+    return simple;
+  const doc = yamlModule().parseDocument(text3, { uniqueKeys: true, merge: true, prettyErrors: true, logLevel: "error" });
+  const duplicates = findDuplicateKeys(doc);
+  const errors = doc.errors.filter((e) => !(e.code === "DUPLICATE_KEY" && duplicates.length > 0));
+  const syntax = [...new Map(errors.map(syntaxIssue).map((i) => [i.message, i])).values()];
+  const opener = errors.some((e) => UNCLOSED_ECHOES.has(e.code)) ? findUnclosedOpener(text3) : void 0;
+  if (opener) {
+    const closer = opener.char === "{" ? "}" : opener.char === "[" ? "]" : opener.char;
+    const echoes = new Set(errors.filter((e) => UNCLOSED_ECHOES.has(e.code)).map((e) => syntaxIssue(e).message));
+    syntax.splice(0, syntax.length, { path: "", message: `YAML syntax error at line ${opener.line}, column ${opener.col}: this ${opener.char} is never closed (a closing ${closer} is missing)` }, ...syntax.filter((i) => !echoes.has(i.message)));
+  }
+  const issues = [...duplicates, ...syntax.slice(0, MAX_SYNTAX_ISSUES)];
+  if (issues.length > 0)
+    throw new ConfigError(issues, { file: file2 });
+  return doc.toJS({ maxAliasCount: 100 });
+}
+function lineColumnAt(text3, offset) {
+  const before = text3.slice(0, Math.max(0, Math.min(offset, text3.length)));
+  const line = before.split("\n").length;
+  return `line ${line}, column ${before.length - before.lastIndexOf("\n")}`;
+}
+function jsonErrorPosition(text3, error62) {
+  const message2 = error62 instanceof Error ? error62.message : "";
+  const offset = /\bposition (\d+)/.exec(message2);
+  if (offset)
+    return lineColumnAt(text3, Number(offset[1]));
+  if (/end of (JSON|data)/i.test(message2))
+    return `${lineColumnAt(text3, text3.length)} (the text ends too early)`;
+  return void 0;
+}
+function yamlPositionOf(text3) {
+  const doc = yamlModule().parseDocument(text3, { schema: "json", uniqueKeys: false, prettyErrors: true, logLevel: "error" });
+  const first = doc.errors[0];
+  return first ? describePosition(first.linePos) || void 0 : void 0;
+}
+function parseJson2(text3, file2) {
+  let value;
+  try {
+    value = JSON.parse(text3);
+  } catch (error62) {
+    const where4 = jsonErrorPosition(text3, error62) ?? yamlPositionOf(text3);
+    throw new ConfigError([{ path: "", message: `JSON syntax error${where4 ? ` at ${where4}` : ""}: the file is not valid JSON` }], { file: file2 });
+  }
+  const duplicates = findDuplicateKeys(yamlModule().parseDocument(text3, { schema: "json", uniqueKeys: false, logLevel: "error" }));
+  if (duplicates.length > 0)
+    throw new ConfigError(duplicates, { file: file2 });
+  return value;
+}
+function parseConfigText(text3, options) {
+  const { format, file: file2 } = options;
+  assertFlowDepth(text3, file2);
+  try {
+    return format === "json" ? parseJson2(text3, file2) : parseYaml(text3, file2);
+  } catch (error62) {
+    if (error62 instanceof ConfigError)
+      throw error62;
+    throw new ConfigError([{ path: "", message: `the ${format === "json" ? "JSON" : "YAML"} could not be read: it is nested too deeply or expands too many aliases` }], { file: file2 });
+  }
+}
+
+// packages/core/dist/config/scrub-issues.js
+var MIN_SCRUB_LENGTH = 4;
+function scrubIssues(issues, sensitive) {
+  const values = sensitive.map((s) => s.value).filter((v) => v.length >= MIN_SCRUB_LENGTH).sort((a, b) => b.length - a.length);
+  if (values.length === 0)
+    return [...issues];
+  return issues.map((issue2) => {
+    let message2 = issue2.message;
+    for (const value of values)
+      message2 = message2.split(value).join("[redacted]");
+    return message2 === issue2.message ? issue2 : { path: issue2.path, message: message2 };
+  });
+}
+function rethrowScrubbed(error62, sensitive) {
+  if (error62 instanceof ConfigError && sensitive.length > 0) {
+    throw new ConfigError(scrubIssues(error62.issues, sensitive), { file: error62.file });
+  }
+  throw error62;
+}
+
+// packages/core/dist/cache/cache-capability-issues.js
+function cacheCapabilityIssues(config2, definitionsByInstance) {
+  const issues = [];
+  for (const { id, config: secret, mode } of cachedSecrets(config2.secrets, config2.build)) {
+    if (secret.from === void 0)
+      continue;
+    const definition = definitionsByInstance.get(secret.from);
+    if (mode !== "version" || !definition || definition.capabilities.versionIds)
+      continue;
+    const inherited = secret.cache === void 0;
+    issues.push({
+      path: inherited ? "build.cache" : `secrets.${id}.cache`,
+      message: `secret "${id}" uses cache: version${inherited ? " (from build.cache)" : ""}, but provider "${secret.from}" (${definition.name}) returns no version ids; use cache: keyed (with build.cacheKeyFrom) or cache: off for it`
+    });
+  }
+  return issues;
+}
+
+// packages/core/dist/cache/cache-config-issues.js
+var asRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
+var isKind = (v) => typeof v === "string" && INJECTION_KINDS.includes(v);
+var isMode = (v) => typeof v === "string" && CACHE_MODES.includes(v);
+var WHY_NOT = {
+  "build-arg": "a build-arg's value already keys the build cache",
+  "served-file": "served-file steps declare the one-time BUILDSECRETS_TOKEN ARG, so they re-run on every build already",
+  none: "an inject: none secret never reaches a build step"
+};
+function cacheConfigIssues(input3, interpolatedPaths = /* @__PURE__ */ new Set()) {
+  const root2 = asRecord(input3);
+  const secrets = asRecord(root2?.["secrets"]);
+  if (!root2 || !secrets)
+    return [];
+  const build = asRecord(root2["build"]);
+  const buildCache = isMode(build?.["cache"]) ? build["cache"] : void 0;
+  const issues = [];
+  const keyed = [];
+  const revNames = /* @__PURE__ */ new Map();
+  for (const [id, entry] of Object.entries(secrets)) {
+    const secret = asRecord(entry);
+    const inject = secret?.["inject"] ?? "secret-mount";
+    if (!secret || !isKind(inject))
+      continue;
+    const own2 = secret["cache"];
+    if (own2 !== void 0 && !isMode(own2))
+      continue;
+    if (own2 !== void 0 && own2 !== "off" && !CACHEABLE_KINDS.includes(inject)) {
+      issues.push({ path: formatPath2(["secrets", id, "cache"]), message: `only applies to inject: secret-mount or ssh-agent; this secret uses ${inject} (${WHY_NOT[inject] ?? "no step mounts it"})` });
+      continue;
+    }
+    const mode = cacheModeOf({ inject, ...own2 !== void 0 ? { cache: own2 } : {} }, buildCache ? { cache: buildCache } : void 0);
+    if (mode === "off")
+      continue;
+    if (mode === "version" && (secret["template"] !== void 0 || secret["templateFile"] !== void 0)) {
+      issues.push({ path: formatPath2(["secrets", id, own2 !== void 0 ? "cache" : "inject"]), message: `is rendered from a template and has no provider version id; use cache: keyed (with build.cacheKeyFrom) or cache: off for it${own2 === void 0 ? " (build.cache: version applies to it)" : ""}` });
+      continue;
+    }
+    if (mode === "keyed")
+      keyed.push(id);
+    const name = cacheRevArgName(id);
+    const other = revNames.get(name);
+    if (other !== void 0)
+      issues.push({ path: formatPath2(["secrets", id]), message: `its cache rev build-arg ${name} is also the one of secret "${other}"; rename one of the two ids` });
+    else
+      revNames.set(name, id);
+  }
+  const keyFrom = build?.["cacheKeyFrom"];
+  const keyPath = formatPath2(["build", "cacheKeyFrom"]);
+  if (typeof keyFrom !== "string") {
+    if (keyed.length > 0)
+      issues.push({ path: keyPath, message: `cache: keyed (secrets ${keyed.join(", ")}) needs build.cacheKeyFrom: the id of an inject: none secret holding a random key (openssl rand -hex 32)` });
+    return issues;
+  }
+  const shown = interpolatedPaths.has(keyPath) ? "the secret named by an environment variable" : `secret "${keyFrom}"`;
+  const keySecret = asRecord(secrets[keyFrom]);
+  if (!keySecret) {
+    const hint = interpolatedPaths.has(keyPath) ? "" : didYouMean(keyFrom, Object.keys(secrets));
+    issues.push({ path: keyPath, message: `${shown} is not defined under \`secrets\`${hint}` });
+  } else if ((keySecret["inject"] ?? "secret-mount") !== "none") {
+    issues.push({ path: keyPath, message: `${shown} must have inject: none: the cache key must never enter the build` });
+  }
+  return issues;
+}
+
+// packages/core/dist/config/cross-references.js
+var VAR_NAME2 = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var FIELD_OWNER = [
+  ["buildArg", "build-arg"],
+  ["allowInsecure", "build-arg"],
+  ["source", "secret-mount"],
+  ["env", "secret-mount"],
+  ["sshId", "ssh-agent"],
+  ["passphraseFrom", "ssh-agent"],
+  ["maxReads", "served-file"]
+];
+function asRecord2(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
+}
+function isInjectionKind(value) {
+  return typeof value === "string" && INJECTION_KINDS.includes(value);
+}
+function crossReferenceIssues(input3, interpolatedPaths = /* @__PURE__ */ new Set()) {
+  const root2 = asRecord2(input3);
+  const secrets = asRecord2(root2?.["secrets"]);
+  if (!root2 || !secrets)
+    return [];
+  const providers = asRecord2(root2["providers"]);
+  const providerNames = providers ? Object.keys(providers) : void 0;
+  const secretIds = Object.keys(secrets);
+  const issues = [];
+  const buildArgs = /* @__PURE__ */ new Map();
+  const shown = (path, what, name) => interpolatedPaths.has(path) ? `the ${what} named by an environment variable` : `${what} "${name}"`;
+  for (const [id, entry] of Object.entries(secrets)) {
+    const secret = asRecord2(entry);
+    if (!secret)
+      continue;
+    const at3 = (field3) => formatPath2(["secrets", id, field3]);
+    const from = secret["from"];
+    if (typeof from === "string" && providerNames && !providerNames.includes(from)) {
+      const defined = providerNames.length ? `; defined: ${providerNames.join(", ")}` : "; no providers are defined under `providers`";
+      const hint = interpolatedPaths.has(at3("from")) ? "" : didYouMean(from, providerNames);
+      issues.push({ path: at3("from"), message: `${shown(at3("from"), "provider", from)} is not defined${defined}${hint}` });
+    }
+    const passphraseFrom = secret["passphraseFrom"];
+    if (typeof passphraseFrom === "string") {
+      if (passphraseFrom === id)
+        issues.push({ path: at3("passphraseFrom"), message: "must name another secret, not this one" });
+      else if (!secretIds.includes(passphraseFrom)) {
+        const hint = interpolatedPaths.has(at3("passphraseFrom")) ? "" : didYouMean(passphraseFrom, secretIds);
+        issues.push({ path: at3("passphraseFrom"), message: `${shown(at3("passphraseFrom"), "secret", passphraseFrom)} is not defined under \`secrets\`${hint}` });
+      }
+    }
+    const inject = secret["inject"] ?? "secret-mount";
+    if (!isInjectionKind(inject))
+      continue;
+    for (const [field3, kind] of FIELD_OWNER) {
+      if (secret[field3] !== void 0 && inject !== kind) {
+        issues.push({ path: at3(field3), message: `only applies to \`inject: ${kind}\`; this secret uses ${inject}` });
+      }
+    }
+    if (inject === "secret-mount" && secret["env"] !== void 0 && secret["source"] === "file") {
+      issues.push({ path: at3("env"), message: "only applies with `source: env`" });
+    }
+    if (inject === "build-arg") {
+      const explicit = secret["buildArg"];
+      const name = typeof explicit === "string" ? explicit : id;
+      const path = typeof explicit === "string" ? at3("buildArg") : formatPath2(["secrets", id]);
+      if (explicit === void 0 && !VAR_NAME2.test(id)) {
+        issues.push({ path, message: "the secret id is not a valid build-arg name; set `buildArg` to the ARG name the Dockerfile uses" });
+      }
+      const other = buildArgs.get(name);
+      const label = interpolatedPaths.has(path) ? "this build-arg" : `build-arg ${name}`;
+      if (other !== void 0)
+        issues.push({ path, message: `${label} is already passed by secret "${other}"; each ARG can take only one secret` });
+      else
+        buildArgs.set(name, id);
+    }
+  }
+  issues.push(...cacheConfigIssues(input3, interpolatedPaths));
+  return issues;
+}
+
+// packages/core/dist/config/coerce-scalars.js
+var NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?$/;
+function at2(input3, path) {
+  let node2 = input3;
+  for (const key of path) {
+    if (typeof node2 !== "object" || node2 === null)
+      return void 0;
+    node2 = node2[key];
+  }
+  return node2;
+}
+function fixesFor(issues, input3, prefix, out) {
+  for (const issue2 of issues) {
+    const path = [...prefix, ...issue2.path];
+    if (issue2.code === "invalid_union" && issue2.errors) {
+      for (const branch of issue2.errors)
+        fixesFor(branch, input3, path, out);
+      continue;
+    }
+    const value = at2(input3, path);
+    if (issue2.code === "invalid_value" && typeof value === "string" && NUMBER.test(value.trim()) && issue2.values?.includes(Number(value.trim()))) {
+      out.push({ path, value: Number(value.trim()) });
+      continue;
+    }
+    if (issue2.code !== "invalid_type")
+      continue;
+    if (typeof value === "string") {
+      const text3 = value.trim();
+      if (issue2.expected === "number" && NUMBER.test(text3))
+        out.push({ path, value: Number(text3) });
+      else if (issue2.expected === "boolean" && (text3 === "true" || text3 === "false"))
+        out.push({ path, value: text3 === "true" });
+    } else if (typeof value === "number" && issue2.expected === "string" && Number.isSafeInteger(value) && path[path.length - 1] === "version") {
+      out.push({ path, value: String(value) });
+    }
+  }
+}
+function withFixes(input3, fixes) {
+  const copy = structuredClone(input3);
+  for (const { path, value } of fixes) {
+    const parent = at2(copy, path.slice(0, -1));
+    if (typeof parent === "object" && parent !== null)
+      parent[path[path.length - 1]] = value;
+  }
+  return copy;
+}
+var ONE_SHOT = { jitless: true };
+function safeParseCoercing(schema, input3) {
+  let current = input3;
+  let result = schema.safeParse(current, ONE_SHOT);
+  for (let round = 0; round < 4 && !result.success; round++) {
+    const fixes = [];
+    fixesFor(result.error.issues, current, [], fixes);
+    if (fixes.length === 0)
+      break;
+    const next = withFixes(current, fixes);
+    const retry2 = schema.safeParse(next, ONE_SHOT);
+    if (!retry2.success && retry2.error.issues.length >= result.error.issues.length)
+      break;
+    current = next;
+    result = retry2;
+  }
+  return result;
+}
+
+// packages/core/dist/config/schema-walk.js
+var WRAPPERS = /* @__PURE__ */ new Set(["optional", "nullable", "default", "prefault", "readonly", "catch", "nonoptional", "success"]);
+function defOf(schema) {
+  if (typeof schema !== "object" || schema === null)
+    return void 0;
+  const internals = schema._zod;
+  const def = internals?.def;
+  return typeof def === "object" && def !== null ? def : void 0;
+}
+function unwrap(schema) {
+  let current = schema;
+  for (let i = 0; i < 32; i++) {
+    const def = defOf(current);
+    if (!def)
+      return current;
+    if (typeof def.type === "string" && WRAPPERS.has(def.type))
+      current = def["innerType"];
+    else if (def.type === "pipe")
+      current = def["in"];
+    else if (def.type === "lazy" && typeof def["getter"] === "function")
+      current = def["getter"]();
+    else
+      return current;
+  }
+  return current;
+}
+function childSchema(schema, segment) {
+  const inner = unwrap(schema);
+  const def = defOf(inner);
+  if (!def)
+    return void 0;
+  switch (def.type) {
+    case "object": {
+      const shape = def["shape"];
+      return shape && typeof segment === "string" && Object.prototype.hasOwnProperty.call(shape, segment) ? shape[segment] : void 0;
+    }
+    case "record":
+      return def["valueType"];
+    case "array":
+      return def["element"];
+    case "union": {
+      const options = def["options"] ?? [];
+      for (const option of options) {
+        const child = childSchema(option, segment);
+        if (child !== void 0)
+          return child;
+      }
+      return void 0;
+    }
+    default:
+      return void 0;
+  }
+}
+function schemaAt(root2, path) {
+  let current = root2;
+  for (const segment of path) {
+    current = childSchema(current, segment);
+    if (current === void 0)
+      return void 0;
+  }
+  return current;
+}
+function allowedKeys(schema) {
+  const def = defOf(unwrap(schema));
+  if (!def)
+    return [];
+  if (def.type === "object")
+    return Object.keys(def["shape"] ?? {});
+  if (def.type === "union")
+    return [...new Set((def["options"] ?? []).flatMap(allowedKeys))];
+  return [];
+}
+function unionForms(schema) {
+  const def = defOf(unwrap(schema));
+  if (!def || def.type !== "union")
+    return void 0;
+  const forms = [];
+  for (const option of def["options"] ?? []) {
+    const optionDef = defOf(unwrap(option));
+    if (!optionDef || optionDef.type !== "object")
+      return void 0;
+    const parts2 = [];
+    for (const [key, field3] of Object.entries(optionDef["shape"] ?? {})) {
+      const fieldDef = defOf(field3);
+      const inner = defOf(unwrap(field3));
+      if (inner?.type === "literal")
+        parts2.push(`${key}: ${(inner["values"] ?? []).map(String).join("|")}`);
+      else if (fieldDef && !WRAPPERS.has(String(fieldDef.type)))
+        parts2.push(key);
+    }
+    forms.push(`{ ${parts2.join(", ")} }`);
+  }
+  return forms;
+}
+
+// packages/core/dist/config/zod-issues.js
+var EXPECTED = {
+  string: "a string",
+  number: "a number",
+  int: "an integer",
+  boolean: "a boolean",
+  object: "a mapping",
+  record: "a mapping",
+  map: "a mapping",
+  array: "a list",
+  tuple: "a list",
+  bigint: "an integer",
+  null: "null"
+};
+var DEFAULT_MESSAGE = /^(Invalid|Too (big|small)|Unrecognized key|Expected|Required)/;
+function formatLiteral(value) {
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+function joinOr(parts2) {
+  return parts2.length <= 1 ? parts2[0] ?? "" : `${parts2.slice(0, -1).join(", ")} or ${parts2[parts2.length - 1]}`;
+}
+function authoredMessage(issue2, value) {
+  const message2 = issue2.message;
+  if (typeof message2 !== "string" || message2 === "" || DEFAULT_MESSAGE.test(message2))
+    return void 0;
+  if (typeof value === "string" && value.length >= 3 && message2.includes(value))
+    return void 0;
+  return message2;
+}
+function sizeMessage(issue2, bound) {
+  const limit = bound === "min" ? issue2.minimum : issue2.maximum;
+  const n = typeof limit === "bigint" || typeof limit === "number" ? String(limit) : "?";
+  const inclusive = issue2.inclusive !== false;
+  switch (issue2.origin) {
+    case "string":
+      if (bound === "min" && n === "1")
+        return "must not be empty";
+      return `must be at ${bound === "min" ? "least" : "most"} ${n} characters long`;
+    case "array":
+    case "set":
+      return `must have at ${bound === "min" ? "least" : "most"} ${n} items`;
+    default:
+      if (bound === "min")
+        return inclusive ? `must be at least ${n}` : `must be greater than ${n}`;
+      return inclusive ? `must be at most ${n}` : `must be less than ${n}`;
+  }
+}
+function unionMessage(issue2) {
+  const forms = [];
+  for (const branch of issue2.errors ?? []) {
+    const first = branch[0];
+    if (!first || (first.path?.length ?? 0) > 0)
+      return "does not match any of the allowed forms";
+    if (first.code === "invalid_type" && typeof first.expected === "string")
+      forms.push(EXPECTED[first.expected] ?? first.expected);
+    else if (first.code === "invalid_value")
+      forms.push(...(first.values ?? []).map(formatLiteral));
+    else
+      return "does not match any of the allowed forms";
+  }
+  return forms.length ? `must be ${joinOr(forms)}` : "does not match any of the allowed forms";
+}
+function describeIssue(issue2, path, context) {
+  const value = valueAt(context.input, path);
+  switch (issue2.code) {
+    case "invalid_type": {
+      const expected = typeof issue2.expected === "string" ? EXPECTED[issue2.expected] ?? issue2.expected : "another type";
+      if (value === void 0)
+        return `is required (${expected})`;
+      const none = value === null && expected === "a mapping" ? "; write {} for none" : "";
+      return `expected ${expected}, got ${describeType(value)}${none}`;
+    }
+    case "invalid_value": {
+      const values = issue2.values ?? [];
+      if (context.prefix.length === 0 && path.length === 1 && path[0] === "version") {
+        if (value === void 0)
+          return "is required: write `version: 1` at the top of the file";
+        return `unsupported config version; this buildsecrets reads version ${values.map(formatLiteral).join(", ")} (write \`version: 1\`)`;
+      }
+      if (value === void 0 && path.length > 0)
+        return `is required (${values.length === 1 ? formatLiteral(values[0]) : `one of: ${values.map(formatLiteral).join(", ")}`})`;
+      return values.length === 1 ? `must be ${formatLiteral(values[0])}` : `must be one of: ${values.map(formatLiteral).join(", ")}`;
+    }
+    case "invalid_format": {
+      const authored = authoredMessage(issue2, value);
+      if (authored)
+        return authored;
+      if (issue2.format === "regex" && typeof issue2.pattern === "string")
+        return `does not have the expected format (must match ${issue2.pattern})`;
+      return `must be a valid ${typeof issue2.format === "string" ? issue2.format : "value"}`;
+    }
+    case "too_small":
+      return sizeMessage(issue2, "min");
+    case "too_big":
+      return sizeMessage(issue2, "max");
+    case "not_multiple_of":
+      return `must be a multiple of ${String(issue2.divisor)}`;
+    case "invalid_union": {
+      const forms = unionForms(schemaAt(context.schema, path));
+      if (forms && forms.length > 1)
+        return `matches none of its ${forms.length} forms: ${forms.join(" or ")}`;
+      return unionMessage(issue2);
+    }
+    case "invalid_key": {
+      const nested = (issue2.issues ?? []).map((i) => authoredMessage(i, path[path.length - 1])).find(Boolean);
+      return `"${String(path[path.length - 1])}" is not a valid name${nested ? `: ${nested}` : ""}`;
+    }
+    default:
+      return authoredMessage(issue2, value) ?? "is invalid";
+  }
+}
+function convertZodIssues(issues, context) {
+  const out = [];
+  for (const raw of issues) {
+    const issue2 = raw;
+    const path = issue2.path ?? [];
+    if (issue2.code === "unrecognized_keys") {
+      const allowed = allowedKeys(schemaAt(context.schema, path));
+      for (const key of issue2.keys ?? []) {
+        const name = String(key);
+        const hint = didYouMean(name, allowed) || (allowed.length ? `; allowed here: ${allowed.join(", ")}` : "");
+        out.push({ path: formatPath2([...context.prefix, ...path, name]), message: `unknown key "${name}"${hint}` });
+      }
+      continue;
+    }
+    out.push({ path: formatPath2([...context.prefix, ...path]), message: describeIssue(issue2, path, context) });
+  }
+  return out;
+}
+
+// packages/core/dist/config/validate.js
+function mergeIssues(...lists) {
+  const out = [];
+  const seenPaths = /* @__PURE__ */ new Set();
+  for (const list2 of lists) {
+    const fresh = list2.filter((issue2) => !seenPaths.has(issue2.path) || issue2.path === "");
+    for (const issue2 of fresh)
+      out.push(issue2);
+    for (const issue2 of fresh)
+      seenPaths.add(issue2.path);
+  }
+  return out;
+}
+function validateConfig(raw, options = {}) {
+  const prior = options.priorIssues ?? [];
+  if (raw === null || raw === void 0) {
+    const empty = { path: "", message: "the config is empty; it needs `version: 1`, `providers:` and `secrets:` (run `buildsecrets init` for a starting point)" };
+    throw new ConfigError([...prior, empty], { file: options.file });
+  }
+  const result = safeParseCoercing(configSchema, raw);
+  const schemaIssues = result.success ? [] : convertZodIssues(result.error.issues, { input: raw, schema: configSchema, prefix: [] });
+  const issues = mergeIssues(prior, schemaIssues, crossReferenceIssues(raw, options.interpolatedPaths));
+  if (issues.length > 0 || !result.success)
+    throw new ConfigError(issues, { file: options.file });
+  return result.data;
+}
+function validateProviderOptions(config2, definitionsByInstance, options = {}) {
+  const issues = [];
+  const parsed = /* @__PURE__ */ new Map();
+  for (const [name, provider] of Object.entries(config2.providers)) {
+    const definition = definitionsByInstance.get(name);
+    if (!definition)
+      continue;
+    const input3 = provider.options ?? {};
+    const prefix = ["providers", name, "options"];
+    try {
+      const result = safeParseCoercing(definition.optionsSchema, input3);
+      if (result.success)
+        parsed.set(name, result.data);
+      else
+        issues.push(...convertZodIssues(result.error.issues, { input: input3, schema: definition.optionsSchema, prefix }));
+    } catch {
+      issues.push({ path: prefix.join("."), message: `the options schema of plugin "${definition.name}" threw while validating; report this to the plugin author` });
+    }
+  }
+  for (const [id, secret] of Object.entries(config2.secrets)) {
+    if (secret.from === void 0)
+      continue;
+    const definition = definitionsByInstance.get(secret.from);
+    if (!definition)
+      continue;
+    const label = `provider "${secret.from}" (${definition.name})`;
+    if (secret.version !== void 0 && !definition.capabilities.versions) {
+      issues.push({ path: `secrets.${id}.version`, message: `${label} does not support version pins; remove \`version\`` });
+    }
+    if (secret.key !== void 0 && !definition.capabilities.keys) {
+      issues.push({ path: `secrets.${id}.key`, message: `${label} does not support picking a key; remove \`key\`` });
+    }
+  }
+  issues.push(...cacheCapabilityIssues(config2, definitionsByInstance));
+  if (issues.length > 0)
+    throw new ConfigError(scrubIssues(issues, options.sensitive ?? []), { file: options.file });
+  return parsed;
+}
+
+// packages/core/dist/config/load-config.js
+function parseConfig(input3, options) {
+  const file2 = options.file === void 0 ? void 0 : resolve4(options.file);
+  const tree = typeof input3 === "string" ? parseConfigText(decodeConfigText(input3, file2), { format: formatFromFile(file2), file: file2 }) : input3;
+  const interpolated = interpolateConfig(tree, options.env);
+  let config2;
+  try {
+    config2 = validateConfig(interpolated.value, { file: file2, interpolatedPaths: interpolated.interpolatedPaths, priorIssues: interpolated.issues });
+  } catch (error62) {
+    rethrowScrubbed(error62, interpolated.sensitive);
+  }
+  const baseDir = options.baseDir ?? (file2 === void 0 ? process.cwd() : dirname4(file2));
+  return { config: config2, file: file2, baseDir, sensitive: interpolated.sensitive };
+}
+async function readConfigBytes(file2) {
+  const handle = await open4(file2, "r");
+  try {
+    const stat5 = await handle.stat();
+    if (!stat5.isFile())
+      throw new ConfigError([{ path: "", message: "the config path is not a regular file" }], { file: file2 });
+    assertConfigSize(stat5.size, file2);
+    const buffer = Buffer.alloc(Math.min(stat5.size, MAX_CONFIG_BYTES) + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+async function loadConfig(options = {}) {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const search = searchConfigFile({ explicitPath: options.configPath, cwd, env });
+  if (search.file === void 0) {
+    throw new ConfigError([{ path: "", message: `no config file found: looked for ${CONFIG_FILE_NAMES.join(", ")} in ${search.searched.join(", ")} (and BUILDSECRETS_CONFIG is not set)` }], { hint: "run `buildsecrets init` to create one, or pass --config <file>" });
+  }
+  let bytes;
+  try {
+    bytes = await readConfigBytes(search.file);
+  } catch (error62) {
+    if (error62 instanceof ConfigError)
+      throw error62;
+    throw new ConfigError([{ path: "", message: "the config file could not be read; check its permissions" }], { file: search.file, cause: error62 });
+  }
+  return parseConfig(decodeConfigText(bytes, search.file), { file: search.file, env });
+}
+
+// packages/core/dist/plugins/load-provider-definition.js
+import { existsSync as existsSync6 } from "node:fs";
+import { isAbsolute as isAbsolute2, resolve as resolve5 } from "node:path";
+import { pathToFileURL } from "node:url";
+
+// packages/core/dist/plugins/assert-provider-definition.js
+var EXPORT_HINT = "the module must `export default defineProvider({ apiVersion: 1, name, optionsSchema, capabilities, create })` from @buildsecrets/core";
+function apiVersionProblem(apiVersion, source) {
+  if (typeof apiVersion === "number" && SUPPORTED_PROVIDER_API_VERSIONS.includes(apiVersion))
+    return void 0;
+  const supported = SUPPORTED_PROVIDER_API_VERSIONS.join(", ");
+  const newest = Math.max(...SUPPORTED_PROVIDER_API_VERSIONS);
+  if (typeof apiVersion === "number" && Number.isInteger(apiVersion) && apiVersion > newest) {
+    return new PluginLoadError(`${source} uses provider API version ${apiVersion}, but this @buildsecrets/core supports version ${supported}`, {
+      hint: `upgrade buildsecrets (npm install --save-dev buildsecrets@latest), or install a release of the plugin made for API version ${newest}`
+    });
+  }
+  if (typeof apiVersion === "number" && Number.isInteger(apiVersion) && apiVersion > 0) {
+    return new PluginLoadError(`${source} uses provider API version ${apiVersion}, which this @buildsecrets/core no longer supports (it supports ${supported})`, {
+      hint: "upgrade the plugin to a release made for the current buildsecrets"
+    });
+  }
+  return void 0;
+}
+function assertProviderDefinition(value, source) {
+  if (typeof value !== "object" && typeof value !== "function" || value === null) {
+    throw new PluginLoadError(`${source} does not export a provider definition (its default export is ${value === null ? "null" : typeof value})`, { hint: EXPORT_HINT });
+  }
+  const candidate = value;
+  const versionError = apiVersionProblem(candidate["apiVersion"], source);
+  if (versionError)
+    throw versionError;
+  const problems = [];
+  if (candidate["apiVersion"] === void 0)
+    problems.push("`apiVersion` is missing");
+  else if (typeof candidate["apiVersion"] !== "number" || !SUPPORTED_PROVIDER_API_VERSIONS.includes(candidate["apiVersion"]))
+    problems.push("`apiVersion` must be a supported version number");
+  if (typeof candidate["name"] !== "string" || candidate["name"] === "")
+    problems.push("`name` must be a non-empty string");
+  const schema = candidate["optionsSchema"];
+  if (typeof schema !== "object" || schema === null || typeof schema.safeParse !== "function")
+    problems.push("`optionsSchema` must be a zod schema (an object with `safeParse`)");
+  const capabilities = candidate["capabilities"];
+  if (typeof capabilities !== "object" || capabilities === null || Array.isArray(capabilities))
+    problems.push("`capabilities` must be an object (use `{}` for none)");
+  if (typeof candidate["create"] !== "function")
+    problems.push("`create` must be a function");
+  if (problems.length > 0) {
+    throw new PluginLoadError(`${source} is not a valid provider definition: ${problems.join("; ")}`, { hint: EXPORT_HINT });
+  }
+}
+
+// packages/core/dist/plugins/builtin-providers.js
+var BUILTIN_PROVIDERS = Object.freeze({
+  env: "@buildsecrets/provider-env",
+  keywhiz: "@buildsecrets/provider-keywhiz",
+  vault: "@buildsecrets/provider-vault",
+  aws: "@buildsecrets/provider-aws",
+  gcp: "@buildsecrets/provider-gcp",
+  exec: "@buildsecrets/provider-exec",
+  sneaker: "@buildsecrets/provider-sneaker",
+  ssm: "@buildsecrets/provider-ssm"
+});
+function builtinPackage(use) {
+  return Object.prototype.hasOwnProperty.call(BUILTIN_PROVIDERS, use) ? BUILTIN_PROVIDERS[use] : void 0;
+}
+
+// packages/core/dist/plugins/resolve-package.js
+import { existsSync as existsSync5, readFileSync, statSync as statSync3 } from "node:fs";
+import { createRequire as createRequire2 } from "node:module";
+import { join as join13 } from "node:path";
+var CONDITIONS = /* @__PURE__ */ new Set(["node", "import", "default"]);
+var NPM_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*(\/[^\\]*)?$/i;
+function isPackageSpecifier(specifier) {
+  return NPM_NAME.test(specifier) && !specifier.startsWith(".") && !specifier.includes("..");
+}
+function splitSpecifier(specifier) {
+  const parts2 = specifier.split("/");
+  const count = specifier.startsWith("@") ? 2 : 1;
+  const rest = parts2.slice(count).join("/");
+  return { name: parts2.slice(0, count).join("/"), subpath: rest ? `./${rest}` : "." };
+}
+function resolveTarget(target) {
+  if (typeof target === "string")
+    return target;
+  if (Array.isArray(target)) {
+    for (const item of target) {
+      const hit = resolveTarget(item);
+      if (hit !== void 0)
+        return hit;
+    }
+    return void 0;
+  }
+  if (typeof target !== "object" || target === null)
+    return void 0;
+  for (const [condition, value] of Object.entries(target)) {
+    if (!CONDITIONS.has(condition))
+      continue;
+    const hit = resolveTarget(value);
+    if (hit !== void 0)
+      return hit;
+  }
+  return void 0;
+}
+function resolveExports(exports, subpath) {
+  const isSubpathMap = typeof exports === "object" && exports !== null && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith("."));
+  if (!isSubpathMap)
+    return subpath === "." ? resolveTarget(exports) : void 0;
+  const map2 = exports;
+  if (Object.prototype.hasOwnProperty.call(map2, subpath))
+    return resolveTarget(map2[subpath]);
+  for (const [key, value] of Object.entries(map2)) {
+    const star = key.indexOf("*");
+    if (star === -1)
+      continue;
+    const [prefix, suffix] = [key.slice(0, star), key.slice(star + 1)];
+    if (subpath.startsWith(prefix) && subpath.endsWith(suffix) && subpath.length >= key.length - 1) {
+      const target = resolveTarget(value);
+      return target?.replaceAll("*", subpath.slice(prefix.length, subpath.length - suffix.length));
+    }
+  }
+  return void 0;
+}
+function firstFile(candidates) {
+  return candidates.find((c) => existsSync5(c) && statSync3(c).isFile());
+}
+function entryOf(packageDir, subpath) {
+  const manifest = JSON.parse(readFileSync(join13(packageDir, "package.json"), "utf8"));
+  if (manifest.exports !== void 0) {
+    const target = resolveExports(manifest.exports, subpath);
+    return target === void 0 ? void 0 : firstFile([join13(packageDir, target)]);
+  }
+  const base = join13(packageDir, subpath === "." ? typeof manifest.main === "string" ? manifest.main : "index.js" : subpath);
+  return firstFile([base, `${base}.js`, `${base}.mjs`, `${base}.cjs`, join13(base, "index.js")]);
+}
+function resolvePackage(specifier, fromDir) {
+  const { name, subpath } = splitSpecifier(specifier);
+  const searchPaths = createRequire2(join13(fromDir, "noop.js")).resolve.paths(name) ?? [];
+  for (const nodeModules of searchPaths) {
+    const packageDir = join13(nodeModules, name);
+    if (!existsSync5(join13(packageDir, "package.json")))
+      continue;
+    let file2;
+    try {
+      file2 = entryOf(packageDir, subpath);
+    } catch {
+      file2 = void 0;
+    }
+    return file2 === void 0 ? { kind: "no-entry", packageDir } : { kind: "found", file: file2 };
+  }
+  return { kind: "missing" };
+}
+
+// packages/core/dist/util/core-package-dir.js
+import { createRequire as createRequire3 } from "node:module";
+import { dirname as dirname5 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+var cached2;
+function corePackageDir() {
+  cached2 ??= locate2();
+  return cached2;
+}
+function locate2() {
+  try {
+    return dirname5(createRequire3(import.meta.url).resolve("@buildsecrets/core/package.json"));
+  } catch {
+    return fileURLToPath2(new URL("../../", import.meta.url));
+  }
+}
+
+// packages/core/dist/plugins/load-provider-definition.js
+function isPathSpecifier(use) {
+  return use.startsWith("./") || use.startsWith("../") || isAbsolute2(use);
+}
+function unwrapDefault(namespace, source, provider) {
+  let value = namespace["default"];
+  if (value === void 0) {
+    const names = Object.keys(namespace).filter((k) => k !== "__esModule");
+    throw new PluginLoadError(`${source} has no default export${names.length ? ` (it exports ${names.slice(0, 10).join(", ")})` : ""}`, {
+      provider,
+      hint: "the module must `export default defineProvider({...})` from @buildsecrets/core"
+    });
+  }
+  if (typeof value === "object" && value !== null && !("apiVersion" in value) && "default" in value)
+    value = value.default;
+  return value;
+}
+async function importDefinition(file2, source, provider) {
+  let namespace;
+  try {
+    namespace = await import(
+      /* @vite-ignore */
+      pathToFileURL(file2).href
+    );
+  } catch (error62) {
+    throw new PluginLoadError(`importing ${source} failed (${file2})`, {
+      provider,
+      cause: error62,
+      hint: `the module threw while loading (its message is not shown: it may quote credentials); run \`node ${file2}\` to see it, or reinstall the plugin`
+    });
+  }
+  const definition = unwrapDefault(namespace, source, provider);
+  assertProviderDefinition(definition, source);
+  return definition;
+}
+function notInstalled(packageName, source, provider, baseDir) {
+  return new PluginLoadError(`${source} is not installed (looked in node_modules from ${baseDir} upwards)`, {
+    provider,
+    hint: `npm install --save-dev ${packageName}`
+  });
+}
+async function loadProviderDefinitionFrom(use, options, fallbackDir) {
+  const { baseDir, instanceName: provider } = options;
+  const registered = options.registered?.get(use);
+  if (registered !== void 0) {
+    assertProviderDefinition(registered, `the provider registered in code as "${use}"`);
+    return registered;
+  }
+  const builtin = builtinPackage(use);
+  if (builtin !== void 0) {
+    const source2 = `built-in provider "${use}" (package ${builtin})`;
+    for (const from of [baseDir, fallbackDir]) {
+      const hit2 = resolvePackage(builtin, from);
+      if (hit2.kind === "found")
+        return importDefinition(hit2.file, source2, provider);
+      if (hit2.kind === "no-entry")
+        throw new PluginLoadError(`${source2} is installed at ${hit2.packageDir} but has no importable entry point`, { provider, hint: `reinstall it: npm install --save-dev ${builtin}` });
+    }
+    throw notInstalled(builtin, source2, provider, baseDir);
+  }
+  if (isPathSpecifier(use)) {
+    const file2 = resolve5(baseDir, use);
+    const source2 = `plugin module ${use}`;
+    if (!existsSync6(file2)) {
+      throw new PluginLoadError(`${source2} does not exist (resolved to ${file2})`, { provider, hint: "fix `use`; relative paths resolve against the config file's directory" });
+    }
+    return importDefinition(file2, source2, provider);
+  }
+  if (!isPackageSpecifier(use)) {
+    if (closestMatch(use, Object.keys(BUILTIN_PROVIDERS)) !== void 0)
+      throw unknownProvider(use, provider, baseDir);
+    throw new PluginLoadError(`"${use}" is not a built-in provider (${Object.keys(BUILTIN_PROVIDERS).join(", ")}), a relative path (./my-plugin.js) or an npm package name`, {
+      provider,
+      hint: "fix `use` in the config"
+    });
+  }
+  const source = `plugin package ${use}`;
+  const hit = resolvePackage(use, baseDir);
+  if (hit.kind === "found")
+    return importDefinition(hit.file, source, provider);
+  if (hit.kind === "no-entry")
+    throw new PluginLoadError(`${source} is installed at ${hit.packageDir} but has no importable entry point for it`, { provider, hint: `check the package's "exports"/"main", or reinstall it` });
+  if (!looksLikePluginPackage(use))
+    throw unknownProvider(use, provider, baseDir);
+  throw notInstalled(use.startsWith("@") ? use.split("/").slice(0, 2).join("/") : use.split("/")[0], source, provider, baseDir);
+}
+function looksLikePluginPackage(use) {
+  return use.startsWith("@") || /^buildsecrets-provider-/.test(use.split("/")[0]);
+}
+function unknownProvider(use, provider, baseDir) {
+  const builtins = Object.keys(BUILTIN_PROVIDERS);
+  const near = closestMatch(use, builtins);
+  if (near !== void 0) {
+    return new PluginLoadError(`unknown provider "${use}"; did you mean the built-in "${near}"?`, { provider, hint: `use: ${near}` });
+  }
+  return new PluginLoadError(`unknown provider "${use}": not a built-in (${builtins.join(", ")}), and no package of that name is installed (looked in node_modules from ${baseDir} upwards)`, {
+    provider,
+    hint: "use a built-in name, a relative path (./my-provider.js), or a plugin package (buildsecrets-provider-<name>, @scope/<name>)"
+  });
+}
+function loadProviderDefinition(use, options) {
+  return loadProviderDefinitionFrom(use, options, corePackageDir());
+}
+
+// packages/core/dist/container/compose.js
+var import_reflect_metadata = __toESM(require_Reflect(), 1);
+var import_tsyringe = __toESM(require_cjs(), 1);
+
+// packages/core/dist/resolver/backoff.js
+function backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.random) {
+  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+  return Math.floor(random() * ceiling);
+}
+function sleep(ms, signal) {
+  return new Promise((resolve8, reject) => {
+    if (signal?.aborted)
+      return reject(new AbortedError());
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new AbortedError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve8();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+// packages/core/dist/resolver/retry.js
+async function retry(fn, options = {}) {
+  const attempts = Math.max(1, options.attempts ?? 3);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      const retryable = isBuildSecretsError(err) && err.retryable;
+      if (!retryable || attempt + 1 >= attempts || options.signal?.aborted)
+        throw err;
+      await sleep(backoffDelay(attempt, options.baseDelayMs ?? 100, options.maxDelayMs ?? 2e3), options.signal);
+    }
+  }
+}
+
+// packages/core/dist/container/provider-pool.js
+var ProviderPool = class {
+  #input;
+  #handles = /* @__PURE__ */ new Map();
+  #tempDirs = [];
+  #disposed = false;
+  constructor(input3) {
+    this.#input = input3;
+  }
+  /** The instance named `name`, created on first call; concurrent first calls share one creation. */
+  get(name) {
+    if (this.#disposed)
+      return Promise.reject(new BuildSecretsError("INTERNAL", "the run was already disposed"));
+    let handle = this.#handles.get(name);
+    if (!handle) {
+      handle = this.#create(name);
+      this.#handles.set(name, handle);
+    }
+    return handle;
+  }
+  async #create(name) {
+    const definition = this.#input.definitions.get(name);
+    if (!definition)
+      throw new PluginLoadError(`provider "${name}" is not defined in the config`, { provider: name });
+    const context = this.#context(name);
+    try {
+      const provider = await definition.create(this.#input.options.get(name), context);
+      return { name, provider, capabilities: definition.capabilities };
+    } catch (err) {
+      if (isBuildSecretsError(err))
+        throw err;
+      throw new PluginLoadError(`provider "${name}" (${definition.name}) failed to start`, { provider: name, cause: err, hint: "check the provider options; run with --verbose for details" });
+    }
+  }
+  #context(name) {
+    const { logger, redactor, env, baseDir, signal, deadline } = this.#input;
+    const prefix = `[buildsecrets:${name}]`;
+    return {
+      instanceName: name,
+      logger: {
+        debug: (m) => logger.debug(`${prefix} ${m}`),
+        info: (m) => logger.info(`${prefix} ${m}`),
+        warn: (m) => logger.warn(`${prefix} ${m}`),
+        error: (m) => logger.error(`${prefix} ${m}`)
+      },
+      signal,
+      get deadline() {
+        return deadline();
+      },
+      baseDir,
+      env,
+      tempDir: async (p) => {
+        const dir = await makeTempDir(p ?? name, env);
+        this.#tempDirs.push(dir);
+        return dir;
+      },
+      retry: (fn, options) => retry(fn, { signal, ...options }),
+      registerSensitive: (label, value) => redactor.add(label, value)
+    };
+  }
+  /** Dispose every created instance and temp dir. Idempotent; never throws (errors are logged). */
+  async dispose() {
+    if (this.#disposed)
+      return;
+    this.#disposed = true;
+    const handles = await Promise.allSettled(this.#handles.values());
+    await Promise.all(handles.map(async (h) => {
+      if (h.status !== "fulfilled")
+        return;
+      try {
+        await h.value.provider.dispose();
+      } catch {
+        this.#input.logger.warn(`provider ${h.value.name} failed to dispose cleanly`);
+      }
+    }));
+    await Promise.all(this.#tempDirs.map((d) => d.remove()));
+  }
+};
+
+// packages/core/dist/container/tokens.js
+var TOKENS = {
+  /** The validated config. */
+  config: /* @__PURE__ */ Symbol.for("buildsecrets.config"),
+  /** Directory that relative paths in the config resolve against. */
+  baseDir: /* @__PURE__ */ Symbol.for("buildsecrets.baseDir"),
+  /** The run's environment. */
+  env: /* @__PURE__ */ Symbol.for("buildsecrets.env"),
+  /** The run's redactor. */
+  redactor: /* @__PURE__ */ Symbol.for("buildsecrets.redactor"),
+  /** The run's redacting logger. */
+  logger: /* @__PURE__ */ Symbol.for("buildsecrets.logger"),
+  /** The run's cancellation signal. */
+  signal: /* @__PURE__ */ Symbol.for("buildsecrets.signal"),
+  /** Provider definitions by instance name (after plugin loading). */
+  providerDefinitions: /* @__PURE__ */ Symbol.for("buildsecrets.providerDefinitions"),
+  /** Parsed provider options by instance name. */
+  providerOptions: /* @__PURE__ */ Symbol.for("buildsecrets.providerOptions"),
+  /** Live provider instances, created on first use and disposed at the end of the run. */
+  providerPool: /* @__PURE__ */ Symbol.for("buildsecrets.providerPool"),
+  /** Injection strategies by kind. */
+  strategies: /* @__PURE__ */ Symbol.for("buildsecrets.strategies")
+};
+
+// packages/core/dist/container/compose.js
+var root = import_tsyringe.container.createChildContainer();
+function composeRun(input3) {
+  const run = root.createChildContainer();
+  run.register(TOKENS.config, { useValue: input3.config });
+  run.register(TOKENS.baseDir, { useValue: input3.baseDir });
+  run.register(TOKENS.env, { useValue: input3.env });
+  run.register(TOKENS.logger, { useValue: input3.logger });
+  run.register(TOKENS.redactor, { useValue: input3.redactor });
+  run.register(TOKENS.signal, { useValue: input3.signal });
+  run.register(TOKENS.providerDefinitions, { useValue: input3.providerDefinitions });
+  run.register(TOKENS.providerOptions, { useValue: input3.providerOptions });
+  run.register(TOKENS.strategies, { useValue: input3.strategies });
+  run.register(TOKENS.providerPool, {
+    useFactory: (0, import_tsyringe.instanceCachingFactory)((c) => new ProviderPool({
+      definitions: c.resolve(TOKENS.providerDefinitions),
+      options: c.resolve(TOKENS.providerOptions),
+      logger: c.resolve(TOKENS.logger),
+      redactor: c.resolve(TOKENS.redactor),
+      env: c.resolve(TOKENS.env),
+      baseDir: c.resolve(TOKENS.baseDir),
+      signal: c.resolve(TOKENS.signal),
+      deadline: input3.deadline
+    }))
+  });
+  return run;
+}
+async function disposeRun(run) {
+  try {
+    if (run.isRegistered(TOKENS.providerPool))
+      await run.resolve(TOKENS.providerPool).dispose();
+  } finally {
+    run.clearInstances();
+  }
+}
+
+// packages/core/dist/templates/load-templates.js
+import { readFile as readFile11, stat as stat4 } from "node:fs/promises";
+import { isAbsolute as isAbsolute3, join as join14 } from "node:path";
+
+// packages/core/dist/templates/parse-template.js
+var TEMPLATE_FILTERS = ["base64", "json"];
+var METADATA_WORDS = /^(\.|version|versions|metadata|meta|ref|key|provider|from|options|env|created|expires|ttl|lease)/i;
+function lineAt(text3, offset) {
+  let line = 1;
+  for (let i = 0; i < offset; i++)
+    if (text3.charCodeAt(i) === 10)
+      line++;
+  return line;
+}
+function readStringLiteral(src) {
+  const match = /^"(?:[^"\\\n]|\\.)*"/.exec(src);
+  if (!match)
+    return void 0;
+  try {
+    return [JSON.parse(match[0]), src.slice(match[0].length)];
+  } catch {
+    return void 0;
+  }
+}
+function parseAction(body, line) {
+  const action = body.trim();
+  if (action.startsWith('"')) {
+    const literal3 = readStringLiteral(action);
+    if (!literal3 || literal3[1].trim() !== "")
+      return { line, message: 'a string placeholder must be one JSON string, e.g. {{ "{{" }}' };
+    return { kind: "text", text: literal3[0] };
+  }
+  const head = /^([A-Za-z_.][A-Za-z0-9_.]*)\s*/.exec(action);
+  if (!head || head[1] !== "secret") {
+    const word = head?.[1] ?? action.slice(0, 20);
+    if (METADATA_WORDS.test(word)) {
+      return { line, message: `placeholder "${word}" would print provider metadata; a template may only embed secret values: {{ secret "<id>" }}` };
+    }
+    return { line, message: `unknown placeholder "${word}"; use {{ secret "<id>" }} with optional | base64 or | json` };
+  }
+  const literal2 = readStringLiteral(action.slice(head[0].length));
+  if (!literal2)
+    return { line, message: 'secret needs the id as a double-quoted string: {{ secret "npm_token" }}' };
+  const [id, rest] = literal2;
+  const filters = [];
+  const tail = rest.trim();
+  if (tail !== "") {
+    if (!tail.startsWith("|"))
+      return { line, message: `unexpected "${tail.slice(0, 20)}" after secret "${id}"; filters are written | base64 or | json` };
+    for (const raw of tail.slice(1).split("|")) {
+      const name = raw.trim();
+      if (!TEMPLATE_FILTERS.includes(name)) {
+        if (METADATA_WORDS.test(name))
+          return { line, message: `filter "${name}" would print provider metadata; a template may only embed secret values` };
+        return { line, message: `unknown filter "${name.slice(0, 20)}"; known: ${TEMPLATE_FILTERS.join(", ")}` };
+      }
+      filters.push(name);
+    }
+  }
+  return { kind: "secret", id, filters, line };
+}
+function parseTemplate(text3) {
+  const parts2 = [];
+  const problems = [];
+  let pos = 0;
+  while (pos < text3.length) {
+    const open6 = text3.indexOf("{{", pos);
+    if (open6 < 0) {
+      parts2.push({ kind: "text", text: text3.slice(pos) });
+      break;
+    }
+    if (open6 > pos)
+      parts2.push({ kind: "text", text: text3.slice(pos, open6) });
+    const line = lineAt(text3, open6);
+    const close = text3.indexOf("}}", open6 + 2);
+    const newline = text3.indexOf("\n", open6 + 2);
+    if (close < 0 || newline >= 0 && newline < close) {
+      problems.push({ line, message: 'a placeholder opened with {{ is not closed with }} on the same line (write a literal {{ as {{ "{{" }})' });
+      pos = newline < 0 ? text3.length : newline;
+      continue;
+    }
+    const part = parseAction(text3.slice(open6 + 2, close), line);
+    if ("kind" in part)
+      parts2.push(part);
+    else
+      problems.push(part);
+    pos = close + 2;
+  }
+  return { parts: parts2, problems };
+}
+function templateReferences(parts2) {
+  return [...new Set(parts2.flatMap((p) => p.kind === "secret" ? [p.id] : []))];
+}
+
+// packages/core/dist/templates/load-templates.js
+var MAX_TEMPLATE_BYTES = 1024 * 1024;
+async function readTemplateFile(path) {
+  try {
+    const info = await stat4(path);
+    if (!info.isFile())
+      return ["is not a regular file"];
+    if (info.size > MAX_TEMPLATE_BYTES)
+      return [`is larger than ${MAX_TEMPLATE_BYTES} bytes`];
+    return await readFile11(path, "utf8");
+  } catch {
+    return ["cannot be read (check the path; it is relative to the config file)"];
+  }
+}
+function findCycles(templates) {
+  const cycles = [];
+  const done = /* @__PURE__ */ new Set();
+  const visit2 = (id, path) => {
+    if (path.includes(id)) {
+      cycles.push([...path.slice(path.indexOf(id)), id]);
+      return;
+    }
+    if (done.has(id))
+      return;
+    for (const ref of templates.get(id) ?? [])
+      visit2(ref, [...path, id]);
+    done.add(id);
+  };
+  for (const id of templates.keys())
+    visit2(id, []);
+  return cycles;
+}
+async function loadTemplates(config2, baseDir, file2) {
+  const issues = [];
+  const compiled = /* @__PURE__ */ new Map();
+  const ids = Object.keys(config2.secrets);
+  for (const [id, secret] of Object.entries(config2.secrets)) {
+    const field3 = secret.template !== void 0 ? "template" : secret.templateFile !== void 0 ? "templateFile" : void 0;
+    if (!field3)
+      continue;
+    const path = formatPath2(["secrets", id, field3]);
+    let text3 = secret.template;
+    if (secret.templateFile !== void 0) {
+      const read = await readTemplateFile(isAbsolute3(secret.templateFile) ? secret.templateFile : join14(baseDir, secret.templateFile));
+      if (Array.isArray(read)) {
+        issues.push({ path, message: `the template file ${read[0]}` });
+        continue;
+      }
+      text3 = read;
+    }
+    const { parts: parts2, problems } = parseTemplate(text3 ?? "");
+    for (const p of problems)
+      issues.push({ path, message: `line ${p.line}: ${p.message}` });
+    for (const part of parts2) {
+      if (part.kind !== "secret")
+        continue;
+      if (part.id === id)
+        issues.push({ path, message: `line ${part.line}: the template embeds its own secret "${id}"` });
+      else if (!config2.secrets[part.id])
+        issues.push({ path, message: `line ${part.line}: secret "${part.id}" is not defined under \`secrets\`${didYouMean(part.id, ids)}` });
+    }
+    compiled.set(id, { id, parts: parts2, references: templateReferences(parts2) });
+  }
+  const graph = new Map([...compiled].map(([id, t]) => [id, t.references.filter((r) => r !== id)]));
+  for (const cycle of findCycles(graph)) {
+    const first = compiled.get(cycle[0]);
+    const line = first.parts.find((p) => p.kind === "secret" && p.id === cycle[1]);
+    const field3 = config2.secrets[cycle[0]]?.templateFile !== void 0 ? "templateFile" : "template";
+    issues.push({ path: formatPath2(["secrets", cycle[0], field3]), message: `${line && line.kind === "secret" ? `line ${line.line}: ` : ""}templates form a cycle: ${cycle.join(" \u2192 ")}` });
+  }
+  if (issues.length > 0)
+    throw new ConfigError(issues, { ...file2 !== void 0 ? { file: file2 } : {}, hint: 'placeholders are {{ secret "<id>" }} with optional | base64 or | json' });
+  return compiled;
+}
+function templateReferenceMap(templates) {
+  return new Map([...templates].map(([id, t]) => [id, t.references]));
+}
+
+// packages/core/dist/templates/render-template.js
+function applyFilter(bytes, filter, id) {
+  if (filter === "base64")
+    return Buffer.from(bytes.toString("base64"), "ascii");
+  const text3 = bytes.toString("utf8");
+  if (!Buffer.from(text3, "utf8").equals(bytes)) {
+    throw new InvalidSecretError(`secret "${id}" is not valid UTF-8, so the json filter cannot quote it; use | base64`, { secretId: id });
+  }
+  return Buffer.from(JSON.stringify(text3), "utf8");
+}
+function renderTemplate(parts2, values, templateId) {
+  const chunks = [];
+  try {
+    for (const part of parts2) {
+      if (part.kind === "text") {
+        chunks.push(Buffer.from(part.text, "utf8"));
+        continue;
+      }
+      const value = values.get(part.id);
+      if (!value)
+        throw new InvalidSecretError(`template of "${templateId}" needs secret "${part.id}", which was not resolved`, { secretId: templateId });
+      let bytes = value.reveal();
+      for (const filter of part.filters) {
+        const next = applyFilter(bytes, filter, part.id);
+        bytes.fill(0);
+        bytes = next;
+      }
+      chunks.push(bytes);
+    }
+    const joined = Buffer.concat(chunks);
+    const result = SecretValue.from(joined);
+    joined.fill(0);
+    return result;
+  } finally {
+    for (const chunk2 of chunks)
+      chunk2.fill(0);
+  }
+}
+
+// packages/core/dist/templates/render-secrets.js
+function renderSecrets(input3) {
+  const { templates, values } = input3;
+  const render = (id) => {
+    if (values.has(id))
+      return;
+    const template = templates.get(id);
+    if (!template)
+      return;
+    for (const ref of template.references)
+      render(ref);
+    const value = renderTemplate(template.parts, values, id);
+    if (value.isEmpty && !input3.allowEmpty(id)) {
+      value.wipe();
+      throw new InvalidSecretError(`rendered secret "${id}" is empty`, { secretId: id, hint: "check the template, or set `allowEmpty: true`" });
+    }
+    input3.redactor.add(id, value);
+    values.set(id, value);
+  };
+  for (const id of input3.wanted)
+    render(id);
+}
+
+// packages/core/dist/plugins/load-provider-definitions.js
+async function loadProviderDefinitions(config2, context) {
+  const names = Object.keys(config2.providers);
+  const settled = await Promise.allSettled(names.map((name) => loadProviderDefinition(config2.providers[name].use, { baseDir: context.baseDir, registered: context.registered, instanceName: name })));
+  const definitions = /* @__PURE__ */ new Map();
+  const failures = [];
+  settled.forEach((result, i) => {
+    if (result.status === "fulfilled")
+      definitions.set(names[i], result.value);
+    else
+      failures.push({ name: names[i], error: result.reason });
+  });
+  let optionIssues = [];
+  let options = /* @__PURE__ */ new Map();
+  try {
+    options = validateProviderOptions(config2, definitions, { file: context.file, sensitive: context.sensitive ?? [] });
+  } catch (error62) {
+    if (!(error62 instanceof ConfigError))
+      throw error62;
+    if (failures.length === 0)
+      throw error62;
+    optionIssues = error62.issues;
+  }
+  if (failures.length === 0)
+    return { definitions, options };
+  if (failures.length === 1 && optionIssues.length === 0)
+    throw failures[0].error;
+  const pluginIssues = failures.map(({ name, error: error62 }) => {
+    const message2 = error62 instanceof PluginLoadError ? error62.message.split("\n")[0].replace(/^\[buildsecrets[^\]]*\]\s*/, "") : "the provider could not be loaded";
+    const hint = error62 instanceof PluginLoadError && error62.hint ? `; ${error62.hint}` : "";
+    return { path: `providers.${name}.use`, message: `${message2}${hint}` };
+  });
+  throw new ConfigError(scrubIssues([...pluginIssues, ...optionIssues], context.sensitive ?? []), { file: context.file });
+}
+
+// packages/core/dist/orchestrator/redact-error.js
+function redactError(error62, redactor) {
+  if (typeof error62 !== "object" || error62 === null)
+    return error62;
+  for (const field3 of ["message", "stack", "hint"]) {
+    const text3 = Reflect.get(error62, field3);
+    if (typeof text3 !== "string")
+      continue;
+    const redacted = redactor.redact(text3);
+    if (redacted !== text3)
+      Object.defineProperty(error62, field3, { value: redacted, enumerable: field3 === "hint", writable: true, configurable: true });
+  }
+  return error62;
+}
+
+// packages/core/dist/resolver/call-provider.js
+function failAll(requests, error62) {
+  return requests.map((r) => ({ id: r.id, ok: false, error: error62(r) }));
+}
+function checkShape(handle, requests, results) {
+  const broken = (why) => failAll(requests, (r) => new BuildSecretsError("INTERNAL", `provider broke the contract: ${why}`, { secretId: r.id, provider: handle.name, hint: "report this to the provider plugin author" }));
+  if (!Array.isArray(results))
+    return broken("resolve() did not return an array");
+  if (results.length !== requests.length)
+    return broken(`resolve() returned ${results.length} results for ${requests.length} requests`);
+  return requests.map((request, i) => {
+    const result = results[i];
+    if (!result || result.id !== request.id)
+      return broken(`result ${i} is not for request "${request.id}"`)[i];
+    if (result.ok === true && result.value instanceof SecretValue) {
+      return { id: request.id, ok: true, value: result.value, ...typeof result.versionId === "string" ? { versionId: result.versionId } : {} };
+    }
+    if (result.ok === false && isBuildSecretsError(result.error))
+      return { id: request.id, ok: false, error: result.error };
+    return broken(`result for "${request.id}" is neither a SecretValue nor a buildsecrets error`)[i];
+  });
+}
+async function callProvider(handle, requests, signals) {
+  const timeout = AbortSignal.timeout(signals.timeoutMs);
+  const combined = AbortSignal.any([timeout, signals.deadline, ...signals.user ? [signals.user] : []]);
+  const onAbort = () => {
+    if (signals.user?.aborted)
+      throw new AbortedError();
+    if (signals.deadline.aborted) {
+      return failAll(requests, (r) => new TimeoutError(`resolution deadline of ${signals.deadlineMs} ms exceeded`, { secretId: r.id, provider: handle.name, retryable: false, hint: "raise resolve.deadlineMs or check the provider latency" }));
+    }
+    return failAll(requests, (r) => new TimeoutError(`no answer within ${signals.timeoutMs} ms`, { secretId: r.id, provider: handle.name, hint: "check connectivity to the provider, or raise resolve.timeoutMs" }));
+  };
+  if (combined.aborted)
+    return onAbort();
+  let stop;
+  const aborted2 = new Promise((resolve8) => {
+    stop = () => resolve8("aborted");
+    combined.addEventListener("abort", stop, { once: true });
+  });
+  try {
+    const outcome = await Promise.race([handle.provider.resolve(requests, combined), aborted2]);
+    if (outcome === "aborted")
+      return onAbort();
+    return checkShape(handle, requests, outcome);
+  } catch (err) {
+    if (combined.aborted)
+      return onAbort();
+    const error62 = isBuildSecretsError(err) ? err : new ProviderUnavailableError("the provider failed unexpectedly", { provider: handle.name, cause: err, retryable: false });
+    return failAll(requests, () => error62);
+  } finally {
+    if (stop)
+      combined.removeEventListener("abort", stop);
+  }
+}
+
+// packages/core/dist/resolver/limiter.js
+function createLimiter(limit) {
+  let active = 0;
+  const waiting = [];
+  const acquire = () => {
+    if (active < limit) {
+      active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve8) => waiting.push(resolve8));
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next)
+      next();
+    else
+      active--;
+  };
+  return async (task) => {
+    await acquire();
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  };
+}
+
+// packages/core/dist/resolver/resolve-secrets.js
+function dedupe(entries) {
+  const byKey = /* @__PURE__ */ new Map();
+  for (const entry of entries) {
+    const { ref, key, version: version2 } = entry.config;
+    const k = JSON.stringify([ref, key ?? null, version2 ?? null]);
+    const found = byKey.get(k);
+    if (found)
+      found.entries.push(entry);
+    else
+      byKey.set(k, { request: { id: entry.id, ref, ...key !== void 0 ? { key } : {}, ...version2 !== void 0 ? { version: version2 } : {} }, entries: [entry] });
+  }
+  return [...byKey.values()];
+}
+function chunk(items, size) {
+  const out = [];
+  for (let i = 0; i < items.length; i += size)
+    out.push(items.slice(i, i + size));
+  return out;
+}
+async function resolveSecrets(input3) {
+  const { settings, redactor, logger } = input3;
+  const signals = { user: input3.signal, deadline: AbortSignal.timeout(settings.deadlineMs), timeoutMs: settings.timeoutMs, deadlineMs: settings.deadlineMs };
+  const limit = createLimiter(settings.concurrency);
+  const values = /* @__PURE__ */ new Map();
+  const failures = /* @__PURE__ */ new Map();
+  const settle2 = (unique, provider, result) => {
+    for (const entry of unique.entries) {
+      if (!result.ok) {
+        failures.set(entry.id, { secretId: entry.id, provider, error: result.error });
+      } else if (result.value.isEmpty && !entry.config.allowEmpty) {
+        const error62 = new InvalidSecretError(`secret "${entry.id}" is empty`, { secretId: entry.id, provider, hint: "store a value, or set `allowEmpty: true` on the secret if empty is intended" });
+        failures.set(entry.id, { secretId: entry.id, provider, error: error62 });
+      } else {
+        redactor.add(entry.id, result.value);
+        values.set(entry.id, result.value);
+        if (result.versionId !== void 0)
+          input3.versionIds?.set(entry.id, result.versionId);
+      }
+    }
+  };
+  const runGroup = async (handle, group) => {
+    let pending = group;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const results = await limit(() => callProvider(handle, pending.map((u) => u.request), signals));
+      const again = [];
+      results.forEach((result, i) => {
+        const unique = pending[i];
+        if (!result.ok && result.error.retryable && attempt < settings.retries && !signals.deadline.aborted)
+          again.push(unique);
+        else
+          settle2(unique, handle.name, result);
+      });
+      if (again.length === 0)
+        return;
+      logger.debug(`retrying ${again.length} request(s) to provider ${handle.name} (attempt ${attempt + 2} of ${settings.retries + 1})`);
+      await sleep(backoffDelay(attempt, 100, 2e3), AbortSignal.any([signals.deadline, ...input3.signal ? [input3.signal] : []])).catch(() => void 0);
+      pending = again;
+    }
+  };
+  const byProvider = /* @__PURE__ */ new Map();
+  for (const entry of input3.entries)
+    byProvider.set(entry.config.from, [...byProvider.get(entry.config.from) ?? [], entry]);
+  const wipeAll = () => {
+    for (const v of values.values())
+      v.wipe();
+  };
+  await Promise.all([...byProvider].map(async ([name, entries]) => {
+    let handle;
+    try {
+      handle = await input3.provider(name);
+    } catch (err) {
+      const error62 = isBuildSecretsError(err) ? err : new ProviderUnavailableError("the provider could not be created", { provider: name, cause: err, retryable: false });
+      for (const e of entries)
+        failures.set(e.id, { secretId: e.id, provider: name, error: error62 });
+      return;
+    }
+    const uniques = dedupe(entries);
+    const size = handle.capabilities.batch ? Math.max(1, handle.capabilities.maxBatchSize ?? uniques.length) : 1;
+    await Promise.all(chunk(uniques, size).map((group) => runGroup(handle, group)));
+  })).catch((err) => {
+    wipeAll();
+    throw err;
+  });
+  if (input3.signal?.aborted) {
+    wipeAll();
+    throw new AbortedError();
+  }
+  if (failures.size > 0) {
+    wipeAll();
+    const ordered = input3.entries.map((e) => failures.get(e.id)).filter((f) => f !== void 0);
+    throw new SecretsUnresolvedError(ordered);
+  }
+  return values;
+}
+
+// packages/core/dist/strategies/secret-mount-env.js
+var RESERVED_EXACT = /* @__PURE__ */ new Set(["PATH", "HOME", "TMPDIR", "USER", "SHELL", "NODE_OPTIONS"]);
+var RESERVED_PREFIXES = ["DOCKER_", "BUILDKIT_", "BUILDX_", "LD_", "DYLD_", "BUILDSECRETS_"];
+function isReservedEngineEnv(name) {
+  const upper = name.toUpperCase();
+  return RESERVED_EXACT.has(upper) || RESERVED_PREFIXES.some((p) => upper.startsWith(p));
+}
+function secretEnvName(id, configured) {
+  return configured ?? `BUILDSECRET_${id.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
+}
+function assertEngineEnvAllowed(name, secretId, field3) {
+  if (isReservedEngineEnv(name)) {
+    throw new StrategyRefusedError(`secret "${secretId}" would be handed to the engine in its environment variable ${name}, which the engine reads itself`, {
+      secretId,
+      hint: `choose another name with ${field3} on secrets.${secretId}`
+    });
+  }
+}
+var decoder = new TextDecoder("utf-8", { fatal: true });
+function secretAsEnvValue(id, value, label) {
+  const bytes = value.reveal();
+  try {
+    if (bytes.includes(0))
+      throw new InvalidSecretError(`secret "${id}" contains a NUL byte and cannot travel in an environment variable (${label})`, { secretId: id, hint: "use inject: secret-mount with the default source: file" });
+    try {
+      return decoder.decode(bytes);
+    } catch {
+      throw new InvalidSecretError(`secret "${id}" is not valid UTF-8 and cannot travel in an environment variable (${label})`, { secretId: id, hint: "use inject: secret-mount with the default source: file" });
+    }
+  } finally {
+    bytes.fill(0);
+  }
+}
+
+// packages/core/dist/strategies/build-arg.js
+var VAR_NAME3 = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var argNameOf = (id, config2) => config2.buildArg ?? id;
+function refuseUnsafe(secrets) {
+  const owners = /* @__PURE__ */ new Map();
+  for (const { id, config: config2 } of secrets) {
+    const name = argNameOf(id, config2);
+    if (!VAR_NAME3.test(name)) {
+      throw new StrategyRefusedError(`secret "${id}" cannot be a build-arg named "${name}": build-arg names must be letters, digits and _`, { secretId: id, hint: `set buildArg on secrets.${id}` });
+    }
+    const other = owners.get(name);
+    if (other !== void 0)
+      throw new StrategyRefusedError(`secrets "${other}" and "${id}" are both passed as build-arg ${name}`, { secretId: id, hint: `give secrets.${id} its own buildArg` });
+    owners.set(name, id);
+    if (isDockerProxyArg(name))
+      continue;
+    assertEngineEnvAllowed(name, id, "buildArg");
+    if (config2.allowInsecure !== true) {
+      throw new StrategyRefusedError(`secret "${id}" is refused as build-arg ${name}: build-arg values are recorded in the image (docker history --no-trunc and the image config show them to anyone who pulls it)`, { secretId: id, hint: `use inject: secret-mount with RUN --mount=type=secret,id=${id},required=true; or set allowInsecure: true on secrets.${id} to accept that the value lands in the image history` });
+    }
+  }
+}
+function warnAboutRisks(secrets, declaredArgs, logger) {
+  for (const { id, config: config2 } of secrets) {
+    const name = argNameOf(id, config2);
+    if (isDockerProxyArg(name)) {
+      if (declaredArgs.has(name))
+        logger.warn(`build-arg: the Dockerfile declares ARG ${name}; declared proxy args are recorded in the image history, so secret "${id}" would be too. Remove the ARG ${name} line (RUN steps see the proxy without it)`);
+    } else {
+      logger.warn(`build-arg: secret "${id}" is passed as build-arg ${name} with allowInsecure: its value will be visible in the image history`);
+    }
+  }
+}
+function buildArgStrategy() {
+  return {
+    kind: "build-arg",
+    validate(secrets, context) {
+      refuseUnsafe(secrets);
+      warnAboutRisks(secrets, context.declaredArgs, context.logger);
+    },
+    async prepare(secrets, context) {
+      refuseUnsafe(secrets);
+      if (context.signal.aborted)
+        throw new AbortedError();
+      const engineArgs2 = [];
+      const env = {};
+      const summary = [];
+      for (const secret of secrets) {
+        const name = argNameOf(secret.id, secret.config);
+        env[name] = secretAsEnvValue(secret.id, secret.value, "build-arg");
+        engineArgs2.push("--build-arg", name);
+        summary.push(isDockerProxyArg(name) ? `build-arg: ${secret.id} as proxy arg ${name} (kept out of the image history)` : `build-arg: ${secret.id} as ${name} (allowInsecure: visible in the image history)`);
+      }
+      return { engineArgs: engineArgs2, env, summary, dispose: async () => void 0 };
+    }
+  };
+}
+
+// packages/core/dist/strategies/secret-mount-files.js
+import { chmod, open as open5 } from "node:fs/promises";
+import { join as join15 } from "node:path";
+function fileNameFor(id, index) {
+  return `${index}-${id.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 100)}`;
+}
+async function writeSecretFiles(dir, secrets) {
+  await chmod(dir, 448);
+  const written = [];
+  for (const [index, secret] of secrets.entries()) {
+    const path = join15(dir, fileNameFor(secret.id, index));
+    const handle = await open5(path, "wx", 384);
+    const bytes = secret.value.reveal();
+    try {
+      await handle.chmod(384);
+      await handle.writeFile(bytes);
+    } finally {
+      bytes.fill(0);
+      await handle.close();
+    }
+    written.push({ id: secret.id, path });
+  }
+  return written;
+}
+
+// packages/core/dist/strategies/secret-mount.js
+function secretFlag(fields) {
+  return Object.entries(fields).map(([key, value]) => quoteCsvField(`${key}=${value}`)).join(",");
+}
+var sourceOf = (config2) => config2.source ?? "file";
+function checkSecrets(secrets) {
+  const owners = /* @__PURE__ */ new Map();
+  for (const { id, config: config2 } of secrets) {
+    if (sourceOf(config2) !== "env")
+      continue;
+    const name = secretEnvName(id, config2.env);
+    assertEngineEnvAllowed(name, id, "env");
+    const other = owners.get(name);
+    if (other !== void 0) {
+      throw new StrategyRefusedError(`secrets "${other}" and "${id}" would both travel in the engine variable ${name}`, { secretId: id, hint: `set a distinct env on secrets.${id}` });
+    }
+    owners.set(name, id);
+  }
+}
+async function removeDir(dir) {
+  if (!dir)
+    return;
+  await shredDirectory(dir.path);
+  await dir.remove();
+}
+function secretMountStrategy() {
+  return {
+    kind: "secret-mount",
+    validate(secrets) {
+      checkSecrets(secrets);
+    },
+    async prepare(secrets, context) {
+      checkSecrets(secrets);
+      if (context.signal.aborted)
+        throw new AbortedError();
+      const engineArgs2 = [];
+      const env = {};
+      const summary = [];
+      const fileSecrets = secrets.filter((s) => sourceOf(s.config) === "file");
+      let dir;
+      try {
+        if (fileSecrets.length > 0) {
+          dir = await context.tempDir("secret-mount");
+          for (const { id, path } of await writeSecretFiles(dir.path, fileSecrets)) {
+            engineArgs2.push("--secret", secretFlag({ id, src: path }));
+            summary.push(`secret-mount: ${id} from a 0600 file in a private temp dir, removed when the build ends`);
+          }
+          context.logger.debug(`secret-mount: wrote ${fileSecrets.length} secret file(s) under ${dir.path}`);
+        }
+        for (const secret of secrets) {
+          if (sourceOf(secret.config) !== "env")
+            continue;
+          const name = secretEnvName(secret.id, secret.config.env);
+          env[name] = secretAsEnvValue(secret.id, secret.value, "secret-mount source: env");
+          engineArgs2.push("--secret", secretFlag({ id: secret.id, env: name }));
+          summary.push(`secret-mount: ${secret.id} from the engine's environment variable ${name}`);
+        }
+        if (context.signal.aborted)
+          throw new AbortedError();
+      } catch (err) {
+        await removeDir(dir);
+        throw err;
+      }
+      let disposed;
+      return { engineArgs: engineArgs2, env, summary, dispose: () => disposed ??= removeDir(dir) };
+    }
+  };
+}
+
 // packages/core/dist/strategies/served-file/access-token.js
-import { createHash as createHash2, randomBytes as randomBytes2, timingSafeEqual } from "node:crypto";
+import { createHash as createHash3, randomBytes as randomBytes2, timingSafeEqual } from "node:crypto";
 var TOKEN_BYTES = 32;
 function newAccessToken() {
   return randomBytes2(TOKEN_BYTES).toString("base64url");
 }
 function tokenChecker(token) {
-  const expected = createHash2("sha256").update(token, "utf8").digest();
+  const expected = createHash3("sha256").update(token, "utf8").digest();
   return (presented) => {
-    const candidate = createHash2("sha256").update(presented ?? "", "utf8").digest();
+    const candidate = createHash3("sha256").update(presented ?? "", "utf8").digest();
     const same = timingSafeEqual(candidate, expected);
     return same && presented !== void 0;
   };
@@ -34528,2985 +38759,13 @@ function servedFileStrategy(options = {}) {
   };
 }
 
-// packages/core/dist/dockerfile/expand-args.js
-var NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
-function expandStatically(text2, lookup) {
-  let out = "";
-  for (let pos = 0; pos < text2.length; pos++) {
-    const ch = text2[pos];
-    if (ch === "\\" && pos + 1 < text2.length) {
-      out += text2[++pos];
-      continue;
-    }
-    if (ch !== "$") {
-      out += ch;
-      continue;
-    }
-    const braced = text2[pos + 1] === "{";
-    const start = pos + (braced ? 2 : 1);
-    const name = NAME.exec(text2.slice(start))?.[0];
-    if (!name)
-      return void 0;
-    let end = start + name.length;
-    let op = "";
-    let word = "";
-    if (braced) {
-      const close = text2.indexOf("}", end);
-      if (close < 0)
-        return void 0;
-      const modifier = text2.slice(end, close);
-      const form = /^(:?[-+])(.*)$/s.exec(modifier);
-      if (modifier !== "" && !form)
-        return void 0;
-      op = form?.[1] ?? "";
-      word = form?.[2] ?? "";
-      if (word.includes("$"))
-        return void 0;
-      end = close + 1;
-    }
-    const known = lookup(name);
-    if (known?.kind === "unknown")
-      return void 0;
-    const value = known?.value;
-    const set2 = value !== void 0;
-    const nonEmpty = set2 && value !== "";
-    if (op === ":-")
-      out += nonEmpty ? value : word;
-    else if (op === "-")
-      out += set2 ? value : word;
-    else if (op === ":+")
-      out += nonEmpty ? word : "";
-    else if (op === "+")
-      out += set2 ? word : "";
-    else
-      out += value ?? "";
-    pos = end - 1;
-  }
-  return out;
-}
-
-// packages/core/dist/dockerfile/stage-graph.js
-function readStages(text2, selection) {
-  const lines2 = text2.replace(/^\uFEFF/, "").split("\n").map((l) => l.endsWith("\r") ? l.slice(0, -1) : l);
-  const diagnostics = [];
-  const { directives } = scanDirectives(lines2);
-  const escape = directives.escape;
-  const buildArgs = selection.buildArgs ?? /* @__PURE__ */ new Map();
-  const globals = /* @__PURE__ */ new Map();
-  const stages = [];
-  let scope = /* @__PURE__ */ new Map();
-  const declare = (into, word, inherited) => {
-    const eq = word.indexOf("=");
-    const name = unquoteWord(eq < 0 ? word : word.slice(0, eq), escape);
-    if (!name)
-      return;
-    const given = buildArgs.get(name);
-    if (given !== void 0)
-      into.set(name, { kind: "value", value: given });
-    else if (eq >= 0) {
-      const value = expandStatically(unquoteWord(word.slice(eq + 1), escape), (n) => into.get(n) ?? { kind: "value", value: "" });
-      into.set(name, value === void 0 ? { kind: "unknown" } : { kind: "value", value });
-    } else
-      into.set(name, inherited.get(name) ?? { kind: "value", value: "" });
-  };
-  const inStage = (name) => scope.get(name);
-  for (const ins of readInstructions(lines2, escape, diagnostics)) {
-    const current = stages.at(-1);
-    if (ins.keyword === "FROM") {
-      const words = splitWords(ins.args, escape).filter((w) => !w.startsWith("--"));
-      const base = words[0] ? expandStatically(unquoteWord(words[0], escape), (n) => globals.get(n)) : void 0;
-      const name = words.length >= 3 && words[1].toLowerCase() === "as" ? unquoteWord(words[2], escape).toLowerCase() : void 0;
-      stages.push({ index: stages.length, name, refs: [], base });
-      scope = /* @__PURE__ */ new Map();
-    } else if (ins.keyword === "ARG") {
-      for (const word of splitWords(ins.args, escape))
-        declare(current ? scope : globals, word, current ? globals : /* @__PURE__ */ new Map());
-    } else if (ins.keyword === "ENV" && current) {
-      for (const word of splitWords(ins.args, escape)) {
-        const eq = word.indexOf("=");
-        scope.set(unquoteWord(eq < 0 ? word : word.slice(0, eq), escape), { kind: "unknown" });
-        if (eq < 0)
-          break;
-      }
-    } else if ((ins.keyword === "COPY" || ins.keyword === "RUN") && current) {
-      for (const word of extractBuilderFlags(ins.args).flags) {
-        const flag = parseFlagWord(word);
-        if (flag.value === void 0)
-          continue;
-        if (ins.keyword === "COPY" && flag.name === "from")
-          current.refs.push(expandStatically(flag.value, inStage));
-        if (ins.keyword === "RUN" && flag.name === "mount") {
-          const fields = parseCsvRecord(flag.value);
-          if (!Array.isArray(fields))
-            continue;
-          const from = fields.find((f) => f.toLowerCase().startsWith("from="));
-          if (from)
-            current.refs.push(expandStatically(from.slice(5), inStage));
-        }
-      }
-    }
-  }
-  return stages;
-}
-function findStage(stages, ref, allowIndex, before) {
-  const lower = ref.toLowerCase();
-  const named = stages.find((s) => s.name === lower && s.index < before);
-  if (named)
-    return named.index;
-  if (allowIndex && /^\d+$/.test(ref) && Number(ref) < stages.length)
-    return Number(ref);
-  return void 0;
-}
-function stagesNeeded(text2, selection = {}) {
-  const stages = readStages(text2, selection);
-  if (stages.length === 0)
-    return { ok: false, reason: "no-stages", message: "the Dockerfile has no FROM instruction" };
-  let target = stages.length - 1;
-  if (selection.target !== void 0) {
-    const found = stages.find((s) => s.name === selection.target.toLowerCase());
-    if (!found) {
-      const names = stages.flatMap((s) => s.name ? [s.name] : []);
-      return { ok: false, reason: "unknown-target", message: `target stage "${selection.target}" is not in the Dockerfile${names.length ? ` (stages: ${names.join(", ")})` : " (no stage has an AS name)"}` };
-    }
-    target = found.index;
-  }
-  const all = new Set(stages.map((s) => s.index));
-  if (selection.everyStageUpToTarget)
-    return { ok: true, target, stages: new Set(stages.filter((s) => s.index <= target).map((s) => s.index)), stageCount: stages.length };
-  const needed = /* @__PURE__ */ new Set();
-  const queue = [target];
-  while (queue.length > 0) {
-    const index = queue.pop();
-    if (needed.has(index))
-      continue;
-    needed.add(index);
-    const stage = stages[index];
-    if (stage.base === void 0)
-      return { ok: true, target, stages: all, stageCount: stages.length };
-    const fromStage = findStage(stages, stage.base, false, index);
-    if (fromStage !== void 0)
-      queue.push(fromStage);
-    for (const ref of stage.refs) {
-      if (ref === void 0)
-        return { ok: true, target, stages: all, stageCount: stages.length };
-      const found = findStage(stages, ref, true, stages.length);
-      if (found !== void 0)
-        queue.push(found);
-    }
-  }
-  return { ok: true, target, stages: needed, stageCount: stages.length };
-}
-
-// packages/core/dist/dockerfile/needed-secrets.js
-var isDynamic2 = (id) => id.includes("$");
-function neededSecrets(config2, dockerfileText, selection = {}, templateRefs) {
-  const stages = stagesNeeded(dockerfileText, selection);
-  if (!stages.ok)
-    return { ok: false, message: stages.message };
-  const analysis = analyzeDockerfile(dockerfileText);
-  const inStages = (items) => items.filter((i) => stages.stages.has(i.stage));
-  const mounts = inStages(analysis.secretMounts);
-  const sshMounts = inStages(analysis.sshMounts);
-  const args = new Set(analysis.args.filter((a) => a.stage === -1 || stages.stages.has(a.stage)).map((a) => a.name));
-  const mountIds = new Set(mounts.map((m) => m.id));
-  const sshIds = new Set(sshMounts.map((m) => m.id));
-  const anyDynamicMount = mounts.some((m) => isDynamic2(m.id));
-  const anyDynamicSsh = sshMounts.some((m) => isDynamic2(m.id));
-  const served = Object.values(SERVED_FILE_BUILD_ARGS).some((name) => args.has(name));
-  const direct = Object.entries(config2.secrets).filter(([id, s]) => {
-    switch (s.inject) {
-      case "secret-mount":
-        return anyDynamicMount || mountIds.has(id);
-      case "ssh-agent":
-        return anyDynamicSsh || sshIds.has(s.sshId ?? "default");
-      case "served-file":
-        return served;
-      case "build-arg":
-        return args.has(s.buildArg ?? id);
-      default:
-        return false;
-    }
-  });
-  const all = withDependencies(config2, direct.map(([id]) => id), templateRefs);
-  const injected = new Set(direct.map(([id]) => id));
-  const ids = Object.keys(config2.secrets);
-  const stage = analysis.stages[stages.target];
-  return {
-    ok: true,
-    needed: ids.filter((id) => all.has(id)),
-    inject: ids.filter((id) => injected.has(id)),
-    notNeeded: ids.filter((id) => !all.has(id)),
-    target: stage?.name ?? String(stages.target)
-  };
-}
-
-// packages/core/dist/orchestrator/stage-selection.js
-function stageSelectionFromArgs(engineArgs2, env) {
-  let target;
-  const buildArgs = /* @__PURE__ */ new Map();
-  for (let i = 0; i < engineArgs2.length; i++) {
-    const arg = engineArgs2[i];
-    let flag = arg;
-    let value;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 0) {
-      flag = arg.slice(0, eq);
-      value = arg.slice(eq + 1);
-    }
-    if (flag !== "--target" && flag !== "--build-arg")
-      continue;
-    if (value === void 0)
-      value = engineArgs2[++i];
-    if (value === void 0)
-      break;
-    if (flag === "--target")
-      target = value;
-    else {
-      const sep = value.indexOf("=");
-      if (sep > 0)
-        buildArgs.set(value.slice(0, sep), value.slice(sep + 1));
-      else if (env[value] !== void 0)
-        buildArgs.set(value, env[value]);
-    }
-  }
-  return { ...target !== void 0 ? { target } : {}, buildArgs };
-}
-
-// packages/core/dist/orchestrator/target-scope.js
-async function scopeToTarget(session, plan, options, classicBuilder = false) {
-  const all = Object.keys(session.config.secrets);
-  const everything = { needed: all, inject: all, notNeeded: [] };
-  if (plan.dockerfile === "-")
-    return everything;
-  const text2 = await readFile6(plan.dockerfile, "utf8").catch(() => void 0);
-  if (text2 === void 0)
-    return everything;
-  const scope = neededSecrets(session.config, text2, { ...stageSelectionFromArgs(options.engineArgs ?? [], session.env), everyStageUpToTarget: classicBuilder }, session.templateReferences);
-  if (!scope.ok)
-    throw new UsageError(`${plan.dockerfile}: ${scope.message}`, { hint: "pass a --target the Dockerfile defines (FROM \u2026 AS <name>)" });
-  if (scope.notNeeded.length > 0)
-    session.logger.info(`not needed by target ${scope.target} (not fetched): ${scope.notNeeded.join(", ")}`);
-  return scope;
-}
-function scopeGroups(plan, inject) {
-  const keep = new Set(inject);
-  const groups2 = /* @__PURE__ */ new Map();
-  for (const [kind, secrets] of plan.groups) {
-    const kept = secrets.filter((s) => keep.has(s.id));
-    if (kept.length > 0)
-      groups2.set(kind, kept);
-  }
-  return { ...plan, groups: groups2 };
-}
-
-// packages/core/dist/orchestrator/context-step.js
-import { stat as stat3 } from "node:fs/promises";
-
-// packages/core/dist/context-check/dockerignore.js
-var import_dockerignore = __toESM(require_ignore(), 1);
-import { readFile as readFile7 } from "node:fs/promises";
-import { basename as basename3, dirname, join as join7 } from "node:path";
-var createIgnore = import_dockerignore.default.default ?? import_dockerignore.default;
-async function readIfExists(path) {
-  return readFile7(path, "utf8").catch(() => void 0);
-}
-async function loadContextIgnore(context, dockerfile) {
-  const candidates = [...dockerfile && dockerfile !== "-" ? [join7(dirname(dockerfile), `${basename3(dockerfile)}.dockerignore`)] : [], join7(context, ".dockerignore")];
-  for (const file2 of candidates) {
-    const text2 = await readIfExists(file2);
-    if (text2 === void 0)
-      continue;
-    const lines2 = text2.replace(/^\uFEFF/, "").split(/\r?\n/);
-    const matcher = createIgnore().add(lines2);
-    const hasExceptions = lines2.some((l) => l.trim().startsWith("!"));
-    return { file: file2, hasExceptions, ignores: (path) => matcher.ignores(path) };
-  }
-  return { file: void 0, hasExceptions: false, ignores: () => false };
-}
-
-// packages/core/dist/context-check/scan-files.js
-import { closeSync, openSync, readSync } from "node:fs";
-import { setImmediate as yieldToLoop } from "node:timers/promises";
-
-// packages/core/dist/context-check/credential-files.js
-import { basename as basename4 } from "node:path";
-var ENV_EXAMPLE = /\.(example|sample|template|dist|defaults?)$/i;
-var PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
-var NPM_TOKEN = /^\s*(?:\/\/[^\s=]*:)?_(?:authToken|auth|password)\s*=\s*(?!\$\{)\S/m;
-function credentialRule(path) {
-  const name = basename4(path);
-  if (name.startsWith(".env") && !ENV_EXAMPLE.test(name))
-    return { kind: "environment file (.env)" };
-  if (name === ".netrc" || name === "_netrc")
-    return { kind: "netrc credentials" };
-  if (name === ".git-credentials")
-    return { kind: "git credentials" };
-  if (name === "credentials.json")
-    return { kind: "credentials.json (e.g. a cloud service-account key)" };
-  if (name === ".npmrc")
-    return { kind: ".npmrc with an auth token", needs: NPM_TOKEN };
-  if (name.startsWith("id_") && !name.endsWith(".pub"))
-    return { kind: "SSH private key", needs: PRIVATE_KEY };
-  if (name.endsWith(".pem"))
-    return { kind: "PEM private key", needs: PRIVATE_KEY };
-  return void 0;
-}
-var CREDENTIAL_SNIFF_BYTES = 1024 * 1024;
-function confirmsRule(rule, head) {
-  return rule.needs ? rule.needs.test(head.toString("latin1")) : true;
-}
-
-// packages/core/dist/context-check/scan-files.js
-var CHUNK = 256 * 1024;
-var SLICE_MS = 10;
-function scanOne(file2, scanner, out, buffers) {
-  let fd;
-  try {
-    fd = openSync(file2.abs, "r");
-  } catch {
-    return;
-  }
-  const rule = credentialRule(file2.path);
-  let head;
-  try {
-    const search = scanner.begin();
-    for (let turn = 0; ; turn ^= 1) {
-      const buf = buffers[turn];
-      const read = readSync(fd, buf, 0, CHUNK, null);
-      if (read === 0)
-        break;
-      const chunk2 = buf.subarray(0, read);
-      search.push(chunk2);
-      if (rule?.needs && (head?.length ?? 0) < CREDENTIAL_SNIFF_BYTES)
-        head = Buffer.concat(head ? [head, chunk2] : [chunk2]);
-      if (read < CHUNK)
-        break;
-    }
-    out.files++;
-    out.bytes += search.bytes;
-    for (const index of search.finish()) {
-      const pattern = scanner.patterns[index];
-      if (!out.leaks.some((l) => l.path === file2.path && l.secretId === pattern.secretId)) {
-        out.leaks.push({ path: file2.path, secretId: pattern.secretId, encoding: pattern.encoding });
-      }
-    }
-    if (rule && confirmsRule(rule, head ?? Buffer.alloc(0)))
-      out.credentialFiles.push({ path: file2.path, kind: rule.kind });
-  } finally {
-    head?.fill(0);
-    closeSync(fd);
-  }
-}
-function createFileScanPool(scanner, signal) {
-  const out = { leaks: [], credentialFiles: [], files: 0, bytes: 0 };
-  const queue = [];
-  const buffers = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
-  let closed = false;
-  let wake;
-  const drain = async () => {
-    for (; ; ) {
-      signal?.throwIfAborted();
-      const until = Date.now() + SLICE_MS;
-      for (let n = 0; queue.length > 0 && ((n & 31) !== 0 || Date.now() < until); n++)
-        scanOne(queue.pop(), scanner, out, buffers);
-      if (queue.length > 0) {
-        await yieldToLoop();
-        continue;
-      }
-      if (closed)
-        return;
-      await new Promise((resolve8) => wake = resolve8);
-    }
-  };
-  const draining = drain().finally(() => {
-    buffers[0].fill(0);
-    buffers[1].fill(0);
-  });
-  draining.catch(() => void 0);
-  const poke = () => {
-    const w = wake;
-    wake = void 0;
-    w?.();
-  };
-  return {
-    add(file2) {
-      queue.push(file2);
-      poke();
-    },
-    async done() {
-      closed = true;
-      poke();
-      await draining;
-      return out;
-    }
-  };
-}
-
-// packages/core/dist/context-check/walk-context.js
-import { readdir as readdir5 } from "node:fs/promises";
-import { join as join8 } from "node:path";
-async function walkContext(root2, rules, onFile, concurrency = 8) {
-  const pending = [""];
-  let active = 0;
-  let failure2;
-  await new Promise((resolve8, reject) => {
-    const pump = () => {
-      if (failure2 !== void 0)
-        return;
-      while (active < concurrency && pending.length > 0) {
-        const dir = pending.pop();
-        active++;
-        readdir5(join8(root2, dir), { withFileTypes: true }).then((entries) => {
-          for (const entry of entries) {
-            const path = dir ? `${dir}/${entry.name}` : entry.name;
-            if (entry.isDirectory()) {
-              if (!rules.ignores(path) || rules.hasExceptions)
-                pending.push(path);
-            } else if (entry.isFile() && !rules.ignores(path)) {
-              onFile({ path, abs: join8(root2, path) });
-            }
-          }
-          active--;
-          if (pending.length === 0 && active === 0)
-            resolve8();
-          else
-            pump();
-        }, (error62) => {
-          failure2 = error62;
-          reject(error62);
-        });
-      }
-    };
-    pump();
-  });
-}
-
-// packages/core/dist/context-check/check-context.js
-async function checkBuildContext(options) {
-  const rules = await loadContextIgnore(options.context, options.dockerfile);
-  const { patterns, tooShort } = buildPatterns(options.secrets);
-  const scanner = new ContentScanner(patterns);
-  const pool = createFileScanPool(scanner, options.signal);
-  let walkError;
-  await walkContext(options.context, rules, (file2) => pool.add(file2)).catch((error62) => walkError = error62);
-  const result = await pool.done();
-  if (walkError !== void 0)
-    throw walkError;
-  const byPath = (a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-  return {
-    ignoreFile: rules.file,
-    files: result.files,
-    bytes: result.bytes,
-    leaks: result.leaks.sort(byPath),
-    credentialFiles: result.credentialFiles.sort(byPath),
-    tooShort
-  };
-}
-
-// packages/core/dist/orchestrator/context-step.js
-async function checkContextStep(session, plan, values) {
-  const mode = session.config.build?.contextCheck ?? "warn";
-  if (mode === "off")
-    return;
-  const local = await stat3(plan.context).then((s) => s.isDirectory(), () => false);
-  if (!local) {
-    session.logger.debug(`context check: ${plan.context} is not a local directory (a URL or stdin context); not checked`);
-    return;
-  }
-  const rendered = session.templateReferences ?? /* @__PURE__ */ new Map();
-  const started = Date.now();
-  const report = await checkBuildContext({
-    context: plan.context,
-    dockerfile: plan.dockerfile,
-    secrets: [...values].map(([id, value]) => rendered.has(id) ? { id, value, lines: false } : { id, value })
-  }).catch((error62) => {
-    throw new ContextLeakError([{ path: ".", reason: `the build context could not be read (${error62.code ?? "error"}); set build.contextCheck: off to skip the check` }]);
-  });
-  session.logger.debug(`context check: ${report.files} files, ${report.bytes} bytes in ${Date.now() - started} ms${report.ignoreFile ? ` (${report.ignoreFile})` : ""}`);
-  const findings = report.leaks.map((l) => ({ path: l.path, secretId: l.secretId, reason: l.encoding }));
-  const credentials = report.credentialFiles.map((c) => ({ path: c.path, reason: `${c.kind} would be sent to the engine` }));
-  if (mode === "strict")
-    findings.push(...credentials);
-  else
-    for (const c of credentials)
-      session.logger.warn(`context check: ${c.path}: ${c.reason}; add it to .dockerignore (build.contextCheck: strict makes this an error)`);
-  if (findings.length > 0)
-    throw new ContextLeakError(findings);
-}
-
-// packages/core/dist/orchestrator/push-step.js
-import { mkdtemp as mkdtemp2, rm as rm4 } from "node:fs/promises";
-import { tmpdir as tmpdir3 } from "node:os";
-import { join as join9 } from "node:path";
-
-// packages/core/dist/engine/run-push.js
-import { spawn as spawn3 } from "node:child_process";
-import { readFile as readFile8 } from "node:fs/promises";
-import { finished as finished2 } from "node:stream/promises";
-var DIGEST = /\bdigest: (sha256:[0-9a-f]{64})\b/;
-function definedEnv2(env) {
-  const out = {};
-  for (const [k, v] of Object.entries(env))
-    if (v !== void 0)
-      out[k] = v;
-  return out;
-}
-async function runPush(options) {
-  const { argv, env } = options.command;
-  if (options.signal?.aborted)
-    throw new AbortedError("the run was cancelled before the push started; nothing was pushed");
-  const shown = argv.slice(0, 2).map((a) => options.redactor.redact(a)).join(" ");
-  const output2 = options.output ?? process.stderr;
-  const child = spawn3(argv[0], argv.slice(1), { env: { ...definedEnv2(options.env), ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true, windowsHide: true });
-  const onAbort = () => stopGroup(child, options.killGraceMs ?? 1e4);
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  let said = "";
-  const pipes = [child.stdout, child.stderr].map((source) => {
-    const redacting = options.redactor.createStream();
-    source.pipe(redacting);
-    source.once("close", () => {
-      if (!redacting.writableEnded)
-        redacting.end();
-    });
-    redacting.on("data", (chunk2) => {
-      said = (said + chunk2.toString("utf8")).slice(-8192);
-    });
-    redacting.pipe(output2, { end: false });
-    return finished2(redacting).catch(() => void 0);
-  });
-  try {
-    const outcome = await new Promise((resolve8) => {
-      child.once("error", (error62) => resolve8({ error: error62 }));
-      child.once("close", (code, signal) => resolve8({ code, signal }));
-      if (child.pid !== void 0)
-        options.onSpawn?.(child.pid);
-    });
-    await Promise.all(pipes);
-    if ("error" in outcome) {
-      throw new EngineError(`the push could not start: "${argv[0] ?? ""}" ${outcome.error.code === "ENOENT" ? "was not found" : `failed (${outcome.error.code ?? "unknown"})`}`, { cause: outcome.error });
-    }
-    if (options.signal?.aborted)
-      throw new AbortedError(`the push of ${options.reference} was cancelled; the engine was stopped (a registry keeps no tag for an unfinished push)`);
-    if (outcome.code !== 0) {
-      const how = outcome.code === null ? `was killed by ${outcome.signal ?? "a signal"}` : `exited with code ${outcome.code}`;
-      throw new EngineError(`the push of ${options.reference} failed: ${shown} ${how}`, {
-        hint: "see the engine output above; log in to the registry with the engine's own login (docker login, podman login) \u2014 buildsecrets never handles registry credentials"
-      });
-    }
-    const fromFile = options.digestFile ? (await readFile8(options.digestFile, "utf8").catch(() => "")).trim() : "";
-    const digest = /^sha256:[0-9a-f]{64}$/.test(fromFile) ? fromFile : DIGEST.exec(said)?.[1];
-    if (!digest)
-      throw new EngineError(`the push of ${options.reference} finished but the engine reported no digest`, { hint: "check the registry: the tag may have been written" });
-    return { reference: options.reference, digest };
-  } finally {
-    options.signal?.removeEventListener("abort", onAbort);
-  }
-}
-
-// packages/core/dist/orchestrator/push-step.js
-function allValues(args, names) {
-  const values = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    for (const name of names) {
-      if (arg === name && i + 1 < args.length)
-        values.push(args[i + 1]);
-      else if (name.startsWith("--") && arg.startsWith(`${name}=`))
-        values.push(arg.slice(name.length + 1));
-    }
-  }
-  return values;
-}
-function refuseEnginePush(engineArgs2) {
-  const hint = "use `buildsecrets build --push -t REGISTRY/REPO:TAG \u2026` (or build.push: true): it builds locally, audits, and pushes only a clean image";
-  if (engineArgs2.some((a) => a === "--push" || a.startsWith("--push="))) {
-    throw new UsageError("--push is not passed to the engine any more: the engine would push before the audit", { hint });
-  }
-  for (const output2 of allValues(engineArgs2, ["-o", "--output"])) {
-    const fields = output2.split(",").map((kv) => kv.trim().toLowerCase());
-    if (fields.includes("type=registry") || fields.includes("push=true")) {
-      throw new UsageError(`--output ${output2} would push from inside the engine, before the audit`, { hint });
-    }
-  }
-}
-function pushSettings(options, session) {
-  const asked = options.push ?? session.config.build?.push ?? false;
-  if (asked === false)
-    return void 0;
-  return asked === true ? {} : asked;
-}
-function pushTags(engineArgs2) {
-  return allValues(engineArgs2, ["-t", "--tag"]);
-}
-function planPush(session, plan, engineArgs2, exported) {
-  if (pushTags(engineArgs2).length === 0) {
-    throw new UsageError("--push needs a tag to push to", { hint: "add -t REGISTRY/REPO:TAG (one or more)" });
-  }
-  if (exported)
-    throw new UsageError("--push pushes the built image; it cannot be combined with --output", { hint: "drop --output, or drop --push and push the export yourself after `buildsecrets audit`" });
-  if (plan.audit === "off")
-    throw new UsageError("--push needs the audit: the push gate pushes only an image that was audited clean", { hint: "drop --audit=off / --no-audit (or build.audit: off)" });
-  if (plan.audit === "warn")
-    session.logger.warn("audit: --push makes a leak fail the build (warn is not enough for a push gate); nothing is pushed unless the audit is clean");
-  return plan.audit === "warn" ? { ...plan, audit: "fail" } : plan;
-}
-function pushCommandOf(adapter) {
-  if (!adapter.capabilities.push || !adapter.pushCommand)
-    throw new EngineError(`the ${adapter.name} engine cannot push a built image`, { hint: "choose another engine with --engine" });
-  if (adapter.name.startsWith("docker-"))
-    return (reference) => adapter.pushCommand(reference, {});
-  return adapter.pushCommand.bind(adapter);
-}
-async function pushBuiltImage(session, input3) {
-  const command = pushCommandOf(input3.adapter);
-  if (input3.adapter.name.startsWith("docker-") && (input3.settings.tlsVerify === false || input3.settings.certDir)) {
-    throw new UsageError(`${input3.adapter.name} pushes through the daemon, which takes registry TLS settings from its own configuration`, { hint: "put the CA in /etc/docker/certs.d/HOST:PORT/ca.crt (or configure the daemon's insecure-registries); --push-tls-verify and --push-cert-dir are for podman and buildah" });
-  }
-  const pushed = [];
-  const workDir = await mkdtemp2(join9(tmpdir3(), "buildsecrets-push-"));
-  try {
-    await pushEach(session, input3, command, workDir, pushed);
-  } finally {
-    await rm4(workDir, { recursive: true, force: true });
-  }
-  return pushed;
-}
-async function pushEach(session, input3, command, workDir, pushed) {
-  for (const [i, reference] of pushTags(input3.engineArgs).entries()) {
-    const digestFile = join9(workDir, `digest-${i}`);
-    const options = { digestFile, ...input3.settings.tlsVerify === false ? { tlsVerify: false } : {}, ...input3.settings.certDir ? { certDir: input3.settings.certDir } : {} };
-    let forget;
-    try {
-      const run = await runPush({
-        command: command(reference, options),
-        reference,
-        env: session.env,
-        redactor: session.redactor,
-        signal: input3.signal,
-        digestFile,
-        ...input3.output ? { output: input3.output } : {},
-        onSpawn: (pid) => forget = trackProcessGroup(pid)
-      });
-      session.logger.info(`pushed ${reference} (${run.digest})`);
-      pushed.push(run);
-    } finally {
-      forget?.();
-    }
-  }
-}
-
-// packages/core/dist/orchestrator/run-build.js
-function throwIfAborted(signal) {
-  if (signal.aborted)
-    throw new AbortedError("the run was cancelled; everything it set up was removed");
-}
-async function checkDockerfile(session, plan, steps) {
-  if (!steps.checkDockerfile || plan.dockerfile === "-")
-    return { declaredArgs: /* @__PURE__ */ new Set() };
-  if (!existsSync2(plan.context) || !statSync(plan.context).isDirectory()) {
-    throw new UsageError(`the build context ${plan.context} ${existsSync2(plan.context) ? "is not a directory" : "does not exist"}`, { hint: "the last argument of `buildsecrets build` is the context directory, e.g. `.`" });
-  }
-  const text2 = await readFile9(plan.dockerfile, "utf8").catch(() => void 0);
-  if (text2 === void 0) {
-    const problem = existsSync2(plan.dockerfile) ? `cannot read ${plan.dockerfile}` : `there is no ${plan.dockerfile}`;
-    throw new DockerfileError([problem], { hint: plan.explicitDockerfile ? "check the path given with -f (or build.dockerfile in the config)" : "pass the Dockerfile with -f, or run from the build context" });
-  }
-  const check2 = steps.checkDockerfile({ file: plan.dockerfile, text: text2, config: session.config });
-  for (const warning of check2.warnings)
-    session.logger.warn(warning);
-  if (check2.errors.length > 0)
-    throw new DockerfileError(check2.errors, { file: plan.dockerfile });
-  return { declaredArgs: check2.declaredArgs, ...check2.baseImages ? { baseImages: check2.baseImages } : {} };
-}
-function assertNoValueInArgs(injections, values) {
-  const needles = [...values.values()].filter((v) => v.length >= MIN_ENCODED_REDACTION_LENGTH).map((v) => v.reveal());
-  try {
-    for (const arg of injections.flatMap((i) => i.engineArgs)) {
-      const bytes = Buffer.from(arg);
-      if (needles.some((n) => bytes.includes(n)))
-        throw new StrategyRefusedError("an injection strategy put a secret value into the engine arguments; refusing to start the build");
-    }
-  } finally {
-    for (const n of needles)
-      n.fill(0);
-  }
-}
-function checkShortValues(session, values) {
-  const required2 = session.config.build?.minSecretLength;
-  const short = [...values].filter(([, v]) => v.length < (required2 ?? AUDIT_MIN_VALUE_LENGTH)).map(([id, v]) => `${id} (${v.length} byte${v.length === 1 ? "" : "s"})`);
-  if (short.length === 0)
-    return;
-  if (required2 !== void 0) {
-    throw new ConfigError(short.map((s) => ({ path: "build.minSecretLength", message: `secret ${s} is shorter than ${required2} bytes` })), { hint: "use longer values, or lower build.minSecretLength" });
-  }
-  for (const s of short)
-    session.logger.warn(`secret ${s} is shorter than ${AUDIT_MIN_VALUE_LENGTH} bytes: the audit cannot search for it and logs mask it only as a whole word (set build.minSecretLength to make this an error)`);
-}
-function engineArgs(options, plan, injected) {
-  return [...options.engineArgs ?? [], ...plan.explicitDockerfile ? ["-f", plan.dockerfile] : [], ...injected, plan.context];
-}
-async function dryRun(session, options, plan, intent, signal) {
-  let whyNot = "";
-  const choice = await chooseEngine(intent, session, signal, 5e3).catch((error62) => {
-    whyNot = (error62 instanceof Error ? error62.message.replace(/^\[buildsecrets\] /, "") : String(error62)).split("\n")[0] ?? "";
-    return void 0;
-  });
-  const adapter = choice?.adapter ?? intent.assumed;
-  const engine = engineReport(choice, intent, whyNot);
-  logEngineChoice(session, engine);
-  const injected = [...[...plan.groups].flatMap(([kind, secrets]) => placeholderArgs(kind, secrets)), ...cacheRevPlaceholderArgs(session.config)];
-  const { argv, env } = adapter.buildCommand(engineArgs(options, plan, injected), "<tmpfs>/iid");
-  const command = [...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...argv].map((a) => session.redactor.redact(a));
-  return { exitCode: 0, command, engine };
-}
-async function detectAndResolve(session, resources, intent, signal, options) {
-  const noEngine = new AbortController();
-  const detecting = chooseEngine(intent, session, signal).catch((error62) => {
-    noEngine.abort(error62);
-    throw error62;
-  });
-  const resolving = session.resolveAll(AbortSignal.any([signal, noEngine.signal]), options).then((values2) => {
-    resources.addValues(values2.values());
-    return values2;
-  });
-  const [engine, values] = await Promise.allSettled([detecting, resolving]);
-  if (engine.status === "rejected")
-    throw engine.reason;
-  if (values.status === "rejected")
-    throw values.reason;
-  return { engine: engine.value, values: values.value };
-}
-async function reportStaleRuns(session) {
-  const stale = await sweepStaleRuns(session.env);
-  if (stale.removed.length > 0)
-    session.logger.warn(`removed ${stale.removed.length} secret director${stale.removed.length === 1 ? "y" : "ies"} left by a run that was killed`);
-  for (const image of stale.unaudited) {
-    session.logger.warn(`a previous run was killed after the engine built ${image} and before its audit: run \`buildsecrets audit ${image}\` before using it`);
-  }
-}
-async function runBuild(session, options, steps = defaultBuildSteps) {
-  const { logger, config: config2 } = session;
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(options.signal?.reason);
-  if (options.signal?.aborted)
-    onAbort();
-  options.signal?.addEventListener("abort", onAbort, { once: true });
-  const signal = controller.signal;
-  const resources = new BuildResources();
-  try {
-    refuseEnginePush(options.engineArgs ?? []);
-    const push = pushSettings(options, session);
-    const unplanned = planBuild(options, config2, session.baseDir);
-    const fullPlan = push ? planPush(session, unplanned, options.engineArgs ?? [], exportTarget(options.engineArgs ?? [], unplanned.context) !== void 0) : unplanned;
-    const docker = resolveDockerBinary({ option: options.docker, env: session.env, config: config2.build?.docker });
-    const { declaredArgs, baseImages } = await checkDockerfile(session, fullPlan, steps);
-    const scope = await scopeToTarget(session, fullPlan, options, requestedEngine(options, session) === "docker-classic");
-    const plan = scopeGroups(fullPlan, scope.inject);
-    for (const [kind, secrets] of plan.groups)
-      session.strategy(kind).validate?.(secrets, { declaredArgs, logger });
-    const intent = await planEngine(session, options, plan, docker);
-    if (options.dryRun)
-      return await dryRun(session, options, plan, intent, signal);
-    await reportStaleRuns(session);
-    const versionIds = /* @__PURE__ */ new Map();
-    const resolveStart = performance.now();
-    const { engine, values } = await detectAndResolve(session, resources, intent, signal, { ids: scope.needed, versionIds });
-    logger.info(resolvedLine(config2, [...values.keys()], performance.now() - resolveStart));
-    checkShortValues(session, values);
-    const report = engineReport(engine, intent);
-    logger.info(engineLine(report.name, report.version ?? "version unknown"));
-    logEngineChoice(session, report);
-    throwIfAborted(signal);
-    await checkContextStep(session, plan, values);
-    throwIfAborted(signal);
-    const context = makeStrategyContext(session, resources, signal, values, declaredArgs);
-    const injections = [];
-    for (const [kind, planned] of plan.groups) {
-      const secrets = planned.map(({ id, config: secretConfig }) => {
-        const value = values.get(id);
-        if (!value)
-          throw new EngineError(`secret ${id} was not resolved; the build was not started`, { secretId: id });
-        return { id, config: secretConfig, value };
-      });
-      const injection = await session.strategy(kind).prepare(secrets, context);
-      resources.addInjection(injection);
-      injections.push(injection);
-      for (const line of injection.summary)
-        logger.debug(line);
-      throwIfAborted(signal);
-    }
-    const revs = cacheRevInjection(config2, values, versionIds, session.redactor);
-    if (revs) {
-      injections.push(revs);
-      for (const line of revs.summary)
-        logger.debug(line);
-    }
-    assertNoValueInArgs(injections, values);
-    const iidDir = await context.tempDir("engine");
-    const exported = exportTarget(options.engineArgs ?? [], plan.context);
-    const iidFile = exported ? void 0 : userIidFile(options.engineArgs ?? [], plan.context) ?? join10(iidDir.path, "iid");
-    const forgetResult = iidFile ? trackEngineResult(iidFile) : () => void 0;
-    let forgetChild;
-    let forgetImage = () => void 0;
-    const engineStart = performance.now();
-    const run = await engine.adapter.run({
-      redactor: session.redactor,
-      signal,
-      cwd: plan.context,
-      args: [...push && !(options.engineArgs ?? []).includes("--load") ? engine.adapter.pushBuildArgs ?? [] : [], ...engineArgs(options, plan, injections.flatMap((i) => i.engineArgs))],
-      env: { ...session.env, ...Object.assign({}, ...injections.map((i) => i.env)) },
-      output: options.output,
-      ...iidFile ? { iidFile } : {},
-      onSpawn: (pid) => forgetChild = trackProcessGroup(pid)
-    }).then((result) => {
-      if (result.imageId)
-        forgetImage = trackUnauditedImage(result.imageId);
-      return result;
-    }).finally(async () => {
-      forgetChild?.();
-      await resources.release(logger);
-    });
-    logger.info(builtLine(performance.now() - engineStart, run.imageId));
-    const interrupted = signal.aborted;
-    forgetResult();
-    if (interrupted)
-      logger.warn(`the engine finished before it could be stopped; auditing ${run.imageId ?? "the image"} before exiting`);
-    const exportCommand = run.imageId ? engine.adapter.exportCommand(run.imageId).argv : void 0;
-    const audit = await auditBuild(session, plan, steps, {
-      docker,
-      image: run.imageId,
-      values,
-      signal: new AbortController().signal,
-      ...baseImages ? { baseImages } : {},
-      ...exported ? { exported } : {},
-      ...exportCommand ? { exportCommand } : {}
-    });
-    forgetImage();
-    if (interrupted || signal.aborted)
-      throw new InterruptedAfterBuildError(run.imageId ?? "an image", audit === void 0 ? "not-audited" : audit.clean ? "clean" : "findings");
-    if (push && audit?.clean !== true)
-      throw new AuditError("the image was not pushed: the audit did not find it clean", { hint: "see the audit output above" });
-    const pushed = push ? await pushBuiltImage(session, { adapter: engine.adapter, engineArgs: options.engineArgs ?? [], settings: push, signal, ...options.output ? { output: options.output } : {} }) : void 0;
-    return { exitCode: 0, command: run.command, ...run.imageId ? { imageId: run.imageId } : {}, ...audit ? { audit } : {}, engine: report, ...pushed ? { pushed } : {} };
-  } finally {
-    options.signal?.removeEventListener("abort", onAbort);
-    await resources.release(logger);
-    resources.wipe();
-  }
-}
-
-// packages/core/dist/config/load-config.js
-import { open as open4 } from "node:fs/promises";
-import { dirname as dirname3, resolve as resolve4 } from "node:path";
-
-// packages/core/dist/config/decode-config-text.js
-var MAX_CONFIG_BYTES = 1024 * 1024;
-function tooLarge(bytes, file2) {
-  return new ConfigError([{ path: "", message: `the config is ${bytes} bytes; the limit is ${MAX_CONFIG_BYTES} bytes (1 MiB). Is this the right file?` }], { file: file2 });
-}
-function assertConfigSize(bytes, file2) {
-  if (bytes > MAX_CONFIG_BYTES)
-    throw tooLarge(bytes, file2);
-}
-function decodeConfigText(input3, file2) {
-  const bytes = typeof input3 === "string" ? Buffer.byteLength(input3, "utf8") : input3.byteLength;
-  assertConfigSize(bytes, file2);
-  let text2;
-  if (typeof input3 === "string") {
-    text2 = input3.charCodeAt(0) === 65279 ? input3.slice(1) : input3;
-  } else {
-    try {
-      text2 = new TextDecoder("utf-8", { fatal: true }).decode(input3);
-    } catch {
-      throw new ConfigError([{ path: "", message: "the config is not valid UTF-8 text; it looks like a binary file. Save it as UTF-8 YAML or JSON" }], { file: file2 });
-    }
-  }
-  if (text2.includes("\0")) {
-    throw new ConfigError([{ path: "", message: "the config contains NUL bytes; it looks like a binary file, not YAML or JSON" }], { file: file2 });
-  }
-  return text2;
-}
-
-// packages/core/dist/config/discover.js
-import { existsSync as existsSync3, statSync as statSync2 } from "node:fs";
-import { dirname as dirname2, join as join11, resolve as resolve3 } from "node:path";
-var CONFIG_FILE_NAMES = ["buildsecrets.yaml", "buildsecrets.yml", "buildsecrets.json"];
-function isFile(path) {
-  try {
-    return statSync2(path).isFile();
-  } catch {
-    return false;
-  }
-}
-function mustExist(path, source) {
-  if (isFile(path))
-    return path;
-  const what = existsSync3(path) ? "is not a regular file" : "does not exist";
-  throw new ConfigError([{ path: "", message: `the config file ${path} (from ${source}) ${what}` }], {
-    hint: `fix ${source}, or run \`buildsecrets init\` to create a config`
-  });
-}
-function searchConfigFile(options) {
-  if (options.explicitPath !== void 0 && options.explicitPath !== "") {
-    return { file: mustExist(resolve3(options.cwd, options.explicitPath), "--config"), searched: [] };
-  }
-  const fromEnv = options.env["BUILDSECRETS_CONFIG"];
-  if (fromEnv !== void 0 && fromEnv !== "") {
-    return { file: mustExist(resolve3(options.cwd, fromEnv), "BUILDSECRETS_CONFIG"), searched: [] };
-  }
-  const searched = [];
-  for (let dir = resolve3(options.cwd); ; dir = dirname2(dir)) {
-    searched.push(dir);
-    const found = CONFIG_FILE_NAMES.map((name) => join11(dir, name)).filter(isFile);
-    if (found.length > 1) {
-      throw new ConfigError([{ path: "", message: `ambiguous config: ${dir} holds ${found.map((f) => f.slice(dir.length + 1)).join(" and ")}` }], {
-        hint: "keep one of them, or pick one with --config"
-      });
-    }
-    if (found[0] !== void 0)
-      return { file: found[0], searched };
-    if (existsSync3(join11(dir, ".git")) || dirname2(dir) === dir)
-      return { file: void 0, searched };
-  }
-}
-
-// packages/core/dist/config/issue-path.js
-function formatPath2(segments) {
-  let out = "";
-  for (const segment of segments) {
-    if (typeof segment === "number")
-      out += `[${segment}]`;
-    else
-      out += out === "" ? String(segment) : `.${String(segment)}`;
-  }
-  return out;
-}
-function valueAt(root2, segments) {
-  let node2 = root2;
-  for (const segment of segments) {
-    if (typeof node2 !== "object" || node2 === null)
-      return void 0;
-    if (!Object.prototype.hasOwnProperty.call(node2, segment))
-      return void 0;
-    node2 = node2[segment];
-  }
-  return node2;
-}
-function describeType(value) {
-  if (value === null)
-    return "null";
-  if (value === void 0)
-    return "nothing";
-  if (Array.isArray(value))
-    return "a list";
-  if (value instanceof Uint8Array)
-    return "binary data";
-  switch (typeof value) {
-    case "string":
-      return value === "" ? "an empty string" : "a string";
-    case "number":
-      return Number.isInteger(value) ? "an integer" : "a number";
-    case "boolean":
-      return "a boolean";
-    case "object":
-      return "a mapping";
-    default:
-      return `a ${typeof value}`;
-  }
-}
-
-// packages/core/dist/config/interpolate.js
-var REFERENCE = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
-var MAX_DEPTH = 64;
-function interpolateString(input3, env) {
-  let out = "";
-  const used = [];
-  let i = 0;
-  while (i < input3.length) {
-    if (input3.startsWith("$${", i)) {
-      out += "${";
-      i += 3;
-      continue;
-    }
-    if (!input3.startsWith("${", i)) {
-      out += input3[i];
-      i += 1;
-      continue;
-    }
-    const close = input3.indexOf("}", i + 2);
-    if (close === -1)
-      return { ok: false, message: 'a "${" is not closed with "}"; write $${ for a literal ${' };
-    const inner = input3.slice(i + 2, close);
-    const match = REFERENCE.exec(inner);
-    if (!match || inner.includes("${") || match[2]?.includes("${")) {
-      return {
-        ok: false,
-        message: "malformed ${...} reference: write ${NAME} or ${NAME:-default}, where NAME uses letters, digits and _ and does not start with a digit (nesting is not supported; write $${ for a literal ${)"
-      };
-    }
-    const name = match[1];
-    const fallback = match[2];
-    const fromEnv = env[name];
-    if (fromEnv !== void 0 && (fromEnv !== "" || fallback === void 0)) {
-      out += fromEnv;
-      if (fromEnv !== "")
-        used.push({ label: name, value: fromEnv });
-    } else if (fallback !== void 0) {
-      out += fallback;
-    } else {
-      return { ok: false, message: `environment variable ${name} is not set; set it or write \${${name}:-default}` };
-    }
-    i = close + 1;
-  }
-  return { ok: true, value: out, used };
-}
-function isPlainObject2(value) {
-  if (typeof value !== "object" || value === null)
-    return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-function interpolateConfig(tree, env) {
-  const sensitive = /* @__PURE__ */ new Map();
-  const interpolatedPaths = /* @__PURE__ */ new Set();
-  const issues = [];
-  const ancestors = /* @__PURE__ */ new Set();
-  const visit2 = (node2, path) => {
-    if (typeof node2 === "string") {
-      if (!node2.includes("${"))
-        return node2;
-      const result = interpolateString(node2, env);
-      if (!result.ok) {
-        issues.push({ path: formatPath2(path), message: result.message });
-        return node2;
-      }
-      if (result.used.length > 0)
-        interpolatedPaths.add(formatPath2(path));
-      for (const s of result.used)
-        sensitive.set(`${s.label}\0${s.value}`, s);
-      return result.value;
-    }
-    if (!Array.isArray(node2) && !isPlainObject2(node2))
-      return node2;
-    if (ancestors.has(node2) || path.length > MAX_DEPTH) {
-      issues.push({ path: formatPath2(path), message: "the config refers to itself or is nested too deeply" });
-      return void 0;
-    }
-    ancestors.add(node2);
-    try {
-      if (Array.isArray(node2))
-        return node2.map((item, index) => visit2(item, [...path, index]));
-      const copy = {};
-      for (const [key, value2] of Object.entries(node2)) {
-        Object.defineProperty(copy, key, { value: visit2(value2, [...path, key]), enumerable: true, writable: true, configurable: true });
-      }
-      return copy;
-    } finally {
-      ancestors.delete(node2);
-    }
-  };
-  const value = visit2(tree, []);
-  return { value, sensitive: [...sensitive.values()], interpolatedPaths, issues };
-}
-
-// packages/core/dist/config/parse.js
-var import_yaml2 = __toESM(require_dist(), 1);
-
-// packages/core/dist/config/duplicate-keys.js
-var import_yaml = __toESM(require_dist(), 1);
-var ID_MAPS = /* @__PURE__ */ new Set(["secrets", "providers"]);
-var MAX_DEPTH2 = 64;
-function resolveNode(node2, doc) {
-  return (0, import_yaml.isAlias)(node2) ? node2.resolve(doc) : node2;
-}
-function keyString(key, doc) {
-  const resolved = resolveNode(key, doc);
-  if (!(0, import_yaml.isScalar)(resolved))
-    return void 0;
-  return typeof resolved.value === "symbol" ? void 0 : String(resolved.value);
-}
-function isMergeKey(key) {
-  return (0, import_yaml.isScalar)(key) && (typeof key.value === "symbol" || key.value === "<<" && key.source === "<<");
-}
-function mergedKeys(value, doc) {
-  const sources = (0, import_yaml.isSeq)(value) ? value.items : [value];
-  const keys = [];
-  for (const source of sources) {
-    const map2 = resolveNode(source, doc);
-    if (!(0, import_yaml.isMap)(map2))
-      continue;
-    for (const pair of map2.items) {
-      const k = keyString(pair.key, doc);
-      if (k !== void 0)
-        keys.push(k);
-    }
-  }
-  return keys;
-}
-function findDuplicateKeys(doc) {
-  const issues = [];
-  const walk3 = (node2, path, depth) => {
-    if (depth > MAX_DEPTH2)
-      return;
-    if ((0, import_yaml.isSeq)(node2)) {
-      node2.items.forEach((item, i) => walk3(item, [...path, i], depth + 1));
-      return;
-    }
-    if (!(0, import_yaml.isMap)(node2))
-      return;
-    const isIdMap = path.length === 1 && ID_MAPS.has(String(path[0]));
-    const explicit = /* @__PURE__ */ new Set();
-    const merged = /* @__PURE__ */ new Set();
-    const reported = /* @__PURE__ */ new Set();
-    const report = (key, how) => {
-      if (reported.has(key))
-        return;
-      reported.add(key);
-      const what = isIdMap ? `${path[0] === "secrets" ? "secret id" : "provider"} "${key}"` : `key "${key}"`;
-      issues.push({ path: formatPath2([...path, key]), message: `${what} is defined more than once${how}; keep one definition` });
-    };
-    for (const pair of node2.items) {
-      if (isMergeKey(pair.key)) {
-        for (const k2 of mergedKeys(pair.value, doc)) {
-          if (isIdMap && (explicit.has(k2) || merged.has(k2)))
-            report(k2, " (through a `<<` merge key)");
-          merged.add(k2);
-        }
-        continue;
-      }
-      const k = keyString(pair.key, doc);
-      if (k === void 0)
-        continue;
-      if (explicit.has(k))
-        report(k, "");
-      else if (isIdMap && merged.has(k))
-        report(k, " (through a `<<` merge key)");
-      explicit.add(k);
-      if (!(0, import_yaml.isAlias)(pair.value))
-        walk3(pair.value, [...path, k], depth + 1);
-    }
-  };
-  walk3(doc.contents, [], 0);
-  return issues;
-}
-
-// packages/core/dist/config/nesting-guard.js
-var MAX_FLOW_DEPTH = 64;
-function assertFlowDepth(text2, file2) {
-  let depth = 0;
-  let quote;
-  for (let i = 0; i < text2.length; i++) {
-    const c = text2[i];
-    if (quote !== void 0) {
-      if (c === "\\" && quote === '"')
-        i++;
-      else if (c === quote)
-        quote = void 0;
-      continue;
-    }
-    if (c === '"' || c === "'") {
-      const before = i === 0 ? " " : text2[i - 1];
-      if (/[\s[{,:]/.test(before))
-        quote = c;
-    } else if (c === "#" && (i === 0 || /\s/.test(text2[i - 1]))) {
-      const end = text2.indexOf("\n", i);
-      i = end === -1 ? text2.length : end;
-    } else if (c === "[" || c === "{") {
-      depth++;
-      if (depth > MAX_FLOW_DEPTH) {
-        throw new ConfigError([{ path: "", message: `the config nests [ ] / { } more than ${MAX_FLOW_DEPTH} levels deep` }], { file: file2 });
-      }
-    } else if ((c === "]" || c === "}") && depth > 0) {
-      depth--;
-    }
-  }
-}
-
-// packages/core/dist/config/yaml-error-messages.js
-var MESSAGES = {
-  TAB_AS_INDENT: "tabs are not allowed as indentation; indent with spaces",
-  BAD_INDENT: "bad indentation; nested keys must be indented further than their parent, with spaces",
-  MISSING_CHAR: "a closing quote or bracket is missing",
-  UNEXPECTED_TOKEN: 'unexpected text; check the indentation and that every key ends with ":"',
-  BLOCK_AS_IMPLICIT_KEY: "a nested block cannot be used as a key; check the indentation",
-  MULTILINE_IMPLICIT_KEY: 'a key must fit on one line; a ":" is probably missing on the line before',
-  MULTIPLE_DOCS: 'the file holds more than one YAML document ("---"); put the whole config in one',
-  DUPLICATE_KEY: "a key is defined twice in the same mapping",
-  BAD_ALIAS: "an alias (*name) is malformed",
-  ALIAS_PROPS: "an alias (*name) cannot have a tag or anchor",
-  BAD_DQ_ESCAPE: "a double-quoted string holds an invalid escape sequence",
-  BAD_SCALAR_START: "a plain value cannot start with this character; quote it",
-  BLOCK_IN_FLOW: "block syntax cannot be used inside {} or []",
-  KEY_OVER_1024_CHARS: "a key is longer than 1024 characters",
-  MULTIPLE_ANCHORS: "a node has more than one anchor (&name)",
-  MULTIPLE_TAGS: "a node has more than one tag",
-  NON_STRING_KEY: "a key is not a plain string",
-  TAG_RESOLVE_FAILED: "a value could not be read as the expected type; quote strings",
-  BAD_COLLECTION_TYPE: "a tag does not fit the collection it is on",
-  BAD_DIRECTIVE: "a % directive is malformed"
-};
-function describeYamlError(code) {
-  return MESSAGES[code] ?? `the YAML is malformed (${code})`;
-}
-function describePosition(linePos) {
-  const start = linePos?.[0];
-  return start ? `line ${start.line}, column ${start.col}` : "";
-}
-
-// packages/core/dist/config/parse.js
-var MAX_SYNTAX_ISSUES = 5;
-function formatFromFile(file2) {
-  return file2 !== void 0 && file2.toLowerCase().endsWith(".json") ? "json" : "yaml";
-}
-function syntaxIssue(error62) {
-  const where4 = describePosition(error62.linePos);
-  return { path: "", message: `YAML syntax error${where4 ? ` at ${where4}` : ""}: ${describeYamlError(error62.code)}` };
-}
-function parseYaml(text2, file2) {
-  const doc = (0, import_yaml2.parseDocument)(text2, { uniqueKeys: true, merge: true, prettyErrors: true, logLevel: "error" });
-  const duplicates = findDuplicateKeys(doc);
-  const errors = doc.errors.filter((e) => !(e.code === "DUPLICATE_KEY" && duplicates.length > 0));
-  const syntax = [...new Map(errors.map(syntaxIssue).map((i) => [i.message, i])).values()];
-  const issues = [...duplicates, ...syntax.slice(0, MAX_SYNTAX_ISSUES)];
-  if (issues.length > 0)
-    throw new ConfigError(issues, { file: file2 });
-  return doc.toJS({ maxAliasCount: 100 });
-}
-function lineColumnAt(text2, offset) {
-  const before = text2.slice(0, Math.max(0, Math.min(offset, text2.length)));
-  const line = before.split("\n").length;
-  return `line ${line}, column ${before.length - before.lastIndexOf("\n")}`;
-}
-function jsonErrorPosition(text2, error62) {
-  const message = error62 instanceof Error ? error62.message : "";
-  const offset = /\bposition (\d+)/.exec(message);
-  if (offset)
-    return lineColumnAt(text2, Number(offset[1]));
-  if (/end of (JSON|data)/i.test(message))
-    return `${lineColumnAt(text2, text2.length)} (the text ends too early)`;
-  return void 0;
-}
-function yamlPositionOf(text2) {
-  const doc = (0, import_yaml2.parseDocument)(text2, { schema: "json", uniqueKeys: false, prettyErrors: true, logLevel: "error" });
-  const first = doc.errors[0];
-  return first ? describePosition(first.linePos) || void 0 : void 0;
-}
-function parseJson(text2, file2) {
-  let value;
-  try {
-    value = JSON.parse(text2);
-  } catch (error62) {
-    const where4 = jsonErrorPosition(text2, error62) ?? yamlPositionOf(text2);
-    throw new ConfigError([{ path: "", message: `JSON syntax error${where4 ? ` at ${where4}` : ""}: the file is not valid JSON` }], { file: file2 });
-  }
-  const duplicates = findDuplicateKeys((0, import_yaml2.parseDocument)(text2, { schema: "json", uniqueKeys: false, logLevel: "error" }));
-  if (duplicates.length > 0)
-    throw new ConfigError(duplicates, { file: file2 });
-  return value;
-}
-function parseConfigText(text2, options) {
-  const { format, file: file2 } = options;
-  assertFlowDepth(text2, file2);
-  try {
-    return format === "json" ? parseJson(text2, file2) : parseYaml(text2, file2);
-  } catch (error62) {
-    if (error62 instanceof ConfigError)
-      throw error62;
-    throw new ConfigError([{ path: "", message: `the ${format === "json" ? "JSON" : "YAML"} could not be read: it is nested too deeply or expands too many aliases` }], { file: file2 });
-  }
-}
-
-// packages/core/dist/config/scrub-issues.js
-var MIN_SCRUB_LENGTH = 4;
-function scrubIssues(issues, sensitive) {
-  const values = sensitive.map((s) => s.value).filter((v) => v.length >= MIN_SCRUB_LENGTH).sort((a, b) => b.length - a.length);
-  if (values.length === 0)
-    return [...issues];
-  return issues.map((issue2) => {
-    let message = issue2.message;
-    for (const value of values)
-      message = message.split(value).join("[redacted]");
-    return message === issue2.message ? issue2 : { path: issue2.path, message };
-  });
-}
-function rethrowScrubbed(error62, sensitive) {
-  if (error62 instanceof ConfigError && sensitive.length > 0) {
-    throw new ConfigError(scrubIssues(error62.issues, sensitive), { file: error62.file });
-  }
-  throw error62;
-}
-
-// packages/core/dist/cache/cache-capability-issues.js
-function cacheCapabilityIssues(config2, definitionsByInstance) {
-  const issues = [];
-  for (const { id, config: secret, mode } of cachedSecrets(config2.secrets, config2.build)) {
-    if (secret.from === void 0)
-      continue;
-    const definition = definitionsByInstance.get(secret.from);
-    if (mode !== "version" || !definition || definition.capabilities.versionIds)
-      continue;
-    const inherited = secret.cache === void 0;
-    issues.push({
-      path: inherited ? "build.cache" : `secrets.${id}.cache`,
-      message: `secret "${id}" uses cache: version${inherited ? " (from build.cache)" : ""}, but provider "${secret.from}" (${definition.name}) returns no version ids; use cache: keyed (with build.cacheKeyFrom) or cache: off for it`
-    });
-  }
-  return issues;
-}
-
-// packages/core/dist/cache/cache-config-issues.js
-var asRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
-var isKind = (v) => typeof v === "string" && INJECTION_KINDS.includes(v);
-var isMode = (v) => typeof v === "string" && CACHE_MODES.includes(v);
-var WHY_NOT = {
-  "build-arg": "a build-arg's value already keys the build cache",
-  "served-file": "served-file steps declare the one-time BUILDSECRETS_TOKEN ARG, so they re-run on every build already",
-  none: "an inject: none secret never reaches a build step"
-};
-function cacheConfigIssues(input3, interpolatedPaths = /* @__PURE__ */ new Set()) {
-  const root2 = asRecord(input3);
-  const secrets = asRecord(root2?.["secrets"]);
-  if (!root2 || !secrets)
-    return [];
-  const build = asRecord(root2["build"]);
-  const buildCache = isMode(build?.["cache"]) ? build["cache"] : void 0;
-  const issues = [];
-  const keyed = [];
-  const revNames = /* @__PURE__ */ new Map();
-  for (const [id, entry] of Object.entries(secrets)) {
-    const secret = asRecord(entry);
-    const inject = secret?.["inject"] ?? "secret-mount";
-    if (!secret || !isKind(inject))
-      continue;
-    const own2 = secret["cache"];
-    if (own2 !== void 0 && !isMode(own2))
-      continue;
-    if (own2 !== void 0 && own2 !== "off" && !CACHEABLE_KINDS.includes(inject)) {
-      issues.push({ path: formatPath2(["secrets", id, "cache"]), message: `only applies to inject: secret-mount or ssh-agent; this secret uses ${inject} (${WHY_NOT[inject] ?? "no step mounts it"})` });
-      continue;
-    }
-    const mode = cacheModeOf({ inject, ...own2 !== void 0 ? { cache: own2 } : {} }, buildCache ? { cache: buildCache } : void 0);
-    if (mode === "off")
-      continue;
-    if (mode === "version" && (secret["template"] !== void 0 || secret["templateFile"] !== void 0)) {
-      issues.push({ path: formatPath2(["secrets", id, own2 !== void 0 ? "cache" : "inject"]), message: `is rendered from a template and has no provider version id; use cache: keyed (with build.cacheKeyFrom) or cache: off for it${own2 === void 0 ? " (build.cache: version applies to it)" : ""}` });
-      continue;
-    }
-    if (mode === "keyed")
-      keyed.push(id);
-    const name = cacheRevArgName(id);
-    const other = revNames.get(name);
-    if (other !== void 0)
-      issues.push({ path: formatPath2(["secrets", id]), message: `its cache rev build-arg ${name} is also the one of secret "${other}"; rename one of the two ids` });
-    else
-      revNames.set(name, id);
-  }
-  const keyFrom = build?.["cacheKeyFrom"];
-  const keyPath = formatPath2(["build", "cacheKeyFrom"]);
-  if (typeof keyFrom !== "string") {
-    if (keyed.length > 0)
-      issues.push({ path: keyPath, message: `cache: keyed (secrets ${keyed.join(", ")}) needs build.cacheKeyFrom: the id of an inject: none secret holding a random key (openssl rand -hex 32)` });
-    return issues;
-  }
-  const shown = interpolatedPaths.has(keyPath) ? "the secret named by an environment variable" : `secret "${keyFrom}"`;
-  const keySecret = asRecord(secrets[keyFrom]);
-  if (!keySecret) {
-    const hint = interpolatedPaths.has(keyPath) ? "" : didYouMean(keyFrom, Object.keys(secrets));
-    issues.push({ path: keyPath, message: `${shown} is not defined under \`secrets\`${hint}` });
-  } else if ((keySecret["inject"] ?? "secret-mount") !== "none") {
-    issues.push({ path: keyPath, message: `${shown} must have inject: none: the cache key must never enter the build` });
-  }
-  return issues;
-}
-
-// packages/core/dist/config/cross-references.js
-var VAR_NAME2 = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var FIELD_OWNER = [
-  ["buildArg", "build-arg"],
-  ["allowInsecure", "build-arg"],
-  ["source", "secret-mount"],
-  ["env", "secret-mount"],
-  ["sshId", "ssh-agent"],
-  ["passphraseFrom", "ssh-agent"],
-  ["maxReads", "served-file"]
-];
-function asRecord2(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? value : void 0;
-}
-function isInjectionKind(value) {
-  return typeof value === "string" && INJECTION_KINDS.includes(value);
-}
-function crossReferenceIssues(input3, interpolatedPaths = /* @__PURE__ */ new Set()) {
-  const root2 = asRecord2(input3);
-  const secrets = asRecord2(root2?.["secrets"]);
-  if (!root2 || !secrets)
-    return [];
-  const providers = asRecord2(root2["providers"]);
-  const providerNames = providers ? Object.keys(providers) : void 0;
-  const secretIds = Object.keys(secrets);
-  const issues = [];
-  const buildArgs = /* @__PURE__ */ new Map();
-  const shown = (path, what, name) => interpolatedPaths.has(path) ? `the ${what} named by an environment variable` : `${what} "${name}"`;
-  for (const [id, entry] of Object.entries(secrets)) {
-    const secret = asRecord2(entry);
-    if (!secret)
-      continue;
-    const at3 = (field2) => formatPath2(["secrets", id, field2]);
-    const from = secret["from"];
-    if (typeof from === "string" && providerNames && !providerNames.includes(from)) {
-      const defined = providerNames.length ? `; defined: ${providerNames.join(", ")}` : "; no providers are defined under `providers`";
-      const hint = interpolatedPaths.has(at3("from")) ? "" : didYouMean(from, providerNames);
-      issues.push({ path: at3("from"), message: `${shown(at3("from"), "provider", from)} is not defined${defined}${hint}` });
-    }
-    const passphraseFrom = secret["passphraseFrom"];
-    if (typeof passphraseFrom === "string") {
-      if (passphraseFrom === id)
-        issues.push({ path: at3("passphraseFrom"), message: "must name another secret, not this one" });
-      else if (!secretIds.includes(passphraseFrom)) {
-        const hint = interpolatedPaths.has(at3("passphraseFrom")) ? "" : didYouMean(passphraseFrom, secretIds);
-        issues.push({ path: at3("passphraseFrom"), message: `${shown(at3("passphraseFrom"), "secret", passphraseFrom)} is not defined under \`secrets\`${hint}` });
-      }
-    }
-    const inject = secret["inject"] ?? "secret-mount";
-    if (!isInjectionKind(inject))
-      continue;
-    for (const [field2, kind] of FIELD_OWNER) {
-      if (secret[field2] !== void 0 && inject !== kind) {
-        issues.push({ path: at3(field2), message: `only applies to \`inject: ${kind}\`; this secret uses ${inject}` });
-      }
-    }
-    if (inject === "secret-mount" && secret["env"] !== void 0 && secret["source"] === "file") {
-      issues.push({ path: at3("env"), message: "only applies with `source: env`" });
-    }
-    if (inject === "build-arg") {
-      const explicit = secret["buildArg"];
-      const name = typeof explicit === "string" ? explicit : id;
-      const path = typeof explicit === "string" ? at3("buildArg") : formatPath2(["secrets", id]);
-      if (explicit === void 0 && !VAR_NAME2.test(id)) {
-        issues.push({ path, message: "the secret id is not a valid build-arg name; set `buildArg` to the ARG name the Dockerfile uses" });
-      }
-      const other = buildArgs.get(name);
-      const label = interpolatedPaths.has(path) ? "this build-arg" : `build-arg ${name}`;
-      if (other !== void 0)
-        issues.push({ path, message: `${label} is already passed by secret "${other}"; each ARG can take only one secret` });
-      else
-        buildArgs.set(name, id);
-    }
-  }
-  issues.push(...cacheConfigIssues(input3, interpolatedPaths));
-  return issues;
-}
-
-// packages/core/dist/config/coerce-scalars.js
-var NUMBER = /^-?(0|[1-9]\d*)(\.\d+)?$/;
-function at2(input3, path) {
-  let node2 = input3;
-  for (const key of path) {
-    if (typeof node2 !== "object" || node2 === null)
-      return void 0;
-    node2 = node2[key];
-  }
-  return node2;
-}
-function fixesFor(issues, input3, prefix, out) {
-  for (const issue2 of issues) {
-    const path = [...prefix, ...issue2.path];
-    if (issue2.code === "invalid_union" && issue2.errors) {
-      for (const branch of issue2.errors)
-        fixesFor(branch, input3, path, out);
-      continue;
-    }
-    const value = at2(input3, path);
-    if (issue2.code === "invalid_value" && typeof value === "string" && NUMBER.test(value.trim()) && issue2.values?.includes(Number(value.trim()))) {
-      out.push({ path, value: Number(value.trim()) });
-      continue;
-    }
-    if (issue2.code !== "invalid_type")
-      continue;
-    if (typeof value === "string") {
-      const text2 = value.trim();
-      if (issue2.expected === "number" && NUMBER.test(text2))
-        out.push({ path, value: Number(text2) });
-      else if (issue2.expected === "boolean" && (text2 === "true" || text2 === "false"))
-        out.push({ path, value: text2 === "true" });
-    } else if (typeof value === "number" && issue2.expected === "string" && Number.isSafeInteger(value) && path[path.length - 1] === "version") {
-      out.push({ path, value: String(value) });
-    }
-  }
-}
-function withFixes(input3, fixes) {
-  const copy = structuredClone(input3);
-  for (const { path, value } of fixes) {
-    const parent = at2(copy, path.slice(0, -1));
-    if (typeof parent === "object" && parent !== null)
-      parent[path[path.length - 1]] = value;
-  }
-  return copy;
-}
-function safeParseCoercing(schema, input3) {
-  let current = input3;
-  let result = schema.safeParse(current);
-  for (let round = 0; round < 4 && !result.success; round++) {
-    const fixes = [];
-    fixesFor(result.error.issues, current, [], fixes);
-    if (fixes.length === 0)
-      break;
-    const next = withFixes(current, fixes);
-    const retry2 = schema.safeParse(next);
-    if (!retry2.success && retry2.error.issues.length >= result.error.issues.length)
-      break;
-    current = next;
-    result = retry2;
-  }
-  return result;
-}
-
-// packages/core/dist/config/schema-walk.js
-var WRAPPERS = /* @__PURE__ */ new Set(["optional", "nullable", "default", "prefault", "readonly", "catch", "nonoptional", "success"]);
-function defOf(schema) {
-  if (typeof schema !== "object" || schema === null)
-    return void 0;
-  const internals = schema._zod;
-  const def = internals?.def;
-  return typeof def === "object" && def !== null ? def : void 0;
-}
-function unwrap(schema) {
-  let current = schema;
-  for (let i = 0; i < 32; i++) {
-    const def = defOf(current);
-    if (!def)
-      return current;
-    if (typeof def.type === "string" && WRAPPERS.has(def.type))
-      current = def["innerType"];
-    else if (def.type === "pipe")
-      current = def["in"];
-    else if (def.type === "lazy" && typeof def["getter"] === "function")
-      current = def["getter"]();
-    else
-      return current;
-  }
-  return current;
-}
-function childSchema(schema, segment) {
-  const inner = unwrap(schema);
-  const def = defOf(inner);
-  if (!def)
-    return void 0;
-  switch (def.type) {
-    case "object": {
-      const shape = def["shape"];
-      return shape && typeof segment === "string" && Object.prototype.hasOwnProperty.call(shape, segment) ? shape[segment] : void 0;
-    }
-    case "record":
-      return def["valueType"];
-    case "array":
-      return def["element"];
-    case "union": {
-      const options = def["options"] ?? [];
-      for (const option of options) {
-        const child = childSchema(option, segment);
-        if (child !== void 0)
-          return child;
-      }
-      return void 0;
-    }
-    default:
-      return void 0;
-  }
-}
-function schemaAt(root2, path) {
-  let current = root2;
-  for (const segment of path) {
-    current = childSchema(current, segment);
-    if (current === void 0)
-      return void 0;
-  }
-  return current;
-}
-function allowedKeys(schema) {
-  const def = defOf(unwrap(schema));
-  if (!def)
-    return [];
-  if (def.type === "object")
-    return Object.keys(def["shape"] ?? {});
-  if (def.type === "union")
-    return [...new Set((def["options"] ?? []).flatMap(allowedKeys))];
-  return [];
-}
-function unionForms(schema) {
-  const def = defOf(unwrap(schema));
-  if (!def || def.type !== "union")
-    return void 0;
-  const forms = [];
-  for (const option of def["options"] ?? []) {
-    const optionDef = defOf(unwrap(option));
-    if (!optionDef || optionDef.type !== "object")
-      return void 0;
-    const parts2 = [];
-    for (const [key, field2] of Object.entries(optionDef["shape"] ?? {})) {
-      const fieldDef = defOf(field2);
-      const inner = defOf(unwrap(field2));
-      if (inner?.type === "literal")
-        parts2.push(`${key}: ${(inner["values"] ?? []).map(String).join("|")}`);
-      else if (fieldDef && !WRAPPERS.has(String(fieldDef.type)))
-        parts2.push(key);
-    }
-    forms.push(`{ ${parts2.join(", ")} }`);
-  }
-  return forms;
-}
-
-// packages/core/dist/config/zod-issues.js
-var EXPECTED = {
-  string: "a string",
-  number: "a number",
-  int: "an integer",
-  boolean: "a boolean",
-  object: "a mapping",
-  record: "a mapping",
-  map: "a mapping",
-  array: "a list",
-  tuple: "a list",
-  bigint: "an integer",
-  null: "null"
-};
-var DEFAULT_MESSAGE = /^(Invalid|Too (big|small)|Unrecognized key|Expected|Required)/;
-function formatLiteral(value) {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
-}
-function joinOr(parts2) {
-  return parts2.length <= 1 ? parts2[0] ?? "" : `${parts2.slice(0, -1).join(", ")} or ${parts2[parts2.length - 1]}`;
-}
-function authoredMessage(issue2, value) {
-  const message = issue2.message;
-  if (typeof message !== "string" || message === "" || DEFAULT_MESSAGE.test(message))
-    return void 0;
-  if (typeof value === "string" && value.length >= 3 && message.includes(value))
-    return void 0;
-  return message;
-}
-function sizeMessage(issue2, bound) {
-  const limit = bound === "min" ? issue2.minimum : issue2.maximum;
-  const n = typeof limit === "bigint" || typeof limit === "number" ? String(limit) : "?";
-  const inclusive = issue2.inclusive !== false;
-  switch (issue2.origin) {
-    case "string":
-      if (bound === "min" && n === "1")
-        return "must not be empty";
-      return `must be at ${bound === "min" ? "least" : "most"} ${n} characters long`;
-    case "array":
-    case "set":
-      return `must have at ${bound === "min" ? "least" : "most"} ${n} items`;
-    default:
-      if (bound === "min")
-        return inclusive ? `must be at least ${n}` : `must be greater than ${n}`;
-      return inclusive ? `must be at most ${n}` : `must be less than ${n}`;
-  }
-}
-function unionMessage(issue2) {
-  const forms = [];
-  for (const branch of issue2.errors ?? []) {
-    const first = branch[0];
-    if (!first || (first.path?.length ?? 0) > 0)
-      return "does not match any of the allowed forms";
-    if (first.code === "invalid_type" && typeof first.expected === "string")
-      forms.push(EXPECTED[first.expected] ?? first.expected);
-    else if (first.code === "invalid_value")
-      forms.push(...(first.values ?? []).map(formatLiteral));
-    else
-      return "does not match any of the allowed forms";
-  }
-  return forms.length ? `must be ${joinOr(forms)}` : "does not match any of the allowed forms";
-}
-function describeIssue(issue2, path, context) {
-  const value = valueAt(context.input, path);
-  switch (issue2.code) {
-    case "invalid_type": {
-      const expected = typeof issue2.expected === "string" ? EXPECTED[issue2.expected] ?? issue2.expected : "another type";
-      if (value === void 0)
-        return `is required (${expected})`;
-      const none = value === null && expected === "a mapping" ? "; write {} for none" : "";
-      return `expected ${expected}, got ${describeType(value)}${none}`;
-    }
-    case "invalid_value": {
-      const values = issue2.values ?? [];
-      if (context.prefix.length === 0 && path.length === 1 && path[0] === "version") {
-        if (value === void 0)
-          return "is required: write `version: 1` at the top of the file";
-        return `unsupported config version; this buildsecrets reads version ${values.map(formatLiteral).join(", ")} (write \`version: 1\`)`;
-      }
-      if (value === void 0 && path.length > 0)
-        return `is required (${values.length === 1 ? formatLiteral(values[0]) : `one of: ${values.map(formatLiteral).join(", ")}`})`;
-      return values.length === 1 ? `must be ${formatLiteral(values[0])}` : `must be one of: ${values.map(formatLiteral).join(", ")}`;
-    }
-    case "invalid_format": {
-      const authored = authoredMessage(issue2, value);
-      if (authored)
-        return authored;
-      if (issue2.format === "regex" && typeof issue2.pattern === "string")
-        return `does not have the expected format (must match ${issue2.pattern})`;
-      return `must be a valid ${typeof issue2.format === "string" ? issue2.format : "value"}`;
-    }
-    case "too_small":
-      return sizeMessage(issue2, "min");
-    case "too_big":
-      return sizeMessage(issue2, "max");
-    case "not_multiple_of":
-      return `must be a multiple of ${String(issue2.divisor)}`;
-    case "invalid_union": {
-      const forms = unionForms(schemaAt(context.schema, path));
-      if (forms && forms.length > 1)
-        return `matches none of its ${forms.length} forms: ${forms.join(" or ")}`;
-      return unionMessage(issue2);
-    }
-    case "invalid_key": {
-      const nested = (issue2.issues ?? []).map((i) => authoredMessage(i, path[path.length - 1])).find(Boolean);
-      return `"${String(path[path.length - 1])}" is not a valid name${nested ? `: ${nested}` : ""}`;
-    }
-    default:
-      return authoredMessage(issue2, value) ?? "is invalid";
-  }
-}
-function convertZodIssues(issues, context) {
-  const out = [];
-  for (const raw of issues) {
-    const issue2 = raw;
-    const path = issue2.path ?? [];
-    if (issue2.code === "unrecognized_keys") {
-      const allowed = allowedKeys(schemaAt(context.schema, path));
-      for (const key of issue2.keys ?? []) {
-        const name = String(key);
-        const hint = didYouMean(name, allowed) || (allowed.length ? `; allowed here: ${allowed.join(", ")}` : "");
-        out.push({ path: formatPath2([...context.prefix, ...path, name]), message: `unknown key "${name}"${hint}` });
-      }
-      continue;
-    }
-    out.push({ path: formatPath2([...context.prefix, ...path]), message: describeIssue(issue2, path, context) });
-  }
-  return out;
-}
-
-// packages/core/dist/config/validate.js
-function mergeIssues(...lists) {
-  const out = [];
-  const seenPaths = /* @__PURE__ */ new Set();
-  for (const list of lists) {
-    const fresh = list.filter((issue2) => !seenPaths.has(issue2.path) || issue2.path === "");
-    for (const issue2 of fresh)
-      out.push(issue2);
-    for (const issue2 of fresh)
-      seenPaths.add(issue2.path);
-  }
-  return out;
-}
-function validateConfig(raw, options = {}) {
-  const prior = options.priorIssues ?? [];
-  if (raw === null || raw === void 0) {
-    const empty = { path: "", message: "the config is empty; it needs `version: 1`, `providers:` and `secrets:` (run `buildsecrets init` for a starting point)" };
-    throw new ConfigError([...prior, empty], { file: options.file });
-  }
-  const result = safeParseCoercing(configSchema, raw);
-  const schemaIssues = result.success ? [] : convertZodIssues(result.error.issues, { input: raw, schema: configSchema, prefix: [] });
-  const issues = mergeIssues(prior, schemaIssues, crossReferenceIssues(raw, options.interpolatedPaths));
-  if (issues.length > 0 || !result.success)
-    throw new ConfigError(issues, { file: options.file });
-  return result.data;
-}
-function validateProviderOptions(config2, definitionsByInstance, options = {}) {
-  const issues = [];
-  const parsed = /* @__PURE__ */ new Map();
-  for (const [name, provider] of Object.entries(config2.providers)) {
-    const definition = definitionsByInstance.get(name);
-    if (!definition)
-      continue;
-    const input3 = provider.options ?? {};
-    const prefix = ["providers", name, "options"];
-    try {
-      const result = safeParseCoercing(definition.optionsSchema, input3);
-      if (result.success)
-        parsed.set(name, result.data);
-      else
-        issues.push(...convertZodIssues(result.error.issues, { input: input3, schema: definition.optionsSchema, prefix }));
-    } catch {
-      issues.push({ path: prefix.join("."), message: `the options schema of plugin "${definition.name}" threw while validating; report this to the plugin author` });
-    }
-  }
-  for (const [id, secret] of Object.entries(config2.secrets)) {
-    if (secret.from === void 0)
-      continue;
-    const definition = definitionsByInstance.get(secret.from);
-    if (!definition)
-      continue;
-    const label = `provider "${secret.from}" (${definition.name})`;
-    if (secret.version !== void 0 && !definition.capabilities.versions) {
-      issues.push({ path: `secrets.${id}.version`, message: `${label} does not support version pins; remove \`version\`` });
-    }
-    if (secret.key !== void 0 && !definition.capabilities.keys) {
-      issues.push({ path: `secrets.${id}.key`, message: `${label} does not support picking a key; remove \`key\`` });
-    }
-  }
-  issues.push(...cacheCapabilityIssues(config2, definitionsByInstance));
-  if (issues.length > 0)
-    throw new ConfigError(scrubIssues(issues, options.sensitive ?? []), { file: options.file });
-  return parsed;
-}
-
-// packages/core/dist/config/load-config.js
-function parseConfig(input3, options) {
-  const file2 = options.file === void 0 ? void 0 : resolve4(options.file);
-  const tree = typeof input3 === "string" ? parseConfigText(decodeConfigText(input3, file2), { format: formatFromFile(file2), file: file2 }) : input3;
-  const interpolated = interpolateConfig(tree, options.env);
-  let config2;
-  try {
-    config2 = validateConfig(interpolated.value, { file: file2, interpolatedPaths: interpolated.interpolatedPaths, priorIssues: interpolated.issues });
-  } catch (error62) {
-    rethrowScrubbed(error62, interpolated.sensitive);
-  }
-  const baseDir = options.baseDir ?? (file2 === void 0 ? process.cwd() : dirname3(file2));
-  return { config: config2, file: file2, baseDir, sensitive: interpolated.sensitive };
-}
-async function readConfigBytes(file2) {
-  const handle = await open4(file2, "r");
-  try {
-    const stat5 = await handle.stat();
-    if (!stat5.isFile())
-      throw new ConfigError([{ path: "", message: "the config path is not a regular file" }], { file: file2 });
-    assertConfigSize(stat5.size, file2);
-    const buffer = Buffer.alloc(Math.min(stat5.size, MAX_CONFIG_BYTES) + 1);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
-async function loadConfig(options = {}) {
-  const cwd = options.cwd ?? process.cwd();
-  const env = options.env ?? process.env;
-  const search = searchConfigFile({ explicitPath: options.configPath, cwd, env });
-  if (search.file === void 0) {
-    throw new ConfigError([{ path: "", message: `no config file found: looked for ${CONFIG_FILE_NAMES.join(", ")} in ${search.searched.join(", ")} (and BUILDSECRETS_CONFIG is not set)` }], { hint: "run `buildsecrets init` to create one, or pass --config <file>" });
-  }
-  let bytes;
-  try {
-    bytes = await readConfigBytes(search.file);
-  } catch (error62) {
-    if (error62 instanceof ConfigError)
-      throw error62;
-    throw new ConfigError([{ path: "", message: "the config file could not be read; check its permissions" }], { file: search.file, cause: error62 });
-  }
-  return parseConfig(decodeConfigText(bytes, search.file), { file: search.file, env });
-}
-
-// packages/core/dist/plugins/load-provider-definition.js
-import { existsSync as existsSync5 } from "node:fs";
-import { isAbsolute as isAbsolute2, resolve as resolve5 } from "node:path";
-import { pathToFileURL } from "node:url";
-
-// packages/core/dist/plugins/assert-provider-definition.js
-var EXPORT_HINT = "the module must `export default defineProvider({ apiVersion: 1, name, optionsSchema, capabilities, create })` from @buildsecrets/core";
-function apiVersionProblem(apiVersion, source) {
-  if (typeof apiVersion === "number" && SUPPORTED_PROVIDER_API_VERSIONS.includes(apiVersion))
-    return void 0;
-  const supported = SUPPORTED_PROVIDER_API_VERSIONS.join(", ");
-  const newest = Math.max(...SUPPORTED_PROVIDER_API_VERSIONS);
-  if (typeof apiVersion === "number" && Number.isInteger(apiVersion) && apiVersion > newest) {
-    return new PluginLoadError(`${source} uses provider API version ${apiVersion}, but this @buildsecrets/core supports version ${supported}`, {
-      hint: `upgrade buildsecrets (npm install --save-dev buildsecrets@latest), or install a release of the plugin made for API version ${newest}`
-    });
-  }
-  if (typeof apiVersion === "number" && Number.isInteger(apiVersion) && apiVersion > 0) {
-    return new PluginLoadError(`${source} uses provider API version ${apiVersion}, which this @buildsecrets/core no longer supports (it supports ${supported})`, {
-      hint: "upgrade the plugin to a release made for the current buildsecrets"
-    });
-  }
-  return void 0;
-}
-function assertProviderDefinition(value, source) {
-  if (typeof value !== "object" && typeof value !== "function" || value === null) {
-    throw new PluginLoadError(`${source} does not export a provider definition (its default export is ${value === null ? "null" : typeof value})`, { hint: EXPORT_HINT });
-  }
-  const candidate = value;
-  const versionError = apiVersionProblem(candidate["apiVersion"], source);
-  if (versionError)
-    throw versionError;
-  const problems = [];
-  if (candidate["apiVersion"] === void 0)
-    problems.push("`apiVersion` is missing");
-  else if (typeof candidate["apiVersion"] !== "number" || !SUPPORTED_PROVIDER_API_VERSIONS.includes(candidate["apiVersion"]))
-    problems.push("`apiVersion` must be a supported version number");
-  if (typeof candidate["name"] !== "string" || candidate["name"] === "")
-    problems.push("`name` must be a non-empty string");
-  const schema = candidate["optionsSchema"];
-  if (typeof schema !== "object" || schema === null || typeof schema.safeParse !== "function")
-    problems.push("`optionsSchema` must be a zod schema (an object with `safeParse`)");
-  const capabilities = candidate["capabilities"];
-  if (typeof capabilities !== "object" || capabilities === null || Array.isArray(capabilities))
-    problems.push("`capabilities` must be an object (use `{}` for none)");
-  if (typeof candidate["create"] !== "function")
-    problems.push("`create` must be a function");
-  if (problems.length > 0) {
-    throw new PluginLoadError(`${source} is not a valid provider definition: ${problems.join("; ")}`, { hint: EXPORT_HINT });
-  }
-}
-
-// packages/core/dist/plugins/builtin-providers.js
-var BUILTIN_PROVIDERS = Object.freeze({
-  env: "@buildsecrets/provider-env",
-  keywhiz: "@buildsecrets/provider-keywhiz",
-  vault: "@buildsecrets/provider-vault",
-  aws: "@buildsecrets/provider-aws",
-  gcp: "@buildsecrets/provider-gcp",
-  exec: "@buildsecrets/provider-exec",
-  sneaker: "@buildsecrets/provider-sneaker",
-  ssm: "@buildsecrets/provider-ssm"
-});
-function builtinPackage(use) {
-  return Object.prototype.hasOwnProperty.call(BUILTIN_PROVIDERS, use) ? BUILTIN_PROVIDERS[use] : void 0;
-}
-
-// packages/core/dist/plugins/resolve-package.js
-import { existsSync as existsSync4, readFileSync, statSync as statSync3 } from "node:fs";
-import { createRequire } from "node:module";
-import { join as join12 } from "node:path";
-var CONDITIONS = /* @__PURE__ */ new Set(["node", "import", "default"]);
-var NPM_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*(\/[^\\]*)?$/i;
-function isPackageSpecifier(specifier) {
-  return NPM_NAME.test(specifier) && !specifier.startsWith(".") && !specifier.includes("..");
-}
-function splitSpecifier(specifier) {
-  const parts2 = specifier.split("/");
-  const count = specifier.startsWith("@") ? 2 : 1;
-  const rest = parts2.slice(count).join("/");
-  return { name: parts2.slice(0, count).join("/"), subpath: rest ? `./${rest}` : "." };
-}
-function resolveTarget(target) {
-  if (typeof target === "string")
-    return target;
-  if (Array.isArray(target)) {
-    for (const item of target) {
-      const hit = resolveTarget(item);
-      if (hit !== void 0)
-        return hit;
-    }
-    return void 0;
-  }
-  if (typeof target !== "object" || target === null)
-    return void 0;
-  for (const [condition, value] of Object.entries(target)) {
-    if (!CONDITIONS.has(condition))
-      continue;
-    const hit = resolveTarget(value);
-    if (hit !== void 0)
-      return hit;
-  }
-  return void 0;
-}
-function resolveExports(exports, subpath) {
-  const isSubpathMap = typeof exports === "object" && exports !== null && !Array.isArray(exports) && Object.keys(exports).some((k) => k.startsWith("."));
-  if (!isSubpathMap)
-    return subpath === "." ? resolveTarget(exports) : void 0;
-  const map2 = exports;
-  if (Object.prototype.hasOwnProperty.call(map2, subpath))
-    return resolveTarget(map2[subpath]);
-  for (const [key, value] of Object.entries(map2)) {
-    const star = key.indexOf("*");
-    if (star === -1)
-      continue;
-    const [prefix, suffix] = [key.slice(0, star), key.slice(star + 1)];
-    if (subpath.startsWith(prefix) && subpath.endsWith(suffix) && subpath.length >= key.length - 1) {
-      const target = resolveTarget(value);
-      return target?.replaceAll("*", subpath.slice(prefix.length, subpath.length - suffix.length));
-    }
-  }
-  return void 0;
-}
-function firstFile(candidates) {
-  return candidates.find((c) => existsSync4(c) && statSync3(c).isFile());
-}
-function entryOf(packageDir, subpath) {
-  const manifest = JSON.parse(readFileSync(join12(packageDir, "package.json"), "utf8"));
-  if (manifest.exports !== void 0) {
-    const target = resolveExports(manifest.exports, subpath);
-    return target === void 0 ? void 0 : firstFile([join12(packageDir, target)]);
-  }
-  const base = join12(packageDir, subpath === "." ? typeof manifest.main === "string" ? manifest.main : "index.js" : subpath);
-  return firstFile([base, `${base}.js`, `${base}.mjs`, `${base}.cjs`, join12(base, "index.js")]);
-}
-function resolvePackage(specifier, fromDir) {
-  const { name, subpath } = splitSpecifier(specifier);
-  const searchPaths = createRequire(join12(fromDir, "noop.js")).resolve.paths(name) ?? [];
-  for (const nodeModules of searchPaths) {
-    const packageDir = join12(nodeModules, name);
-    if (!existsSync4(join12(packageDir, "package.json")))
-      continue;
-    let file2;
-    try {
-      file2 = entryOf(packageDir, subpath);
-    } catch {
-      file2 = void 0;
-    }
-    return file2 === void 0 ? { kind: "no-entry", packageDir } : { kind: "found", file: file2 };
-  }
-  return { kind: "missing" };
-}
-
-// packages/core/dist/util/core-package-dir.js
-import { createRequire as createRequire2 } from "node:module";
-import { dirname as dirname4 } from "node:path";
-import { fileURLToPath } from "node:url";
-var cached2;
-function corePackageDir() {
-  cached2 ??= locate2();
-  return cached2;
-}
-function locate2() {
-  try {
-    return dirname4(createRequire2(import.meta.url).resolve("@buildsecrets/core/package.json"));
-  } catch {
-    return fileURLToPath(new URL("../../", import.meta.url));
-  }
-}
-
-// packages/core/dist/plugins/load-provider-definition.js
-function isPathSpecifier(use) {
-  return use.startsWith("./") || use.startsWith("../") || isAbsolute2(use);
-}
-function unwrapDefault(namespace, source, provider) {
-  let value = namespace["default"];
-  if (value === void 0) {
-    const names = Object.keys(namespace).filter((k) => k !== "__esModule");
-    throw new PluginLoadError(`${source} has no default export${names.length ? ` (it exports ${names.slice(0, 10).join(", ")})` : ""}`, {
-      provider,
-      hint: "the module must `export default defineProvider({...})` from @buildsecrets/core"
-    });
-  }
-  if (typeof value === "object" && value !== null && !("apiVersion" in value) && "default" in value)
-    value = value.default;
-  return value;
-}
-async function importDefinition(file2, source, provider) {
-  let namespace;
-  try {
-    namespace = await import(
-      /* @vite-ignore */
-      pathToFileURL(file2).href
-    );
-  } catch (error62) {
-    throw new PluginLoadError(`importing ${source} failed (${file2})`, {
-      provider,
-      cause: error62,
-      hint: `the module threw while loading (its message is not shown: it may quote credentials); run \`node ${file2}\` to see it, or reinstall the plugin`
-    });
-  }
-  const definition = unwrapDefault(namespace, source, provider);
-  assertProviderDefinition(definition, source);
-  return definition;
-}
-function notInstalled(packageName, source, provider, baseDir) {
-  return new PluginLoadError(`${source} is not installed (looked in node_modules from ${baseDir} upwards)`, {
-    provider,
-    hint: `npm install --save-dev ${packageName}`
-  });
-}
-async function loadProviderDefinitionFrom(use, options, fallbackDir) {
-  const { baseDir, instanceName: provider } = options;
-  const registered = options.registered?.get(use);
-  if (registered !== void 0) {
-    assertProviderDefinition(registered, `the provider registered in code as "${use}"`);
-    return registered;
-  }
-  const builtin = builtinPackage(use);
-  if (builtin !== void 0) {
-    const source2 = `built-in provider "${use}" (package ${builtin})`;
-    for (const from of [baseDir, fallbackDir]) {
-      const hit2 = resolvePackage(builtin, from);
-      if (hit2.kind === "found")
-        return importDefinition(hit2.file, source2, provider);
-      if (hit2.kind === "no-entry")
-        throw new PluginLoadError(`${source2} is installed at ${hit2.packageDir} but has no importable entry point`, { provider, hint: `reinstall it: npm install --save-dev ${builtin}` });
-    }
-    throw notInstalled(builtin, source2, provider, baseDir);
-  }
-  if (isPathSpecifier(use)) {
-    const file2 = resolve5(baseDir, use);
-    const source2 = `plugin module ${use}`;
-    if (!existsSync5(file2)) {
-      throw new PluginLoadError(`${source2} does not exist (resolved to ${file2})`, { provider, hint: "fix `use`; relative paths resolve against the config file's directory" });
-    }
-    return importDefinition(file2, source2, provider);
-  }
-  if (!isPackageSpecifier(use)) {
-    if (closestMatch(use, Object.keys(BUILTIN_PROVIDERS)) !== void 0)
-      throw unknownProvider(use, provider, baseDir);
-    throw new PluginLoadError(`"${use}" is not a built-in provider (${Object.keys(BUILTIN_PROVIDERS).join(", ")}), a relative path (./my-plugin.js) or an npm package name`, {
-      provider,
-      hint: "fix `use` in the config"
-    });
-  }
-  const source = `plugin package ${use}`;
-  const hit = resolvePackage(use, baseDir);
-  if (hit.kind === "found")
-    return importDefinition(hit.file, source, provider);
-  if (hit.kind === "no-entry")
-    throw new PluginLoadError(`${source} is installed at ${hit.packageDir} but has no importable entry point for it`, { provider, hint: `check the package's "exports"/"main", or reinstall it` });
-  if (!looksLikePluginPackage(use))
-    throw unknownProvider(use, provider, baseDir);
-  throw notInstalled(use.startsWith("@") ? use.split("/").slice(0, 2).join("/") : use.split("/")[0], source, provider, baseDir);
-}
-function looksLikePluginPackage(use) {
-  return use.startsWith("@") || /^buildsecrets-provider-/.test(use.split("/")[0]);
-}
-function unknownProvider(use, provider, baseDir) {
-  const builtins = Object.keys(BUILTIN_PROVIDERS);
-  const near = closestMatch(use, builtins);
-  if (near !== void 0) {
-    return new PluginLoadError(`unknown provider "${use}"; did you mean the built-in "${near}"?`, { provider, hint: `use: ${near}` });
-  }
-  return new PluginLoadError(`unknown provider "${use}": not a built-in (${builtins.join(", ")}), and no package of that name is installed (looked in node_modules from ${baseDir} upwards)`, {
-    provider,
-    hint: "use a built-in name, a relative path (./my-provider.js), or a plugin package (buildsecrets-provider-<name>, @scope/<name>)"
-  });
-}
-function loadProviderDefinition(use, options) {
-  return loadProviderDefinitionFrom(use, options, corePackageDir());
-}
-
-// packages/core/dist/container/compose.js
-var import_reflect_metadata = __toESM(require_Reflect(), 1);
-var import_tsyringe = __toESM(require_cjs(), 1);
-
-// packages/core/dist/resolver/backoff.js
-function backoffDelay(attempt, baseDelayMs, maxDelayMs, random = Math.random) {
-  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
-  return Math.floor(random() * ceiling);
-}
-function sleep(ms, signal) {
-  return new Promise((resolve8, reject) => {
-    if (signal?.aborted)
-      return reject(new AbortedError());
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new AbortedError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve8();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-// packages/core/dist/resolver/retry.js
-async function retry(fn, options = {}) {
-  const attempts = Math.max(1, options.attempts ?? 3);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn(attempt);
-    } catch (err) {
-      const retryable = isBuildSecretsError(err) && err.retryable;
-      if (!retryable || attempt + 1 >= attempts || options.signal?.aborted)
-        throw err;
-      await sleep(backoffDelay(attempt, options.baseDelayMs ?? 100, options.maxDelayMs ?? 2e3), options.signal);
-    }
-  }
-}
-
-// packages/core/dist/container/provider-pool.js
-var ProviderPool = class {
-  #input;
-  #handles = /* @__PURE__ */ new Map();
-  #tempDirs = [];
-  #disposed = false;
-  constructor(input3) {
-    this.#input = input3;
-  }
-  /** The instance named `name`, created on first call; concurrent first calls share one creation. */
-  get(name) {
-    if (this.#disposed)
-      return Promise.reject(new BuildSecretsError("INTERNAL", "the run was already disposed"));
-    let handle = this.#handles.get(name);
-    if (!handle) {
-      handle = this.#create(name);
-      this.#handles.set(name, handle);
-    }
-    return handle;
-  }
-  async #create(name) {
-    const definition = this.#input.definitions.get(name);
-    if (!definition)
-      throw new PluginLoadError(`provider "${name}" is not defined in the config`, { provider: name });
-    const context = this.#context(name);
-    try {
-      const provider = await definition.create(this.#input.options.get(name), context);
-      return { name, provider, capabilities: definition.capabilities };
-    } catch (err) {
-      if (isBuildSecretsError(err))
-        throw err;
-      throw new PluginLoadError(`provider "${name}" (${definition.name}) failed to start`, { provider: name, cause: err, hint: "check the provider options; run with --verbose for details" });
-    }
-  }
-  #context(name) {
-    const { logger, redactor, env, baseDir, signal, deadline } = this.#input;
-    const prefix = `[buildsecrets:${name}]`;
-    return {
-      instanceName: name,
-      logger: {
-        debug: (m) => logger.debug(`${prefix} ${m}`),
-        info: (m) => logger.info(`${prefix} ${m}`),
-        warn: (m) => logger.warn(`${prefix} ${m}`),
-        error: (m) => logger.error(`${prefix} ${m}`)
-      },
-      signal,
-      get deadline() {
-        return deadline();
-      },
-      baseDir,
-      env,
-      tempDir: async (p) => {
-        const dir = await makeTempDir(p ?? name, env);
-        this.#tempDirs.push(dir);
-        return dir;
-      },
-      retry: (fn, options) => retry(fn, { signal, ...options }),
-      registerSensitive: (label, value) => redactor.add(label, value)
-    };
-  }
-  /** Dispose every created instance and temp dir. Idempotent; never throws (errors are logged). */
-  async dispose() {
-    if (this.#disposed)
-      return;
-    this.#disposed = true;
-    const handles = await Promise.allSettled(this.#handles.values());
-    await Promise.all(handles.map(async (h) => {
-      if (h.status !== "fulfilled")
-        return;
-      try {
-        await h.value.provider.dispose();
-      } catch {
-        this.#input.logger.warn(`provider ${h.value.name} failed to dispose cleanly`);
-      }
-    }));
-    await Promise.all(this.#tempDirs.map((d) => d.remove()));
-  }
-};
-
-// packages/core/dist/container/tokens.js
-var TOKENS = {
-  /** The validated config. */
-  config: /* @__PURE__ */ Symbol.for("buildsecrets.config"),
-  /** Directory that relative paths in the config resolve against. */
-  baseDir: /* @__PURE__ */ Symbol.for("buildsecrets.baseDir"),
-  /** The run's environment. */
-  env: /* @__PURE__ */ Symbol.for("buildsecrets.env"),
-  /** The run's redactor. */
-  redactor: /* @__PURE__ */ Symbol.for("buildsecrets.redactor"),
-  /** The run's redacting logger. */
-  logger: /* @__PURE__ */ Symbol.for("buildsecrets.logger"),
-  /** The run's cancellation signal. */
-  signal: /* @__PURE__ */ Symbol.for("buildsecrets.signal"),
-  /** Provider definitions by instance name (after plugin loading). */
-  providerDefinitions: /* @__PURE__ */ Symbol.for("buildsecrets.providerDefinitions"),
-  /** Parsed provider options by instance name. */
-  providerOptions: /* @__PURE__ */ Symbol.for("buildsecrets.providerOptions"),
-  /** Live provider instances, created on first use and disposed at the end of the run. */
-  providerPool: /* @__PURE__ */ Symbol.for("buildsecrets.providerPool"),
-  /** Injection strategies by kind. */
-  strategies: /* @__PURE__ */ Symbol.for("buildsecrets.strategies")
-};
-
-// packages/core/dist/container/compose.js
-var root = import_tsyringe.container.createChildContainer();
-function composeRun(input3) {
-  const run = root.createChildContainer();
-  run.register(TOKENS.config, { useValue: input3.config });
-  run.register(TOKENS.baseDir, { useValue: input3.baseDir });
-  run.register(TOKENS.env, { useValue: input3.env });
-  run.register(TOKENS.logger, { useValue: input3.logger });
-  run.register(TOKENS.redactor, { useValue: input3.redactor });
-  run.register(TOKENS.signal, { useValue: input3.signal });
-  run.register(TOKENS.providerDefinitions, { useValue: input3.providerDefinitions });
-  run.register(TOKENS.providerOptions, { useValue: input3.providerOptions });
-  run.register(TOKENS.strategies, { useValue: input3.strategies });
-  run.register(TOKENS.providerPool, {
-    useFactory: (0, import_tsyringe.instanceCachingFactory)((c) => new ProviderPool({
-      definitions: c.resolve(TOKENS.providerDefinitions),
-      options: c.resolve(TOKENS.providerOptions),
-      logger: c.resolve(TOKENS.logger),
-      redactor: c.resolve(TOKENS.redactor),
-      env: c.resolve(TOKENS.env),
-      baseDir: c.resolve(TOKENS.baseDir),
-      signal: c.resolve(TOKENS.signal),
-      deadline: input3.deadline
-    }))
-  });
-  return run;
-}
-async function disposeRun(run) {
-  try {
-    if (run.isRegistered(TOKENS.providerPool))
-      await run.resolve(TOKENS.providerPool).dispose();
-  } finally {
-    run.clearInstances();
-  }
-}
-
-// packages/core/dist/templates/load-templates.js
-import { readFile as readFile10, stat as stat4 } from "node:fs/promises";
-import { isAbsolute as isAbsolute3, join as join13 } from "node:path";
-
-// packages/core/dist/templates/parse-template.js
-var TEMPLATE_FILTERS = ["base64", "json"];
-var METADATA_WORDS = /^(\.|version|versions|metadata|meta|ref|key|provider|from|options|env|created|expires|ttl|lease)/i;
-function lineAt(text2, offset) {
-  let line = 1;
-  for (let i = 0; i < offset; i++)
-    if (text2.charCodeAt(i) === 10)
-      line++;
-  return line;
-}
-function readStringLiteral(src) {
-  const match = /^"(?:[^"\\\n]|\\.)*"/.exec(src);
-  if (!match)
-    return void 0;
-  try {
-    return [JSON.parse(match[0]), src.slice(match[0].length)];
-  } catch {
-    return void 0;
-  }
-}
-function parseAction(body, line) {
-  const action = body.trim();
-  if (action.startsWith('"')) {
-    const literal3 = readStringLiteral(action);
-    if (!literal3 || literal3[1].trim() !== "")
-      return { line, message: 'a string placeholder must be one JSON string, e.g. {{ "{{" }}' };
-    return { kind: "text", text: literal3[0] };
-  }
-  const head = /^([A-Za-z_.][A-Za-z0-9_.]*)\s*/.exec(action);
-  if (!head || head[1] !== "secret") {
-    const word = head?.[1] ?? action.slice(0, 20);
-    if (METADATA_WORDS.test(word)) {
-      return { line, message: `placeholder "${word}" would print provider metadata; a template may only embed secret values: {{ secret "<id>" }}` };
-    }
-    return { line, message: `unknown placeholder "${word}"; use {{ secret "<id>" }} with optional | base64 or | json` };
-  }
-  const literal2 = readStringLiteral(action.slice(head[0].length));
-  if (!literal2)
-    return { line, message: 'secret needs the id as a double-quoted string: {{ secret "npm_token" }}' };
-  const [id, rest] = literal2;
-  const filters = [];
-  const tail = rest.trim();
-  if (tail !== "") {
-    if (!tail.startsWith("|"))
-      return { line, message: `unexpected "${tail.slice(0, 20)}" after secret "${id}"; filters are written | base64 or | json` };
-    for (const raw of tail.slice(1).split("|")) {
-      const name = raw.trim();
-      if (!TEMPLATE_FILTERS.includes(name)) {
-        if (METADATA_WORDS.test(name))
-          return { line, message: `filter "${name}" would print provider metadata; a template may only embed secret values` };
-        return { line, message: `unknown filter "${name.slice(0, 20)}"; known: ${TEMPLATE_FILTERS.join(", ")}` };
-      }
-      filters.push(name);
-    }
-  }
-  return { kind: "secret", id, filters, line };
-}
-function parseTemplate(text2) {
-  const parts2 = [];
-  const problems = [];
-  let pos = 0;
-  while (pos < text2.length) {
-    const open6 = text2.indexOf("{{", pos);
-    if (open6 < 0) {
-      parts2.push({ kind: "text", text: text2.slice(pos) });
-      break;
-    }
-    if (open6 > pos)
-      parts2.push({ kind: "text", text: text2.slice(pos, open6) });
-    const line = lineAt(text2, open6);
-    const close = text2.indexOf("}}", open6 + 2);
-    const newline = text2.indexOf("\n", open6 + 2);
-    if (close < 0 || newline >= 0 && newline < close) {
-      problems.push({ line, message: 'a placeholder opened with {{ is not closed with }} on the same line (write a literal {{ as {{ "{{" }})' });
-      pos = newline < 0 ? text2.length : newline;
-      continue;
-    }
-    const part = parseAction(text2.slice(open6 + 2, close), line);
-    if ("kind" in part)
-      parts2.push(part);
-    else
-      problems.push(part);
-    pos = close + 2;
-  }
-  return { parts: parts2, problems };
-}
-function templateReferences(parts2) {
-  return [...new Set(parts2.flatMap((p) => p.kind === "secret" ? [p.id] : []))];
-}
-
-// packages/core/dist/templates/load-templates.js
-var MAX_TEMPLATE_BYTES = 1024 * 1024;
-async function readTemplateFile(path) {
-  try {
-    const info = await stat4(path);
-    if (!info.isFile())
-      return ["is not a regular file"];
-    if (info.size > MAX_TEMPLATE_BYTES)
-      return [`is larger than ${MAX_TEMPLATE_BYTES} bytes`];
-    return await readFile10(path, "utf8");
-  } catch {
-    return ["cannot be read (check the path; it is relative to the config file)"];
-  }
-}
-function findCycles(templates) {
-  const cycles = [];
-  const done = /* @__PURE__ */ new Set();
-  const visit2 = (id, path) => {
-    if (path.includes(id)) {
-      cycles.push([...path.slice(path.indexOf(id)), id]);
-      return;
-    }
-    if (done.has(id))
-      return;
-    for (const ref of templates.get(id) ?? [])
-      visit2(ref, [...path, id]);
-    done.add(id);
-  };
-  for (const id of templates.keys())
-    visit2(id, []);
-  return cycles;
-}
-async function loadTemplates(config2, baseDir, file2) {
-  const issues = [];
-  const compiled = /* @__PURE__ */ new Map();
-  const ids = Object.keys(config2.secrets);
-  for (const [id, secret] of Object.entries(config2.secrets)) {
-    const field2 = secret.template !== void 0 ? "template" : secret.templateFile !== void 0 ? "templateFile" : void 0;
-    if (!field2)
-      continue;
-    const path = formatPath2(["secrets", id, field2]);
-    let text2 = secret.template;
-    if (secret.templateFile !== void 0) {
-      const read = await readTemplateFile(isAbsolute3(secret.templateFile) ? secret.templateFile : join13(baseDir, secret.templateFile));
-      if (Array.isArray(read)) {
-        issues.push({ path, message: `the template file ${read[0]}` });
-        continue;
-      }
-      text2 = read;
-    }
-    const { parts: parts2, problems } = parseTemplate(text2 ?? "");
-    for (const p of problems)
-      issues.push({ path, message: `line ${p.line}: ${p.message}` });
-    for (const part of parts2) {
-      if (part.kind !== "secret")
-        continue;
-      if (part.id === id)
-        issues.push({ path, message: `line ${part.line}: the template embeds its own secret "${id}"` });
-      else if (!config2.secrets[part.id])
-        issues.push({ path, message: `line ${part.line}: secret "${part.id}" is not defined under \`secrets\`${didYouMean(part.id, ids)}` });
-    }
-    compiled.set(id, { id, parts: parts2, references: templateReferences(parts2) });
-  }
-  const graph = new Map([...compiled].map(([id, t]) => [id, t.references.filter((r) => r !== id)]));
-  for (const cycle of findCycles(graph)) {
-    const first = compiled.get(cycle[0]);
-    const line = first.parts.find((p) => p.kind === "secret" && p.id === cycle[1]);
-    const field2 = config2.secrets[cycle[0]]?.templateFile !== void 0 ? "templateFile" : "template";
-    issues.push({ path: formatPath2(["secrets", cycle[0], field2]), message: `${line && line.kind === "secret" ? `line ${line.line}: ` : ""}templates form a cycle: ${cycle.join(" \u2192 ")}` });
-  }
-  if (issues.length > 0)
-    throw new ConfigError(issues, { ...file2 !== void 0 ? { file: file2 } : {}, hint: 'placeholders are {{ secret "<id>" }} with optional | base64 or | json' });
-  return compiled;
-}
-function templateReferenceMap(templates) {
-  return new Map([...templates].map(([id, t]) => [id, t.references]));
-}
-
-// packages/core/dist/templates/render-template.js
-function applyFilter(bytes, filter, id) {
-  if (filter === "base64")
-    return Buffer.from(bytes.toString("base64"), "ascii");
-  const text2 = bytes.toString("utf8");
-  if (!Buffer.from(text2, "utf8").equals(bytes)) {
-    throw new InvalidSecretError(`secret "${id}" is not valid UTF-8, so the json filter cannot quote it; use | base64`, { secretId: id });
-  }
-  return Buffer.from(JSON.stringify(text2), "utf8");
-}
-function renderTemplate(parts2, values, templateId) {
-  const chunks = [];
-  try {
-    for (const part of parts2) {
-      if (part.kind === "text") {
-        chunks.push(Buffer.from(part.text, "utf8"));
-        continue;
-      }
-      const value = values.get(part.id);
-      if (!value)
-        throw new InvalidSecretError(`template of "${templateId}" needs secret "${part.id}", which was not resolved`, { secretId: templateId });
-      let bytes = value.reveal();
-      for (const filter of part.filters) {
-        const next = applyFilter(bytes, filter, part.id);
-        bytes.fill(0);
-        bytes = next;
-      }
-      chunks.push(bytes);
-    }
-    const joined = Buffer.concat(chunks);
-    const result = SecretValue.from(joined);
-    joined.fill(0);
-    return result;
-  } finally {
-    for (const chunk2 of chunks)
-      chunk2.fill(0);
-  }
-}
-
-// packages/core/dist/templates/render-secrets.js
-function renderSecrets(input3) {
-  const { templates, values } = input3;
-  const render = (id) => {
-    if (values.has(id))
-      return;
-    const template = templates.get(id);
-    if (!template)
-      return;
-    for (const ref of template.references)
-      render(ref);
-    const value = renderTemplate(template.parts, values, id);
-    if (value.isEmpty && !input3.allowEmpty(id)) {
-      value.wipe();
-      throw new InvalidSecretError(`rendered secret "${id}" is empty`, { secretId: id, hint: "check the template, or set `allowEmpty: true`" });
-    }
-    input3.redactor.add(id, value);
-    values.set(id, value);
-  };
-  for (const id of input3.wanted)
-    render(id);
-}
-
-// packages/core/dist/plugins/load-provider-definitions.js
-async function loadProviderDefinitions(config2, context) {
-  const names = Object.keys(config2.providers);
-  const settled = await Promise.allSettled(names.map((name) => loadProviderDefinition(config2.providers[name].use, { baseDir: context.baseDir, registered: context.registered, instanceName: name })));
-  const definitions = /* @__PURE__ */ new Map();
-  const failures = [];
-  settled.forEach((result, i) => {
-    if (result.status === "fulfilled")
-      definitions.set(names[i], result.value);
-    else
-      failures.push({ name: names[i], error: result.reason });
-  });
-  let optionIssues = [];
-  let options = /* @__PURE__ */ new Map();
-  try {
-    options = validateProviderOptions(config2, definitions, { file: context.file, sensitive: context.sensitive ?? [] });
-  } catch (error62) {
-    if (!(error62 instanceof ConfigError))
-      throw error62;
-    if (failures.length === 0)
-      throw error62;
-    optionIssues = error62.issues;
-  }
-  if (failures.length === 0)
-    return { definitions, options };
-  if (failures.length === 1 && optionIssues.length === 0)
-    throw failures[0].error;
-  const pluginIssues = failures.map(({ name, error: error62 }) => {
-    const message = error62 instanceof PluginLoadError ? error62.message.split("\n")[0].replace(/^\[buildsecrets[^\]]*\]\s*/, "") : "the provider could not be loaded";
-    const hint = error62 instanceof PluginLoadError && error62.hint ? `; ${error62.hint}` : "";
-    return { path: `providers.${name}.use`, message: `${message}${hint}` };
-  });
-  throw new ConfigError(scrubIssues([...pluginIssues, ...optionIssues], context.sensitive ?? []), { file: context.file });
-}
-
-// packages/core/dist/orchestrator/redact-error.js
-function redactError(error62, redactor) {
-  if (typeof error62 !== "object" || error62 === null)
-    return error62;
-  for (const field2 of ["message", "stack", "hint"]) {
-    const text2 = Reflect.get(error62, field2);
-    if (typeof text2 !== "string")
-      continue;
-    const redacted = redactor.redact(text2);
-    if (redacted !== text2)
-      Object.defineProperty(error62, field2, { value: redacted, enumerable: field2 === "hint", writable: true, configurable: true });
-  }
-  return error62;
-}
-
-// packages/core/dist/resolver/call-provider.js
-function failAll(requests, error62) {
-  return requests.map((r) => ({ id: r.id, ok: false, error: error62(r) }));
-}
-function checkShape(handle, requests, results) {
-  const broken = (why) => failAll(requests, (r) => new BuildSecretsError("INTERNAL", `provider broke the contract: ${why}`, { secretId: r.id, provider: handle.name, hint: "report this to the provider plugin author" }));
-  if (!Array.isArray(results))
-    return broken("resolve() did not return an array");
-  if (results.length !== requests.length)
-    return broken(`resolve() returned ${results.length} results for ${requests.length} requests`);
-  return requests.map((request, i) => {
-    const result = results[i];
-    if (!result || result.id !== request.id)
-      return broken(`result ${i} is not for request "${request.id}"`)[i];
-    if (result.ok === true && result.value instanceof SecretValue) {
-      return { id: request.id, ok: true, value: result.value, ...typeof result.versionId === "string" ? { versionId: result.versionId } : {} };
-    }
-    if (result.ok === false && isBuildSecretsError(result.error))
-      return { id: request.id, ok: false, error: result.error };
-    return broken(`result for "${request.id}" is neither a SecretValue nor a buildsecrets error`)[i];
-  });
-}
-async function callProvider(handle, requests, signals) {
-  const timeout = AbortSignal.timeout(signals.timeoutMs);
-  const combined = AbortSignal.any([timeout, signals.deadline, ...signals.user ? [signals.user] : []]);
-  const onAbort = () => {
-    if (signals.user?.aborted)
-      throw new AbortedError();
-    if (signals.deadline.aborted) {
-      return failAll(requests, (r) => new TimeoutError(`resolution deadline of ${signals.deadlineMs} ms exceeded`, { secretId: r.id, provider: handle.name, retryable: false, hint: "raise resolve.deadlineMs or check the provider latency" }));
-    }
-    return failAll(requests, (r) => new TimeoutError(`no answer within ${signals.timeoutMs} ms`, { secretId: r.id, provider: handle.name, hint: "check connectivity to the provider, or raise resolve.timeoutMs" }));
-  };
-  if (combined.aborted)
-    return onAbort();
-  let stop;
-  const aborted2 = new Promise((resolve8) => {
-    stop = () => resolve8("aborted");
-    combined.addEventListener("abort", stop, { once: true });
-  });
-  try {
-    const outcome = await Promise.race([handle.provider.resolve(requests, combined), aborted2]);
-    if (outcome === "aborted")
-      return onAbort();
-    return checkShape(handle, requests, outcome);
-  } catch (err) {
-    if (combined.aborted)
-      return onAbort();
-    const error62 = isBuildSecretsError(err) ? err : new ProviderUnavailableError("the provider failed unexpectedly", { provider: handle.name, cause: err, retryable: false });
-    return failAll(requests, () => error62);
-  } finally {
-    if (stop)
-      combined.removeEventListener("abort", stop);
-  }
-}
-
-// packages/core/dist/resolver/limiter.js
-function createLimiter(limit) {
-  let active = 0;
-  const waiting = [];
-  const acquire = () => {
-    if (active < limit) {
-      active++;
-      return Promise.resolve();
-    }
-    return new Promise((resolve8) => waiting.push(resolve8));
-  };
-  const release = () => {
-    const next = waiting.shift();
-    if (next)
-      next();
-    else
-      active--;
-  };
-  return async (task) => {
-    await acquire();
-    try {
-      return await task();
-    } finally {
-      release();
-    }
-  };
-}
-
-// packages/core/dist/resolver/resolve-secrets.js
-function dedupe(entries) {
-  const byKey = /* @__PURE__ */ new Map();
-  for (const entry of entries) {
-    const { ref, key, version: version2 } = entry.config;
-    const k = JSON.stringify([ref, key ?? null, version2 ?? null]);
-    const found = byKey.get(k);
-    if (found)
-      found.entries.push(entry);
-    else
-      byKey.set(k, { request: { id: entry.id, ref, ...key !== void 0 ? { key } : {}, ...version2 !== void 0 ? { version: version2 } : {} }, entries: [entry] });
-  }
-  return [...byKey.values()];
-}
-function chunk(items, size) {
-  const out = [];
-  for (let i = 0; i < items.length; i += size)
-    out.push(items.slice(i, i + size));
-  return out;
-}
-async function resolveSecrets(input3) {
-  const { settings, redactor, logger } = input3;
-  const signals = { user: input3.signal, deadline: AbortSignal.timeout(settings.deadlineMs), timeoutMs: settings.timeoutMs, deadlineMs: settings.deadlineMs };
-  const limit = createLimiter(settings.concurrency);
-  const values = /* @__PURE__ */ new Map();
-  const failures = /* @__PURE__ */ new Map();
-  const settle2 = (unique, provider, result) => {
-    for (const entry of unique.entries) {
-      if (!result.ok) {
-        failures.set(entry.id, { secretId: entry.id, provider, error: result.error });
-      } else if (result.value.isEmpty && !entry.config.allowEmpty) {
-        const error62 = new InvalidSecretError(`secret "${entry.id}" is empty`, { secretId: entry.id, provider, hint: "store a value, or set `allowEmpty: true` on the secret if empty is intended" });
-        failures.set(entry.id, { secretId: entry.id, provider, error: error62 });
-      } else {
-        redactor.add(entry.id, result.value);
-        values.set(entry.id, result.value);
-        if (result.versionId !== void 0)
-          input3.versionIds?.set(entry.id, result.versionId);
-      }
-    }
-  };
-  const runGroup = async (handle, group) => {
-    let pending = group;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      const results = await limit(() => callProvider(handle, pending.map((u) => u.request), signals));
-      const again = [];
-      results.forEach((result, i) => {
-        const unique = pending[i];
-        if (!result.ok && result.error.retryable && attempt < settings.retries && !signals.deadline.aborted)
-          again.push(unique);
-        else
-          settle2(unique, handle.name, result);
-      });
-      if (again.length === 0)
-        return;
-      logger.debug(`retrying ${again.length} request(s) to provider ${handle.name} (attempt ${attempt + 2} of ${settings.retries + 1})`);
-      await sleep(backoffDelay(attempt, 100, 2e3), AbortSignal.any([signals.deadline, ...input3.signal ? [input3.signal] : []])).catch(() => void 0);
-      pending = again;
-    }
-  };
-  const byProvider = /* @__PURE__ */ new Map();
-  for (const entry of input3.entries)
-    byProvider.set(entry.config.from, [...byProvider.get(entry.config.from) ?? [], entry]);
-  const wipeAll = () => {
-    for (const v of values.values())
-      v.wipe();
-  };
-  await Promise.all([...byProvider].map(async ([name, entries]) => {
-    let handle;
-    try {
-      handle = await input3.provider(name);
-    } catch (err) {
-      const error62 = isBuildSecretsError(err) ? err : new ProviderUnavailableError("the provider could not be created", { provider: name, cause: err, retryable: false });
-      for (const e of entries)
-        failures.set(e.id, { secretId: e.id, provider: name, error: error62 });
-      return;
-    }
-    const uniques = dedupe(entries);
-    const size = handle.capabilities.batch ? Math.max(1, handle.capabilities.maxBatchSize ?? uniques.length) : 1;
-    await Promise.all(chunk(uniques, size).map((group) => runGroup(handle, group)));
-  })).catch((err) => {
-    wipeAll();
-    throw err;
-  });
-  if (input3.signal?.aborted) {
-    wipeAll();
-    throw new AbortedError();
-  }
-  if (failures.size > 0) {
-    wipeAll();
-    const ordered = input3.entries.map((e) => failures.get(e.id)).filter((f) => f !== void 0);
-    throw new SecretsUnresolvedError(ordered);
-  }
-  return values;
-}
-
-// packages/core/dist/strategies/secret-mount-env.js
-var RESERVED_EXACT = /* @__PURE__ */ new Set(["PATH", "HOME", "TMPDIR", "USER", "SHELL", "NODE_OPTIONS"]);
-var RESERVED_PREFIXES = ["DOCKER_", "BUILDKIT_", "BUILDX_", "LD_", "DYLD_", "BUILDSECRETS_"];
-function isReservedEngineEnv(name) {
-  const upper = name.toUpperCase();
-  return RESERVED_EXACT.has(upper) || RESERVED_PREFIXES.some((p) => upper.startsWith(p));
-}
-function secretEnvName(id, configured) {
-  return configured ?? `BUILDSECRET_${id.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
-}
-function assertEngineEnvAllowed(name, secretId, field2) {
-  if (isReservedEngineEnv(name)) {
-    throw new StrategyRefusedError(`secret "${secretId}" would be handed to the engine in its environment variable ${name}, which the engine reads itself`, {
-      secretId,
-      hint: `choose another name with ${field2} on secrets.${secretId}`
-    });
-  }
-}
-var decoder = new TextDecoder("utf-8", { fatal: true });
-function secretAsEnvValue(id, value, label) {
-  const bytes = value.reveal();
-  try {
-    if (bytes.includes(0))
-      throw new InvalidSecretError(`secret "${id}" contains a NUL byte and cannot travel in an environment variable (${label})`, { secretId: id, hint: "use inject: secret-mount with the default source: file" });
-    try {
-      return decoder.decode(bytes);
-    } catch {
-      throw new InvalidSecretError(`secret "${id}" is not valid UTF-8 and cannot travel in an environment variable (${label})`, { secretId: id, hint: "use inject: secret-mount with the default source: file" });
-    }
-  } finally {
-    bytes.fill(0);
-  }
-}
-
-// packages/core/dist/strategies/build-arg.js
-var VAR_NAME3 = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var argNameOf = (id, config2) => config2.buildArg ?? id;
-function refuseUnsafe(secrets) {
-  const owners = /* @__PURE__ */ new Map();
-  for (const { id, config: config2 } of secrets) {
-    const name = argNameOf(id, config2);
-    if (!VAR_NAME3.test(name)) {
-      throw new StrategyRefusedError(`secret "${id}" cannot be a build-arg named "${name}": build-arg names must be letters, digits and _`, { secretId: id, hint: `set buildArg on secrets.${id}` });
-    }
-    const other = owners.get(name);
-    if (other !== void 0)
-      throw new StrategyRefusedError(`secrets "${other}" and "${id}" are both passed as build-arg ${name}`, { secretId: id, hint: `give secrets.${id} its own buildArg` });
-    owners.set(name, id);
-    if (isDockerProxyArg(name))
-      continue;
-    assertEngineEnvAllowed(name, id, "buildArg");
-    if (config2.allowInsecure !== true) {
-      throw new StrategyRefusedError(`secret "${id}" is refused as build-arg ${name}: build-arg values are recorded in the image (docker history --no-trunc and the image config show them to anyone who pulls it)`, { secretId: id, hint: `use inject: secret-mount with RUN --mount=type=secret,id=${id},required=true; or set allowInsecure: true on secrets.${id} to accept that the value lands in the image history` });
-    }
-  }
-}
-function warnAboutRisks(secrets, declaredArgs, logger) {
-  for (const { id, config: config2 } of secrets) {
-    const name = argNameOf(id, config2);
-    if (isDockerProxyArg(name)) {
-      if (declaredArgs.has(name))
-        logger.warn(`build-arg: the Dockerfile declares ARG ${name}; declared proxy args are recorded in the image history, so secret "${id}" would be too. Remove the ARG ${name} line (RUN steps see the proxy without it)`);
-    } else {
-      logger.warn(`build-arg: secret "${id}" is passed as build-arg ${name} with allowInsecure: its value will be visible in the image history`);
-    }
-  }
-}
-function buildArgStrategy() {
-  return {
-    kind: "build-arg",
-    validate(secrets, context) {
-      refuseUnsafe(secrets);
-      warnAboutRisks(secrets, context.declaredArgs, context.logger);
-    },
-    async prepare(secrets, context) {
-      refuseUnsafe(secrets);
-      if (context.signal.aborted)
-        throw new AbortedError();
-      const engineArgs2 = [];
-      const env = {};
-      const summary = [];
-      for (const secret of secrets) {
-        const name = argNameOf(secret.id, secret.config);
-        env[name] = secretAsEnvValue(secret.id, secret.value, "build-arg");
-        engineArgs2.push("--build-arg", name);
-        summary.push(isDockerProxyArg(name) ? `build-arg: ${secret.id} as proxy arg ${name} (kept out of the image history)` : `build-arg: ${secret.id} as ${name} (allowInsecure: visible in the image history)`);
-      }
-      return { engineArgs: engineArgs2, env, summary, dispose: async () => void 0 };
-    }
-  };
-}
-
-// packages/core/dist/strategies/secret-mount-files.js
-import { chmod, open as open5 } from "node:fs/promises";
-import { join as join14 } from "node:path";
-function fileNameFor(id, index) {
-  return `${index}-${id.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 100)}`;
-}
-async function writeSecretFiles(dir, secrets) {
-  await chmod(dir, 448);
-  const written = [];
-  for (const [index, secret] of secrets.entries()) {
-    const path = join14(dir, fileNameFor(secret.id, index));
-    const handle = await open5(path, "wx", 384);
-    const bytes = secret.value.reveal();
-    try {
-      await handle.chmod(384);
-      await handle.writeFile(bytes);
-    } finally {
-      bytes.fill(0);
-      await handle.close();
-    }
-    written.push({ id: secret.id, path });
-  }
-  return written;
-}
-
-// packages/core/dist/strategies/secret-mount.js
-function secretFlag(fields) {
-  return Object.entries(fields).map(([key, value]) => quoteCsvField(`${key}=${value}`)).join(",");
-}
-var sourceOf = (config2) => config2.source ?? "file";
-function checkSecrets(secrets) {
-  const owners = /* @__PURE__ */ new Map();
-  for (const { id, config: config2 } of secrets) {
-    if (sourceOf(config2) !== "env")
-      continue;
-    const name = secretEnvName(id, config2.env);
-    assertEngineEnvAllowed(name, id, "env");
-    const other = owners.get(name);
-    if (other !== void 0) {
-      throw new StrategyRefusedError(`secrets "${other}" and "${id}" would both travel in the engine variable ${name}`, { secretId: id, hint: `set a distinct env on secrets.${id}` });
-    }
-    owners.set(name, id);
-  }
-}
-async function removeDir(dir) {
-  if (!dir)
-    return;
-  await shredDirectory(dir.path);
-  await dir.remove();
-}
-function secretMountStrategy() {
-  return {
-    kind: "secret-mount",
-    validate(secrets) {
-      checkSecrets(secrets);
-    },
-    async prepare(secrets, context) {
-      checkSecrets(secrets);
-      if (context.signal.aborted)
-        throw new AbortedError();
-      const engineArgs2 = [];
-      const env = {};
-      const summary = [];
-      const fileSecrets = secrets.filter((s) => sourceOf(s.config) === "file");
-      let dir;
-      try {
-        if (fileSecrets.length > 0) {
-          dir = await context.tempDir("secret-mount");
-          for (const { id, path } of await writeSecretFiles(dir.path, fileSecrets)) {
-            engineArgs2.push("--secret", secretFlag({ id, src: path }));
-            summary.push(`secret-mount: ${id} from a 0600 file in a private temp dir, removed when the build ends`);
-          }
-          context.logger.debug(`secret-mount: wrote ${fileSecrets.length} secret file(s) under ${dir.path}`);
-        }
-        for (const secret of secrets) {
-          if (sourceOf(secret.config) !== "env")
-            continue;
-          const name = secretEnvName(secret.id, secret.config.env);
-          env[name] = secretAsEnvValue(secret.id, secret.value, "secret-mount source: env");
-          engineArgs2.push("--secret", secretFlag({ id: secret.id, env: name }));
-          summary.push(`secret-mount: ${secret.id} from the engine's environment variable ${name}`);
-        }
-        if (context.signal.aborted)
-          throw new AbortedError();
-      } catch (err) {
-        await removeDir(dir);
-        throw err;
-      }
-      let disposed;
-      return { engineArgs: engineArgs2, env, summary, dispose: () => disposed ??= removeDir(dir) };
-    }
-  };
-}
-
 // packages/core/dist/strategies/ssh-agent/ssh-agent-strategy.js
-import { join as join15 } from "node:path";
+import { join as join16 } from "node:path";
 
 // packages/core/dist/strategies/ssh-agent/agent-key.js
-import { createHash as createHash3, createPrivateKey } from "node:crypto";
+import { createHash as createHash4, createPrivateKey } from "node:crypto";
 function fingerprintOf(publicBlob) {
-  return `SHA256:${createHash3("sha256").update(publicBlob).digest("base64").replace(/=+$/, "")}`;
+  return `SHA256:${createHash4("sha256").update(publicBlob).digest("base64").replace(/=+$/, "")}`;
 }
 function loadAgentKey(ssh2, secretId, keyBytes, passphrase) {
   const result = ssh2.parseKey(keyBytes, passphrase);
@@ -37748,7 +39007,7 @@ function sshAgentStrategy() {
         dir = await context.tempDir("ssh");
         let index = 0;
         for (const [sshId, keys] of groups2) {
-          const agent = await startAgent({ ssh2, sshId, socketPath: join15(dir.path, `agent-${index++}.sock`), keys, logger: context.logger });
+          const agent = await startAgent({ ssh2, sshId, socketPath: join16(dir.path, `agent-${index++}.sock`), keys, logger: context.logger });
           agents.push(agent);
           engineArgs2.push("--ssh", `${sshId}=${agent.socketPath}`);
           summary.push(`ssh-agent: --ssh ${sshId} with ${keys.map((k) => `${k.fingerprint} (${k.secretId})`).join(", ")}`);
@@ -37769,9 +39028,9 @@ function defaultStrategies() {
 }
 
 // packages/core/dist/orchestrator/plan.js
-import { existsSync as existsSync6 } from "node:fs";
-import { readFile as readFile11 } from "node:fs/promises";
-import { isAbsolute as isAbsolute4, join as join16, resolve as resolve6 } from "node:path";
+import { existsSync as existsSync7 } from "node:fs";
+import { readFile as readFile12 } from "node:fs/promises";
+import { isAbsolute as isAbsolute4, join as join17, resolve as resolve6 } from "node:path";
 function detailOf(inject, c, id) {
   switch (inject) {
     case "build-arg":
@@ -37790,9 +39049,9 @@ function pickDockerfile(baseDir, cwd, config2, options) {
   if (options.dockerfile)
     return resolve6(cwd, options.dockerfile);
   if (config2.build?.dockerfile)
-    return isAbsolute4(config2.build.dockerfile) ? config2.build.dockerfile : join16(baseDir, config2.build.dockerfile);
-  const candidate = join16(resolve6(cwd, options.context ?? "."), "Dockerfile");
-  return existsSync6(candidate) ? candidate : void 0;
+    return isAbsolute4(config2.build.dockerfile) ? config2.build.dockerfile : join17(baseDir, config2.build.dockerfile);
+  const candidate = join17(resolve6(cwd, options.context ?? "."), "Dockerfile");
+  return existsSync7(candidate) ? candidate : void 0;
 }
 function explainTemplateParts(findings, templateRefs) {
   if (!templateRefs || templateRefs.size === 0)
@@ -37807,15 +39066,15 @@ function explainTemplateParts(findings, templateRefs) {
   });
 }
 async function scopePlan(config2, dockerfile, options, templateRefs) {
-  const text2 = await readFile11(dockerfile, "utf8");
-  return neededSecrets(config2, text2, { target: options.target, buildArgs: new Map(Object.entries(options.buildArgs ?? {})) }, templateRefs);
+  const text3 = await readFile12(dockerfile, "utf8");
+  return neededSecrets(config2, text3, { target: options.target, buildArgs: new Map(Object.entries(options.buildArgs ?? {})) }, templateRefs);
 }
 function describeRef(definition, options, instance, request) {
   if (!definition?.describeRef || !options?.has(instance))
     return void 0;
   try {
-    const text2 = definition.describeRef(request, options.get(instance));
-    return typeof text2 === "string" && text2.length > 0 ? text2.slice(0, 300) : void 0;
+    const text3 = definition.describeRef(request, options.get(instance));
+    return typeof text3 === "string" && text3.length > 0 ? text3.slice(0, 300) : void 0;
   } catch {
     return void 0;
   }
@@ -37842,14 +39101,15 @@ async function buildPlan(input3, options = {}) {
       ...cacheMode !== "off" ? { cache: { mode: cacheMode, buildArg: cacheRevArgName(id) } } : {}
     };
   });
-  if (options.context !== void 0 && !existsSync6(resolve6(input3.cwd, options.context))) {
+  if (options.context !== void 0 && !existsSync7(resolve6(input3.cwd, options.context))) {
     throw new UsageError(`the build context ${resolve6(input3.cwd, options.context)} does not exist`, { hint: "name an existing directory (the build context), or leave it out to use the working directory" });
   }
   const dockerfile = pickDockerfile(input3.baseDir, input3.cwd, config2, options);
   if (!dockerfile)
     return { secrets, dockerfile: void 0, findings: [] };
   const analysis = await readDockerfile(dockerfile);
-  const findings = explainTemplateParts(checkDockerfileAgainstConfig(analysis, config2), input3.templateReferences);
+  const parseProblems = analysis.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, ...d.line !== void 0 ? { line: d.line } : {} }));
+  const findings = [...parseProblems, ...explainTemplateParts(checkDockerfileAgainstConfig(analysis, config2), input3.templateReferences)];
   const scope = await scopePlan(config2, dockerfile, options, input3.templateReferences);
   if (!scope.ok)
     return { secrets, dockerfile, findings: [...findings, { severity: "error", code: "unknown-target", message: scope.message }] };
@@ -37863,6 +39123,7 @@ async function loadInput(options, cwd, env) {
   return loadConfig({ ...options.configPath !== void 0 ? { configPath: options.configPath } : {}, cwd, env });
 }
 async function createBuildSecrets(options = {}) {
+  profileMark("open: start");
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const redactor = createRedactor({ style: options.redaction ?? "mask" });
@@ -37875,16 +39136,17 @@ async function createBuildSecrets(options = {}) {
     };
   }
   const logger = createLogger(redactor, { level: options.logLevel ?? "info", ...options.log ? { write: options.log } : {} });
-  const loaded = await loadInput(options, cwd, env);
-  for (const s of loaded.sensitive)
+  const loaded2 = await loadInput(options, cwd, env);
+  for (const s of loaded2.sensitive)
     redactor.add(s.label, s.value);
-  const { config: config2, baseDir } = loaded;
+  const { config: config2, baseDir } = loaded2;
   const registered = new Map(Object.entries(options.providers ?? {}));
-  const { definitions, options: providerOptions } = await loadProviderDefinitions(config2, { baseDir, registered, file: loaded.file, sensitive: loaded.sensitive }).catch((error62) => {
+  const { definitions, options: providerOptions } = await loadProviderDefinitions(config2, { baseDir, registered, file: loaded2.file, sensitive: loaded2.sensitive }).catch((error62) => {
     throw redactError(error62, redactor);
   });
-  const templates = await loadTemplates(config2, baseDir, loaded.file);
+  const templates = await loadTemplates(config2, baseDir, loaded2.file);
   const templateReferences2 = templateReferenceMap(templates);
+  profileMark("open: config, providers and templates loaded");
   const strategies = new Map([...defaultStrategies(), ...Object.entries(options.strategies ?? {})]);
   const lifetime = new AbortController();
   const instanceSignal = options.signal ? AbortSignal.any([options.signal, lifetime.signal]) : lifetime.signal;
@@ -37948,11 +39210,11 @@ async function createBuildSecrets(options = {}) {
   };
   return {
     config: config2,
-    configFile: loaded.file,
+    configFile: loaded2.file,
     baseDir,
     redactor,
     logger,
-    plan: (planOptions) => buildPlan({ config: config2, baseDir, definitions, providerOptions, cwd, templateReferences: templateReferences2, redact: (text2) => redactor.redact(text2) }, planOptions),
+    plan: (planOptions) => buildPlan({ config: config2, baseDir, definitions, providerOptions, cwd, templateReferences: templateReferences2, redact: (text3) => redactor.redact(text3) }, planOptions),
     resolve: (o) => resolveAll(o?.signal),
     async check(o) {
       try {
@@ -38021,7 +39283,7 @@ function exitCodeFor(error62) {
 }
 
 // packages/cli/dist/sarif/sarif-log.js
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 
 // packages/cli/dist/sarif/sarif-rules.js
 var ENCODING_DESCRIPTIONS = {
@@ -38082,7 +39344,7 @@ function locationKey(finding) {
   return `manifest:${at3.file}:${at3.field}`;
 }
 function fingerprint(finding) {
-  return createHash4("sha256").update(`${finding.secretId}\0${finding.encoding}\0${locationKey(finding)}`).digest("hex");
+  return createHash5("sha256").update(`${finding.secretId}\0${finding.encoding}\0${locationKey(finding)}`).digest("hex");
 }
 function describe4(finding, preExisting) {
   const at3 = finding.location;
@@ -38149,9 +39411,11 @@ function sarifLog(input3) {
 }
 
 // packages/cli/dist/version.js
-import { existsSync as existsSync7, readFileSync as readFileSync2 } from "node:fs";
+import { existsSync as existsSync8, readFileSync as readFileSync2 } from "node:fs";
 function cliVersion() {
-  const file2 = ["../package.json", "../../package.json"].map((rel) => new URL(rel, import.meta.url)).find((url2) => existsSync7(url2) && JSON.parse(readFileSync2(url2, "utf8")).name === "buildsecrets");
+  if (true)
+    return "0.1.0";
+  const file2 = ["../package.json", "../../package.json"].map((rel) => new URL(rel, import.meta.url)).find((url2) => existsSync8(url2) && JSON.parse(readFileSync2(url2, "utf8")).name === "buildsecrets");
   if (!file2)
     return "0.0.0-unknown";
   return JSON.parse(readFileSync2(file2, "utf8")).version;
@@ -38194,7 +39458,7 @@ function readInputs(env) {
 }
 
 // packages/cli/dist/action/job-summary.js
-var cell = (text2) => text2.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
+var cell = (text3) => text3.replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
 function where3(f) {
   const at3 = f.location;
   if (at3.kind === "layer")
@@ -38225,16 +39489,16 @@ function jobSummary(s) {
 }
 
 // packages/cli/dist/action/runner-masks.js
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 
 // packages/cli/dist/action/workflow-commands.js
 import { randomUUID } from "node:crypto";
 import { appendFileSync, writeSync } from "node:fs";
-function escapeData(text2) {
-  return text2.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
+function escapeData(text3) {
+  return text3.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
 }
-function escapeProperty(text2) {
-  return escapeData(text2).replaceAll(":", "%3A").replaceAll(",", "%2C");
+function escapeProperty(text3) {
+  return escapeData(text3).replaceAll(":", "%3A").replaceAll(",", "%2C");
 }
 var stdoutSink = (line) => {
   writeSync(1, line.endsWith("\n") ? line : `${line}
@@ -38280,21 +39544,21 @@ var RunnerMasks = class {
         this.mask(line.trim(), MIN_LINE_MASK);
       const { patterns } = buildPatterns([{ id: "v", value: bytes }], { minValueLength: 1, minEncodedLength: MIN_ENCODED_REDACTION_LENGTH });
       for (const pattern of patterns) {
-        const text2 = pattern.bytes.toString("utf8");
-        if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/.test(text2))
+        const text3 = pattern.bytes.toString("utf8");
+        if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/.test(text3))
           continue;
-        this.mask(text2, MIN_LINE_MASK);
+        this.mask(text3, MIN_LINE_MASK);
       }
     } finally {
       bytes.fill(0);
     }
   }
-  mask(text2, minLength) {
-    const key = createHash5("sha256").update(text2).digest("hex");
-    if (text2.trim().length < minLength || this.seen.has(key))
+  mask(text3, minLength) {
+    const key = createHash6("sha256").update(text3).digest("hex");
+    if (text3.trim().length < minLength || this.seen.has(key))
       return;
     this.seen.add(key);
-    issueCommand(this.sink, "add-mask", text2);
+    issueCommand(this.sink, "add-mask", text3);
   }
 };
 function startMasking(sink) {
@@ -38381,13 +39645,13 @@ async function runAction(io) {
       findings = error62.findings;
       summary.outcome = "leak";
     }
-    const message = isBuildSecretsError(error62) ? error62.message : `internal error (${error62 instanceof Error ? error62.name : typeof error62})`;
-    failure2 = error62 instanceof LeakDetectedError ? void 0 : message.replace(/^\[buildsecrets\] /, "");
-    const redacted = bs ? bs.redactor.redact(message) : message;
+    const message2 = isBuildSecretsError(error62) ? error62.message : `internal error (${error62 instanceof Error ? error62.name : typeof error62})`;
+    failure2 = error62 instanceof LeakDetectedError ? void 0 : message2.replace(/^\[buildsecrets\] /, "");
+    const redacted = bs ? bs.redactor.redact(message2) : message2;
     summary.error = redacted;
     issueCommand(sink, "error", redacted, { title: error62 instanceof LeakDetectedError || error62 instanceof AuditError ? "buildsecrets audit" : "buildsecrets" });
   }
-  const redact = (text2) => bs ? bs.redactor.redact(text2) : text2;
+  const redact = (text3) => bs ? bs.redactor.redact(text3) : text3;
   summary.findings = findings;
   summary.pushed = result?.pushed ?? [];
   if (result?.imageId)

@@ -15,6 +15,9 @@ const ROOT = resolve(CLI_DIR, '../..');
 const ENTRY = join(CLI_DIR, 'dist/action/main.js');
 /** The committed bundle action.yml runs. */
 export const ACTION_BUNDLE = join(ROOT, 'action/index.mjs');
+/** The audit's scanning worker, next to the bundle (where the audit's pool looks for it), also committed. */
+export const ACTION_WORKER = join(ROOT, 'action/layer-worker.js');
+const WORKER_ENTRY = join(ROOT, 'packages/audit/dist/layer-worker.js');
 const INLINED = ['@buildsecrets/base', '@buildsecrets/audit', '@buildsecrets/core', '@buildsecrets/provider-env', '@buildsecrets/provider-keywhiz', 'zod', 'yaml', 'tsyringe', 'tslib', 'reflect-metadata', '@balena/dockerignore'];
 
 function packageOf(specifier) {
@@ -22,11 +25,15 @@ function packageOf(specifier) {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
 }
 
+const VERSION = JSON.parse(readFileSync(join(CLI_DIR, 'package.json'), 'utf8')).version;
+
 /** The bundle's text (deterministic: paths relative to the repository, no timestamps). */
-export async function bundleAction() {
+export async function bundleAction(entry = ENTRY) {
   const { build } = await import('esbuild');
   const result = await build({
-    entryPoints: [ENTRY],
+    entryPoints: [entry],
+    // The Action runs from the repository, away from the CLI's package.json: its version is built in.
+    define: { __BUILDSECRETS_VERSION__: JSON.stringify(VERSION) },
     absWorkingDir: ROOT,
     bundle: true,
     write: false,
@@ -48,16 +55,23 @@ export async function bundleAction() {
   return result.outputFiles[0].text;
 }
 
+/** The scanning worker's text: without it every layer large enough for a worker would be reported unscanned. */
+export function bundleActionWorker() {
+  return bundleAction(WORKER_ENTRY);
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
-  const text = await bundleAction();
-  if (process.argv[2] === '--check') {
-    const committed = existsSync(ACTION_BUNDLE) ? readFileSync(ACTION_BUNDLE, 'utf8') : '';
-    if (committed !== text) {
-      console.error('action/index.mjs is stale: run `npx tsc -b && node packages/cli/scripts/bundle-action.mjs` and commit it');
-      process.exit(1);
+  const outputs = [[ACTION_BUNDLE, await bundleAction()], [ACTION_WORKER, await bundleActionWorker()]];
+  for (const [file, text] of outputs) {
+    if (process.argv[2] === '--check') {
+      const committed = existsSync(file) ? readFileSync(file, 'utf8') : '';
+      if (committed !== text) {
+        console.error(`${file} is stale: run \`npx tsc -b && node packages/cli/scripts/bundle-action.mjs\` and commit it`);
+        process.exit(1);
+      }
+    } else {
+      writeFileSync(file, text);
+      console.log(`wrote ${file} (${Math.round(text.length / 1024)} KiB)`);
     }
-  } else {
-    writeFileSync(ACTION_BUNDLE, text);
-    console.log(`wrote ${ACTION_BUNDLE} (${Math.round(text.length / 1024)} KiB)`);
   }
 }

@@ -78,7 +78,7 @@ describe('the bundled CLI', () => {
     expect(r.stdout).toBe(readFileSync(CORE_HELPER, 'utf8'));
   });
 
-  it('ships the audit\'s scanning worker and searches the layers of a 4-layer image in it (a missing worker fails closed, naming each layer)', async () => {
+  it("ships the audit's scanning worker and searches the layers of a 4-layer image in it (a missing worker fails closed, naming each layer)", async () => {
     const image = join(dir, 'four-layers');
     const out = join(image, 'out');
     await mkdir(out, { recursive: true });

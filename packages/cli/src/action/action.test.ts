@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -191,8 +192,18 @@ describe('the GitHub Action entry point (action/index.mjs, as a runner starts it
     expect(run.summary).toContain('the build failed');
   });
 
-  it('the committed bundle is what the sources build today (fails when action/index.mjs is stale)', async () => {
-    const { bundleAction } = (await import(join(ROOT, 'packages/cli/scripts/bundle-action.mjs'))) as { bundleAction: () => Promise<string> };
+  it('the committed bundle and its scanning worker are what the sources build today (fails when either is stale)', async () => {
+    const { bundleAction, bundleActionWorker } = (await import(join(ROOT, 'packages/cli/scripts/bundle-action.mjs'))) as { bundleAction: () => Promise<string>; bundleActionWorker: () => Promise<string> };
     expect((await bundleAction()) === readFileSync(ENTRY, 'utf8'), 'run `npx tsc -b && node packages/cli/scripts/bundle-action.mjs` and commit action/index.mjs').toBe(true);
+    expect((await bundleActionWorker()) === readFileSync(join(ROOT, 'action/layer-worker.js'), 'utf8'), 'run `npx tsc -b && node packages/cli/scripts/bundle-action.mjs` and commit action/layer-worker.js').toBe(true);
+  });
+
+  it('searches a layer large enough for the audit\'s worker threads (the worker ships with the bundle): a leak, not an unscanned layer', async () => {
+    const filler = randomBytes(3 << 20).toString('base64');
+    const run = await runAction('big-layer', {}, archive('big-image', { 'app/filler': filler, 'app/key': VALUE }));
+    expect(run.code).toBe(3);
+    expect(run.outputs['result']).toBe('leak');
+    expect(run.stdout).not.toMatch(/could not be searched|unscanned/);
+    expectNoValueOutsideMasks(run);
   });
 });

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { auditSource, openImageSource, createRedactor, formatAuditReport, inspectDiffIds, resolveDockerBinary, SecretValue, UsageError, type AuditSecret, type Redactor } from '@buildsecrets/core';
+import { auditRegistryImage, auditSource, openImageSource, createRedactor, formatAuditReport, inspectDiffIds, resolveDockerBinary, SecretValue, UsageError, type AuditSecret, type Redactor } from '@buildsecrets/core';
 import type { CliCommand, CliContext } from '../command.js';
 import { EXIT } from '../exit-codes.js';
 import { REGISTRY_PREFIX, registryAuditOptions, registryOptionsFrom } from './audit-registry.js';
@@ -76,14 +76,17 @@ export const auditCommand: CliCommand = {
     const env = Object.fromEntries(Object.entries(ctx.env).filter((e): e is [string, string] => e[1] !== undefined));
     const fromRegistry = target.startsWith(REGISTRY_PREFIX);
     const registry = registryOptionsFrom(args, fromRegistry, (p) => resolve(ctx.cwd, p));
-    const source = await openImageSource(target, { docker, env, cwd: ctx.cwd, registry });
+    // A registry image is opened only after the bases are read; its report also names the manifest digest read.
+    const source = fromRegistry ? undefined : await openImageSource(target, { docker, env, cwd: ctx.cwd });
     const baseDiffIds: string[][] = [];
     for (const base of (args.values['base'] as readonly string[] | undefined) ?? []) {
       const ids = await inspectDiffIds(docker, base, env, ctx.signal);
       if (!Array.isArray(ids)) throw new UsageError(`base image ${base} cannot be used: ${ids.reason}`, { hint: 'pull or build it first, or leave out --base' });
       baseDiffIds.push(ids);
     }
-    const report = await auditSource(source, { secrets, signal: ctx.signal, baseDiffIds });
+    const report = source
+      ? await auditSource(source, { secrets, signal: ctx.signal, baseDiffIds })
+      : await auditRegistryImage({ ...registry, reference: target, env, secrets, signal: ctx.signal, baseDiffIds });
     const redact = (text: string): string => ctx.redactors.reduce((t, r) => r.redact(t), text);
     // The report never holds a value; redacting it anyway costs nothing and guards the output.
     const exitCode = report.findings.length > 0 ? EXIT.leak : report.unscanned.length > 0 ? EXIT.failure : EXIT.ok;
