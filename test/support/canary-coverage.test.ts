@@ -27,9 +27,7 @@ const EXEMPT: Readonly<Record<string, string>> = {
   // The audit plants values in image layers on purpose and asserts it finds them (the property
   // tests plant fast-check values; converting them to canaries is still to do).
   'packages/audit/src/audit-encodings.property.test.ts': 'audit: fast-check values planted in layers to be found',
-  'packages/audit/src/audit-export.test.ts': 'audit: values planted in layers to be found',
   'packages/audit/src/audit-image.property.test.ts': 'audit: fast-check values planted in layers to be found',
-  'packages/audit/src/audit-image.test.ts': 'audit: values planted in layers to be found',
   'packages/audit/src/audit-no-false-alarms.property.test.ts': 'audit: random values that must NOT be found',
   'test/e2e/audit.test.ts': 'audit: values written into real image layers (the build output echoes them on purpose) to be found',
   'packages/audit/src/scanner/patterns.test.ts': 'patterns of short values (7 and 8 bytes, below a canary\'s length): the length policy is what is tested',

@@ -6,8 +6,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { SecretValue } from '@buildsecrets/base';
 import { tar } from './__fixtures__/tar-builder.js';
 import { auditExport } from './audit-export.js';
+import { makeCanary } from '../../../test/setup/canary-values.js';
 
-const TOKEN = 'export-canary-7f3e9a1c5b2d';
+const TOKEN = makeCanary('export');
 const secrets = [{ id: 'token', value: SecretValue.from(TOKEN) }];
 const dir = mkdtempSync(join(tmpdir(), 'bs-audit-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

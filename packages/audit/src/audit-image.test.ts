@@ -11,8 +11,9 @@ import { auditImage } from './audit-image.js';
 import { zstdDecompressor } from './blob-format.js';
 import { formatAuditReport } from './format-report.js';
 import type { AuditReport } from './types.js';
+import { makeCanary } from '../../../test/setup/canary-values.js';
 
-const TOKEN = 'npm_8c1f2e9d7b6a5c4e3f21';
+const TOKEN = makeCanary('npm');
 const PEM = '-----BEGIN TEST KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7\nAgEAAkEAz3Yq8Yh1Ve0PCWXcz9nGq1o2b3c4d5e6\n-----END TEST KEY-----\n';
 const secrets = [
   { id: 'npm_token', value: SecretValue.from(TOKEN) },
@@ -139,13 +140,15 @@ describe('auditImage on archives', () => {
   });
 
   it('searches every PAX record (global headers and xattrs too) and the ustar owner names', async () => {
+    // ustar owner names hold 31 bytes and a NUL: a value that fits, still a canary.
+    const owner = makeCanary('o').slice(0, 31);
     const layer = tar([
       { name: 'a.txt', body: 'x', pax: { 'SCHILY.xattr.user.note': TOKEN } },
       { name: 'b.txt', body: 'x', globalPax: { comment: Buffer.from(TOKEN).toString('base64') } },
-      { name: 'c.txt', body: 'x', uname: 'npm_8c1f2e9d7b6a5c4e3f21'.slice(0, 24) },
-      { name: 'd.txt', body: 'x', gname: TOKEN },
+      { name: 'c.txt', body: 'x', uname: owner },
+      { name: 'd.txt', body: 'x', gname: owner },
     ]);
-    const report = await auditImage({ archive: file(dockerArchive([layer], baseConfig)), secrets });
+    const report = await auditImage({ archive: file(dockerArchive([layer], baseConfig)), secrets: [...secrets, { id: 'owner', value: SecretValue.from(owner) }] });
     const where = report.findings.map((f) => `${f.location.kind === 'layer' ? f.location.path : ''}:${f.encoding}`);
     expect(where).toEqual(['a.txt:raw', 'b.txt:base64', 'c.txt:raw', 'd.txt:raw']);
   });
