@@ -52,7 +52,7 @@ version=$("${NO_ENGINE[@]}" npx --no-install buildsecrets --version) || fail "np
 
 log "clone 1: the packed CLI installs into a project with no install-script warnings"
 mkdir "$WORK/packs" "$WORK/project"
-npm pack -w packages/core -w packages/providers/env -w packages/providers/keywhiz -w packages/cli --pack-destination "$WORK/packs" >/dev/null 2>&1 || fail "npm pack failed"
+npm pack -w packages/base -w packages/audit -w packages/core -w packages/providers/env -w packages/providers/keywhiz -w packages/cli --pack-destination "$WORK/packs" >/dev/null 2>&1 || fail "npm pack failed"
 echo '{ "name": "fresh-clone-project", "private": true }' >"$WORK/project/package.json"
 (cd "$WORK/project" && "${NO_ENGINE[@]}" npm install --save-dev --no-audit --no-fund --prefer-offline "$WORK"/packs/*.tgz) >"$WORK/pack-install.log" 2>&1 || { cat "$WORK/pack-install.log"; fail "installing the packed CLI failed"; }
 if grep -Eqi 'install-scripts|gyp info' "$WORK/pack-install.log"; then cat "$WORK/pack-install.log"; fail "installing the packed CLI printed install-script warnings"; fi
