@@ -32272,7 +32272,7 @@ function readFailure(err, label) {
 function tarStreamSource(transport, name, open6, label = name) {
   const documents = /* @__PURE__ */ new Map();
   const opened = /* @__PURE__ */ new Set();
-  let finished4 = false;
+  let finished5 = false;
   return {
     access: "sequential",
     transport,
@@ -32281,7 +32281,7 @@ function tarStreamSource(transport, name, open6, label = name) {
       if (signal.aborted)
         throw new AbortedError(`reading ${label} was cancelled`);
       documents.clear();
-      finished4 = false;
+      finished5 = false;
       const archive = open6();
       opened.add(archive);
       const stop = () => archive.destroy();
@@ -32297,7 +32297,7 @@ function tarStreamSource(transport, name, open6, label = name) {
         }
         yield* tarBlobs(outer, label, documents);
         await archive.finished();
-        finished4 = true;
+        finished5 = true;
       } catch (err) {
         if (signal.aborted)
           throw new AbortedError(`reading ${name} was cancelled`);
@@ -32309,7 +32309,7 @@ function tarStreamSource(transport, name, open6, label = name) {
       }
     },
     list() {
-      if (!finished4)
+      if (!finished5)
         throw new AuditError(`the images of ${name} are known only after all its blobs were read`);
       return readListing(documents);
     },
@@ -33299,8 +33299,8 @@ async function runEngine(options) {
         hint: kind === "docker" ? "install Docker, or name the binary with --docker /path/to/docker or BUILDSECRETS_DOCKER" : `install ${kind}, or choose another engine with --engine`
       });
     }
-    const finished4 = outcome.code === 0 && options.iidFile !== void 0 && (await readFile(options.iidFile, "utf8").catch(() => "")).trim() !== "";
-    if (options.signal?.aborted && !finished4)
+    const finished5 = outcome.code === 0 && options.iidFile !== void 0 && (await readFile(options.iidFile, "utf8").catch(() => "")).trim() !== "";
+    if (options.signal?.aborted && !finished5)
       throw new AbortedError("the build was cancelled; the engine was stopped before it finished (no image)");
     if (outcome.code !== 0) {
       const exitCode = outcome.code ?? 1;
@@ -38497,6 +38497,7 @@ function bearerToken(header) {
 
 // packages/core/dist/strategies/served-file/secret-server.js
 import { createServer } from "node:http";
+import { finished as finished4 } from "node:stream";
 
 // packages/core/dist/strategies/served-file/pending-connections.js
 var PendingConnections = class {
@@ -38644,7 +38645,13 @@ async function startSecretServer(options) {
     const bytes = secret.value.reveal();
     res.sendDate = false;
     res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": bytes.length, "Cache-Control": "no-store", Connection: "close" });
-    req.socket.once("close", () => bytes.fill(0));
+    let signals = 0;
+    const zeroWhenDone = () => {
+      if (++signals === 2)
+        setImmediate(() => bytes.fill(0));
+    };
+    req.socket.once("close", zeroWhenDone);
+    finished4(res, zeroWhenDone);
     res.end(bytes);
     options.logger.debug(`served-file: served ${id} to ${from} (${left - 1} read${left - 1 === 1 ? "" : "s"} left)`);
   };

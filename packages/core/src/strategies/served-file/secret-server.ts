@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import { finished } from 'node:stream';
 import { StrategyRefusedError } from '../../errors/index.js';
 import type { Logger } from '../../logging/logger.js';
 import type { SecretValue } from '../../secret-value.js';
@@ -106,9 +107,16 @@ export async function startSecretServer(options: SecretServerOptions): Promise<S
     const bytes = secret.value.reveal();
     res.sendDate = false;
     res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length, 'Cache-Control': 'no-store', Connection: 'close' });
-    // Zeroed only once the socket is closed: the end() callback can fire while libuv still holds
-    // the buffer for a pending write, and zeroing then sends zeros (seen with curl).
-    req.socket.once('close', () => bytes.fill(0));
+    // Zeroed only once BOTH the response finished and the socket closed, a turn later: zeroing on
+    // either signal alone has sent zeros to curl (end() callback under Node 20, socket close once
+    // under Node 24 in CI), so the copy is kept until Node is done with it on every path.
+    let signals = 0;
+    const zeroWhenDone = (): void => {
+      if (++signals === 2) setImmediate(() => bytes.fill(0));
+    };
+    req.socket.once('close', zeroWhenDone);
+    // finished() also calls back when the response fails or is cut off (end()'s callback would not).
+    finished(res, zeroWhenDone);
     res.end(bytes);
     options.logger.debug(`served-file: served ${id} to ${from} (${left - 1} read${left - 1 === 1 ? '' : 's'} left)`);
   };
