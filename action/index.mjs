@@ -35131,11 +35131,11 @@ async function checkContextStep(session, plan, values) {
 }
 
 // packages/core/dist/orchestrator/probe-and-resolve.js
-async function probeAndResolve(session, resources, intent, plan, signal, options, onResolved) {
+async function probeAndResolve(session, resources, intent, plan, signal, options, onResolved, replayable = true) {
   const noEngine = new AbortController();
   const auto = intent.requested === "auto";
   const key = auto ? engineChoiceKey(intent.binaries, session.env) : "";
-  const hint = auto ? cachedEngineChoice(key, session.env) : Promise.resolve(void 0);
+  const hint = auto && replayable ? cachedEngineChoice(key, session.env) : Promise.resolve(void 0);
   let answered = false;
   const detecting = profiled("engine probe", () => chooseEngine(intent, session, signal)).then(async (choice) => {
     answered = true;
@@ -36040,10 +36040,11 @@ async function runBuild(session, options, steps = defaultBuildSteps) {
     sweeping = profiled("stale sweep", () => reportStaleRuns(session));
     startWatchdogEarly();
     const versionIds = /* @__PURE__ */ new Map();
+    const replayable = ![...plan.groups.keys()].some((kind) => session.strategy(kind).singleUse === true);
     const probe = await probeAndResolve(session, resources, intent, plan, signal, { ids: scope.needed, versionIds }, (resolved, resolveMs) => {
       logger.info(resolvedLine(config2, [...resolved.keys()], resolveMs));
       checkShortValues(session, resolved);
-    });
+    }, replayable);
     probing = probe.pending ?? probing;
     const values = probe.values;
     const reporting = reportEngine(session, intent, probe);
@@ -38735,6 +38736,8 @@ function remoteListenWarning(host) {
 function servedFileStrategy(options = {}) {
   return {
     kind: "served-file",
+    // Each value is served maxReads times (default once): a build stopped and started again would find its reads spent.
+    singleUse: true,
     async prepare(secrets, context) {
       const tokens = new Map(secrets.map((s) => [s.id, newAccessToken()]));
       for (const [id, token] of tokens)

@@ -34,6 +34,7 @@ afterEach(() => rm(work, { recursive: true, force: true }));
 function recordingStrategy(kind: 'secret-mount' | 'ssh-agent' | 'served-file' | 'build-arg'): InjectionStrategy {
   return {
     kind,
+    ...(kind === 'served-file' ? { singleUse: true } : {}),
     validate: () => void events.push(`validate ${kind}`),
     async prepare() {
       events.push(`prepare ${kind}`);
@@ -129,6 +130,18 @@ describe('runBuild: choosing the engine', () => {
     await writeFile(join(work, 'ctx', 'Dockerfile'), twoStages);
     await runBuild(buildkit, opts({ engine: 'docker-buildkit' }));
     expect(events).not.toContain('prepare served-file');
+  });
+
+  it('never starts a single-use injection (served-file) on last run\'s engine before the probe answers: a build stopped and run again would find its reads spent', async () => {
+    const secrets = { t: { from: 'local', ref: 'T', inject: 'served-file' as const } };
+    await runBuild(session(secrets, { FAKE_BUILDX: '1' }), opts());
+    await rm(join(work, 'engine.log'));
+    // buildx is gone since, and the probe is slow: a guessed start would run `docker buildx build`, fail, and build again.
+    const result = await runBuild(session(secrets, { FAKE_VERSION_SLEEP: '1' }), opts());
+    const builds = (await engineLog()).split('\n').filter((l) => / build /.test(l));
+    expect(builds).toHaveLength(1);
+    expect(builds[0]).not.toMatch(/ buildx /);
+    expect(result.engine).toMatchObject({ name: 'docker-buildkit', requested: 'auto', probed: true });
   });
 
   it('--dry-run says which engine and whether it was probed', async () => {

@@ -39,7 +39,8 @@ export interface ProbedAndResolved {
  * The probe is not waited for when the adapter is known without it — an engine asked for by name,
  * or the engine auto-detection chose for this same setup last time (a hint in the user's cache
  * dir): `pending` carries its answer, `speculative` the adapter to start with. Otherwise (first
- * auto-detected build, or the probe answered first) `choice` is the probe's answer.
+ * auto-detected build, the probe answered first, or `replayable` is false because an injection
+ * works only once) `choice` is the probe's answer.
  */
 export async function probeAndResolve(
   session: BuildSession,
@@ -49,11 +50,13 @@ export async function probeAndResolve(
   signal: AbortSignal,
   options: ResolveAllOptions,
   onResolved: (values: ReadonlyMap<string, SecretValue>, resolveMs: number) => void,
+  replayable = true,
 ): Promise<ProbedAndResolved> {
   const noEngine = new AbortController();
   const auto = intent.requested === 'auto';
   const key = auto ? engineChoiceKey(intent.binaries, session.env) : '';
-  const hint = auto ? cachedEngineChoice(key, session.env) : Promise.resolve(undefined);
+  // A guessed engine may have to run again with the probe's choice: only when the injections allow it.
+  const hint = auto && replayable ? cachedEngineChoice(key, session.env) : Promise.resolve(undefined);
   let answered = false;
   const detecting = profiled('engine probe', () => chooseEngine(intent, session, signal)).then(
     async (choice) => {

@@ -151,11 +151,12 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     sweeping = profiled('stale sweep', () => reportStaleRuns(session));
     startWatchdogEarly();
     const versionIds = new Map<string, string>();
+    const replayable = ![...plan.groups.keys()].some((kind) => session.strategy(kind).singleUse === true);
     const probe = await probeAndResolve(session, resources, intent, plan, signal, { ids: scope.needed, versionIds }, (resolved, resolveMs) => {
       // The short progress account (info: shown without --verbose); providers and counts, never values.
       logger.info(resolvedLine(config, [...resolved.keys()], resolveMs));
       checkShortValues(session, resolved);
-    });
+    }, replayable);
     probing = probe.pending ?? probing;
     const values = probe.values;
     const reporting = reportEngine(session, intent, probe);

@@ -54,6 +54,12 @@ export interface InjectionStrategy {
   /** Which `inject:` value this strategy serves. */
   readonly kind: Exclude<InjectionKind, 'none'>;
   /**
+   * True when what {@link InjectionStrategy.prepare} hands the engine works only once (served-file's
+   * single-use reads). The build then never starts on a guessed engine before the engine probe
+   * answers: a start the probe overrides could not be repeated with the same injection.
+   */
+  readonly singleUse?: boolean;
+  /**
    * Check, before anything is resolved, that the strategy can serve these secrets as configured
    * (for example build-arg refuses a sensitive secret without allowInsecure). Throws a typed error.
    */

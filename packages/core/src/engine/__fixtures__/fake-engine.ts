@@ -7,7 +7,7 @@ import { join } from 'node:path';
  * so every adapter can be put through the same conformance suite without an engine:
  * FAKE_SERVER — the version every query reports (empty → the daemon/storage does not answer);
  * FAKE_BUILDX=1 — `docker buildx version` succeeds (without it every `docker buildx` command fails, as without the plugin);
- * FAKE_BUILD_EXIT — exit code of a build; FAKE_BUILD_SLEEP — seconds a build sleeps;
+ * FAKE_BUILD_EXIT — exit code of a build; FAKE_BUILD_SLEEP — seconds a build sleeps; FAKE_VERSION_SLEEP — seconds `docker version` takes;
  * FAKE_LOG — a file each invocation appends its argv to.
  * `save` / `push … docker-archive:` print `ARCHIVE <image>` on stdout (standing in for the tar); `image inspect` /
  * `inspect` answer as each engine does with the diff id `sha256:fake-<image>` (FAKE_NO_IMAGE=1 → no such image); a registry
@@ -20,6 +20,7 @@ case "$1" in
     [ -n "$FAKE_SERVER" ] || { echo "storage not available" >&2; exit 125; }
     echo "$(basename "$0") version $FAKE_SERVER (image-spec 1.1.0)"; exit 0 ;;
   version)
+    [ -n "$FAKE_VERSION_SLEEP" ] && sleep "$FAKE_VERSION_SLEEP"
     [ -n "$FAKE_SERVER" ] || { echo "|"; echo "Cannot connect" >&2; exit 1; }
     case "$3" in *Server*) echo "20.10.24|$FAKE_SERVER|linux" ;; *) echo "$FAKE_SERVER" ;; esac
     exit 0 ;;

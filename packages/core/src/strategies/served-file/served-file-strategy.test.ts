@@ -71,6 +71,10 @@ describe('servedFileStrategy', () => {
     expect(await fetchStatus(url, list, 'a')).toBe(200);
   });
 
+  it('declares itself single-use, so the build never starts it on a guessed engine it might have to run again', () => {
+    expect(servedFileStrategy().singleUse).toBe(true);
+  });
+
   it('serves each secret maxReads times and nothing after dispose', async () => {
     prepared = await servedFileStrategy().prepare([secret('a'), secret('b', { maxReads: 2 })], context());
     const { BUILDSECRETS_URL: url = '', BUILDSECRETS_TOKEN: token = '' } = prepared.env;

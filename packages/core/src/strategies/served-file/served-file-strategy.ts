@@ -30,6 +30,8 @@ export interface ServedFileStrategyOptions {
 export function servedFileStrategy(options: ServedFileStrategyOptions = {}): InjectionStrategy {
   return {
     kind: 'served-file',
+    // Each value is served maxReads times (default once): a build stopped and started again would find its reads spent.
+    singleUse: true,
     async prepare(secrets: readonly SecretForInjection[], context: StrategyContext): Promise<PreparedInjection> {
       const tokens = new Map(secrets.map((s) => [s.id, newAccessToken()]));
       for (const [id, token] of tokens) context.redactor.add(`served-file-token:${id}`, token);
