@@ -38646,13 +38646,7 @@ async function startSecretServer(options) {
     const bytes = secret.value.reveal();
     res.sendDate = false;
     res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": bytes.length, "Cache-Control": "no-store", Connection: "close" });
-    let signals = 0;
-    const zeroWhenDone = () => {
-      if (++signals === 2)
-        setImmediate(() => bytes.fill(0));
-    };
-    req.socket.once("close", zeroWhenDone);
-    finished4(res, zeroWhenDone);
+    finished4(res, () => bytes.fill(0));
     res.end(bytes);
     options.logger.debug(`served-file: served ${id} to ${from} (${left - 1} read${left - 1 === 1 ? "" : "s"} left)`);
   };

@@ -17,6 +17,12 @@ import { allowCanaryOutput } from '../../../../../test/setup/canary.js';
 const run = promisify(execFile);
 const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p)) ?? 'busybox';
 const VALUE = `${makeCanary('helper-value')}\nsecond line`;
+// Prints the fetched file through a second cat. busybox cat sendfile()s a file into a pipe: the pipe
+// then holds the file's page-cache pages, not a copy, and the helper's cleanup overwrites those pages
+// with zeros in place (dd conv=notrunc) when the step ends. Under load this test read its child's
+// stdout after that, and saw 55 NULs (CI, Node 24). The second cat copies the bytes before the step
+// ends, because the helper waits for the whole pipeline.
+const PRINT_TOKEN_FILE = 'cat "$BUILDSECRETS_FILE_NPM_TOKEN" | cat';
 
 interface Outcome {
   readonly code: number;
@@ -136,7 +142,7 @@ describeWithParts('the buildsecrets-fetch helper (busybox sh against the real se
     await run(BUSYBOX, ['cp', '-a', bin, withCurl]);
     await symlink(curl ?? '', join(withCurl, 'curl'));
     await serve(['npm_token']);
-    const out = await helper(['npm_token', '--', 'sh', '-c', 'cat "$BUILDSECRETS_FILE_NPM_TOKEN"'], { PATH: withCurl });
+    const out = await helper(['npm_token', '--', 'sh', '-c', PRINT_TOKEN_FILE], { PATH: withCurl });
     expect(out).toMatchObject({ code: 0, stdout: VALUE });
   });
 
@@ -157,7 +163,7 @@ describeWithParts('the buildsecrets-fetch helper (busybox sh against the real se
     const ran = join(work, 'gnu-wget-ran');
     await writeFile(join(withWget, 'wget'), `#!${dash}\n${gnuWget} --version | head -1 > ${ran}\nexec ${gnuWget} "$@"\n`, { mode: 0o755 });
     await serve(['npm_token']);
-    const out = await helper(['npm_token', '--', 'sh', '-c', 'cat "$BUILDSECRETS_FILE_NPM_TOKEN"; ls -A "$(dirname "$BUILDSECRETS_FILE_NPM_TOKEN")"'], { PATH: withWget }, dash);
+    const out = await helper(['npm_token', '--', 'sh', '-c', `${PRINT_TOKEN_FILE}; ls -A "$(dirname "$BUILDSECRETS_FILE_NPM_TOKEN")"`], { PATH: withWget }, dash);
     expect(await readFile(ran, 'utf8')).toMatch(/^GNU Wget/);
     // The token file is gone before the command runs: only the secret's own file is listed.
     expect(out).toMatchObject({ code: 0, stdout: `${VALUE}npm_token\n` });

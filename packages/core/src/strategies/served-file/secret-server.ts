@@ -107,16 +107,9 @@ export async function startSecretServer(options: SecretServerOptions): Promise<S
     const bytes = secret.value.reveal();
     res.sendDate = false;
     res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length, 'Cache-Control': 'no-store', Connection: 'close' });
-    // Zeroed only once BOTH the response finished and the socket closed, a turn later: zeroing on
-    // either signal alone has sent zeros to curl (end() callback under Node 20, socket close once
-    // under Node 24 in CI), so the copy is kept until Node is done with it on every path.
-    let signals = 0;
-    const zeroWhenDone = (): void => {
-      if (++signals === 2) setImmediate(() => bytes.fill(0));
-    };
-    req.socket.once('close', zeroWhenDone);
-    // finished() also calls back when the response fails or is cut off (end()'s callback would not).
-    finished(res, zeroWhenDone);
+    // Zeroed once Node is done with the copy: finished() calls back when the last write was handed
+    // to the kernel (which copies it), or when the response failed or was cut off.
+    finished(res, () => bytes.fill(0));
     res.end(bytes);
     options.logger.debug(`served-file: served ${id} to ${from} (${left - 1} read${left - 1 === 1 ? '' : 's'} left)`);
   };
