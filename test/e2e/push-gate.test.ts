@@ -113,7 +113,7 @@ describeWithParts('the push gate with a real registry (htpasswd + TLS)', LOCAL_R
       // scripts/e2e-services.sh start imports the base image into podman storage; without it this fails, never passes.
       if (podmanReady) throw new Error(`podman has no ${BASE_IMAGE} (run scripts/e2e-services.sh start): ${podmanReady}`);
       const leak = canary('podman-push-leak');
-      const leaky = await runCli(buildArgs('leak.Dockerfile', '-t', `${registry.address}/gate/podman-leaky:1`, '--push', '--push-cert-dir', auth, '--engine', 'podman'), env(leak.value));
+      const leaky = await runCli(buildArgs('leak.Dockerfile', '-t', `${registry.address}/gate/podman-leaky:1`, '--no-cache', '--push', '--push-cert-dir', auth, '--engine', 'podman'), env(leak.value));
       expect(leaky.code, leaky.stderr).toBe(3);
       expect(await registryHas(registry, 'gate/podman-leaky', '1')).toMatchObject({ tags: 404, manifest: 404 });
       expectNoValue(leaky, leak.value, registry);
@@ -121,7 +121,7 @@ describeWithParts('the push gate with a real registry (htpasswd + TLS)', LOCAL_R
       const ok = canary('podman-push-ok');
       const ref = `${registry.address}/gate/podman-clean:1`;
       const sha = createHash('sha256').update(ok.value).digest('hex');
-      const clean = await runCli(buildArgs('ok.Dockerfile', '-t', ref, '--build-arg', `EXPECTED_SHA=${sha}`, '--push', '--push-cert-dir', auth, '--engine', 'podman'), env(ok.value));
+      const clean = await runCli(buildArgs('ok.Dockerfile', '-t', ref, '--build-arg', `EXPECTED_SHA=${sha}`, '--no-cache', '--push', '--push-cert-dir', auth, '--engine', 'podman'), env(ok.value));
       expect(clean.code, clean.stderr).toBe(0);
       const printed = /^(\S+)@(sha256:[0-9a-f]{64})$/m.exec(clean.stdout);
       expect(printed?.[1]).toBe(ref);
@@ -147,7 +147,7 @@ describeWithParts('the push gate with a real registry (htpasswd + TLS)', LOCAL_R
       // scripts/e2e-services.sh start imports the base image into podman storage; without it this fails, never passes.
       if (podmanReady) throw new Error(`buildah has no ${BASE_IMAGE} (run scripts/e2e-services.sh start): ${podmanReady}`);
       const leak = canary('buildah-push-leak');
-      const leaky = await runCli(buildArgs('leak.Dockerfile', '-t', `${registry.address}/gate/buildah-leaky:1`, '--push', '--push-cert-dir', auth, '--engine', 'buildah'), env(leak.value));
+      const leaky = await runCli(buildArgs('leak.Dockerfile', '-t', `${registry.address}/gate/buildah-leaky:1`, '--no-cache', '--push', '--push-cert-dir', auth, '--engine', 'buildah'), env(leak.value));
       expect(leaky.code, leaky.stderr).toBe(3);
       expect(await registryHas(registry, 'gate/buildah-leaky', '1')).toMatchObject({ tags: 404, manifest: 404 });
       expectNoValue(leaky, leak.value, registry);
@@ -155,7 +155,7 @@ describeWithParts('the push gate with a real registry (htpasswd + TLS)', LOCAL_R
       const ok = canary('buildah-push-ok');
       const ref = `${registry.address}/gate/buildah-clean:1`;
       const sha = createHash('sha256').update(ok.value).digest('hex');
-      const clean = await runCli(buildArgs('ok.Dockerfile', '-t', ref, '--build-arg', `EXPECTED_SHA=${sha}`, '--push', '--push-cert-dir', auth, '--engine', 'buildah'), env(ok.value));
+      const clean = await runCli(buildArgs('ok.Dockerfile', '-t', ref, '--build-arg', `EXPECTED_SHA=${sha}`, '--no-cache', '--push', '--push-cert-dir', auth, '--engine', 'buildah'), env(ok.value));
       expect(clean.code, clean.stderr).toBe(0);
       const printed = /^(\S+)@(sha256:[0-9a-f]{64})$/m.exec(clean.stdout);
       expect(printed?.[1]).toBe(ref);
