@@ -43,6 +43,19 @@ const allowList = {
   },
 };
 
+/**
+ * core's lazy zod loader (provider/zod-module.ts) `require`s zod in the bundle so that zod is
+ * evaluated only when a schema is first built. A `require` would resolve to zod's CommonJS build,
+ * a second copy next to the ESM one everything else imports; resolve it as an import instead, so
+ * esbuild wraps the one ESM copy for lazy evaluation.
+ */
+const zodRequireAsImport = {
+  name: 'buildsecrets-zod-require-as-import',
+  setup(b) {
+    b.onResolve({ filter: /^zod$/ }, (args) => (args.kind === 'require-call' ? b.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir }) : undefined));
+  },
+};
+
 /** True when the bundle is missing or older than one of its inputs (a `tsc -b` since the last bundle). */
 export function bundleIsStale() {
   if (!existsSync(BUNDLE) || !existsSync(METAFILE)) return true;
@@ -75,7 +88,7 @@ export async function bundleCli() {
     // `import 'reflect-metadata'` has run. Its ESM build would be hoisted above the polyfill and
     // throw "tsyringe requires a reflect polyfill" at start-up.
     mainFields: ['main', 'module'],
-    plugins: [leanZod(), allowList, barrelImports({ '@buildsecrets/core': join(ROOT, 'packages/core/dist/index.js'), '@buildsecrets/audit': join(ROOT, 'packages/audit/dist/index.js'), '@buildsecrets/base': join(ROOT, 'packages/base/dist/index.js') })],
+    plugins: [zodRequireAsImport, leanZod(), allowList, barrelImports({ '@buildsecrets/core': join(ROOT, 'packages/core/dist/index.js'), '@buildsecrets/audit': join(ROOT, 'packages/audit/dist/index.js'), '@buildsecrets/base': join(ROOT, 'packages/base/dist/index.js') })],
     // Bundled CommonJS (yaml) `require`s node builtins; ESM output has no `require` of its own.
     banner: { js: "import { createRequire as __bsCreateRequire } from 'node:module';\nconst require = __bsCreateRequire(import.meta.url);" },
     legalComments: 'eof',

@@ -1,7 +1,7 @@
 import type { BuildSecretsConfig } from '../config/schema.js';
 import type { SensitiveValue } from '../config/interpolate.js';
 import { scrubIssues } from '../config/scrub-issues.js';
-import { validateProviderOptions } from '../config/validate.js';
+import { validateProviderOptions } from '../config/validate-provider-options.js';
 import { ConfigError, PluginLoadError, type ConfigIssue } from '../errors/index.js';
 import type { AnyProviderDefinition } from '../provider/types.js';
 import { loadProviderDefinition } from './load-provider-definition.js';

@@ -3,17 +3,19 @@
  *
  * @packageDocumentation
  */
-import { AbortedError, defineProvider, extractKey, type BuildSecretsError, secretFailed, secretOk, SecretNotFoundError, SecretValue, z, type SecretRequest, type SecretResult } from '@buildsecrets/core';
+import { AbortedError, defineProvider, extractKey, lazyOptionsSchema, type BuildSecretsError, secretFailed, secretOk, SecretNotFoundError, SecretValue, z, type SecretRequest, type SecretResult } from '@buildsecrets/core';
+import { envOptionsSchema, parseEnvOptionsFast } from './options.js';
 
-/** Options of the env provider. */
-export const envProviderOptionsSchema = z
-  .object({
-    prefix: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional().describe('Prepended to every ref: `prefix: CI_` makes ref `TOKEN` read `CI_TOKEN`.'),
-  })
-  .strict();
+/**
+ * Options of the env provider. The provider's own `optionsSchema` is an equal schema built on
+ * first use (so importing the provider builds none); this export is for callers that want one.
+ */
+export const envProviderOptionsSchema = /* @__PURE__ */ envOptionsSchema(z);
 
 /** Parsed options of the env provider. */
 export type EnvProviderOptions = z.output<typeof envProviderOptionsSchema>;
+
+const lazyEnvOptionsSchema = lazyOptionsSchema(envOptionsSchema);
 
 /**
  * Reads `ref` as an environment variable name (from the run's environment). `key` picks a field
@@ -31,7 +33,11 @@ const envProvider = defineProvider<EnvProviderOptions>({
   apiVersion: 1,
   name: 'env',
   description: 'environment variables of the buildsecrets process',
-  optionsSchema: envProviderOptionsSchema,
+  get optionsSchema() {
+    return lazyEnvOptionsSchema();
+  },
+  // The usual options (none, or a prefix) are checked without building the zod schema.
+  parseOptionsFast: parseEnvOptionsFast,
   capabilities: { keys: true },
   // For `plan`: the same words as the instance's describe, without creating one.
   describeRef: (request, options) => `environment variable ${options.prefix ?? ''}${request.ref}${request.key ? ` (JSON key ${request.key})` : ''}`,

@@ -4,9 +4,11 @@
  *
  * @packageDocumentation
  */
-import { defineProvider } from '@buildsecrets/core';
+import { defineProvider, lazyOptionsSchema } from '@buildsecrets/core';
 import { createDirectoryProvider } from './directory/directory-provider.js';
-import { keywhizOptionsSchema, type KeywhizOptions } from './options.js';
+import { keywhizOptions, parseKeywhizOptionsFast, type KeywhizOptions } from './options.js';
+
+const lazyKeywhizOptionsSchema = lazyOptionsSchema(keywhizOptions);
 
 /**
  * The keywhiz provider. `mode: directory` reads files under `root`; `mode: server` calls
@@ -23,7 +25,11 @@ const keywhizProvider = defineProvider<KeywhizOptions>({
   apiVersion: 1,
   name: 'keywhiz',
   description: 'Keywhiz-style secret directories and the Keywhiz client API over mTLS',
-  optionsSchema: keywhizOptionsSchema,
+  // Built on first use; the usual directory options are checked without it (parseOptionsFast).
+  get optionsSchema() {
+    return lazyKeywhizOptionsSchema();
+  },
+  parseOptionsFast: parseKeywhizOptionsFast,
   // versionIds: directory mode returns `<file>@<content timestamp>` from keywhiz-fs metadata, for `cache: version`.
   capabilities: { keys: true, binary: true, versionIds: true },
   // For `plan`: where a ref points, from the options alone (nothing is read or contacted).
