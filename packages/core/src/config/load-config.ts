@@ -5,6 +5,8 @@ import { assertConfigSize, decodeConfigText, MAX_CONFIG_BYTES } from './decode-c
 import { CONFIG_FILE_NAMES, searchConfigFile } from './discover.js';
 import { interpolateConfig, type InterpolationResult, type SensitiveValue } from './interpolate.js';
 import { formatFromFile, parseConfigText } from './parse.js';
+import { parseSimpleYaml } from './simple-yaml.js';
+import { loadYamlModule } from './yaml-module.js';
 import type { BuildSecretsConfig } from './schema.js';
 import { rethrowScrubbed } from './scrub-issues.js';
 import { validateConfigLazily } from './validate-lazily.js';
@@ -41,6 +43,15 @@ export interface LoadConfigOptions {
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
+function needsYamlPackage(text: string, file: string | undefined): boolean {
+  if (formatFromFile(file) === 'json') return true;
+  try {
+    return parseSimpleYaml(decodeConfigText(text, file)) === undefined;
+  } catch {
+    return true;
+  }
+}
+
 /** The tree to validate (parsed and interpolated), from text or an object; shared by both parse paths. */
 export function configInput(input: string | object, options: ParseConfigOptions): { file: string | undefined; interpolated: InterpolationResult; baseDir: string } {
   const file = options.file === undefined ? undefined : resolve(options.file);
@@ -55,6 +66,9 @@ export function configInput(input: string | object, options: ParseConfigOptions)
  * the CLI and `planConfig` use. Same result, same errors.
  */
 export async function parseConfigLazily(input: string | object, options: ParseConfigOptions): Promise<LoadedConfig> {
+  // The `yaml` package only when the text needs it: JSON (its duplicate-key check) or YAML the
+  // fast reader does not take (the CLI bundle then loads its chunk; see yaml-module.ts).
+  if (typeof input === 'string' && needsYamlPackage(input, options.file)) await loadYamlModule();
   const { file, interpolated, baseDir } = configInput(input, options);
   let config: BuildSecretsConfig;
   try {

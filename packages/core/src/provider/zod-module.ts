@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import * as zodNamespace from 'zod';
 
 /** zod's module namespace (`z` and the rest). */
@@ -9,14 +10,21 @@ let loaded: ZodModule | undefined;
 /**
  * zod, for code that builds schemas on first use (see lazy-options-schema.ts). Unbundled, this is
  * the same module every other import of zod gets (imported above; a library user loads zod anyway).
- * In the CLI bundle the static import is dropped (zod has no side effects) and a bundled `require`
- * evaluates the inlined zod only when a schema is first built, so commands that never need one
- * (`plan` on the usual configs) never evaluate zod at all; the bundler maps this `require` to
- * the same ESM build of zod that the rest of the bundle imports (scripts/bundle.mjs).
+ * In the CLI bundle the static import is dropped (zod has no side effects) and zod is a chunk of
+ * its own that only {@link loadZodModule} imports, so a command that never builds a schema
+ * (`plan` on the usual configs) does not even read it. Callers that may build a schema await
+ * {@link loadZodModule} first; should one not, Node's own `require` loads the installed zod
+ * (another copy, which works the same: schemas are read structurally, see schema-walk.ts).
  */
 export function zodModule(): ZodModule {
   if (loaded === undefined) {
-    loaded = typeof __BUILDSECRETS_BUNDLE__ !== 'undefined' ? (require('zod') as ZodModule) : zodNamespace;
+    loaded = typeof __BUILDSECRETS_BUNDLE__ !== 'undefined' ? (createRequire(import.meta.url)('zod') as ZodModule) : zodNamespace;
   }
+  return loaded;
+}
+
+/** Load zod (in the CLI bundle: its chunk) so that {@link zodModule} answers from it. */
+export async function loadZodModule(): Promise<ZodModule> {
+  loaded ??= typeof __BUILDSECRETS_BUNDLE__ !== 'undefined' ? ((await import('zod')) as ZodModule) : zodNamespace;
   return loaded;
 }

@@ -12,11 +12,14 @@ export function envOptionsSchema(zod: typeof z) {
     .strict();
 }
 
+/** Parsed options of the env provider. */
+export type EnvProviderOptions = z.output<ReturnType<typeof envOptionsSchema>>;
+
 /**
  * The usual env options without zod: none, or a well-formed `prefix`. Returns what the schema
  * returns for them, or `undefined` to let the schema decide (and word the problem).
  */
-export function parseEnvOptionsFast(options: Readonly<Record<string, unknown>>): { prefix?: string } | undefined {
+export function parseEnvOptionsFast(options: Readonly<Record<string, unknown>>): EnvProviderOptions | undefined {
   const keys = Object.keys(options);
   if (keys.length === 0) return {};
   if (keys.length !== 1 || keys[0] !== 'prefix') return undefined;

@@ -1,44 +1,7 @@
 import { z } from '@buildsecrets/core';
+import { directoryOptions, keywhizOptions, serverOptions } from './options-schema.js';
 
-// Each schema is made by a function of zod, so the provider can build its own copy on first use
-// (index.ts, lazyOptionsSchema); the exported constants are for callers that want one (unused
-// exports are dropped from the CLI bundle: the calls are marked pure).
-
-/** Directory mode: secrets are files under `root` (keywhiz-fs mount, Docker or Kubernetes secret dir). */
-export function directoryOptions(zod: typeof z) {
-  return zod
-    .object({
-      // Optional: `root` alone means directory mode.
-      mode: zod.literal('directory').default('directory'),
-      root: zod.string().min(1).describe('The secrets directory; relative paths are resolved against the config file directory.'),
-    })
-    .strict();
-}
-
-/** Server mode: the Keywhiz client API over HTTPS with a client certificate. */
-export function serverOptions(zod: typeof z) {
-  /** A PEM given inline (starts with `-----BEGIN`) or as a file path relative to the config file directory. */
-  const pem = zod.string().min(1);
-  return zod
-    .object({
-      // Optional: `url` (with the TLS files) means server mode.
-      mode: zod.literal('server').default('server'),
-      url: zod.url({ protocol: /^https$/, error: 'must be an https:// URL' }).describe('Base URL of the Keywhiz server, for example https://keywhiz.internal:4444.'),
-      clientCert: pem.describe('Client certificate (PEM, inline or a file path).'),
-      clientKey: pem.describe('Client private key (PEM, inline or a file path).'),
-      ca: pem.describe('The CA that signed the server certificate (PEM, inline or a file path); the only one trusted.'),
-      timeoutMs: zod.number().int().min(1).max(600_000).default(10_000).describe('Per-request timeout in ms (default 10000).'),
-    })
-    .strict();
-}
-
-/**
- * Options of the keywhiz provider, by `mode`. `mode` may be left out: the keys decide (`root` is a
- * directory, `url` a server), since each form is strict and only one can match.
- */
-export function keywhizOptions(zod: typeof z) {
-  return zod.union([directoryOptions(zod), serverOptions(zod)]);
-}
+export { directoryOptions, keywhizOptions, serverOptions, parseKeywhizOptionsFast, type KeywhizDirectoryOptions, type KeywhizOptions, type KeywhizServerOptions } from './options-schema.js';
 
 /** Directory mode: secrets are files under `root` (keywhiz-fs mount, Docker or Kubernetes secret dir). */
 export const directoryOptionsSchema = /* @__PURE__ */ directoryOptions(z);
@@ -51,21 +14,3 @@ export const serverOptionsSchema = /* @__PURE__ */ serverOptions(z);
  * directory, `url` a server), since each form is strict and only one can match.
  */
 export const keywhizOptionsSchema = /* @__PURE__ */ keywhizOptions(z);
-
-/** Parsed directory-mode options. */
-export type KeywhizDirectoryOptions = z.output<typeof directoryOptionsSchema>;
-/** Parsed server-mode options. */
-export type KeywhizServerOptions = z.output<typeof serverOptionsSchema>;
-/** Parsed options of the keywhiz provider. */
-export type KeywhizOptions = z.output<typeof keywhizOptionsSchema>;
-
-/**
- * Directory mode as the usual config writes it (`root`, with or without `mode: directory`),
- * without zod. Returns what the schema returns, or `undefined` to let the schema decide (server
- * mode, or anything to report).
- */
-export function parseKeywhizOptionsFast(options: Readonly<Record<string, unknown>>): KeywhizDirectoryOptions | undefined {
-  const { mode = 'directory', root, ...rest } = options;
-  if (Object.keys(rest).length > 0 || mode !== 'directory' || typeof root !== 'string' || root === '') return undefined;
-  return { mode, root };
-}
