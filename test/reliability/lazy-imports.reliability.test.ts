@@ -159,6 +159,25 @@ describe('`plan` reads a usual config without zod (#11: start-up)', () => {
     expect(run.evaluated).toBe(false);
   });
 
+  it('does not even read the bundle chunks that hold zod or yaml (each its own chunk, imported on demand)', () => {
+    const meta = JSON.parse(readFileSync(METAFILE, 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+    const holding = (pkg: string): string[] =>
+      Object.entries(meta.outputs)
+        .filter(([out, o]) => out.endsWith('.js') && Object.keys(o.inputs).some((input) => input.includes(`node_modules/${pkg}/`)))
+        .map(([out]) => resolve(ROOT, out));
+    const zodChunks = holding('zod');
+    const yamlChunks = holding('yaml');
+    expect(zodChunks.length).toBeGreaterThan(0);
+    expect(yamlChunks.length).toBeGreaterThan(0);
+    const run = cli(['plan'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    const read = (chunks: readonly string[]) => run.modules.filter((m) => chunks.some((c) => m.endsWith(c)));
+    expect(read(zodChunks)).toEqual([]);
+    expect(read(yamlChunks)).toEqual([]);
+    // The detection sees chunks: the plan command's own chunk is there.
+    expect(run.modules.some((m) => /\/cli-chunks\/plan-[A-Z0-9]+\.js$/.test(m))).toBe(true);
+  });
+
   it('and loads no node:net (the served-file host check takes it only when a host is set)', () => {
     const run = cli(['plan'], dir);
     expect(run.modules.filter((m) => /node:net$/.test(m))).toEqual([]);
