@@ -1,5 +1,6 @@
 import { AbortedError, defineProvider, extractKey, lazyOptionsSchema, type BuildSecretsError, secretFailed, secretOk, SecretNotFoundError, SecretValue, type SecretRequest, type SecretResult } from '@buildsecrets/core';
-import { envOptionsSchema, parseEnvOptionsFast, type EnvProviderOptions } from './options.js';
+import type { EnvProviderOptions } from './index.js';
+import { envOptionsSchema, parseEnvOptionsFast } from './options.js';
 
 // The definition without zod: its schema is built on first use, so importing it (the CLI's `plan`)
 // evaluates no zod. index.ts adds the exported schema constant.

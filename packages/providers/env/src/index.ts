@@ -12,5 +12,7 @@ import { envOptionsSchema } from './options.js';
  */
 export const envProviderOptionsSchema = /* @__PURE__ */ envOptionsSchema(z);
 
-export type { EnvProviderOptions } from './options.js';
+/** Parsed options of the env provider. */
+export type EnvProviderOptions = z.output<typeof envProviderOptionsSchema>;
+
 export { default } from './definition.js';

@@ -1,4 +1,5 @@
 import type { z } from '@buildsecrets/core';
+import type { EnvProviderOptions } from './index.js';
 
 /** A variable-name prefix: what `prefix` must look like. */
 const PREFIX = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -11,9 +12,6 @@ export function envOptionsSchema(zod: typeof z) {
     })
     .strict();
 }
-
-/** Parsed options of the env provider. */
-export type EnvProviderOptions = z.output<ReturnType<typeof envOptionsSchema>>;
 
 /**
  * The usual env options without zod: none, or a well-formed `prefix`. Returns what the schema

@@ -1,6 +1,7 @@
 import { defineProvider, lazyOptionsSchema } from '@buildsecrets/core';
 import { createDirectoryProvider } from './directory/directory-provider.js';
-import { keywhizOptions, parseKeywhizOptionsFast, type KeywhizOptions } from './options-schema.js';
+import { keywhizOptions, parseKeywhizOptionsFast } from './options-schema.js';
+import type { KeywhizOptions } from './options.js';
 
 // The definition without zod: its schema is built on first use, so importing it (the CLI's
 // `plan`) evaluates no zod. index.ts adds the exported schema constants.

@@ -1,4 +1,5 @@
 import type { z } from '@buildsecrets/core';
+import type { KeywhizDirectoryOptions } from './options.js';
 
 // Each schema is made by a function of zod, so the provider builds its own on first use
 // (definition.ts, lazyOptionsSchema) and importing the definition evaluates no zod; options.ts
@@ -39,13 +40,6 @@ export function serverOptions(zod: typeof z) {
 export function keywhizOptions(zod: typeof z) {
   return zod.union([directoryOptions(zod), serverOptions(zod)]);
 }
-
-/** Parsed directory-mode options. */
-export type KeywhizDirectoryOptions = z.output<ReturnType<typeof directoryOptions>>;
-/** Parsed server-mode options. */
-export type KeywhizServerOptions = z.output<ReturnType<typeof serverOptions>>;
-/** Parsed options of the keywhiz provider. */
-export type KeywhizOptions = z.output<ReturnType<typeof keywhizOptions>>;
 
 /**
  * Directory mode as the usual config writes it (`root`, with or without `mode: directory`),
