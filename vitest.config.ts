@@ -23,6 +23,10 @@ function workspaceAliases(): Record<string, string> {
       : dir === 'packages/test-kit' ? '@buildsecrets/test-kit'
       : dir === 'packages/cli' ? 'buildsecrets'
       : `@buildsecrets/provider-${dir.split('/').pop()}`;
+    // A provider's `./definition` subpath (the definition without its exported zod schemas), before
+    // the package name, which would otherwise match it as a prefix.
+    const definition = join(root, dir, 'src/definition.ts');
+    if (name.startsWith('@buildsecrets/provider-') && existsSync(definition)) aliases[`${name}/definition`] = definition;
     aliases[name] = src;
   }
   return aliases;

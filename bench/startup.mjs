@@ -1,5 +1,7 @@
 // CLI startup: `buildsecrets --version` and `buildsecrets plan` (env-only config) against `node -e 0`,
 // all spawned the same way, interleaved in the same run. Targets: --version ≤ 1.3×, plan ≤ 2.0×.
+// Also times `build --dry-run` (the CLI share of #14's build overhead: start-up, config, providers,
+// the Dockerfile check and the engine probe; no target of its own, reported against node -e 0).
 // Also prints which heavy modules a run with only env/keywhiz providers loads (must be none).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,9 +41,12 @@ export async function run() {
     mkdirSync(join(dir, 'secrets'));
     writeFileSync(join(dir, 'secrets', 'deploy'), 'k');
     writeFileSync(join(dir, 'buildsecrets.yaml'), CONFIG);
-    const cases = { baseline: ['-e', '0'], version: [CLI, '--version'], plan: [CLI, 'plan'] };
+    // In a context directory of its own, so `plan` (context: the working directory) has no Dockerfile to check, as before.
+    mkdirSync(join(dir, 'ctx'));
+    writeFileSync(join(dir, 'ctx', 'Dockerfile'), 'FROM scratch\nRUN --mount=type=secret,id=npm_token,required=true --mount=type=ssh,required=true true\n');
+    const cases = { baseline: ['-e', '0'], version: [CLI, '--version'], plan: [CLI, 'plan'], buildDryRun: [CLI, 'build', '--dry-run', 'ctx'] };
     for (const args of Object.values(cases)) time(args, dir); // warm the page cache
-    const ms = { baseline: [], version: [], plan: [] };
+    const ms = { baseline: [], version: [], plan: [], buildDryRun: [] };
     // Interleaved, so drift on a shared machine hits all three alike.
     for (let i = 0; i < RUNS; i++) for (const [name, args] of Object.entries(cases)) ms[name].push(time(args, dir));
     const ratio = (name) => summary(ms[name].map((t, i) => t / ms.baseline[i]));
@@ -49,8 +54,8 @@ export async function run() {
       node: spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim(),
       loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
       runs: RUNS,
-      ms: { nodeBaseline: summary(ms.baseline), version: summary(ms.version), plan: summary(ms.plan) },
-      ratio: { version: ratio('version'), plan: ratio('plan') },
+      ms: { nodeBaseline: summary(ms.baseline), version: summary(ms.version), plan: summary(ms.plan), buildDryRun: summary(ms.buildDryRun) },
+      ratio: { version: ratio('version'), plan: ratio('plan'), buildDryRun: ratio('buildDryRun') },
       targets: { version: 1.3, plan: 2.0 },
     };
     const planRecorded = runRecorded(CLI, ['plan'], { cwd: dir, env: { NPM_TOKEN: 'x' } });
@@ -65,6 +70,7 @@ export async function run() {
     console.log(`node -e 0:  ${fmt(result.ms.nodeBaseline, ' ms')} over ${RUNS} runs`);
     console.log(`--version:  ${fmt(result.ms.version, ' ms')} → ${fmt(result.ratio.version, '×')} of node -e 0 (target ≤ 1.3×: ${verdict(result.ratio.version.median <= 1.3)})`);
     console.log(`plan:       ${fmt(result.ms.plan, ' ms')} → ${fmt(result.ratio.plan, '×')} of node -e 0 (target ≤ 2.0×: ${verdict(result.ratio.plan.median <= 2.0)})`);
+    console.log(`build --dry-run: ${fmt(result.ms.buildDryRun, ' ms')} → ${fmt(result.ratio.buildDryRun, '×')} of node -e 0 (no target; includes the engine probe)`);
     console.log(`plan loads ${result.modules.planLoaded} modules: ${Object.entries(result.modules.planByPackage).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`heavy modules loaded by plan / check with env+keywhiz only: ${JSON.stringify(result.modules.heavyLoadedByPlan)} / ${JSON.stringify(result.modules.heavyLoadedByCheck)} (must be [])`);
     saveResult('startup', result);

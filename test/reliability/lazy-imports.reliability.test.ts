@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -137,6 +138,68 @@ describe('a run with only env and keywhiz providers loads no cloud SDK, no node-
     expect(run.status).toBe(0);
     expect(run.modules.filter((m) => m.includes('/packages/core/'))).toEqual([]);
     expect(heavy(run.modules)).toEqual([]);
+  });
+});
+
+const ZOD_PROBE = fileURLToPath(new URL('./support/zod-probe.mjs', import.meta.url));
+
+/** Run the CLI with the zod probe: whether any zod code ran, and the run. */
+function zodEvaluated(args: readonly string[], cwd: string): { evaluated: boolean; status: number | null; stderr: string } {
+  const run = spawnSync(process.execPath, ['--import', ZOD_PROBE, CLI, ...args], { cwd, env: { PATH: process.env['PATH'], BS_LAZY_TOKEN: CANARIES.env, NO_COLOR: '1' }, encoding: 'utf8', timeout: 30_000 });
+  const verdict = /\[zod-probe\] zod (not )?evaluated/.exec(run.stderr);
+  expect(verdict, run.stderr).not.toBeNull();
+  expectNoCanaryIn(run.stdout + run.stderr, `the output of buildsecrets ${args.join(' ')}`);
+  return { evaluated: verdict![1] === undefined, status: run.status, stderr: run.stderr };
+}
+
+describe('`plan` reads a usual config without zod (#11: start-up)', () => {
+  it('builds no zod schema: the config and the env/keywhiz options pass the hand-written checks', () => {
+    const run = zodEvaluated(['plan'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.evaluated).toBe(false);
+  });
+
+  it('does not even read the bundle chunks that hold zod or yaml (each its own chunk, imported on demand)', () => {
+    const meta = JSON.parse(readFileSync(METAFILE, 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+    const holding = (pkg: string): string[] =>
+      Object.entries(meta.outputs)
+        .filter(([out, o]) => out.endsWith('.js') && Object.keys(o.inputs).some((input) => input.includes(`node_modules/${pkg}/`)))
+        .map(([out]) => resolve(ROOT, out));
+    const zodChunks = holding('zod');
+    const yamlChunks = holding('yaml');
+    expect(zodChunks.length).toBeGreaterThan(0);
+    expect(yamlChunks.length).toBeGreaterThan(0);
+    const run = cli(['plan'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    const read = (chunks: readonly string[]) => run.modules.filter((m) => chunks.some((c) => m.endsWith(c)));
+    expect(read(zodChunks)).toEqual([]);
+    expect(read(yamlChunks)).toEqual([]);
+    // The detection sees chunks: the plan command's own chunk is there.
+    expect(run.modules.some((m) => /\/cli-chunks\/plan-[A-Z0-9]+\.js$/.test(m))).toBe(true);
+  });
+
+  it('and loads no node:net (the served-file host check takes it only when a host is set)', () => {
+    const run = cli(['plan'], dir);
+    expect(run.modules.filter((m) => /node:net$/.test(m))).toEqual([]);
+  });
+
+  it('a config with a problem is still worded by the zod schema (so the probe can see zod)', async () => {
+    const bad = join(dir, 'bad');
+    await mkdir(bad, { recursive: true });
+    await writeFile(join(bad, 'buildsecrets.yaml'), ENV_AND_KEYWHIZ.replace('secrets:\n', 'resolve: { retries: many }\nsecrets:\n'));
+    const run = zodEvaluated(['plan'], bad);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('resolve.retries');
+    expect(run.evaluated).toBe(true);
+  });
+
+  it('keywhiz server options, which the fast check leaves to the schema, build it', async () => {
+    const server = join(dir, 'kw-server');
+    await mkdir(server, { recursive: true });
+    await writeFile(join(server, 'buildsecrets.yaml'), 'version: 1\nproviders:\n  kw: { use: keywhiz, options: { url: "https://127.0.0.1:1", clientCert: c.pem, clientKey: k.pem, ca: ca.pem } }\nsecrets:\n  a: { from: kw, ref: a }\n');
+    const run = zodEvaluated(['plan'], server);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.evaluated).toBe(true);
   });
 });
 

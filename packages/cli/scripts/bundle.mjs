@@ -43,6 +43,25 @@ const allowList = {
   },
 };
 
+/**
+ * core's provider/zod-module.ts imports zod statically for library users (who load zod anyway) and
+ * reaches it through `import()` in the bundle (`__BUILDSECRETS_BUNDLE__`). esbuild makes every
+ * command chunk that statically reaches zod import zod's chunk (≈ 290 KiB), even where no zod code
+ * is used, so the bundle's copy of that file drops the static import: `plan` then never reads zod.
+ */
+const ZOD_MODULE = /[\\/]packages[\\/]core[\\/]dist[\\/]provider[\\/]zod-module\.js$/;
+const ZOD_STATIC_IMPORT = /^import \* as zodNamespace from 'zod';$/m;
+const zodModuleWithoutStaticImport = {
+  name: 'buildsecrets-zod-module-without-static-import',
+  setup(b) {
+    b.onLoad({ filter: ZOD_MODULE }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!ZOD_STATIC_IMPORT.test(text)) throw new Error(`bundle: ${args.path} no longer has the static zod import this build removes`);
+      return { contents: text.replace(ZOD_STATIC_IMPORT, 'const zodNamespace = undefined; // the bundle loads zod by import() (scripts/bundle.mjs)'), loader: 'js' };
+    });
+  },
+};
+
 /** True when the bundle is missing or older than one of its inputs (a `tsc -b` since the last bundle). */
 export function bundleIsStale() {
   if (!existsSync(BUNDLE) || !existsSync(METAFILE)) return true;
@@ -75,7 +94,7 @@ export async function bundleCli() {
     // `import 'reflect-metadata'` has run. Its ESM build would be hoisted above the polyfill and
     // throw "tsyringe requires a reflect polyfill" at start-up.
     mainFields: ['main', 'module'],
-    plugins: [leanZod(), allowList, barrelImports({ '@buildsecrets/core': join(ROOT, 'packages/core/dist/index.js'), '@buildsecrets/audit': join(ROOT, 'packages/audit/dist/index.js'), '@buildsecrets/base': join(ROOT, 'packages/base/dist/index.js') })],
+    plugins: [zodModuleWithoutStaticImport, leanZod(), allowList, barrelImports({ '@buildsecrets/core': join(ROOT, 'packages/core/dist/index.js'), '@buildsecrets/audit': join(ROOT, 'packages/audit/dist/index.js'), '@buildsecrets/base': join(ROOT, 'packages/base/dist/index.js') })],
     // Bundled CommonJS (yaml) `require`s node builtins; ESM output has no `require` of its own.
     banner: { js: "import { createRequire as __bsCreateRequire } from 'node:module';\nconst require = __bsCreateRequire(import.meta.url);" },
     legalComments: 'eof',

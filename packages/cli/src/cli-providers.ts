@@ -1,5 +1,6 @@
-import envProvider from '@buildsecrets/provider-env';
-import keywhizProvider from '@buildsecrets/provider-keywhiz';
+// The definitions alone (not the packages' exported zod schema constants): `plan` evaluates no zod.
+import envProvider from '@buildsecrets/provider-env/definition';
+import keywhizProvider from '@buildsecrets/provider-keywhiz/definition';
 
 /**
  * The built-ins the CLI depends on, registered by their `use` names so they come from this CLI's

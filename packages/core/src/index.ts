@@ -19,6 +19,7 @@ export type {
   RetryOptions,
 } from './provider/types.js';
 export { defineProvider, SUPPORTED_PROVIDER_API_VERSIONS } from './provider/define-provider.js';
+export { lazyOptionsSchema } from './provider/lazy-options-schema.js';
 export { secretOk, secretFailed } from './provider/results.js';
 export { extractKey, pickKey, type ExtractKeyContext } from './provider/extract-key.js';
 export type { Logger, LogLevel, LoggerOptions } from './logging/logger.js';
@@ -31,9 +32,6 @@ export {
   providerConfigSchema,
   buildConfigSchema,
   resolveConfigSchema,
-  INJECTION_KINDS,
-  ENGINE_CHOICES,
-  type InjectionKind,
   type SecretConfig,
   type ProviderConfig,
   type ResolveConfig,
@@ -41,6 +39,8 @@ export {
   type BuildSecretsConfig,
   type BuildSecretsConfigInput,
 } from './config/schema.js';
+// From their own zod-free module, so that importers (and the CLI bundle) do not build the schema.
+export { INJECTION_KINDS, ENGINE_CHOICES, type InjectionKind } from './config/config-constants.js';
 export type { InjectionStrategy, PreparedInjection, SecretForInjection, StrategyContext } from './strategies/types.js';
 export { makeTempDir, secretTempRoot, shredDirectory, TEMP_PREFIX } from './util/temp-dir.js';
 export { detectEngine, type EngineInfo, type EngineMode, type DetectEngineOptions } from './engine/detect-engine.js';
@@ -75,7 +75,8 @@ export { assertEngineSupports, type SecretToDeliver, type EngineTarget, type Ser
 export { dockerEndpoint, isRemoteDockerHost, type DockerEndpoint } from './engine/docker-endpoint.js';
 export { dockerBuildxAdapter, dockerBuildkitAdapter, dockerClassicAdapter } from './engine/adapters/docker-adapters.js';
 export { podmanAdapter, buildahAdapter } from './engine/adapters/containers-adapters.js';
-export { loadConfig, parseConfig, type LoadedConfig, type LoadConfigOptions, type ParseConfigOptions } from './config/load-config.js';
+export { loadConfig, type LoadedConfig, type LoadConfigOptions, type ParseConfigOptions } from './config/load-config.js';
+export { parseConfig } from './config/parse-config.js';
 export { findConfigFile, CONFIG_FILE_NAMES, type FindConfigFileOptions } from './config/discover.js';
 export { validateConfig, validateProviderOptions, type ValidateConfigOptions } from './config/validate.js';
 export type { SensitiveValue } from './config/interpolate.js';
@@ -207,7 +208,7 @@ export { loadContextIgnore, type ContextIgnore } from './context-check/dockerign
 export { walkContext, type ContextFile } from './context-check/walk-context.js';
 export type { ContextLeak } from './context-check/scan-files.js';
 export type { CredentialFile } from './context-check/credential-files.js';
-export { CACHE_MODES, type CacheMode } from './config/schema.js';
+export { CACHE_MODES, type CacheMode } from './config/config-constants.js';
 export { cacheRevArgName, isCacheRevArg, CACHE_REV_ARG_PREFIX } from './cache/rev-arg-name.js';
 export { keyedRev, KEYED_REV_BITS, MIN_CACHE_KEY_BYTES, KEYED_REV_PATTERN } from './cache/keyed-rev.js';
 export { cacheModeOf, cachedSecrets, CACHEABLE_KINDS, type CachedSecret } from './cache/cache-mode.js';

@@ -1,6 +1,6 @@
 import { didYouMean } from '../config/did-you-mean.js';
 import { formatPath } from '../config/issue-path.js';
-import { CACHE_MODES, INJECTION_KINDS, type CacheMode, type InjectionKind } from '../config/schema.js';
+import { CACHE_MODES, INJECTION_KINDS, type CacheMode, type InjectionKind } from '../config/config-constants.js';
 import type { ConfigIssue } from '../errors/index.js';
 import { CACHEABLE_KINDS, cacheModeOf } from './cache-mode.js';
 import { cacheRevArgName } from './rev-arg-name.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { parseConfig } from '../config/load-config.js';
+import { parseConfig } from '../config/parse-config.js';
 import { validateProviderOptions } from '../config/validate.js';
 import { ConfigError } from '../errors/index.js';
 import type { AnyProviderDefinition, ProviderCapabilities } from '../provider/types.js';

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.js';
 import { BAD_CONFIG_CANARY, BAD_CONFIGS, type BadConfig } from './__fixtures__/bad-configs.js';
-import { loadConfig, parseConfig } from './load-config.js';
+import { loadConfig } from './load-config.js';
+import { parseConfig } from './parse-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bs-bad-configs-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
 import { defineProvider } from '../provider/define-provider.js';
-import { parseConfig } from './load-config.js';
+import { parseConfig } from './parse-config.js';
 import { safeParseCoercing } from './coerce-scalars.js';
 import { validateProviderOptions } from './validate.js';
 

@@ -2,7 +2,7 @@ import type { ConfigIssue } from '../errors/index.js';
 import { cacheConfigIssues } from '../cache/cache-config-issues.js';
 import { didYouMean } from './did-you-mean.js';
 import { formatPath } from './issue-path.js';
-import { INJECTION_KINDS, type InjectionKind } from './schema.js';
+import { INJECTION_KINDS, type InjectionKind } from './config-constants.js';
 
 const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

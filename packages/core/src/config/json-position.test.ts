@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.js';
-import { parseConfig } from './load-config.js';
+import { parseConfig } from './parse-config.js';
 
 function messageFor(text: string): string {
   try {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.js';
-import { loadConfig, parseConfig } from './load-config.js';
+import { loadConfig } from './load-config.js';
+import { parseConfig } from './parse-config.js';
 import { makeCanary } from '../../../../test/setup/canary-values.js';
 
 const CANARY = makeCanary('load-config');

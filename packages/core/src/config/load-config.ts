@@ -3,11 +3,13 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../errors/index.js';
 import { assertConfigSize, decodeConfigText, MAX_CONFIG_BYTES } from './decode-config-text.js';
 import { CONFIG_FILE_NAMES, searchConfigFile } from './discover.js';
-import { interpolateConfig, type SensitiveValue } from './interpolate.js';
+import { interpolateConfig, type InterpolationResult, type SensitiveValue } from './interpolate.js';
 import { formatFromFile, parseConfigText } from './parse.js';
+import { parseSimpleYaml } from './simple-yaml.js';
+import { loadYamlModule } from './yaml-module.js';
 import type { BuildSecretsConfig } from './schema.js';
 import { rethrowScrubbed } from './scrub-issues.js';
-import { validateConfig } from './validate.js';
+import { validateConfigLazily } from './validate-lazily.js';
 
 /** A validated config and where it came from. */
 export interface LoadedConfig {
@@ -41,27 +43,39 @@ export interface LoadConfigOptions {
   readonly env?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
-/**
- * Parse, interpolate and validate a config given as text (YAML, or JSON when `file` ends in
- * `.json`) or as an object (which is interpolated too; it is not modified).
- *
- * @example
- * ```ts
- * const { config, sensitive } = parseConfig({ version: 1, providers: { local: { use: 'env' } }, secrets: {} }, { env: process.env });
- * ```
- * @throws ConfigError with every issue found; no message quotes a value from the config or the environment.
- */
-export function parseConfig(input: string | object, options: ParseConfigOptions): LoadedConfig {
+function needsYamlPackage(text: string, file: string | undefined): boolean {
+  if (formatFromFile(file) === 'json') return true;
+  try {
+    return parseSimpleYaml(decodeConfigText(text, file)) === undefined;
+  } catch {
+    return true;
+  }
+}
+
+/** The tree to validate (parsed and interpolated), from text or an object; shared by both parse paths. */
+export function configInput(input: string | object, options: ParseConfigOptions): { file: string | undefined; interpolated: InterpolationResult; baseDir: string } {
   const file = options.file === undefined ? undefined : resolve(options.file);
   const tree = typeof input === 'string' ? parseConfigText(decodeConfigText(input, file), { format: formatFromFile(file), file }) : input;
   const interpolated = interpolateConfig(tree, options.env);
+  const baseDir = options.baseDir ?? (file === undefined ? process.cwd() : dirname(file));
+  return { file, interpolated, baseDir };
+}
+
+/**
+ * {@link parseConfig} without loading zod for a config that is fine (see validate-lazily.ts): what
+ * the CLI and `planConfig` use. Same result, same errors.
+ */
+export async function parseConfigLazily(input: string | object, options: ParseConfigOptions): Promise<LoadedConfig> {
+  // The `yaml` package only when the text needs it: JSON (its duplicate-key check) or YAML the
+  // fast reader does not take (the CLI bundle then loads its chunk; see yaml-module.ts).
+  if (typeof input === 'string' && needsYamlPackage(input, options.file)) await loadYamlModule();
+  const { file, interpolated, baseDir } = configInput(input, options);
   let config: BuildSecretsConfig;
   try {
-    config = validateConfig(interpolated.value, { file, interpolatedPaths: interpolated.interpolatedPaths, priorIssues: interpolated.issues });
+    config = await validateConfigLazily(interpolated.value, { file, interpolatedPaths: interpolated.interpolatedPaths, priorIssues: interpolated.issues });
   } catch (error) {
     rethrowScrubbed(error, interpolated.sensitive);
   }
-  const baseDir = options.baseDir ?? (file === undefined ? process.cwd() : dirname(file));
   return { config, file, baseDir, sensitive: interpolated.sensitive };
 }
 
@@ -107,5 +121,5 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
     if (error instanceof ConfigError) throw error;
     throw new ConfigError([{ path: '', message: 'the config file could not be read; check its permissions' }], { file: search.file, cause: error });
   }
-  return parseConfig(decodeConfigText(bytes, search.file), { file: search.file, env });
+  return parseConfigLazily(decodeConfigText(bytes, search.file), { file: search.file, env });
 }

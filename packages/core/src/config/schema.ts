@@ -1,28 +1,13 @@
 import { z } from 'zod';
+import { CACHE_MODES, ENGINE_CHOICES, ID_PATTERN, INJECTION_KINDS, isFetchedSecret as isFetchedSecretConfig, VAR_NAME_PATTERN } from './config-constants.js';
 import { isLoopbackHost } from './loopback.js';
 
+export { CACHE_MODES, ENGINE_CHOICES, INJECTION_KINDS, type CacheMode, type InjectionKind } from './config-constants.js';
+
 /** Secret and provider ids: what a Dockerfile can name in `--mount=type=secret,id=…`. */
-const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+const ID = ID_PATTERN;
 /** A build-arg / environment variable name. */
-const VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** The four ways a secret can reach the build, plus `none` for helper secrets (a key passphrase). */
-export const INJECTION_KINDS = ['secret-mount', 'ssh-agent', 'served-file', 'build-arg', 'none'] as const;
-
-/** `build.engine`: `auto` or one engine by name (the adapters' names, see `ENGINE_NAMES`). */
-export const ENGINE_CHOICES = ['auto', 'docker-buildx', 'docker-buildkit', 'docker-classic', 'podman', 'buildah'] as const;
-
-/** How a secret reaches the build. */
-export type InjectionKind = (typeof INJECTION_KINDS)[number];
-
-/**
- * How a rotated secret invalidates the build cache: `off` (BuildKit keeps serving cached steps),
- * `version` (the provider's version id) or `keyed` (a keyed HMAC of the value).
- */
-export const CACHE_MODES = ['off', 'version', 'keyed'] as const;
-
-/** A cache mode (see {@link CACHE_MODES}). */
-export type CacheMode = (typeof CACHE_MODES)[number];
+const VAR_NAME = VAR_NAME_PATTERN;
 
 /** One named provider instance: `providers.<name>`. */
 export const providerConfigSchema = z
@@ -154,7 +139,7 @@ export type SecretConfig = z.output<typeof secretConfigSchema>;
 export type FetchedSecretConfig = SecretConfig & { readonly from: string; readonly ref: string };
 /** Whether a secret is fetched from a provider rather than rendered from a template. */
 export function isFetchedSecret(config: SecretConfig): config is FetchedSecretConfig {
-  return config.from !== undefined && config.ref !== undefined;
+  return isFetchedSecretConfig(config);
 }
 /** A provider entry. */
 export type ProviderConfig = z.output<typeof providerConfigSchema>;

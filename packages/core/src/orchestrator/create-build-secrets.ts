@@ -1,11 +1,12 @@
 import type { DependencyContainer } from 'tsyringe';
 import { composeRun, disposeRun } from '../container/compose.js';
 import { TOKENS } from '../container/tokens.js';
-import { isFetchedSecret, type BuildSecretsConfig, type BuildSecretsConfigInput, type InjectionKind } from '../config/schema.js';
+import { isFetchedSecret } from '../config/config-constants.js';
+import type { BuildSecretsConfig, BuildSecretsConfigInput, InjectionKind } from '../config/schema.js';
 import { withDependencies } from '../config/secret-dependencies.js';
 import { loadTemplates, templateReferenceMap } from '../templates/load-templates.js';
 import { renderSecrets } from '../templates/render-secrets.js';
-import { loadConfig, parseConfig, type LoadedConfig } from '../config/load-config.js';
+import { loadConfig, parseConfigLazily, type LoadedConfig } from '../config/load-config.js';
 import { BuildSecretsError, SecretsUnresolvedError } from '../errors/index.js';
 import { createLogger, type Logger, type LogLevel } from '../logging/logger.js';
 import { loadProviderDefinitions } from '../plugins/load-provider-definitions.js';
@@ -101,7 +102,7 @@ export interface BuildSecrets {
 }
 
 async function loadInput(options: CreateBuildSecretsOptions, cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<LoadedConfig> {
-  if (options.config !== undefined) return parseConfig(options.config, { env, baseDir: cwd });
+  if (options.config !== undefined) return await parseConfigLazily(options.config, { env, baseDir: cwd });
   return loadConfig({ ...(options.configPath !== undefined ? { configPath: options.configPath } : {}), cwd, env });
 }
 

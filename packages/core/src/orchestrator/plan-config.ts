@@ -1,4 +1,4 @@
-import { loadConfig, parseConfig, type LoadedConfig } from '../config/load-config.js';
+import { loadConfig, parseConfigLazily, type LoadedConfig } from '../config/load-config.js';
 import { loadProviderDefinitions } from '../plugins/load-provider-definitions.js';
 import type { AnyProviderDefinition } from '../provider/types.js';
 import { createRedactor } from '../redaction/redactor.js';
@@ -47,7 +47,7 @@ export async function planConfig(options: PlanConfigOptions = {}): Promise<Plann
   const env = options.env ?? process.env;
   const redactor = createRedactor({ style: options.redaction ?? 'mask' });
   const loaded: LoadedConfig = options.config !== undefined
-    ? parseConfig(options.config, { env, baseDir: cwd })
+    ? await parseConfigLazily(options.config, { env, baseDir: cwd })
     : await loadConfig({ ...(options.configPath !== undefined ? { configPath: options.configPath } : {}), cwd, env });
   for (const s of loaded.sensitive) redactor.add(s.label, s.value);
   const { config, baseDir } = loaded;

@@ -1,4 +1,4 @@
-import { buildConfigSchema } from '../config/schema.js';
+import { defaultBuildConfig } from '../config/fast-config.js';
 import type { SecretValue } from '../secret-value.js';
 import type { StrategyContext } from '../strategies/types.js';
 import type { BuildSession } from './build-types.js';
@@ -21,7 +21,7 @@ export function makeStrategyContext(
     logger: session.logger,
     signal,
     redactor: session.redactor,
-    build: session.config.build ?? buildConfigSchema.parse({}),
+    build: session.config.build ?? defaultBuildConfig(),
     env: session.env,
     declaredArgs,
     lookup: (id) => values.get(id),

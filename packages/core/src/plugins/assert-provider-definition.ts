@@ -21,6 +21,15 @@ function apiVersionProblem(apiVersion: unknown, source: string): PluginLoadError
   return undefined;
 }
 
+/** Whether `key` is an accessor with a getter on `object` or its prototypes. */
+function isGetter(object: object, key: string): boolean {
+  for (let current: object | null = object; current !== null; current = Object.getPrototypeOf(current) as object | null) {
+    const descriptor = Object.getOwnPropertyDescriptor(current, key);
+    if (descriptor) return typeof descriptor.get === 'function';
+  }
+  return false;
+}
+
 /**
  * Check that `value` has the shape of a provider definition, naming every wrong field and what to do.
  * `source` names where it came from (`package my-plugin`, `module ./x.js`) for the message.
@@ -38,8 +47,12 @@ export function assertProviderDefinition(value: unknown, source: string): assert
   if (candidate['apiVersion'] === undefined) problems.push('`apiVersion` is missing');
   else if (typeof candidate['apiVersion'] !== 'number' || !SUPPORTED_PROVIDER_API_VERSIONS.includes(candidate['apiVersion'])) problems.push('`apiVersion` must be a supported version number');
   if (typeof candidate['name'] !== 'string' || candidate['name'] === '') problems.push('`name` must be a non-empty string');
-  const schema = candidate['optionsSchema'] as { safeParse?: unknown } | undefined;
-  if (typeof schema !== 'object' || schema === null || typeof schema.safeParse !== 'function') problems.push('`optionsSchema` must be a zod schema (an object with `safeParse`)');
+  // A getter (lazyOptionsSchema) is not called here: the schema is built when options need it,
+  // and a broken one is reported then, at the provider's options.
+  if (!isGetter(candidate, 'optionsSchema')) {
+    const schema = candidate['optionsSchema'] as { safeParse?: unknown } | undefined;
+    if (typeof schema !== 'object' || schema === null || typeof schema.safeParse !== 'function') problems.push('`optionsSchema` must be a zod schema (an object with `safeParse`)');
+  }
   const capabilities = candidate['capabilities'];
   if (typeof capabilities !== 'object' || capabilities === null || Array.isArray(capabilities)) problems.push('`capabilities` must be an object (use `{}` for none)');
   if (typeof candidate['create'] !== 'function') problems.push('`create` must be a function');

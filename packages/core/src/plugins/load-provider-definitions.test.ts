@@ -2,7 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../config/load-config.js';
+import { parseConfig } from '../config/parse-config.js';
 import { ConfigError, PluginLoadError } from '../errors/index.js';
 import { defineProvider } from '../provider/define-provider.js';
 import { z } from 'zod';

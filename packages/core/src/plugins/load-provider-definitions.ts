@@ -1,10 +1,20 @@
 import type { BuildSecretsConfig } from '../config/schema.js';
 import type { SensitiveValue } from '../config/interpolate.js';
 import { scrubIssues } from '../config/scrub-issues.js';
-import { validateProviderOptions } from '../config/validate.js';
+import { validateProviderOptions } from '../config/validate-provider-options.js';
 import { ConfigError, PluginLoadError, type ConfigIssue } from '../errors/index.js';
 import type { AnyProviderDefinition } from '../provider/types.js';
 import { loadProviderDefinition } from './load-provider-definition.js';
+import { loadZodModule } from '../provider/zod-module.js';
+
+/** Whether the definition's own fast check accepts these options (so its schema is not needed). */
+function settledWithoutSchema(definition: AnyProviderDefinition, options: Readonly<Record<string, unknown>>): boolean {
+  try {
+    return definition.parseOptionsFast?.(options) !== undefined;
+  } catch {
+    return false;
+  }
+}
 
 /** What {@link loadProviderDefinitions} returns: each instance's definition and parsed options. */
 export interface LoadedProviderDefinitions {
@@ -38,6 +48,9 @@ export async function loadProviderDefinitions(
     if (result.status === 'fulfilled') definitions.set(names[i]!, result.value);
     else failures.push({ name: names[i]!, error: result.reason });
   });
+  // A provider whose options its hand-written check does not settle builds its zod schema: load
+  // zod first (in the CLI bundle a chunk of its own, which the usual `plan` never reads).
+  if ([...definitions].some(([name, definition]) => !settledWithoutSchema(definition, config.providers[name]?.options ?? {}))) await loadZodModule();
   let optionIssues: readonly ConfigIssue[] = [];
   let options = new Map<string, unknown>();
   try {

@@ -129,8 +129,20 @@ export interface ProviderDefinition<Options = unknown> {
   readonly name: string;
   /** One line for `plan` and help output. */
   readonly description?: string;
-  /** Validates `providers.<name>.options`. Issues are reported with their path, values never echoed. */
+  /**
+   * Validates `providers.<name>.options`. Issues are reported with their path, values never echoed.
+   * May be a getter that builds the schema on first use (see {@link lazyOptionsSchema}), so that
+   * importing a plugin does not build zod schemas.
+   */
   readonly optionsSchema: z.ZodType<Options>;
+  /**
+   * Optional, for start-up time: a hand-written check of the usual option shapes, tried before
+   * `optionsSchema`. It returns exactly what `optionsSchema` would return for `options`, or
+   * `undefined` when it is not sure — then `optionsSchema` decides and words any problem. Lets
+   * commands that only read the config (`plan`) skip building the zod schema. It must never
+   * accept what `optionsSchema` rejects (the built-ins prove this with a property test).
+   */
+  parseOptionsFast?(options: Readonly<Record<string, unknown>>): Options | undefined;
   /** What the provider supports. */
   readonly capabilities: ProviderCapabilities;
   /** Make a provider instance for one run. Import vendor SDKs here, lazily, not at module top level. */

@@ -3,68 +3,16 @@
  *
  * @packageDocumentation
  */
-import { AbortedError, defineProvider, extractKey, type BuildSecretsError, secretFailed, secretOk, SecretNotFoundError, SecretValue, z, type SecretRequest, type SecretResult } from '@buildsecrets/core';
+import { z } from '@buildsecrets/core';
+import { envOptionsSchema } from './options.js';
 
-/** Options of the env provider. */
-export const envProviderOptionsSchema = z
-  .object({
-    prefix: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional().describe('Prepended to every ref: `prefix: CI_` makes ref `TOKEN` read `CI_TOKEN`.'),
-  })
-  .strict();
+/**
+ * Options of the env provider. The provider's own `optionsSchema` is an equal schema built on
+ * first use (so importing the provider builds none); this export is for callers that want one.
+ */
+export const envProviderOptionsSchema = /* @__PURE__ */ envOptionsSchema(z);
 
 /** Parsed options of the env provider. */
 export type EnvProviderOptions = z.output<typeof envProviderOptionsSchema>;
 
-/**
- * Reads `ref` as an environment variable name (from the run's environment). `key` picks a field
- * out of a JSON value. An unset variable is `SecretNotFoundError`; an empty one is returned as an
- * empty value, which the resolver refuses unless the secret says `allowEmpty: true`.
- *
- * @example
- * ```yaml
- * providers: { local: { use: env } }
- * secrets:
- *   npm_token: { from: local, ref: NPM_TOKEN }
- * ```
- */
-const envProvider = defineProvider<EnvProviderOptions>({
-  apiVersion: 1,
-  name: 'env',
-  description: 'environment variables of the buildsecrets process',
-  optionsSchema: envProviderOptionsSchema,
-  capabilities: { keys: true },
-  // For `plan`: the same words as the instance's describe, without creating one.
-  describeRef: (request, options) => `environment variable ${options.prefix ?? ''}${request.ref}${request.key ? ` (JSON key ${request.key})` : ''}`,
-  create(options, context) {
-    const variable = (ref: string): string => `${options.prefix ?? ''}${ref}`;
-    const resolveOne = (request: SecretRequest): SecretResult => {
-      const name = variable(request.ref);
-      const raw = context.env[name];
-      if (raw === undefined) {
-        return secretFailed(
-          request.id,
-          new SecretNotFoundError(`environment variable ${name} is not set`, { secretId: request.id, provider: context.instanceName, hint: `export ${name}=… before running buildsecrets` }),
-        );
-      }
-      const value = SecretValue.from(raw);
-      if (request.key === undefined) return secretOk(request.id, value);
-      try {
-        return secretOk(request.id, extractKey(value, request.key, { secretId: request.id, provider: context.instanceName }));
-      } catch (err) {
-        return secretFailed(request.id, err as BuildSecretsError);
-      } finally {
-        if (request.key !== undefined) value.wipe();
-      }
-    };
-    return {
-      async resolve(requests, signal) {
-        if (signal.aborted) throw new AbortedError('resolution was cancelled', { provider: context.instanceName });
-        return requests.map(resolveOne);
-      },
-      describe: (request) => `environment variable ${variable(request.ref)}${request.key ? ` (JSON key ${request.key})` : ''}`,
-      dispose() {},
-    };
-  },
-});
-
-export default envProvider;
+export { default } from './definition.js';
