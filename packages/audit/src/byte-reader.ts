@@ -8,6 +8,8 @@ export class ByteReader {
   readonly #source: AsyncIterator<Uint8Array>;
   #buffer: Buffer = EMPTY;
   #ended = false;
+  /** Bytes handed out so far (peeked bytes put back do not count). */
+  #position = 0;
 
   constructor(source: AsyncIterable<Uint8Array>) {
     this.#source = source[Symbol.asyncIterator]();
@@ -20,6 +22,11 @@ export class ByteReader {
       else this.#buffer = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
     }
     return this.#buffer.length > 0;
+  }
+
+  /** How many bytes of the input were consumed: the offset in the input of the next byte read. */
+  get position(): number {
+    return this.#position;
   }
 
   /** Up to `n` bytes; fewer only at the end of the input. */
@@ -45,13 +52,18 @@ export class ByteReader {
   async peek(n: number): Promise<Buffer> {
     const head = await this.read(n);
     this.#buffer = this.#buffer.length === 0 ? head : Buffer.concat([head, this.#buffer]);
+    this.#position -= head.length;
     return head;
   }
 
   /** Read and drop everything left, so the producer upstream is never left blocked. */
   async drain(): Promise<void> {
+    this.#position += this.#buffer.length;
     this.#buffer = EMPTY;
-    while (await this.#fill()) this.#buffer = EMPTY;
+    while (await this.#fill()) {
+      this.#position += this.#buffer.length;
+      this.#buffer = EMPTY;
+    }
   }
 
   /** Yield every remaining chunk. */
@@ -62,6 +74,7 @@ export class ByteReader {
   #take(n: number): Buffer {
     const out = this.#buffer.subarray(0, n);
     this.#buffer = this.#buffer.subarray(n);
+    this.#position += out.length;
     return out;
   }
 }

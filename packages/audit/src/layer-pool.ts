@@ -5,6 +5,7 @@ import { Worker } from 'node:worker_threads';
 import type { BlobFormat } from './blob-format.js';
 import type { BlobOutcome } from './layer-blob.js';
 import type { SecretPattern } from './scanner/patterns.js';
+import type { BlobFileRange } from './source/image-source.js';
 
 /** What a worker is started with. */
 export interface WorkerInit {
@@ -16,6 +17,7 @@ export type ToWorker =
   | { type: 'begin'; job: number; path: string; format: BlobFormat }
   | { type: 'chunk'; job: number; data: ArrayBuffer }
   | { type: 'end'; job: number }
+  | { type: 'file'; job: number; path: string; format: BlobFormat; file: string; offset: number; size: number }
   | { type: 'crash-for-test' };
 
 type FromWorker = { type: 'ack'; job: number; bytes: number } | { type: 'done'; job: number; outcome: BlobOutcome };
@@ -40,7 +42,6 @@ export const DEFAULT_POOL_CAP_BYTES = 128 << 20;
 
 interface Job {
   readonly resolve: (outcome: BlobOutcome) => void;
-  readonly worker: PooledWorker;
 }
 
 interface PooledWorker {
@@ -48,6 +49,8 @@ interface PooledWorker {
   jobs: Set<number>;
   /** Bytes sent to it not yet taken by its scanner. */
   queued: number;
+  /** The file job it is reading, if any: it is given the next one only when done. */
+  fileJob?: number;
   dead?: string;
 }
 
@@ -87,6 +90,8 @@ function defaultWorkerUrl(): URL {
 export class LayerPool {
   /** Worker threads started by every pool so far (tests check that the workers really ran). */
   static threadsStarted = 0;
+  /** Blobs handed to workers to read from a file themselves (tests check which path ran). */
+  static fileJobs = 0;
   readonly #init: WorkerInit;
   readonly #size: number;
   readonly #cap: number;
@@ -94,6 +99,8 @@ export class LayerPool {
   readonly #url: URL;
   readonly #workers: PooledWorker[] = [];
   readonly #jobs = new Map<number, Job>();
+  /** File jobs not yet given to a worker, oldest first. */
+  readonly #fileQueue: Extract<ToWorker, { type: 'file' }>[] = [];
   #nextJob = 0;
   #queued = 0;
   #drained: (() => void)[] = [];
@@ -126,10 +133,47 @@ export class LayerPool {
     const job = this.#nextJob++;
     let resolve!: (outcome: BlobOutcome) => void;
     const outcome = new Promise<BlobOutcome>((r) => (resolve = r));
-    this.#jobs.set(job, { resolve, worker });
+    this.#jobs.set(job, { resolve });
     worker.jobs.add(job);
     const sent = this.#send(worker, job, path, format, chunks);
     return { sent, outcome };
+  }
+
+  /**
+   * Search a blob whose bytes lie in a file (`size` bytes at `range.offset`): the worker reads them
+   * itself, so the calling thread only has to skip over them. Blobs are handed out one per worker
+   * as workers come free, so uneven layers still keep every worker busy. Never rejects: a blob the
+   * worker cannot read (the file shrank, vanished) comes back unscanned, naming why.
+   */
+  scanFile(path: string, format: BlobFormat, range: BlobFileRange, size: number): Promise<BlobOutcome> {
+    const job = this.#nextJob++;
+    LayerPool.fileJobs++;
+    const outcome = new Promise<BlobOutcome>((resolve) => this.#jobs.set(job, { resolve }));
+    if (this.#closed) this.#settle(job, { unscanned: 'the audit stopped before this layer was searched' });
+    else {
+      this.#fileQueue.push({ type: 'file', job, path, format, file: range.file, offset: range.offset, size });
+      this.#dispatch();
+    }
+    return outcome;
+  }
+
+  /** Give queued file jobs to workers that have none: idle ones first, then new ones, then busy ones. */
+  #dispatch(): void {
+    while (this.#fileQueue.length > 0 && !this.#closed) {
+      const live = this.#workers.filter((w) => !w.dead);
+      const worker =
+        live.find((w) => w.jobs.size === 0) ?? (live.length < this.#size ? this.#start() : live.find((w) => w.fileJob === undefined));
+      if (!worker) return;
+      const message = this.#fileQueue.shift()!;
+      worker.fileJob = message.job;
+      worker.jobs.add(message.job);
+      worker.thread.postMessage(message satisfies ToWorker);
+    }
+  }
+
+  #settle(job: number, outcome: BlobOutcome): void {
+    this.#jobs.get(job)?.resolve(outcome);
+    this.#jobs.delete(job);
   }
 
   async #send(worker: PooledWorker, job: number, path: string, format: BlobFormat, chunks: AsyncIterable<Buffer>): Promise<void> {
@@ -183,8 +227,11 @@ export class LayerPool {
         if (this.#queued < this.#cap) this.#wakeSenders();
       } else {
         worker.jobs.delete(message.job);
-        this.#jobs.get(message.job)?.resolve(message.outcome);
-        this.#jobs.delete(message.job);
+        this.#settle(message.job, message.outcome);
+        if (worker.fileJob === message.job) {
+          worker.fileJob = undefined;
+          this.#dispatch();
+        }
       }
     });
     thread.on('error', (err) => this.#fail(worker, `the scanning worker failed (${err.message})`));
@@ -196,14 +243,14 @@ export class LayerPool {
   #fail(worker: PooledWorker, reason: string): void {
     if (worker.dead) return;
     worker.dead = reason;
-    for (const job of worker.jobs) {
-      this.#jobs.get(job)?.resolve({ unscanned: reason });
-      this.#jobs.delete(job);
-    }
+    for (const job of worker.jobs) this.#settle(job, { unscanned: reason });
     worker.jobs.clear();
+    worker.fileJob = undefined;
     this.#queued -= worker.queued;
     worker.queued = 0;
     this.#wakeSenders();
+    // Blobs still queued go to the other workers (or a new one).
+    this.#dispatch();
   }
 
   #wakeSenders(): void {
@@ -220,6 +267,7 @@ export class LayerPool {
   /** Stop every worker; layers still in flight come back unscanned. */
   async close(): Promise<void> {
     this.#closed = true;
+    for (const { job } of this.#fileQueue.splice(0)) this.#settle(job, { unscanned: 'the audit stopped before this layer was searched' });
     await Promise.all(this.#workers.map((w) => w.thread.terminate()));
     for (const w of this.#workers) this.#fail(w, 'the audit stopped before this layer was searched');
   }

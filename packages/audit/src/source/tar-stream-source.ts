@@ -54,14 +54,17 @@ export function tarStreamSource(transport: TransportName, name: string, open: ()
       signal.addEventListener('abort', stop, { once: true });
       try {
         let outer = new ByteReader(streamChunks(archive.stream));
+        // Entry offsets in a plain archive file are offsets in the file: workers can read layers there.
+        let file = archive.file;
         if (detectFormat(await outer.peek(SNIFF_BYTES)) === 'gzip') {
           const gunzip = decompressorFor('gzip');
           if (gunzip && 'stream' in gunzip) {
             pipeline(Readable.from(outer.rest()), gunzip.stream, () => undefined);
             outer = new ByteReader(streamChunks(gunzip.stream));
+            file = undefined;
           }
         }
-        yield* tarBlobs(outer, label, documents);
+        yield* tarBlobs(outer, label, documents, file);
         await archive.finished();
         finished = true;
       } catch (err) {
