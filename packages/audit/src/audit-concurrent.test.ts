@@ -117,12 +117,14 @@ describe('concurrent layer scanning', () => {
     }
   });
 
-  it('the layers of an archive file are read by the workers from the file itself, with the same report as when the archive is streamed to them', async () => {
+  it('the layers of an archive file are read from the file itself by the workers and the calling thread (one worker fewer), with the same report as when the archive is streamed to them', async () => {
     const layers = [0, 1, 2].map((i) => gzipSync(layer(i, [{ name: `etc/token-${i}`, body: TOKEN }])));
     const archive = file(dockerArchive([...layers, layer(3, [{ name: 'opt/key', body: KEY }])], config));
     const before = LayerPool.fileJobs;
+    const threadsBefore = LayerPool.threadsStarted;
     const fromFile = await auditImage({ archive, secrets, concurrency: 2 });
     expect(LayerPool.fileJobs - before).toBe(4);
+    expect(LayerPool.threadsStarted - threadsBefore).toBe(1);
     // The same bytes as a stream with no file behind it (as `docker save` gives them): fed to the workers.
     const streamed = tarStreamSource('docker-archive', archive, () => ({ ...archiveFile(archive), file: undefined }), `archive ${archive}`);
     const fed = await auditSource(streamed, { secrets, concurrency: 2 });

@@ -2,7 +2,10 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Transform } from 'node:stream';
 import type { BlobFormat } from './blob-format.js';
+import type { ContentScanner } from './content-scanner.js';
+import { scanFileRange } from './file-range-scan.js';
 import type { BlobOutcome } from './layer-blob.js';
 import type { SecretPattern } from './scanner/patterns.js';
 import type { BlobFileRange } from './source/image-source.js';
@@ -32,6 +35,13 @@ export interface LayerPoolOptions {
   readonly minBlobBytes?: number;
   /** The worker entry (default: `layer-worker.js` next to this module, or in the CLI bundle's chunk directory). */
   readonly workerUrl?: URL;
+  /**
+   * The calling thread's scanner: given, the calling thread takes a share of the blobs read from
+   * files and counts as one of `size` (one worker fewer is started). It starts searching at once,
+   * while the workers are still starting, and costs no thread start-up. `active` collects its
+   * decompressors, so that the caller can destroy them on abort.
+   */
+  readonly local?: { readonly scanner: ContentScanner; readonly active: Set<Transform> };
 }
 
 /** Bytes per message to a worker: fewer, larger messages cost less than one per 64 KiB read. */
@@ -97,6 +107,9 @@ export class LayerPool {
   readonly #cap: number;
   readonly #minBlob: number;
   readonly #url: URL;
+  readonly #local: LayerPoolOptions['local'];
+  /** The file job the calling thread is searching, if any. */
+  #localJob: number | undefined;
   readonly #workers: PooledWorker[] = [];
   readonly #jobs = new Map<number, Job>();
   /** File jobs not yet given to a worker, oldest first. */
@@ -112,6 +125,7 @@ export class LayerPool {
     this.#cap = options.capBytes ?? DEFAULT_POOL_CAP_BYTES;
     this.#minBlob = options.minBlobBytes ?? 1 << 20;
     this.#url = options.workerUrl ?? defaultWorkerUrl();
+    this.#local = options.local;
   }
 
   /** Bytes sent to the workers and not yet taken by their scanners. */
@@ -157,18 +171,34 @@ export class LayerPool {
     return outcome;
   }
 
-  /** Give queued file jobs to workers that have none: idle ones first, then new ones, then busy ones. */
+  /**
+   * Give queued file jobs to the calling thread when it takes a share and is free, else to workers
+   * that have none: idle ones first, then new ones, then busy ones.
+   */
   #dispatch(): void {
     while (this.#fileQueue.length > 0 && !this.#closed) {
+      if (this.#local && this.#localJob === undefined) {
+        this.#scanLocally(this.#local, this.#fileQueue.shift()!);
+        continue;
+      }
       const live = this.#workers.filter((w) => !w.dead);
-      const worker =
-        live.find((w) => w.jobs.size === 0) ?? (live.length < this.#size ? this.#start() : live.find((w) => w.fileJob === undefined));
+      const limit = this.#local ? this.#size - 1 : this.#size;
+      const worker = live.find((w) => w.jobs.size === 0) ?? (live.length < limit ? this.#start() : live.find((w) => w.fileJob === undefined));
       if (!worker) return;
       const message = this.#fileQueue.shift()!;
       worker.fileJob = message.job;
       worker.jobs.add(message.job);
       worker.thread.postMessage(message satisfies ToWorker);
     }
+  }
+
+  #scanLocally(local: NonNullable<LayerPoolOptions['local']>, message: Extract<ToWorker, { type: 'file' }>): void {
+    this.#localJob = message.job;
+    void scanFileRange(message, local.scanner, local.active).then((outcome) => {
+      this.#localJob = undefined;
+      this.#settle(message.job, outcome);
+      this.#dispatch();
+    });
   }
 
   #settle(job: number, outcome: BlobOutcome): void {
@@ -268,6 +298,7 @@ export class LayerPool {
   async close(): Promise<void> {
     this.#closed = true;
     for (const { job } of this.#fileQueue.splice(0)) this.#settle(job, { unscanned: 'the audit stopped before this layer was searched' });
+    if (this.#localJob !== undefined) this.#settle(this.#localJob, { unscanned: 'the audit stopped before this layer was searched' });
     await Promise.all(this.#workers.map((w) => w.thread.terminate()));
     for (const w of this.#workers) this.#fail(w, 'the audit stopped before this layer was searched');
   }
