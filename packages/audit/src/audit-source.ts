@@ -24,8 +24,9 @@ export interface AuditSourceOptions {
   readonly baseDiffIds?: readonly (readonly string[])[];
   /**
    * How many layers are searched at once, each in a worker thread (default: the machine's
-   * parallelism, at most 4); a random-access source also fetches that many blobs at once (default
-   * 4). `1` searches everything on the calling thread, one blob at a time. The report is the same
+   * parallelism, at most 4; layers read straight from an archive file are shared between the
+   * calling thread and `concurrency − 1` workers); a random-access source also fetches that many
+   * blobs at once (default 4). `1` searches everything on the calling thread, one blob at a time. The report is the same
    * either way.
    */
   readonly concurrency?: number;
