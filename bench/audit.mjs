@@ -145,6 +145,7 @@ async function benchConcurrent(dir) {
     layerMB: MULTI_LAYER_MB,
     uncompressedMB: round(fixture.uncompressed / 1e6),
     compressedMB: round(fixture.compressed / 1e6),
+    // Layers of an archive file: the calling thread and (workers − 1) worker threads.
     workers: Math.min(4, availableParallelism()),
     singleMBps: summary(single.map((t) => mbps(fixture.uncompressed, t))),
     concurrentMBps: summary(pooled.map((t) => mbps(fixture.uncompressed, t))),
@@ -230,7 +231,7 @@ export async function run() {
     }
     if (PARTS.has('concurrent')) {
       concurrent = await benchConcurrent(dir);
-      console.log(`4 layers: ${fmt(concurrent.concurrentMBps)} MB/s with ${concurrent.workers} workers, ${fmt(concurrent.singleMBps)} MB/s single-stream over ${concurrent.uncompressedMB} MB`);
+      console.log(`4 layers: ${fmt(concurrent.concurrentMBps)} MB/s with ${concurrent.workers} scanners (the calling thread and ${concurrent.workers - 1} worker(s)), ${fmt(concurrent.singleMBps)} MB/s single-stream over ${concurrent.uncompressedMB} MB`);
       console.log(`speed-up: ${fmt(concurrent.speedUp)}× single-stream (target ≥ ${concurrent.target}×), reports identical: ${concurrent.identicalReports}`);
     }
     if (PARTS.has('redactor')) {
