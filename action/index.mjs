@@ -30166,7 +30166,7 @@ function dockerSave(image2, docker, env, exportCommand) {
 }
 function archiveFile(path) {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  return { stream, finished: () => Promise.resolve(), destroy: () => stream.destroy() };
+  return { stream, finished: () => Promise.resolve(), destroy: () => stream.destroy(), file: path };
 }
 
 // packages/audit/dist/audit-source.js
@@ -30181,6 +30181,8 @@ var ByteReader = class {
   #source;
   #buffer = EMPTY;
   #ended = false;
+  /** Bytes handed out so far (peeked bytes put back do not count). */
+  #position = 0;
   constructor(source) {
     this.#source = source[Symbol.asyncIterator]();
   }
@@ -30193,6 +30195,10 @@ var ByteReader = class {
         this.#buffer = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
     }
     return this.#buffer.length > 0;
+  }
+  /** How many bytes of the input were consumed: the offset in the input of the next byte read. */
+  get position() {
+    return this.#position;
   }
   /** Up to `n` bytes; fewer only at the end of the input. */
   async read(n) {
@@ -30217,13 +30223,17 @@ var ByteReader = class {
   async peek(n) {
     const head = await this.read(n);
     this.#buffer = this.#buffer.length === 0 ? head : Buffer.concat([head, this.#buffer]);
+    this.#position -= head.length;
     return head;
   }
   /** Read and drop everything left, so the producer upstream is never left blocked. */
   async drain() {
+    this.#position += this.#buffer.length;
     this.#buffer = EMPTY;
-    while (await this.#fill())
+    while (await this.#fill()) {
+      this.#position += this.#buffer.length;
       this.#buffer = EMPTY;
+    }
   }
   /** Yield every remaining chunk. */
   async *rest() {
@@ -30233,6 +30243,7 @@ var ByteReader = class {
   #take(n) {
     const out = this.#buffer.subarray(0, n);
     this.#buffer = this.#buffer.subarray(n);
+    this.#position += out.length;
     return out;
   }
 };
@@ -30766,7 +30777,7 @@ var isJsonStart = (byte) => byte === 123 || byte === 91;
 async function* once(bytes) {
   yield bytes;
 }
-async function* tarBlobs(outer, label, documents) {
+async function* tarBlobs(outer, label, documents, file2) {
   for await (const entry of readTar(outer, label)) {
     const path = normalisePath(entry.path);
     if (entry.type === "symlink") {
@@ -30775,6 +30786,7 @@ async function* tarBlobs(outer, label, documents) {
     }
     if (entry.type !== "file")
       continue;
+    const offset = outer.position;
     const reader = new ByteReader(entry.body);
     if (entry.size <= MAX_DOCUMENT && entry.size > 0 && isJsonStart((await reader.peek(1))[0])) {
       const doc = await reader.read(entry.size);
@@ -30782,7 +30794,7 @@ async function* tarBlobs(outer, label, documents) {
       yield { path, size: entry.size, body: once(doc) };
       continue;
     }
-    yield { path, size: entry.size, body: reader.rest() };
+    yield { path, size: entry.size, body: reader.rest(), ...file2 !== void 0 ? { fileRange: { file: file2, offset } } : {} };
     await reader.drain();
   }
 }
@@ -30802,8 +30814,10 @@ function blobScan(scanner, active, pool) {
     return new ByteReader(streamChunks(d.stream));
   };
   const pending = [];
-  const scanOne2 = async (reader, path, format, size) => {
-    if (pool?.wants(size)) {
+  const scanOne2 = async (reader, path, format, size, fileRange) => {
+    if (pool?.wants(size) && fileRange) {
+      pending.push({ path, outcome: pool.scanFile(path, format, fileRange, size) });
+    } else if (pool?.wants(size)) {
       const { sent, outcome } = pool.scan(path, format, reader.rest());
       pending.push({ path, outcome });
       await sent;
@@ -30812,7 +30826,7 @@ function blobScan(scanner, active, pool) {
   };
   return {
     result,
-    async scanEntry(path, size, reader) {
+    async scanEntry(path, size, reader, fileRange) {
       const format = detectFormat(await reader.peek(SNIFF_BYTES));
       if (format === "other" && size >= 0 && size <= MAX_DOCUMENT2)
         result.docs.set(path, await reader.read(size));
@@ -30823,7 +30837,7 @@ function blobScan(scanner, active, pool) {
         else
           await scanOne2(reader, path, format, size);
       } else
-        await scanOne2(reader, path, format, size);
+        await scanOne2(reader, path, format, size, fileRange);
     },
     async outer(reader) {
       if (detectFormat(await reader.peek(SNIFF_BYTES)) !== "gzip")
@@ -30855,7 +30869,7 @@ async function scanSequential(blobs, scanner, active, pool) {
     if (blob.linkTo !== void 0)
       scan.result.links.set(blob.path, blob.linkTo);
     else
-      await scan.scanEntry(blob.path, blob.size, new ByteReader(blob.body));
+      await scan.scanEntry(blob.path, blob.size, new ByteReader(blob.body), blob.fileRange);
   }
   return scan.finish();
 }
@@ -31842,6 +31856,28 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+
+// packages/audit/dist/file-range-scan.js
+import { createReadStream as createReadStream2 } from "node:fs";
+async function* exactly(chunks, size) {
+  let got = 0;
+  for await (const chunk2 of chunks) {
+    got += chunk2.length;
+    yield chunk2;
+  }
+  if (got !== size)
+    throw new Error(`could not be read from the archive file (${got} of ${size} bytes there)`);
+}
+async function scanFileRange(job, scanner, active) {
+  const stream = createReadStream2(job.file, { start: job.offset, end: job.offset + job.size - 1, highWaterMark: 1 << 20 });
+  try {
+    return await scanBlob(new ByteReader(exactly(streamChunks(stream), job.size)), job.path, job.format, scanner, active);
+  } finally {
+    stream.destroy();
+  }
+}
+
+// packages/audit/dist/layer-pool.js
 var _a3;
 var MESSAGE_BYTES = 1 << 20;
 var DEFAULT_POOL_CAP_BYTES = 128 << 20;
@@ -31866,13 +31902,20 @@ function defaultWorkerUrl() {
 var LayerPool = class {
   /** Worker threads started by every pool so far (tests check that the workers really ran). */
   static threadsStarted = 0;
+  /** Blobs handed to workers to read from a file themselves (tests check which path ran). */
+  static fileJobs = 0;
   #init;
   #size;
   #cap;
   #minBlob;
   #url;
+  #local;
+  /** The file job the calling thread is searching, if any. */
+  #localJob;
   #workers = [];
   #jobs = /* @__PURE__ */ new Map();
+  /** File jobs not yet given to a worker, oldest first. */
+  #fileQueue = [];
   #nextJob = 0;
   #queued = 0;
   #drained = [];
@@ -31883,6 +31926,7 @@ var LayerPool = class {
     this.#cap = options.capBytes ?? DEFAULT_POOL_CAP_BYTES;
     this.#minBlob = options.minBlobBytes ?? 1 << 20;
     this.#url = options.workerUrl ?? defaultWorkerUrl();
+    this.#local = options.local;
   }
   /** Bytes sent to the workers and not yet taken by their scanners. */
   get queuedBytes() {
@@ -31901,10 +31945,61 @@ var LayerPool = class {
     const job = this.#nextJob++;
     let resolve8;
     const outcome = new Promise((r) => resolve8 = r);
-    this.#jobs.set(job, { resolve: resolve8, worker });
+    this.#jobs.set(job, { resolve: resolve8 });
     worker.jobs.add(job);
     const sent = this.#send(worker, job, path, format, chunks);
     return { sent, outcome };
+  }
+  /**
+   * Search a blob whose bytes lie in a file (`size` bytes at `range.offset`): the worker reads them
+   * itself, so the calling thread only has to skip over them. Blobs are handed out one per worker
+   * as workers come free, so uneven layers still keep every worker busy. Never rejects: a blob the
+   * worker cannot read (the file shrank, vanished) comes back unscanned, naming why.
+   */
+  scanFile(path, format, range, size) {
+    const job = this.#nextJob++;
+    _a3.fileJobs++;
+    const outcome = new Promise((resolve8) => this.#jobs.set(job, { resolve: resolve8 }));
+    if (this.#closed)
+      this.#settle(job, { unscanned: "the audit stopped before this layer was searched" });
+    else {
+      this.#fileQueue.push({ type: "file", job, path, format, file: range.file, offset: range.offset, size });
+      this.#dispatch();
+    }
+    return outcome;
+  }
+  /**
+   * Give queued file jobs to the calling thread when it takes a share and is free, else to workers
+   * that have none: idle ones first, then new ones, then busy ones.
+   */
+  #dispatch() {
+    while (this.#fileQueue.length > 0 && !this.#closed) {
+      if (this.#local && this.#localJob === void 0) {
+        this.#scanLocally(this.#local, this.#fileQueue.shift());
+        continue;
+      }
+      const live = this.#workers.filter((w) => !w.dead);
+      const limit = this.#local ? this.#size - 1 : this.#size;
+      const worker = live.find((w) => w.jobs.size === 0) ?? (live.length < limit ? this.#start() : live.find((w) => w.fileJob === void 0));
+      if (!worker)
+        return;
+      const message2 = this.#fileQueue.shift();
+      worker.fileJob = message2.job;
+      worker.jobs.add(message2.job);
+      worker.thread.postMessage(message2);
+    }
+  }
+  #scanLocally(local, message2) {
+    this.#localJob = message2.job;
+    void scanFileRange(message2, local.scanner, local.active).then((outcome) => {
+      this.#localJob = void 0;
+      this.#settle(message2.job, outcome);
+      this.#dispatch();
+    });
+  }
+  #settle(job, outcome) {
+    this.#jobs.get(job)?.resolve(outcome);
+    this.#jobs.delete(job);
   }
   async #send(worker, job, path, format, chunks) {
     if (!worker.dead)
@@ -31961,8 +32056,11 @@ var LayerPool = class {
           this.#wakeSenders();
       } else {
         worker.jobs.delete(message2.job);
-        this.#jobs.get(message2.job)?.resolve(message2.outcome);
-        this.#jobs.delete(message2.job);
+        this.#settle(message2.job, message2.outcome);
+        if (worker.fileJob === message2.job) {
+          worker.fileJob = void 0;
+          this.#dispatch();
+        }
       }
     });
     thread.on("error", (err) => this.#fail(worker, `the scanning worker failed (${err.message})`));
@@ -31974,14 +32072,14 @@ var LayerPool = class {
     if (worker.dead)
       return;
     worker.dead = reason;
-    for (const job of worker.jobs) {
-      this.#jobs.get(job)?.resolve({ unscanned: reason });
-      this.#jobs.delete(job);
-    }
+    for (const job of worker.jobs)
+      this.#settle(job, { unscanned: reason });
     worker.jobs.clear();
+    worker.fileJob = void 0;
     this.#queued -= worker.queued;
     worker.queued = 0;
     this.#wakeSenders();
+    this.#dispatch();
   }
   #wakeSenders() {
     const waiting = this.#drained;
@@ -31998,6 +32096,10 @@ var LayerPool = class {
   /** Stop every worker; layers still in flight come back unscanned. */
   async close() {
     this.#closed = true;
+    for (const { job } of this.#fileQueue.splice(0))
+      this.#settle(job, { unscanned: "the audit stopped before this layer was searched" });
+    if (this.#localJob !== void 0)
+      this.#settle(this.#localJob, { unscanned: "the audit stopped before this layer was searched" });
     await Promise.all(this.#workers.map((w) => w.thread.terminate()));
     for (const w of this.#workers)
       this.#fail(w, "the audit stopped before this layer was searched");
@@ -32213,7 +32315,7 @@ async function auditSource(source, options) {
     throw aborted2();
   const active = /* @__PURE__ */ new Set();
   const workers = options.concurrency ?? Math.min(4, availableParallelism2());
-  const pool = workers > 1 && patterns.length > 0 ? new LayerPool(patterns, { size: workers }) : void 0;
+  const pool = workers > 1 && patterns.length > 0 ? new LayerPool(patterns, { size: workers, local: { scanner, active } }) : void 0;
   const stop = () => {
     void source.close();
     void pool?.close();
@@ -32288,14 +32390,16 @@ function tarStreamSource(transport, name, open6, label = name) {
       signal.addEventListener("abort", stop, { once: true });
       try {
         let outer = new ByteReader(streamChunks(archive.stream));
+        let file2 = archive.file;
         if (detectFormat(await outer.peek(SNIFF_BYTES)) === "gzip") {
           const gunzip = decompressorFor("gzip");
           if (gunzip && "stream" in gunzip) {
             pipeline3(Readable3.from(outer.rest()), gunzip.stream, () => void 0);
             outer = new ByteReader(streamChunks(gunzip.stream));
+            file2 = void 0;
           }
         }
-        yield* tarBlobs(outer, label, documents);
+        yield* tarBlobs(outer, label, documents, file2);
         await archive.finished();
         finished5 = true;
       } catch (err) {
@@ -32355,7 +32459,7 @@ function formatFindings(findings, options = {}) {
 }
 
 // packages/audit/dist/audit-export.js
-import { createReadStream as createReadStream2 } from "node:fs";
+import { createReadStream as createReadStream3 } from "node:fs";
 import { lstat, open as open2, readdir, readlink } from "node:fs/promises";
 import { join, relative } from "node:path";
 async function walk2(root2, dir, scanner, scan) {
@@ -32371,7 +32475,7 @@ ${link}`, "utf8"));
     if (stat5.isDirectory())
       await walk2(root2, full, scanner, scan);
     else if (stat5.isFile()) {
-      const { found, bytes } = await scanner.scanStream(createReadStream2(full, { highWaterMark: 1 << 20 }));
+      const { found, bytes } = await scanner.scanStream(createReadStream3(full, { highWaterMark: 1 << 20 }));
       for (const i of found)
         hits.add(i);
       scan.files++;
@@ -32393,7 +32497,7 @@ async function scanTarFile(path, scanner) {
   const decompressor = decompressorFor(detectFormat(head.subarray(0, length)));
   if (decompressor && "unsupported" in decompressor)
     throw new AuditError(`the export ${path} could not be read: ${decompressor.unsupported}`);
-  const raw = createReadStream2(path, { highWaterMark: 1 << 20 });
+  const raw = createReadStream3(path, { highWaterMark: 1 << 20 });
   if (!decompressor)
     return scanLayerTar(new ByteReader(streamChunks(raw)), `export ${path}`, scanner);
   raw.on("error", (err) => decompressor.stream.destroy(err));
@@ -32524,24 +32628,57 @@ function lineContent(buf, from = 0, to = buf.length) {
   return { start: contentStart(buf, from, end), end };
 }
 
-// packages/core/dist/redaction/line-masker.js
-var MIN_WRAPPED_LINE2 = 16;
-var MAX_DUMP_LINE2 = 256;
-var MAX_HELD_LINE = 64 * 1024;
+// packages/core/dist/redaction/ordinary-lines.js
 var LF3 = 10;
+var CR4 = 13;
 var SPACE4 = 32;
 var ALPHABET2 = new Uint8Array(256);
 for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_")
   ALPHABET2[ch.charCodeAt(0)] = 1;
-var isHex2 = (b) => b !== void 0 && (b >= 48 && b <= 57 || b >= 97 && b <= 102 || b >= 65 && b <= 70);
+var MIN_WRAPPED_LINE2 = 16;
+var MAX_DUMP_LINE2 = 256;
+var HEX = new Uint8Array(256);
+for (const ch of "0123456789abcdefABCDEF")
+  HEX[ch.charCodeAt(0)] = 1;
 function mayBeDumpLine2(buf, start, end) {
-  if (start > 0 && buf[start - 1] === SPACE4 && isHex2(buf[start]) && isHex2(buf[start + 1]) && (start + 2 === end || buf[start + 2] === SPACE4))
-    return true;
-  let i = start;
-  while (i < end && i - start < 6 && isHex2(buf[i]))
-    i++;
-  return i - start === 6;
+  if (end - start >= 2 && HEX[buf[start]] === 1 && HEX[buf[start + 1]] === 1) {
+    if (start > 0 && buf[start - 1] === SPACE4 && (start + 2 === end || buf[start + 2] === SPACE4))
+      return true;
+    return end - start >= 6 && HEX[buf[start + 2]] === 1 && HEX[buf[start + 3]] === 1 && HEX[buf[start + 4]] === 1 && HEX[buf[start + 5]] === 1;
+  }
+  return false;
 }
+function skipOrdinaryLines(data, from, test) {
+  const { wrapped, dump } = test;
+  let start = from;
+  for (; ; ) {
+    const nl = data.indexOf(LF3, start);
+    if (nl === -1)
+      return start;
+    let end = nl;
+    if (end > start && data[end - 1] === CR4)
+      end--;
+    if (wrapped && end - start >= MIN_WRAPPED_LINE2 && ALPHABET2[data[end - 1]] === 1) {
+      let trail = end - 1;
+      const stop = end - MIN_WRAPPED_LINE2;
+      while (trail > stop && ALPHABET2[data[trail - 1]] === 1)
+        trail--;
+      if (trail === stop)
+        return start;
+    }
+    if (dump !== void 0) {
+      const content = contentStart(data, start, end);
+      if (end - content < MAX_DUMP_LINE2 && mayBeDumpLine2(data, content, end) && dump(data, content, end))
+        return start;
+    }
+    start = nl + 1;
+  }
+}
+
+// packages/core/dist/redaction/line-masker.js
+var MAX_HELD_LINE = 64 * 1024;
+var LF4 = 10;
+var SPACE5 = 32;
 var View = class {
   matcher;
   replacements;
@@ -32596,6 +32733,7 @@ var View = class {
 var LineMasker = class {
   #getSpec;
   #spec;
+  #ordinary;
   #joined;
   #dumped;
   /** The line before continues into the next one's leading run. */
@@ -32614,13 +32752,16 @@ var LineMasker = class {
     let start = 0;
     let span = 0;
     for (; ; ) {
-      const nl = data.indexOf(LF3, start);
+      if (this.#partialLength === 0 && this.#held.length === 0 && !this.#continues) {
+        const next = skipOrdinaryLines(data, start, this.#ordinary);
+        if (next > start) {
+          this.#dumped.close();
+          start = next;
+        }
+      }
+      const nl = data.indexOf(LF4, start);
       if (nl === -1)
         break;
-      if (this.#partialLength === 0 && this.#held.length === 0 && this.#isOrdinary(data, start, nl + 1)) {
-        start = nl + 1;
-        continue;
-      }
       if (start > span)
         out.push(data.subarray(span, start));
       this.#partial.push(Buffer.from(data.subarray(start, nl + 1)));
@@ -32639,29 +32780,6 @@ var LineMasker = class {
       }
     }
     return out;
-  }
-  /**
-   * The fast path: true (and the views told) when the line `data[from, to)` is neither a dump line
-   * nor part of a wrapped block, so it can pass on without being held.
-   */
-  #isOrdinary(data, from, to) {
-    if (this.#continues)
-      return false;
-    const end = contentEnd(data, from, to);
-    if (this.#joined.matcher && end - from >= MIN_WRAPPED_LINE2 && ALPHABET2[data[end - 1]] === 1) {
-      let trail = end - 1;
-      while (trail > end - MIN_WRAPPED_LINE2 && ALPHABET2[data[trail - 1]] === 1)
-        trail--;
-      if (end - trail >= MIN_WRAPPED_LINE2)
-        return false;
-    }
-    if (this.#dumped.matcher) {
-      const start = contentStart(data, from, end);
-      if (end > start && end - start < MAX_DUMP_LINE2 && mayBeDumpLine2(data, start, end) && this.#dumpedBytes(data, start, end))
-        return false;
-    }
-    this.#dumped.close();
-    return true;
   }
   /**
    * Release everything held, deciding with what is known now: the unfinished line counts as a
@@ -32687,6 +32805,7 @@ var LineMasker = class {
     this.#spec = spec;
     this.#joined = new View(spec.joined, spec.joinedReplacements, true);
     this.#dumped = new View(spec.dumped, spec.dumpedReplacements, false);
+    this.#ordinary = { wrapped: spec.joined !== void 0, dump: spec.dumped ? (b, start, end) => this.#dumpedBytes(b, start, end) !== void 0 : void 0 };
     this.#continues = false;
     if (first)
       return;
@@ -32746,7 +32865,7 @@ var LineMasker = class {
   }
   /** The bytes a dump line shows: an `od -An` line starts with a space of its own, taken for indentation. */
   #dumpedBytes(bytes, start, end) {
-    return decodeDumpLine(bytes.subarray(start, end)) ?? (start > 0 && bytes[start - 1] === SPACE4 ? decodeDumpLine(bytes.subarray(start - 1, end)) : void 0);
+    return decodeDumpLine(bytes.subarray(start, end)) ?? (start > 0 && bytes[start - 1] === SPACE5 ? decodeDumpLine(bytes.subarray(start - 1, end)) : void 0);
   }
   /** The held lines, oldest first, that nothing can still reach back into, with their masks applied. */
   #release() {

@@ -11,6 +11,8 @@ var ByteReader = class {
   #source;
   #buffer = EMPTY;
   #ended = false;
+  /** Bytes handed out so far (peeked bytes put back do not count). */
+  #position = 0;
   constructor(source) {
     this.#source = source[Symbol.asyncIterator]();
   }
@@ -23,6 +25,10 @@ var ByteReader = class {
         this.#buffer = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
     }
     return this.#buffer.length > 0;
+  }
+  /** How many bytes of the input were consumed: the offset in the input of the next byte read. */
+  get position() {
+    return this.#position;
   }
   /** Up to `n` bytes; fewer only at the end of the input. */
   async read(n) {
@@ -47,13 +53,17 @@ var ByteReader = class {
   async peek(n) {
     const head = await this.read(n);
     this.#buffer = this.#buffer.length === 0 ? head : Buffer.concat([head, this.#buffer]);
+    this.#position -= head.length;
     return head;
   }
   /** Read and drop everything left, so the producer upstream is never left blocked. */
   async drain() {
+    this.#position += this.#buffer.length;
     this.#buffer = EMPTY;
-    while (await this.#fill())
+    while (await this.#fill()) {
+      this.#position += this.#buffer.length;
       this.#buffer = EMPTY;
+    }
   }
   /** Yield every remaining chunk. */
   async *rest() {
@@ -63,6 +73,7 @@ var ByteReader = class {
   #take(n) {
     const out = this.#buffer.subarray(0, n);
     this.#buffer = this.#buffer.subarray(n);
+    this.#position += out.length;
     return out;
   }
 };
@@ -671,6 +682,9 @@ var ContentScanner = class {
   }
 };
 
+// packages/audit/dist/file-range-scan.js
+import { createReadStream } from "node:fs";
+
 // packages/audit/dist/layer-blob.js
 import { Readable, pipeline } from "node:stream";
 
@@ -1251,6 +1265,25 @@ async function scanBlobBody(reader, path, format, scanner2, active2) {
   return { scan };
 }
 
+// packages/audit/dist/file-range-scan.js
+async function* exactly(chunks, size) {
+  let got = 0;
+  for await (const chunk of chunks) {
+    got += chunk.length;
+    yield chunk;
+  }
+  if (got !== size)
+    throw new Error(`could not be read from the archive file (${got} of ${size} bytes there)`);
+}
+async function scanFileRange(job, scanner2, active2) {
+  const stream = createReadStream(job.file, { start: job.offset, end: job.offset + job.size - 1, highWaterMark: 1 << 20 });
+  try {
+    return await scanBlob(new ByteReader(exactly(streamChunks(stream), job.size)), job.path, job.format, scanner2, active2);
+  } finally {
+    stream.destroy();
+  }
+}
+
 // packages/audit/dist/layer-worker.js
 var Inbox = class {
   job;
@@ -1300,6 +1333,8 @@ parentPort.on("message", (message) => {
       inboxes.delete(message.job);
       parentPort.postMessage({ type: "done", job: message.job, outcome });
     });
+  } else if (message.type === "file") {
+    void scanFileRange(message, scanner, active).then((outcome) => parentPort.postMessage({ type: "done", job: message.job, outcome }));
   } else if (message.type === "chunk") {
     inboxes.get(message.job)?.put(Buffer.from(message.data));
   } else if (message.type === "end") {
