@@ -9,6 +9,7 @@
 // 3. The redactor's stream on a 100 MB log with 100 secrets, compared with a pass-through Transform.
 //
 // Runs against the built core (`npm run bench -- audit` builds first). Results: bench/results/audit.json.
+// `BENCH_AUDIT_PARTS=concurrent,redactor` runs only those parts (big, concurrent, redactor), e.g. to profile one.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
