@@ -31877,6 +31877,42 @@ async function scanFileRange(job, scanner, active) {
   }
 }
 
+// packages/audit/dist/parked-workers.js
+var PARK_MS = 5e3;
+var parked = [];
+var POOL_EVENTS = ["message", "error", "exit"];
+function drop(entry) {
+  const i = parked.indexOf(entry);
+  if (i >= 0)
+    parked.splice(i, 1);
+  if (entry.timer)
+    clearTimeout(entry.timer);
+}
+function park(thread, key) {
+  for (const event of POOL_EVENTS)
+    thread.removeAllListeners(event);
+  const entry = { thread, key };
+  thread.once("exit", () => drop(entry));
+  thread.on("error", () => drop(entry));
+  entry.timer = setTimeout(() => {
+    drop(entry);
+    void thread.terminate();
+  }, PARK_MS);
+  entry.timer.unref();
+  thread.unref();
+  parked.push(entry);
+}
+function unpark(key) {
+  const entry = parked.find((p) => p.key === key);
+  if (!entry)
+    return void 0;
+  drop(entry);
+  for (const event of POOL_EVENTS)
+    entry.thread.removeAllListeners(event);
+  entry.thread.ref();
+  return entry.thread;
+}
+
 // packages/audit/dist/layer-pool.js
 var _a3;
 var MESSAGE_BYTES = 1 << 20;
@@ -31902,6 +31938,8 @@ function defaultWorkerUrl() {
 var LayerPool = class {
   /** Worker threads started by every pool so far (tests check that the workers really ran). */
   static threadsStarted = 0;
+  /** Workers put to work by every pool so far, new or parked by an earlier pool. */
+  static workersUsed = 0;
   /** Blobs handed to workers to read from a file themselves (tests check which path ran). */
   static fileJobs = 0;
   #init;
@@ -32044,8 +32082,14 @@ var LayerPool = class {
     return live.reduce((a, b) => b.jobs.size < a.jobs.size ? b : a);
   }
   #start() {
-    const thread = new Worker(this.#url, { workerData: this.#init, execArgv: workerExecArgv(process.execArgv) });
-    _a3.threadsStarted++;
+    const execArgv = workerExecArgv(process.execArgv);
+    const reused = unpark(this.#parkKey(execArgv));
+    const thread = reused ?? new Worker(this.#url, { workerData: this.#init, execArgv });
+    if (reused)
+      reused.postMessage({ type: "init", ...this.#init });
+    else
+      _a3.threadsStarted++;
+    _a3.workersUsed++;
     const worker = { thread, jobs: /* @__PURE__ */ new Set(), queued: 0 };
     this.#workers.push(worker);
     thread.on("message", (message2) => {
@@ -32093,15 +32137,29 @@ var LayerPool = class {
       if (!w.dead)
         w.thread.postMessage({ type: "crash-for-test" });
   }
-  /** Stop every worker; layers still in flight come back unscanned. */
+  #parkKey(execArgv) {
+    return `${this.#url.href}\0${execArgv.join("\0")}`;
+  }
+  /**
+   * Stop every worker; layers still in flight come back unscanned. Idle, healthy workers are
+   * parked for the next audit in this process (see `parked-workers.ts`), the others terminated.
+   */
   async close() {
     this.#closed = true;
+    const key = this.#parkKey(workerExecArgv(process.execArgv));
+    for (const w of this.#workers) {
+      if (w.dead || w.jobs.size > 0)
+        continue;
+      w.dead = "parked for the next audit";
+      park(w.thread, key);
+    }
+    const busy = this.#workers.filter((w) => w.dead === void 0);
     for (const { job } of this.#fileQueue.splice(0))
       this.#settle(job, { unscanned: "the audit stopped before this layer was searched" });
     if (this.#localJob !== void 0)
       this.#settle(this.#localJob, { unscanned: "the audit stopped before this layer was searched" });
-    await Promise.all(this.#workers.map((w) => w.thread.terminate()));
-    for (const w of this.#workers)
+    await Promise.all(busy.map((w) => w.thread.terminate()));
+    for (const w of busy)
       this.#fail(w, "the audit stopped before this layer was searched");
   }
 };
@@ -39023,10 +39081,10 @@ async function startAgent(options) {
     socket.once("close", () => sockets.delete(socket));
     const protocol = new ssh2.AgentProtocol(false);
     const guard = new AgentFrameFilter((type) => logger.debug(`ssh-agent ${sshId}: refused request type ${type} (this agent only lists and signs)`));
-    const drop = () => void socket.destroy();
+    const drop2 = () => void socket.destroy();
     for (const stream of [guard, protocol])
-      stream.on("error", drop);
-    socket.on("error", drop);
+      stream.on("error", drop2);
+    socket.on("error", drop2);
     socket.pipe(guard).pipe(protocol).pipe(socket);
     protocol.on("identities", (req) => {
       logger.debug(`ssh-agent ${sshId}: listed ${keys.length} key${keys.length === 1 ? "" : "s"}`);

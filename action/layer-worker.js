@@ -79,25 +79,25 @@ var ByteReader = class {
 };
 
 // packages/audit/dist/scanner/matcher.js
-function byteClasses(patterns2) {
+function byteClasses(patterns) {
   const classes = new Uint8Array(256);
   let count = 1;
-  for (const p of patterns2)
+  for (const p of patterns)
     for (const b of p)
       if (classes[b] === 0)
         classes[b] = count++;
   return { classes, count };
 }
-function compileMatcher(patterns2) {
-  const { classes, count: k } = byteClasses(patterns2);
+function compileMatcher(patterns) {
+  const { classes, count: k } = byteClasses(patterns);
   let capacity = 1;
-  for (const p of patterns2)
+  for (const p of patterns)
     capacity += p.length;
   const next = new Int32Array(capacity * k).fill(-1);
   const depthOf = new Int32Array(capacity);
   const own = [[]];
   let states = 1;
-  patterns2.forEach((p, index) => {
+  patterns.forEach((p, index) => {
     let s = 0;
     for (const b of p) {
       const slot = s * k + classes[b];
@@ -141,9 +141,9 @@ function compileMatcher(patterns2) {
     const t = delta[i];
     delta[i] = outputs[t].length > 0 ? -(t * k) : t * k;
   }
-  const lengths = patterns2.map((p) => p.length);
+  const lengths = patterns.map((p) => p.length);
   return {
-    size: patterns2.length,
+    size: patterns.length,
     longest: lengths.reduce((a, b) => Math.max(a, b), 0),
     lengths,
     initial: 0,
@@ -289,19 +289,19 @@ function equalAt(buf, at, pattern) {
       return false;
   return true;
 }
-function compileSetMatcher(patterns2) {
-  const longest = patterns2.reduce((a, p) => Math.max(a, p.length), 0);
-  const shortest = patterns2.reduce((a, p) => Math.min(a, p.length), Number.POSITIVE_INFINITY);
-  if (patterns2.length === 0 || shortest < 4) {
-    const automaton = compileMatcher(patterns2);
+function compileSetMatcher(patterns) {
+  const longest = patterns.reduce((a, p) => Math.max(a, p.length), 0);
+  const shortest = patterns.reduce((a, p) => Math.min(a, p.length), Number.POSITIVE_INFINITY);
+  if (patterns.length === 0 || shortest < 4) {
+    const automaton = compileMatcher(patterns);
     const { lengths } = automaton;
     return { longest, skips: false, find: (buf, onMatch) => void automaton.scan(buf, 0, buf.length, automaton.initial, (i, end) => onMatch(i, end - lengths[i])) };
   }
   const m = Math.min(shortest, MAX_WINDOW);
   const shift = new Uint8Array(1 << TABLE_BITS).fill(m - BLOCK + 1);
   const head = new Int32Array(1 << TABLE_BITS).fill(-1);
-  const next = new Int32Array(patterns2.length).fill(-1);
-  patterns2.forEach((p, index) => {
+  const next = new Int32Array(patterns.length).fill(-1);
+  patterns.forEach((p, index) => {
     for (let j = BLOCK - 1; j < m; j++) {
       const h = hash3(p[j - 2], p[j - 1], p[j]);
       shift[h] = Math.min(shift[h], m - 1 - j);
@@ -325,7 +325,7 @@ function compileSetMatcher(patterns2) {
         }
         const start = pos - m + 1;
         for (let p = head[h]; p !== -1; p = next[p]) {
-          const pattern = patterns2[p];
+          const pattern = patterns[p];
           if (start + pattern.length <= end && equalAt(buf, start, pattern))
             onMatch(p, start);
         }
@@ -621,29 +621,29 @@ var ContentScanner = class {
   #joined;
   #dumped;
   #mask;
-  constructor(patterns2) {
-    this.#given = patterns2;
-    const derivedFrom = patterns2.map((_, i) => i);
+  constructor(patterns) {
+    this.#given = patterns;
+    const derivedFrom = patterns.map((_, i) => i);
     const wrapped = [];
     const dumped = [];
-    patterns2.forEach((p, i) => {
+    patterns.forEach((p, i) => {
       const name = WRAPPED[p.encoding];
       if (name) {
         wrapped.push({ ...p, encoding: name });
         derivedFrom.push(i);
       }
     });
-    patterns2.forEach((p, i) => {
+    patterns.forEach((p, i) => {
       if (p.encoding === "raw") {
         dumped.push({ ...p, encoding: "hex-dump" });
         derivedFrom.push(i);
       }
     });
-    this.joinedBase = patterns2.length;
-    this.dumpedBase = patterns2.length + wrapped.length;
-    this.patterns = [...patterns2, ...wrapped, ...dumped];
+    this.joinedBase = patterns.length;
+    this.dumpedBase = patterns.length + wrapped.length;
+    this.patterns = [...patterns, ...wrapped, ...dumped];
     this.derivedFrom = derivedFrom;
-    this.#main = compileSetMatcher(patterns2.map((p) => p.bytes));
+    this.#main = compileSetMatcher(patterns.map((p) => p.bytes));
     this.#joined = wrapped.length > 0 ? compileSetMatcher(wrapped.map((p) => p.bytes)) : void 0;
     this.#dumped = dumped.length > 0 ? compileSetMatcher(dumped.map((p) => p.bytes)) : void 0;
   }
@@ -1320,13 +1320,17 @@ var Inbox = class {
     }
   }
 };
-var init = workerData;
-var patterns = init.patterns.map((p) => ({ ...p, bytes: Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength) }));
-var scanner = new ContentScanner(patterns);
+function scannerFor(init) {
+  const patterns = init.patterns.map((p) => ({ ...p, bytes: Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength) }));
+  return new ContentScanner(patterns);
+}
+var scanner = scannerFor(workerData);
 var inboxes = /* @__PURE__ */ new Map();
 var active = /* @__PURE__ */ new Set();
 parentPort.on("message", (message) => {
-  if (message.type === "begin") {
+  if (message.type === "init") {
+    scanner = scannerFor(message);
+  } else if (message.type === "begin") {
     const inbox = new Inbox(message.job);
     inboxes.set(message.job, inbox);
     void scanBlob(new ByteReader(inbox), message.path, message.format, scanner, active).then((outcome) => {

@@ -52,11 +52,11 @@ describe('concurrent layer scanning', () => {
       gzipSync(layer(3, [{ name: 'clean.txt', body: 'nothing to see' }])),
     ];
     const archive = file(dockerArchive(layers, config));
-    const before = LayerPool.threadsStarted;
+    const before = LayerPool.workersUsed;
     const single = await auditImage({ archive, secrets, concurrency: 1 });
-    expect(LayerPool.threadsStarted).toBe(before);
+    expect(LayerPool.workersUsed).toBe(before);
     const concurrent = await auditImage({ archive, secrets, concurrency: 4 });
-    expect(LayerPool.threadsStarted).toBeGreaterThan(before);
+    expect(LayerPool.workersUsed).toBeGreaterThan(before);
     expect(single.findings.length).toBeGreaterThanOrEqual(5);
     expect(concurrent).toEqual(single);
     expect(JSON.stringify(concurrent)).toBe(JSON.stringify(single));
@@ -121,10 +121,10 @@ describe('concurrent layer scanning', () => {
     const layers = [0, 1, 2].map((i) => gzipSync(layer(i, [{ name: `etc/token-${i}`, body: TOKEN }])));
     const archive = file(dockerArchive([...layers, layer(3, [{ name: 'opt/key', body: KEY }])], config));
     const before = LayerPool.fileJobs;
-    const threadsBefore = LayerPool.threadsStarted;
+    const workersBefore = LayerPool.workersUsed;
     const fromFile = await auditImage({ archive, secrets, concurrency: 2 });
     expect(LayerPool.fileJobs - before).toBe(4);
-    expect(LayerPool.threadsStarted - threadsBefore).toBe(1);
+    expect(LayerPool.workersUsed - workersBefore).toBe(1);
     // The same bytes as a stream with no file behind it (as `docker save` gives them): fed to the workers.
     const streamed = tarStreamSource('docker-archive', archive, () => ({ ...archiveFile(archive), file: undefined }), `archive ${archive}`);
     const fed = await auditSource(streamed, { secrets, concurrency: 2 });
@@ -132,6 +132,20 @@ describe('concurrent layer scanning', () => {
     expect(fromFile.findings.length).toBeGreaterThanOrEqual(4);
     expect(JSON.stringify(fromFile)).toBe(JSON.stringify(fed));
     expect(JSON.stringify(fromFile)).toBe(JSON.stringify(await auditImage({ archive, secrets, concurrency: 1 })));
+  });
+
+  it('an idle worker is kept for the next audit in the same process and searches with that audit\'s values, not the last one\'s', async () => {
+    const other = makeCanary('concurrent-other');
+    const layers = [0, 1].map((i) => gzipSync(layer(i, [{ name: `etc/other-${i}`, body: other }])));
+    const archive = file(dockerArchive(layers, config));
+    await auditImage({ archive, secrets, concurrency: 2 });
+    const started = LayerPool.threadsStarted;
+    const used = LayerPool.workersUsed;
+    const report = await auditImage({ archive, secrets: [{ id: 'other', value: SecretValue.from(other) }], concurrency: 2 });
+    expect(LayerPool.workersUsed - used).toBe(1);
+    expect(LayerPool.threadsStarted).toBe(started);
+    // Both layers hold the new value: the reused worker's layer is found too, so it has the new patterns.
+    expect(report.findings.filter((f) => f.secretId === 'other').map((f) => f.location.path).sort()).toEqual(['etc/other-0', 'etc/other-1']);
   });
 
   it('a blob the file does not hold in full (the archive shrank) comes back unscanned, naming why — never as a clean layer', async () => {

@@ -6,6 +6,7 @@ import type { Transform } from 'node:stream';
 import type { BlobFormat } from './blob-format.js';
 import type { ContentScanner } from './content-scanner.js';
 import { scanFileRange } from './file-range-scan.js';
+import { park, unpark } from './parked-workers.js';
 import type { BlobOutcome } from './layer-blob.js';
 import type { SecretPattern } from './scanner/patterns.js';
 import type { BlobFileRange } from './source/image-source.js';
@@ -17,6 +18,7 @@ export interface WorkerInit {
 
 /** Messages to a worker. */
 export type ToWorker =
+  | ({ type: 'init' } & WorkerInit)
   | { type: 'begin'; job: number; path: string; format: BlobFormat }
   | { type: 'chunk'; job: number; data: ArrayBuffer }
   | { type: 'end'; job: number }
@@ -100,6 +102,8 @@ function defaultWorkerUrl(): URL {
 export class LayerPool {
   /** Worker threads started by every pool so far (tests check that the workers really ran). */
   static threadsStarted = 0;
+  /** Workers put to work by every pool so far, new or parked by an earlier pool. */
+  static workersUsed = 0;
   /** Blobs handed to workers to read from a file themselves (tests check which path ran). */
   static fileJobs = 0;
   readonly #init: WorkerInit;
@@ -246,8 +250,13 @@ export class LayerPool {
   }
 
   #start(): PooledWorker {
-    const thread = new Worker(this.#url, { workerData: this.#init, execArgv: workerExecArgv(process.execArgv) });
-    LayerPool.threadsStarted++;
+    const execArgv = workerExecArgv(process.execArgv);
+    // A worker an earlier audit left idle has its code warm: it only needs this audit's patterns.
+    const reused = unpark(this.#parkKey(execArgv));
+    const thread = reused ?? new Worker(this.#url, { workerData: this.#init, execArgv });
+    if (reused) reused.postMessage({ type: 'init', ...this.#init } satisfies ToWorker);
+    else LayerPool.threadsStarted++;
+    LayerPool.workersUsed++;
     const worker: PooledWorker = { thread, jobs: new Set(), queued: 0 };
     this.#workers.push(worker);
     thread.on('message', (message: FromWorker) => {
@@ -294,12 +303,26 @@ export class LayerPool {
     for (const w of this.#workers) if (!w.dead) w.thread.postMessage({ type: 'crash-for-test' } satisfies ToWorker);
   }
 
-  /** Stop every worker; layers still in flight come back unscanned. */
+  #parkKey(execArgv: readonly string[]): string {
+    return `${this.#url.href}\u0000${execArgv.join('\u0000')}`;
+  }
+
+  /**
+   * Stop every worker; layers still in flight come back unscanned. Idle, healthy workers are
+   * parked for the next audit in this process (see `parked-workers.ts`), the others terminated.
+   */
   async close(): Promise<void> {
     this.#closed = true;
+    const key = this.#parkKey(workerExecArgv(process.execArgv));
+    for (const w of this.#workers) {
+      if (w.dead || w.jobs.size > 0) continue;
+      w.dead = 'parked for the next audit';
+      park(w.thread, key);
+    }
+    const busy = this.#workers.filter((w) => w.dead === undefined);
     for (const { job } of this.#fileQueue.splice(0)) this.#settle(job, { unscanned: 'the audit stopped before this layer was searched' });
     if (this.#localJob !== undefined) this.#settle(this.#localJob, { unscanned: 'the audit stopped before this layer was searched' });
-    await Promise.all(this.#workers.map((w) => w.thread.terminate()));
-    for (const w of this.#workers) this.#fail(w, 'the audit stopped before this layer was searched');
+    await Promise.all(busy.map((w) => w.thread.terminate()));
+    for (const w of busy) this.#fail(w, 'the audit stopped before this layer was searched');
   }
 }
