@@ -88,6 +88,8 @@ export function blobScan(scanner: ContentScanner, active: Set<Transform>, pool?:
       return inner instanceof ByteReader ? inner : reader;
     },
     async finish() {
+      // Everything is read: this thread can search a share of the layers read from files.
+      pool?.releaseLocal();
       for (const { path, outcome } of pending.splice(0)) {
         const done = await outcome;
         if ('scan' in done) result.layers.set(path, done.scan);

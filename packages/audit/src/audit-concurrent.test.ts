@@ -148,6 +148,14 @@ describe('concurrent layer scanning', () => {
     expect(report.findings.filter((f) => f.secretId === 'other').map((f) => f.location.path).sort()).toEqual(['etc/other-0', 'etc/other-1']);
   });
 
+  it('an archive file cut inside a layer (skipped by the reading thread, read by a scanner) fails the audit, in both modes', async () => {
+    const whole = dockerArchive([gzipSync(layer(0, [{ name: 'etc/token', body: TOKEN }])), gzipSync(layer(1, []))], config);
+    const archive = file(whole.subarray(0, 600_000));
+    for (const concurrency of [1, 2]) {
+      await expect(auditImage({ archive, secrets, concurrency })).rejects.toMatchObject({ code: 'AUDIT_FAILED', message: expect.stringMatching(/truncated/) });
+    }
+  });
+
   it('a blob the file does not hold in full (the archive shrank) comes back unscanned, naming why — never as a clean layer', async () => {
     const { patterns } = buildPatterns(secrets);
     const pool = new LayerPool(patterns, { size: 1, minBlobBytes: 0 });

@@ -54,7 +54,8 @@ export async function auditSource(source: ImageSource, options: AuditSourceOptio
   const active = new Set<Transform>();
   const workers = options.concurrency ?? Math.min(4, availableParallelism());
   // Workers start only when a layer large enough to be worth one arrives.
-  // Layers read from a file are shared between the workers and this thread (one worker fewer).
+  // Layers read from a file are shared between the workers and this thread (one worker fewer),
+  // which takes its share once it has read the archive.
   const pool = workers > 1 && patterns.length > 0 ? new LayerPool(patterns, { size: workers, local: { scanner, active } }) : undefined;
   const stop = (): void => {
     void source.close();

@@ -1,3 +1,5 @@
+import type { SkippingSource } from './file-chunks.js';
+
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -11,8 +13,13 @@ export class ByteReader {
   /** Bytes handed out so far (peeked bytes put back do not count). */
   #position = 0;
 
+  /** The source's own skip, when it can move on without reading (a file). */
+  readonly #skipper: SkippingSource | undefined;
+
   constructor(source: AsyncIterable<Uint8Array>) {
     this.#source = source[Symbol.asyncIterator]();
+    const skipper = source as Partial<SkippingSource>;
+    this.#skipper = typeof skipper.skip === 'function' ? (skipper as SkippingSource) : undefined;
   }
 
   async #fill(): Promise<boolean> {
@@ -54,6 +61,27 @@ export class ByteReader {
     this.#buffer = this.#buffer.length === 0 ? head : Buffer.concat([head, this.#buffer]);
     this.#position -= head.length;
     return head;
+  }
+
+  /**
+   * Move on `n` bytes: without reading them when the source can skip (a file), else read and
+   * dropped. Resolves with how many were passed over (fewer only at the end of the input).
+   */
+  async skip(n: number): Promise<number> {
+    const buffered = Math.min(n, this.#buffer.length);
+    this.#take(buffered);
+    let left = n - buffered;
+    if (left > 0 && this.#skipper && !this.#ended) {
+      const skipped = await this.#skipper.skip(left);
+      this.#position += skipped;
+      left -= skipped;
+    }
+    while (left > 0) {
+      const chunk = await this.chunk(left);
+      if (chunk.length === 0) break;
+      left -= chunk.length;
+    }
+    return n - left;
   }
 
   /** Read and drop everything left, so the producer upstream is never left blocked. */

@@ -114,6 +114,8 @@ export class LayerPool {
   readonly #local: LayerPoolOptions['local'];
   /** The file job the calling thread is searching, if any. */
   #localJob: number | undefined;
+  /** The calling thread takes no share until {@link LayerPool.releaseLocal}: it is still reading the archive. */
+  #localHeld = true;
   readonly #workers: PooledWorker[] = [];
   readonly #jobs = new Map<number, Job>();
   /** File jobs not yet given to a worker, oldest first. */
@@ -181,7 +183,7 @@ export class LayerPool {
    */
   #dispatch(): void {
     while (this.#fileQueue.length > 0 && !this.#closed) {
-      if (this.#local && this.#localJob === undefined) {
+      if (this.#local && !this.#localHeld && this.#localJob === undefined) {
         this.#scanLocally(this.#local, this.#fileQueue.shift()!);
         continue;
       }
@@ -194,6 +196,16 @@ export class LayerPool {
       worker.jobs.add(message.job);
       worker.thread.postMessage(message satisfies ToWorker);
     }
+  }
+
+  /**
+   * The calling thread has read the whole archive and may now take its share of the queued blobs.
+   * Until then it only reads: searching a layer on the same thread would slow the reading, and
+   * with it the hand-out of every later layer to the workers.
+   */
+  releaseLocal(): void {
+    this.#localHeld = false;
+    this.#dispatch();
   }
 
   #scanLocally(local: NonNullable<LayerPoolOptions['local']>, message: Extract<ToWorker, { type: 'file' }>): void {

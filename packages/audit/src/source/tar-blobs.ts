@@ -41,6 +41,7 @@ export async function* tarBlobs(outer: ByteReader, label: string, documents: Map
       continue;
     }
     yield { path, size: entry.size, body: reader.rest(), ...(file !== undefined ? { fileRange: { file, offset } } : {}) };
-    await reader.drain();
+    // From a file, what the consumer left is skipped by the tar reader without being read.
+    if (file === undefined) await reader.drain();
   }
 }
