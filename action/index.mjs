@@ -30183,8 +30183,12 @@ var ByteReader = class {
   #ended = false;
   /** Bytes handed out so far (peeked bytes put back do not count). */
   #position = 0;
+  /** The source's own skip, when it can move on without reading (a file). */
+  #skipper;
   constructor(source) {
     this.#source = source[Symbol.asyncIterator]();
+    const skipper = source;
+    this.#skipper = typeof skipper.skip === "function" ? skipper : void 0;
   }
   async #fill() {
     while (this.#buffer.length === 0 && !this.#ended) {
@@ -30225,6 +30229,27 @@ var ByteReader = class {
     this.#buffer = this.#buffer.length === 0 ? head : Buffer.concat([head, this.#buffer]);
     this.#position -= head.length;
     return head;
+  }
+  /**
+   * Move on `n` bytes: without reading them when the source can skip (a file), else read and
+   * dropped. Resolves with how many were passed over (fewer only at the end of the input).
+   */
+  async skip(n) {
+    const buffered = Math.min(n, this.#buffer.length);
+    this.#take(buffered);
+    let left = n - buffered;
+    if (left > 0 && this.#skipper && !this.#ended) {
+      const skipped = await this.#skipper.skip(left);
+      this.#position += skipped;
+      left -= skipped;
+    }
+    while (left > 0) {
+      const chunk2 = await this.chunk(left);
+      if (chunk2.length === 0)
+        break;
+      left -= chunk2.length;
+    }
+    return n - left;
   }
   /** Read and drop everything left, so the producer upstream is never left blocked. */
   async drain() {
@@ -30718,12 +30743,12 @@ async function* readTar(source, where4) {
   const truncated = () => new AuditError(`${where4} is truncated (the tar stream ended inside an entry)`, { hint: "the archive is incomplete: save the image again" });
   let remaining = 0;
   const skipBody = async () => {
-    while (remaining > 0) {
-      const chunk2 = await reader.chunk(remaining);
-      if (chunk2.length === 0)
-        throw truncated();
-      remaining -= chunk2.length;
-    }
+    if (remaining === 0)
+      return;
+    const skipped = await reader.skip(remaining);
+    remaining -= skipped;
+    if (remaining > 0)
+      throw truncated();
   };
   const meta3 = new PendingMeta();
   for (let first = true; ; first = false) {
@@ -30795,7 +30820,8 @@ async function* tarBlobs(outer, label, documents, file2) {
       continue;
     }
     yield { path, size: entry.size, body: reader.rest(), ...file2 !== void 0 ? { fileRange: { file: file2, offset } } : {} };
-    await reader.drain();
+    if (file2 === void 0)
+      await reader.drain();
   }
 }
 
@@ -30846,6 +30872,7 @@ function blobScan(scanner, active, pool) {
       return inner instanceof ByteReader ? inner : reader;
     },
     async finish() {
+      pool?.releaseLocal();
       for (const { path, outcome } of pending.splice(0)) {
         const done = await outcome;
         if ("scan" in done)
@@ -31950,6 +31977,8 @@ var LayerPool = class {
   #local;
   /** The file job the calling thread is searching, if any. */
   #localJob;
+  /** The calling thread takes no share until {@link LayerPool.releaseLocal}: it is still reading the archive. */
+  #localHeld = true;
   #workers = [];
   #jobs = /* @__PURE__ */ new Map();
   /** File jobs not yet given to a worker, oldest first. */
@@ -32012,7 +32041,7 @@ var LayerPool = class {
    */
   #dispatch() {
     while (this.#fileQueue.length > 0 && !this.#closed) {
-      if (this.#local && this.#localJob === void 0) {
+      if (this.#local && !this.#localHeld && this.#localJob === void 0) {
         this.#scanLocally(this.#local, this.#fileQueue.shift());
         continue;
       }
@@ -32026,6 +32055,15 @@ var LayerPool = class {
       worker.jobs.add(message2.job);
       worker.thread.postMessage(message2);
     }
+  }
+  /**
+   * The calling thread has read the whole archive and may now take its share of the queued blobs.
+   * Until then it only reads: searching a layer on the same thread would slow the reading, and
+   * with it the hand-out of every later layer to the workers.
+   */
+  releaseLocal() {
+    this.#localHeld = false;
+    this.#dispatch();
   }
   #scanLocally(local, message2) {
     this.#localJob = message2.job;
@@ -32409,6 +32447,60 @@ async function auditSource(source, options) {
 
 // packages/audit/dist/source/tar-stream-source.js
 import { pipeline as pipeline3, Readable as Readable3 } from "node:stream";
+
+// packages/audit/dist/file-chunks.js
+import { open as open2 } from "node:fs/promises";
+var FileChunks = class {
+  path;
+  chunkSize;
+  #handle;
+  #size = 0;
+  #position = 0;
+  #closed = false;
+  constructor(path, chunkSize = 1 << 20) {
+    this.path = path;
+    this.chunkSize = chunkSize;
+  }
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+  async #file() {
+    if (!this.#handle) {
+      this.#handle = await open2(this.path, "r");
+      this.#size = (await this.#handle.stat()).size;
+    }
+    return this.#handle;
+  }
+  async next() {
+    if (this.#closed)
+      return { done: true, value: void 0 };
+    const file2 = await this.#file();
+    const buffer = Buffer.allocUnsafe(this.chunkSize);
+    const { bytesRead } = await file2.read(buffer, 0, buffer.length, this.#position);
+    if (bytesRead === 0) {
+      await this.return();
+      return { done: true, value: void 0 };
+    }
+    this.#position += bytesRead;
+    return { done: false, value: buffer.subarray(0, bytesRead) };
+  }
+  /** Move on `n` bytes without reading them; fewer at the end of the file. Resolves with how many. */
+  async skip(n) {
+    await this.#file();
+    const skipped = Math.max(0, Math.min(n, this.#size - this.#position));
+    this.#position += skipped;
+    return skipped;
+  }
+  async return() {
+    this.#closed = true;
+    const handle = this.#handle;
+    this.#handle = void 0;
+    await handle?.close();
+    return { done: true, value: void 0 };
+  }
+};
+
+// packages/audit/dist/source/tar-stream-source.js
 var PRODUCER_GRACE_MS = 2e3;
 async function producerError(archive) {
   let timer;
@@ -32429,7 +32521,7 @@ function readFailure(err, label) {
     return new AuditError(`${label} could not be decompressed (corrupt gzip data)`, { cause: err });
   return new AuditError(`could not read ${label}`, { cause: err });
 }
-function tarStreamSource(transport, name, open6, label = name) {
+function tarStreamSource(transport, name, open7, label = name) {
   const documents = /* @__PURE__ */ new Map();
   const opened = /* @__PURE__ */ new Set();
   let finished5 = false;
@@ -32442,12 +32534,16 @@ function tarStreamSource(transport, name, open6, label = name) {
         throw new AbortedError(`reading ${label} was cancelled`);
       documents.clear();
       finished5 = false;
-      const archive = open6();
+      const archive = open7();
       opened.add(archive);
       const stop = () => archive.destroy();
       signal.addEventListener("abort", stop, { once: true });
       try {
-        let outer = new ByteReader(streamChunks(archive.stream));
+        if (archive.file !== void 0) {
+          archive.stream.on("error", () => void 0);
+          archive.stream.destroy();
+        }
+        let outer = new ByteReader(archive.file !== void 0 ? new FileChunks(archive.file) : streamChunks(archive.stream));
         let file2 = archive.file;
         if (detectFormat(await outer.peek(SNIFF_BYTES)) === "gzip") {
           const gunzip = decompressorFor("gzip");
@@ -32518,7 +32614,7 @@ function formatFindings(findings, options = {}) {
 
 // packages/audit/dist/audit-export.js
 import { createReadStream as createReadStream3 } from "node:fs";
-import { lstat, open as open2, readdir, readlink } from "node:fs/promises";
+import { lstat, open as open3, readdir, readlink } from "node:fs/promises";
 import { join, relative } from "node:path";
 async function walk2(root2, dir, scanner, scan) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -32545,7 +32641,7 @@ ${link}`, "utf8"));
 }
 async function scanTarFile(path, scanner) {
   const head = Buffer.alloc(SNIFF_BYTES);
-  const file2 = await open2(path, "r");
+  const file2 = await open3(path, "r");
   let length;
   try {
     ({ bytesRead: length } = await file2.read(head, 0, SNIFF_BYTES, 0));
@@ -33190,7 +33286,7 @@ function isFetchedSecret(config2) {
 
 // packages/core/dist/util/temp-dir.js
 import { existsSync as existsSync2 } from "node:fs";
-import { mkdtemp, open as open3, readdir as readdir2, rm, stat } from "node:fs/promises";
+import { mkdtemp, open as open4, readdir as readdir2, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join2 } from "node:path";
 
@@ -33250,7 +33346,7 @@ async function overwrite(path) {
     const info = await stat(path);
     if (!info.isFile() || info.size === 0)
       return;
-    const handle = await open3(path, "r+");
+    const handle = await open4(path, "r+");
     try {
       await handle.write(Buffer.alloc(info.size), 0, info.size, 0);
       await handle.sync();
@@ -36318,7 +36414,7 @@ async function runBuild(session, options, steps = defaultBuildSteps) {
 }
 
 // packages/core/dist/config/load-config.js
-import { open as open4 } from "node:fs/promises";
+import { open as open5 } from "node:fs/promises";
 import { dirname as dirname4, resolve as resolve4 } from "node:path";
 
 // packages/core/dist/config/decode-config-text.js
@@ -37517,7 +37613,7 @@ function parseConfig(input3, options) {
   return { config: config2, file: file2, baseDir, sensitive: interpolated.sensitive };
 }
 async function readConfigBytes(file2) {
-  const handle = await open4(file2, "r");
+  const handle = await open5(file2, "r");
   try {
     const stat5 = await handle.stat();
     if (!stat5.isFile())
@@ -38067,22 +38163,22 @@ function parseTemplate(text3) {
   const problems = [];
   let pos = 0;
   while (pos < text3.length) {
-    const open6 = text3.indexOf("{{", pos);
-    if (open6 < 0) {
+    const open7 = text3.indexOf("{{", pos);
+    if (open7 < 0) {
       parts2.push({ kind: "text", text: text3.slice(pos) });
       break;
     }
-    if (open6 > pos)
-      parts2.push({ kind: "text", text: text3.slice(pos, open6) });
-    const line = lineAt(text3, open6);
-    const close = text3.indexOf("}}", open6 + 2);
-    const newline = text3.indexOf("\n", open6 + 2);
+    if (open7 > pos)
+      parts2.push({ kind: "text", text: text3.slice(pos, open7) });
+    const line = lineAt(text3, open7);
+    const close = text3.indexOf("}}", open7 + 2);
+    const newline = text3.indexOf("\n", open7 + 2);
     if (close < 0 || newline >= 0 && newline < close) {
       problems.push({ line, message: 'a placeholder opened with {{ is not closed with }} on the same line (write a literal {{ as {{ "{{" }})' });
       pos = newline < 0 ? text3.length : newline;
       continue;
     }
-    const part = parseAction(text3.slice(open6 + 2, close), line);
+    const part = parseAction(text3.slice(open7 + 2, close), line);
     if ("kind" in part)
       parts2.push(part);
     else
@@ -38558,7 +38654,7 @@ function buildArgStrategy() {
 }
 
 // packages/core/dist/strategies/secret-mount-files.js
-import { chmod, open as open5 } from "node:fs/promises";
+import { chmod, open as open6 } from "node:fs/promises";
 import { join as join15 } from "node:path";
 function fileNameFor(id, index) {
   return `${index}-${id.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 100)}`;
@@ -38568,7 +38664,7 @@ async function writeSecretFiles(dir, secrets) {
   const written = [];
   for (const [index, secret] of secrets.entries()) {
     const path = join15(dir, fileNameFor(secret.id, index));
-    const handle = await open5(path, "wx", 384);
+    const handle = await open6(path, "wx", 384);
     const bytes = secret.value.reveal();
     try {
       await handle.chmod(384);
@@ -38790,7 +38886,7 @@ async function startSecretServer(options) {
   const replayed = /* @__PURE__ */ new Set();
   const sockets = /* @__PURE__ */ new Set();
   const pending = new PendingConnections(limits.maxConnections, refuseSocket);
-  let open6 = true;
+  let open7 = true;
   let refused = 0;
   const handle = async (req, res) => {
     const from = req.socket.remoteAddress ?? "unknown";
@@ -38799,13 +38895,13 @@ async function startSecretServer(options) {
       options.logger.debug(`served-file: refused a request from ${from} (${why})`);
       refuseResponse(res);
     };
-    if (!open6)
+    if (!open7)
       return refuse("closed");
     if (req.method !== "GET" && req.method !== "POST")
       return refuse("method");
     const id = secretIdFromTarget(req.url);
     const presented = await presentedToken(req);
-    if (!open6 || res.destroyed)
+    if (!open7 || res.destroyed)
       return refuse("closed");
     const valid = (id === void 0 ? nobody : checkers.get(id) ?? nobody)(presented);
     if (!valid || id === void 0)
@@ -38875,7 +38971,7 @@ async function startSecretServer(options) {
       return [...replayed];
     },
     close: () => closing ??= new Promise((resolve8) => {
-      open6 = false;
+      open7 = false;
       server.close(() => resolve8());
       server.closeAllConnections();
       for (const socket of sockets)

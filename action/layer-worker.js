@@ -13,8 +13,12 @@ var ByteReader = class {
   #ended = false;
   /** Bytes handed out so far (peeked bytes put back do not count). */
   #position = 0;
+  /** The source's own skip, when it can move on without reading (a file). */
+  #skipper;
   constructor(source) {
     this.#source = source[Symbol.asyncIterator]();
+    const skipper = source;
+    this.#skipper = typeof skipper.skip === "function" ? skipper : void 0;
   }
   async #fill() {
     while (this.#buffer.length === 0 && !this.#ended) {
@@ -55,6 +59,27 @@ var ByteReader = class {
     this.#buffer = this.#buffer.length === 0 ? head : Buffer.concat([head, this.#buffer]);
     this.#position -= head.length;
     return head;
+  }
+  /**
+   * Move on `n` bytes: without reading them when the source can skip (a file), else read and
+   * dropped. Resolves with how many were passed over (fewer only at the end of the input).
+   */
+  async skip(n) {
+    const buffered = Math.min(n, this.#buffer.length);
+    this.#take(buffered);
+    let left = n - buffered;
+    if (left > 0 && this.#skipper && !this.#ended) {
+      const skipped = await this.#skipper.skip(left);
+      this.#position += skipped;
+      left -= skipped;
+    }
+    while (left > 0) {
+      const chunk = await this.chunk(left);
+      if (chunk.length === 0)
+        break;
+      left -= chunk.length;
+    }
+    return n - left;
   }
   /** Read and drop everything left, so the producer upstream is never left blocked. */
   async drain() {
