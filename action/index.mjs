@@ -32119,7 +32119,7 @@ function dockerSave(image2, docker, env, exportCommand) {
 }
 function archiveFile(path) {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  return { stream, finished: () => Promise.resolve(), destroy: () => stream.destroy() };
+  return { stream, finished: () => Promise.resolve(), destroy: () => stream.destroy(), file: path };
 }
 
 // packages/audit/dist/audit-source.js
@@ -32135,8 +32135,14 @@ var ByteReader = class {
   #source;
   #buffer = EMPTY;
   #ended = false;
+  /** Bytes handed out so far (peeked bytes put back do not count). */
+  #position = 0;
+  /** The source's own skip, when it can move on without reading (a file). */
+  #skipper;
   constructor(source) {
     this.#source = source[Symbol.asyncIterator]();
+    const skipper = source;
+    this.#skipper = typeof skipper.skip === "function" ? skipper : void 0;
   }
   async #fill() {
     while (this.#buffer.length === 0 && !this.#ended) {
@@ -32147,6 +32153,10 @@ var ByteReader = class {
         this.#buffer = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
     }
     return this.#buffer.length > 0;
+  }
+  /** How many bytes of the input were consumed: the offset in the input of the next byte read. */
+  get position() {
+    return this.#position;
   }
   /** Up to `n` bytes; fewer only at the end of the input. */
   async read(n) {
@@ -32171,13 +32181,38 @@ var ByteReader = class {
   async peek(n) {
     const head = await this.read(n);
     this.#buffer = this.#buffer.length === 0 ? head : Buffer.concat([head, this.#buffer]);
+    this.#position -= head.length;
     return head;
+  }
+  /**
+   * Move on `n` bytes: without reading them when the source can skip (a file), else read and
+   * dropped. Resolves with how many were passed over (fewer only at the end of the input).
+   */
+  async skip(n) {
+    const buffered = Math.min(n, this.#buffer.length);
+    this.#take(buffered);
+    let left = n - buffered;
+    if (left > 0 && this.#skipper && !this.#ended) {
+      const skipped = await this.#skipper.skip(left);
+      this.#position += skipped;
+      left -= skipped;
+    }
+    while (left > 0) {
+      const chunk2 = await this.chunk(left);
+      if (chunk2.length === 0)
+        break;
+      left -= chunk2.length;
+    }
+    return n - left;
   }
   /** Read and drop everything left, so the producer upstream is never left blocked. */
   async drain() {
+    this.#position += this.#buffer.length;
     this.#buffer = EMPTY;
-    while (await this.#fill())
+    while (await this.#fill()) {
+      this.#position += this.#buffer.length;
       this.#buffer = EMPTY;
+    }
   }
   /** Yield every remaining chunk. */
   async *rest() {
@@ -32187,6 +32222,7 @@ var ByteReader = class {
   #take(n) {
     const out = this.#buffer.subarray(0, n);
     this.#buffer = this.#buffer.subarray(n);
+    this.#position += out.length;
     return out;
   }
 };
@@ -32667,12 +32703,12 @@ async function* readTar(source, where4) {
   const truncated = () => new AuditError(`${where4} is truncated (the tar stream ended inside an entry)`, { hint: "the archive is incomplete: save the image again" });
   let remaining = 0;
   const skipBody = async () => {
-    while (remaining > 0) {
-      const chunk2 = await reader.chunk(remaining);
-      if (chunk2.length === 0)
-        throw truncated();
-      remaining -= chunk2.length;
-    }
+    if (remaining === 0)
+      return;
+    const skipped = await reader.skip(remaining);
+    remaining -= skipped;
+    if (remaining > 0)
+      throw truncated();
   };
   const meta3 = new PendingMeta();
   for (let first = true; ; first = false) {
@@ -32726,7 +32762,7 @@ var isJsonStart = (byte) => byte === 123 || byte === 91;
 async function* once(bytes) {
   yield bytes;
 }
-async function* tarBlobs(outer, label, documents) {
+async function* tarBlobs(outer, label, documents, file2) {
   for await (const entry of readTar(outer, label)) {
     const path = normalisePath(entry.path);
     if (entry.type === "symlink") {
@@ -32735,6 +32771,7 @@ async function* tarBlobs(outer, label, documents) {
     }
     if (entry.type !== "file")
       continue;
+    const offset = outer.position;
     const reader = new ByteReader(entry.body);
     if (entry.size <= MAX_DOCUMENT && entry.size > 0 && isJsonStart((await reader.peek(1))[0])) {
       const doc = await reader.read(entry.size);
@@ -32742,8 +32779,9 @@ async function* tarBlobs(outer, label, documents) {
       yield { path, size: entry.size, body: once(doc) };
       continue;
     }
-    yield { path, size: entry.size, body: reader.rest() };
-    await reader.drain();
+    yield { path, size: entry.size, body: reader.rest(), ...file2 !== void 0 ? { fileRange: { file: file2, offset } } : {} };
+    if (file2 === void 0)
+      await reader.drain();
   }
 }
 
@@ -32762,8 +32800,10 @@ function blobScan(scanner, active, pool) {
     return new ByteReader(streamChunks(d.stream));
   };
   const pending = [];
-  const scanOne2 = async (reader, path, format, size) => {
-    if (pool?.wants(size)) {
+  const scanOne2 = async (reader, path, format, size, fileRange) => {
+    if (pool?.wants(size) && fileRange) {
+      pending.push({ path, outcome: pool.scanFile(path, format, fileRange, size) });
+    } else if (pool?.wants(size)) {
       const { sent, outcome } = pool.scan(path, format, reader.rest());
       pending.push({ path, outcome });
       await sent;
@@ -32772,7 +32812,7 @@ function blobScan(scanner, active, pool) {
   };
   return {
     result,
-    async scanEntry(path, size, reader) {
+    async scanEntry(path, size, reader, fileRange) {
       const format = detectFormat(await reader.peek(SNIFF_BYTES));
       if (format === "other" && size >= 0 && size <= MAX_DOCUMENT2)
         result.docs.set(path, await reader.read(size));
@@ -32783,7 +32823,7 @@ function blobScan(scanner, active, pool) {
         else
           await scanOne2(reader, path, format, size);
       } else
-        await scanOne2(reader, path, format, size);
+        await scanOne2(reader, path, format, size, fileRange);
     },
     async outer(reader) {
       if (detectFormat(await reader.peek(SNIFF_BYTES)) !== "gzip")
@@ -32792,6 +32832,7 @@ function blobScan(scanner, active, pool) {
       return inner instanceof ByteReader ? inner : reader;
     },
     async finish() {
+      pool?.releaseLocal();
       for (const { path, outcome } of pending.splice(0)) {
         const done = await outcome;
         if ("scan" in done)
@@ -32815,7 +32856,7 @@ async function scanSequential(blobs, scanner, active, pool) {
     if (blob.linkTo !== void 0)
       scan.result.links.set(blob.path, blob.linkTo);
     else
-      await scan.scanEntry(blob.path, blob.size, new ByteReader(blob.body));
+      await scan.scanEntry(blob.path, blob.size, new ByteReader(blob.body), blob.fileRange);
   }
   return scan.finish();
 }
@@ -33802,6 +33843,64 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+
+// packages/audit/dist/file-range-scan.js
+import { createReadStream as createReadStream2 } from "node:fs";
+async function* exactly(chunks, size) {
+  let got = 0;
+  for await (const chunk2 of chunks) {
+    got += chunk2.length;
+    yield chunk2;
+  }
+  if (got !== size)
+    throw new Error(`could not be read from the archive file (${got} of ${size} bytes there)`);
+}
+async function scanFileRange(job, scanner, active) {
+  const stream = createReadStream2(job.file, { start: job.offset, end: job.offset + job.size - 1, highWaterMark: 1 << 20 });
+  try {
+    return await scanBlob(new ByteReader(exactly(streamChunks(stream), job.size)), job.path, job.format, scanner, active);
+  } finally {
+    stream.destroy();
+  }
+}
+
+// packages/audit/dist/parked-workers.js
+var PARK_MS = 5e3;
+var parked = [];
+var POOL_EVENTS = ["message", "error", "exit"];
+function drop(entry) {
+  const i = parked.indexOf(entry);
+  if (i >= 0)
+    parked.splice(i, 1);
+  if (entry.timer)
+    clearTimeout(entry.timer);
+}
+function park(thread, key) {
+  for (const event of POOL_EVENTS)
+    thread.removeAllListeners(event);
+  const entry = { thread, key };
+  thread.once("exit", () => drop(entry));
+  thread.on("error", () => drop(entry));
+  entry.timer = setTimeout(() => {
+    drop(entry);
+    void thread.terminate();
+  }, PARK_MS);
+  entry.timer.unref();
+  thread.unref();
+  parked.push(entry);
+}
+function unpark(key) {
+  const entry = parked.find((p) => p.key === key);
+  if (!entry)
+    return void 0;
+  drop(entry);
+  for (const event of POOL_EVENTS)
+    entry.thread.removeAllListeners(event);
+  entry.thread.ref();
+  return entry.thread;
+}
+
+// packages/audit/dist/layer-pool.js
 var _a3;
 var MESSAGE_BYTES = 1 << 20;
 var DEFAULT_POOL_CAP_BYTES = 128 << 20;
@@ -33826,13 +33925,24 @@ function defaultWorkerUrl() {
 var LayerPool = class {
   /** Worker threads started by every pool so far (tests check that the workers really ran). */
   static threadsStarted = 0;
+  /** Workers put to work by every pool so far, new or parked by an earlier pool. */
+  static workersUsed = 0;
+  /** Blobs handed to workers to read from a file themselves (tests check which path ran). */
+  static fileJobs = 0;
   #init;
   #size;
   #cap;
   #minBlob;
   #url;
+  #local;
+  /** The file job the calling thread is searching, if any. */
+  #localJob;
+  /** The calling thread takes no share until {@link LayerPool.releaseLocal}: it is still reading the archive. */
+  #localHeld = true;
   #workers = [];
   #jobs = /* @__PURE__ */ new Map();
+  /** File jobs not yet given to a worker, oldest first. */
+  #fileQueue = [];
   #nextJob = 0;
   #queued = 0;
   #drained = [];
@@ -33843,6 +33953,7 @@ var LayerPool = class {
     this.#cap = options.capBytes ?? DEFAULT_POOL_CAP_BYTES;
     this.#minBlob = options.minBlobBytes ?? 1 << 20;
     this.#url = options.workerUrl ?? defaultWorkerUrl();
+    this.#local = options.local;
   }
   /** Bytes sent to the workers and not yet taken by their scanners. */
   get queuedBytes() {
@@ -33861,10 +33972,70 @@ var LayerPool = class {
     const job = this.#nextJob++;
     let resolve8;
     const outcome = new Promise((r) => resolve8 = r);
-    this.#jobs.set(job, { resolve: resolve8, worker });
+    this.#jobs.set(job, { resolve: resolve8 });
     worker.jobs.add(job);
     const sent = this.#send(worker, job, path, format, chunks);
     return { sent, outcome };
+  }
+  /**
+   * Search a blob whose bytes lie in a file (`size` bytes at `range.offset`): the worker reads them
+   * itself, so the calling thread only has to skip over them. Blobs are handed out one per worker
+   * as workers come free, so uneven layers still keep every worker busy. Never rejects: a blob the
+   * worker cannot read (the file shrank, vanished) comes back unscanned, naming why.
+   */
+  scanFile(path, format, range, size) {
+    const job = this.#nextJob++;
+    _a3.fileJobs++;
+    const outcome = new Promise((resolve8) => this.#jobs.set(job, { resolve: resolve8 }));
+    if (this.#closed)
+      this.#settle(job, { unscanned: "the audit stopped before this layer was searched" });
+    else {
+      this.#fileQueue.push({ type: "file", job, path, format, file: range.file, offset: range.offset, size });
+      this.#dispatch();
+    }
+    return outcome;
+  }
+  /**
+   * Give queued file jobs to the calling thread when it takes a share and is free, else to workers
+   * that have none: idle ones first, then new ones, then busy ones.
+   */
+  #dispatch() {
+    while (this.#fileQueue.length > 0 && !this.#closed) {
+      if (this.#local && !this.#localHeld && this.#localJob === void 0) {
+        this.#scanLocally(this.#local, this.#fileQueue.shift());
+        continue;
+      }
+      const live = this.#workers.filter((w) => !w.dead);
+      const limit = this.#local ? this.#size - 1 : this.#size;
+      const worker = live.find((w) => w.jobs.size === 0) ?? (live.length < limit ? this.#start() : live.find((w) => w.fileJob === void 0));
+      if (!worker)
+        return;
+      const message2 = this.#fileQueue.shift();
+      worker.fileJob = message2.job;
+      worker.jobs.add(message2.job);
+      worker.thread.postMessage(message2);
+    }
+  }
+  /**
+   * The calling thread has read the whole archive and may now take its share of the queued blobs.
+   * Until then it only reads: searching a layer on the same thread would slow the reading, and
+   * with it the hand-out of every later layer to the workers.
+   */
+  releaseLocal() {
+    this.#localHeld = false;
+    this.#dispatch();
+  }
+  #scanLocally(local, message2) {
+    this.#localJob = message2.job;
+    void scanFileRange(message2, local.scanner, local.active).then((outcome) => {
+      this.#localJob = void 0;
+      this.#settle(message2.job, outcome);
+      this.#dispatch();
+    });
+  }
+  #settle(job, outcome) {
+    this.#jobs.get(job)?.resolve(outcome);
+    this.#jobs.delete(job);
   }
   async #send(worker, job, path, format, chunks) {
     if (!worker.dead)
@@ -33909,8 +34080,14 @@ var LayerPool = class {
     return live.reduce((a, b) => b.jobs.size < a.jobs.size ? b : a);
   }
   #start() {
-    const thread = new Worker(this.#url, { workerData: this.#init, execArgv: workerExecArgv(process.execArgv) });
-    _a3.threadsStarted++;
+    const execArgv = workerExecArgv(process.execArgv);
+    const reused = unpark(this.#parkKey(execArgv));
+    const thread = reused ?? new Worker(this.#url, { workerData: this.#init, execArgv });
+    if (reused)
+      reused.postMessage({ type: "init", ...this.#init });
+    else
+      _a3.threadsStarted++;
+    _a3.workersUsed++;
     const worker = { thread, jobs: /* @__PURE__ */ new Set(), queued: 0 };
     this.#workers.push(worker);
     thread.on("message", (message2) => {
@@ -33921,8 +34098,11 @@ var LayerPool = class {
           this.#wakeSenders();
       } else {
         worker.jobs.delete(message2.job);
-        this.#jobs.get(message2.job)?.resolve(message2.outcome);
-        this.#jobs.delete(message2.job);
+        this.#settle(message2.job, message2.outcome);
+        if (worker.fileJob === message2.job) {
+          worker.fileJob = void 0;
+          this.#dispatch();
+        }
       }
     });
     thread.on("error", (err) => this.#fail(worker, `the scanning worker failed (${err.message})`));
@@ -33934,14 +34114,14 @@ var LayerPool = class {
     if (worker.dead)
       return;
     worker.dead = reason;
-    for (const job of worker.jobs) {
-      this.#jobs.get(job)?.resolve({ unscanned: reason });
-      this.#jobs.delete(job);
-    }
+    for (const job of worker.jobs)
+      this.#settle(job, { unscanned: reason });
     worker.jobs.clear();
+    worker.fileJob = void 0;
     this.#queued -= worker.queued;
     worker.queued = 0;
     this.#wakeSenders();
+    this.#dispatch();
   }
   #wakeSenders() {
     const waiting = this.#drained;
@@ -33955,11 +34135,29 @@ var LayerPool = class {
       if (!w.dead)
         w.thread.postMessage({ type: "crash-for-test" });
   }
-  /** Stop every worker; layers still in flight come back unscanned. */
+  #parkKey(execArgv) {
+    return `${this.#url.href}\0${execArgv.join("\0")}`;
+  }
+  /**
+   * Stop every worker; layers still in flight come back unscanned. Idle, healthy workers are
+   * parked for the next audit in this process (see `parked-workers.ts`), the others terminated.
+   */
   async close() {
     this.#closed = true;
-    await Promise.all(this.#workers.map((w) => w.thread.terminate()));
-    for (const w of this.#workers)
+    const key = this.#parkKey(workerExecArgv(process.execArgv));
+    for (const w of this.#workers) {
+      if (w.dead || w.jobs.size > 0)
+        continue;
+      w.dead = "parked for the next audit";
+      park(w.thread, key);
+    }
+    const busy = this.#workers.filter((w) => w.dead === void 0);
+    for (const { job } of this.#fileQueue.splice(0))
+      this.#settle(job, { unscanned: "the audit stopped before this layer was searched" });
+    if (this.#localJob !== void 0)
+      this.#settle(this.#localJob, { unscanned: "the audit stopped before this layer was searched" });
+    await Promise.all(busy.map((w) => w.thread.terminate()));
+    for (const w of busy)
       this.#fail(w, "the audit stopped before this layer was searched");
   }
 };
@@ -34176,7 +34374,7 @@ async function auditSource(source, options) {
     throw aborted2();
   const active = /* @__PURE__ */ new Set();
   const workers = options.concurrency ?? Math.min(4, availableParallelism2());
-  const pool = workers > 1 && patterns.length > 0 ? new LayerPool(patterns, { size: workers }) : void 0;
+  const pool = workers > 1 && patterns.length > 0 ? new LayerPool(patterns, { size: workers, local: { scanner, active } }) : void 0;
   const stop = () => {
     void source.close();
     void pool?.close();
@@ -34213,6 +34411,60 @@ async function auditSource(source, options) {
 // packages/audit/dist/source/tar-stream-source.js
 init_dist();
 import { pipeline as pipeline3, Readable as Readable3 } from "node:stream";
+
+// packages/audit/dist/file-chunks.js
+import { open as open2 } from "node:fs/promises";
+var FileChunks = class {
+  path;
+  chunkSize;
+  #handle;
+  #size = 0;
+  #position = 0;
+  #closed = false;
+  constructor(path, chunkSize = 1 << 20) {
+    this.path = path;
+    this.chunkSize = chunkSize;
+  }
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+  async #file() {
+    if (!this.#handle) {
+      this.#handle = await open2(this.path, "r");
+      this.#size = (await this.#handle.stat()).size;
+    }
+    return this.#handle;
+  }
+  async next() {
+    if (this.#closed)
+      return { done: true, value: void 0 };
+    const file2 = await this.#file();
+    const buffer = Buffer.allocUnsafe(this.chunkSize);
+    const { bytesRead } = await file2.read(buffer, 0, buffer.length, this.#position);
+    if (bytesRead === 0) {
+      await this.return();
+      return { done: true, value: void 0 };
+    }
+    this.#position += bytesRead;
+    return { done: false, value: buffer.subarray(0, bytesRead) };
+  }
+  /** Move on `n` bytes without reading them; fewer at the end of the file. Resolves with how many. */
+  async skip(n) {
+    await this.#file();
+    const skipped = Math.max(0, Math.min(n, this.#size - this.#position));
+    this.#position += skipped;
+    return skipped;
+  }
+  async return() {
+    this.#closed = true;
+    const handle = this.#handle;
+    this.#handle = void 0;
+    await handle?.close();
+    return { done: true, value: void 0 };
+  }
+};
+
+// packages/audit/dist/source/tar-stream-source.js
 var PRODUCER_GRACE_MS = 2e3;
 async function producerError(archive) {
   let timer;
@@ -34233,7 +34485,7 @@ function readFailure(err, label) {
     return new AuditError(`${label} could not be decompressed (corrupt gzip data)`, { cause: err });
   return new AuditError(`could not read ${label}`, { cause: err });
 }
-function tarStreamSource(transport, name, open6, label = name) {
+function tarStreamSource(transport, name, open7, label = name) {
   const documents = /* @__PURE__ */ new Map();
   const opened = /* @__PURE__ */ new Set();
   let finished5 = false;
@@ -34246,20 +34498,26 @@ function tarStreamSource(transport, name, open6, label = name) {
         throw new AbortedError(`reading ${label} was cancelled`);
       documents.clear();
       finished5 = false;
-      const archive = open6();
+      const archive = open7();
       opened.add(archive);
       const stop = () => archive.destroy();
       signal.addEventListener("abort", stop, { once: true });
       try {
-        let outer = new ByteReader(streamChunks(archive.stream));
+        if (archive.file !== void 0) {
+          archive.stream.on("error", () => void 0);
+          archive.stream.destroy();
+        }
+        let outer = new ByteReader(archive.file !== void 0 ? new FileChunks(archive.file) : streamChunks(archive.stream));
+        let file2 = archive.file;
         if (detectFormat(await outer.peek(SNIFF_BYTES)) === "gzip") {
           const gunzip = decompressorFor("gzip");
           if (gunzip && "stream" in gunzip) {
             pipeline3(Readable3.from(outer.rest()), gunzip.stream, () => void 0);
             outer = new ByteReader(streamChunks(gunzip.stream));
+            file2 = void 0;
           }
         }
-        yield* tarBlobs(outer, label, documents);
+        yield* tarBlobs(outer, label, documents, file2);
         await archive.finished();
         finished5 = true;
       } catch (err) {
@@ -34320,8 +34578,8 @@ function formatFindings(findings, options = {}) {
 
 // packages/audit/dist/audit-export.js
 init_dist();
-import { createReadStream as createReadStream2 } from "node:fs";
-import { lstat, open as open2, readdir, readlink } from "node:fs/promises";
+import { createReadStream as createReadStream3 } from "node:fs";
+import { lstat, open as open3, readdir, readlink } from "node:fs/promises";
 import { join, relative } from "node:path";
 async function walk2(root2, dir, scanner, scan) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -34336,7 +34594,7 @@ ${link}`, "utf8"));
     if (stat5.isDirectory())
       await walk2(root2, full, scanner, scan);
     else if (stat5.isFile()) {
-      const { found, bytes } = await scanner.scanStream(createReadStream2(full, { highWaterMark: 1 << 20 }));
+      const { found, bytes } = await scanner.scanStream(createReadStream3(full, { highWaterMark: 1 << 20 }));
       for (const i of found)
         hits.add(i);
       scan.files++;
@@ -34348,7 +34606,7 @@ ${link}`, "utf8"));
 }
 async function scanTarFile(path, scanner) {
   const head = Buffer.alloc(SNIFF_BYTES);
-  const file2 = await open2(path, "r");
+  const file2 = await open3(path, "r");
   let length;
   try {
     ({ bytesRead: length } = await file2.read(head, 0, SNIFF_BYTES, 0));
@@ -34358,7 +34616,7 @@ async function scanTarFile(path, scanner) {
   const decompressor = decompressorFor(detectFormat(head.subarray(0, length)));
   if (decompressor && "unsupported" in decompressor)
     throw new AuditError(`the export ${path} could not be read: ${decompressor.unsupported}`);
-  const raw = createReadStream2(path, { highWaterMark: 1 << 20 });
+  const raw = createReadStream3(path, { highWaterMark: 1 << 20 });
   if (!decompressor)
     return scanLayerTar(new ByteReader(streamChunks(raw)), `export ${path}`, scanner);
   raw.on("error", (err) => decompressor.stream.destroy(err));
@@ -34490,24 +34748,57 @@ function lineContent(buf, from = 0, to = buf.length) {
   return { start: contentStart(buf, from, end), end };
 }
 
-// packages/core/dist/redaction/line-masker.js
-var MIN_WRAPPED_LINE2 = 16;
-var MAX_DUMP_LINE2 = 256;
-var MAX_HELD_LINE = 64 * 1024;
+// packages/core/dist/redaction/ordinary-lines.js
 var LF3 = 10;
+var CR4 = 13;
 var SPACE4 = 32;
 var ALPHABET2 = new Uint8Array(256);
 for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_")
   ALPHABET2[ch.charCodeAt(0)] = 1;
-var isHex2 = (b) => b !== void 0 && (b >= 48 && b <= 57 || b >= 97 && b <= 102 || b >= 65 && b <= 70);
+var MIN_WRAPPED_LINE2 = 16;
+var MAX_DUMP_LINE2 = 256;
+var HEX = new Uint8Array(256);
+for (const ch of "0123456789abcdefABCDEF")
+  HEX[ch.charCodeAt(0)] = 1;
 function mayBeDumpLine2(buf, start, end) {
-  if (start > 0 && buf[start - 1] === SPACE4 && isHex2(buf[start]) && isHex2(buf[start + 1]) && (start + 2 === end || buf[start + 2] === SPACE4))
-    return true;
-  let i = start;
-  while (i < end && i - start < 6 && isHex2(buf[i]))
-    i++;
-  return i - start === 6;
+  if (end - start >= 2 && HEX[buf[start]] === 1 && HEX[buf[start + 1]] === 1) {
+    if (start > 0 && buf[start - 1] === SPACE4 && (start + 2 === end || buf[start + 2] === SPACE4))
+      return true;
+    return end - start >= 6 && HEX[buf[start + 2]] === 1 && HEX[buf[start + 3]] === 1 && HEX[buf[start + 4]] === 1 && HEX[buf[start + 5]] === 1;
+  }
+  return false;
 }
+function skipOrdinaryLines(data, from, test) {
+  const { wrapped, dump } = test;
+  let start = from;
+  for (; ; ) {
+    const nl = data.indexOf(LF3, start);
+    if (nl === -1)
+      return start;
+    let end = nl;
+    if (end > start && data[end - 1] === CR4)
+      end--;
+    if (wrapped && end - start >= MIN_WRAPPED_LINE2 && ALPHABET2[data[end - 1]] === 1) {
+      let trail = end - 1;
+      const stop = end - MIN_WRAPPED_LINE2;
+      while (trail > stop && ALPHABET2[data[trail - 1]] === 1)
+        trail--;
+      if (trail === stop)
+        return start;
+    }
+    if (dump !== void 0) {
+      const content = contentStart(data, start, end);
+      if (end - content < MAX_DUMP_LINE2 && mayBeDumpLine2(data, content, end) && dump(data, content, end))
+        return start;
+    }
+    start = nl + 1;
+  }
+}
+
+// packages/core/dist/redaction/line-masker.js
+var MAX_HELD_LINE = 64 * 1024;
+var LF4 = 10;
+var SPACE5 = 32;
 var View = class {
   matcher;
   replacements;
@@ -34562,6 +34853,7 @@ var View = class {
 var LineMasker = class {
   #getSpec;
   #spec;
+  #ordinary;
   #joined;
   #dumped;
   /** The line before continues into the next one's leading run. */
@@ -34580,13 +34872,16 @@ var LineMasker = class {
     let start = 0;
     let span = 0;
     for (; ; ) {
-      const nl = data.indexOf(LF3, start);
+      if (this.#partialLength === 0 && this.#held.length === 0 && !this.#continues) {
+        const next = skipOrdinaryLines(data, start, this.#ordinary);
+        if (next > start) {
+          this.#dumped.close();
+          start = next;
+        }
+      }
+      const nl = data.indexOf(LF4, start);
       if (nl === -1)
         break;
-      if (this.#partialLength === 0 && this.#held.length === 0 && this.#isOrdinary(data, start, nl + 1)) {
-        start = nl + 1;
-        continue;
-      }
       if (start > span)
         out.push(data.subarray(span, start));
       this.#partial.push(Buffer.from(data.subarray(start, nl + 1)));
@@ -34605,29 +34900,6 @@ var LineMasker = class {
       }
     }
     return out;
-  }
-  /**
-   * The fast path: true (and the views told) when the line `data[from, to)` is neither a dump line
-   * nor part of a wrapped block, so it can pass on without being held.
-   */
-  #isOrdinary(data, from, to) {
-    if (this.#continues)
-      return false;
-    const end = contentEnd(data, from, to);
-    if (this.#joined.matcher && end - from >= MIN_WRAPPED_LINE2 && ALPHABET2[data[end - 1]] === 1) {
-      let trail = end - 1;
-      while (trail > end - MIN_WRAPPED_LINE2 && ALPHABET2[data[trail - 1]] === 1)
-        trail--;
-      if (end - trail >= MIN_WRAPPED_LINE2)
-        return false;
-    }
-    if (this.#dumped.matcher) {
-      const start = contentStart(data, from, end);
-      if (end > start && end - start < MAX_DUMP_LINE2 && mayBeDumpLine2(data, start, end) && this.#dumpedBytes(data, start, end))
-        return false;
-    }
-    this.#dumped.close();
-    return true;
   }
   /**
    * Release everything held, deciding with what is known now: the unfinished line counts as a
@@ -34653,6 +34925,7 @@ var LineMasker = class {
     this.#spec = spec;
     this.#joined = new View(spec.joined, spec.joinedReplacements, true);
     this.#dumped = new View(spec.dumped, spec.dumpedReplacements, false);
+    this.#ordinary = { wrapped: spec.joined !== void 0, dump: spec.dumped ? (b, start, end) => this.#dumpedBytes(b, start, end) !== void 0 : void 0 };
     this.#continues = false;
     if (first)
       return;
@@ -34712,7 +34985,7 @@ var LineMasker = class {
   }
   /** The bytes a dump line shows: an `od -An` line starts with a space of its own, taken for indentation. */
   #dumpedBytes(bytes, start, end) {
-    return decodeDumpLine(bytes.subarray(start, end)) ?? (start > 0 && bytes[start - 1] === SPACE4 ? decodeDumpLine(bytes.subarray(start - 1, end)) : void 0);
+    return decodeDumpLine(bytes.subarray(start, end)) ?? (start > 0 && bytes[start - 1] === SPACE5 ? decodeDumpLine(bytes.subarray(start - 1, end)) : void 0);
   }
   /** The held lines, oldest first, that nothing can still reach back into, with their masks applied. */
   #release() {
@@ -34868,7 +35141,7 @@ function createRedactor(options = {}) {
 
 // packages/core/dist/util/temp-dir.js
 import { existsSync as existsSync2 } from "node:fs";
-import { mkdtemp, open as open3, readdir as readdir2, rm, stat } from "node:fs/promises";
+import { mkdtemp, open as open4, readdir as readdir2, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join as join2 } from "node:path";
 
@@ -34928,7 +35201,7 @@ async function overwrite(path) {
     const info = await stat(path);
     if (!info.isFile() || info.size === 0)
       return;
-    const handle = await open3(path, "r+");
+    const handle = await open4(path, "r+");
     try {
       await handle.write(Buffer.alloc(info.size), 0, info.size, 0);
       await handle.sync();
@@ -38149,7 +38422,7 @@ async function runBuild(session, options, steps = defaultBuildSteps) {
 
 // packages/core/dist/config/load-config.js
 init_errors2();
-import { open as open4 } from "node:fs/promises";
+import { open as open5 } from "node:fs/promises";
 import { dirname as dirname4, resolve as resolve4 } from "node:path";
 
 // packages/core/dist/config/decode-config-text.js
@@ -38810,7 +39083,7 @@ async function parseConfigLazily(input3, options) {
   return { config: config2, file: file2, baseDir, sensitive: interpolated.sensitive };
 }
 async function readConfigBytes(file2) {
-  const handle = await open4(file2, "r");
+  const handle = await open5(file2, "r");
   try {
     const stat5 = await handle.stat();
     if (!stat5.isFile())
@@ -39386,22 +39659,22 @@ function parseTemplate(text4) {
   const problems = [];
   let pos = 0;
   while (pos < text4.length) {
-    const open6 = text4.indexOf("{{", pos);
-    if (open6 < 0) {
+    const open7 = text4.indexOf("{{", pos);
+    if (open7 < 0) {
       parts2.push({ kind: "text", text: text4.slice(pos) });
       break;
     }
-    if (open6 > pos)
-      parts2.push({ kind: "text", text: text4.slice(pos, open6) });
-    const line = lineAt(text4, open6);
-    const close = text4.indexOf("}}", open6 + 2);
-    const newline = text4.indexOf("\n", open6 + 2);
+    if (open7 > pos)
+      parts2.push({ kind: "text", text: text4.slice(pos, open7) });
+    const line = lineAt(text4, open7);
+    const close = text4.indexOf("}}", open7 + 2);
+    const newline = text4.indexOf("\n", open7 + 2);
     if (close < 0 || newline >= 0 && newline < close) {
       problems.push({ line, message: 'a placeholder opened with {{ is not closed with }} on the same line (write a literal {{ as {{ "{{" }})' });
       pos = newline < 0 ? text4.length : newline;
       continue;
     }
-    const part = parseAction(text4.slice(open6 + 2, close), line);
+    const part = parseAction(text4.slice(open7 + 2, close), line);
     if ("kind" in part)
       parts2.push(part);
     else
@@ -39907,7 +40180,7 @@ function buildArgStrategy() {
 init_errors2();
 
 // packages/core/dist/strategies/secret-mount-files.js
-import { chmod, open as open5 } from "node:fs/promises";
+import { chmod, open as open6 } from "node:fs/promises";
 import { join as join15 } from "node:path";
 function fileNameFor(id, index) {
   return `${index}-${id.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 100)}`;
@@ -39917,7 +40190,7 @@ async function writeSecretFiles(dir, secrets) {
   const written = [];
   for (const [index, secret2] of secrets.entries()) {
     const path = join15(dir, fileNameFor(secret2.id, index));
-    const handle = await open5(path, "wx", 384);
+    const handle = await open6(path, "wx", 384);
     const bytes = secret2.value.reveal();
     try {
       await handle.chmod(384);
@@ -40140,7 +40413,7 @@ async function startSecretServer(options) {
   const replayed = /* @__PURE__ */ new Set();
   const sockets = /* @__PURE__ */ new Set();
   const pending = new PendingConnections(limits.maxConnections, refuseSocket);
-  let open6 = true;
+  let open7 = true;
   let refused = 0;
   const handle = async (req, res) => {
     const from = req.socket.remoteAddress ?? "unknown";
@@ -40149,13 +40422,13 @@ async function startSecretServer(options) {
       options.logger.debug(`served-file: refused a request from ${from} (${why})`);
       refuseResponse(res);
     };
-    if (!open6)
+    if (!open7)
       return refuse("closed");
     if (req.method !== "GET" && req.method !== "POST")
       return refuse("method");
     const id = secretIdFromTarget(req.url);
     const presented = await presentedToken(req);
-    if (!open6 || res.destroyed)
+    if (!open7 || res.destroyed)
       return refuse("closed");
     const valid = (id === void 0 ? nobody : checkers.get(id) ?? nobody)(presented);
     if (!valid || id === void 0)
@@ -40219,7 +40492,7 @@ async function startSecretServer(options) {
       return [...replayed];
     },
     close: () => closing ??= new Promise((resolve8) => {
-      open6 = false;
+      open7 = false;
       server.close(() => resolve8());
       server.closeAllConnections();
       for (const socket of sockets)
@@ -40431,10 +40704,10 @@ async function startAgent(options) {
     socket.once("close", () => sockets.delete(socket));
     const protocol = new ssh2.AgentProtocol(false);
     const guard = new AgentFrameFilter((type) => logger.debug(`ssh-agent ${sshId}: refused request type ${type} (this agent only lists and signs)`));
-    const drop = () => void socket.destroy();
+    const drop2 = () => void socket.destroy();
     for (const stream of [guard, protocol])
-      stream.on("error", drop);
-    socket.on("error", drop);
+      stream.on("error", drop2);
+    socket.on("error", drop2);
     socket.pipe(guard).pipe(protocol).pipe(socket);
     protocol.on("identities", (req) => {
       logger.debug(`ssh-agent ${sshId}: listed ${keys.length} key${keys.length === 1 ? "" : "s"}`);

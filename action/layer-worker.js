@@ -11,8 +11,14 @@ var ByteReader = class {
   #source;
   #buffer = EMPTY;
   #ended = false;
+  /** Bytes handed out so far (peeked bytes put back do not count). */
+  #position = 0;
+  /** The source's own skip, when it can move on without reading (a file). */
+  #skipper;
   constructor(source) {
     this.#source = source[Symbol.asyncIterator]();
+    const skipper = source;
+    this.#skipper = typeof skipper.skip === "function" ? skipper : void 0;
   }
   async #fill() {
     while (this.#buffer.length === 0 && !this.#ended) {
@@ -23,6 +29,10 @@ var ByteReader = class {
         this.#buffer = Buffer.from(next.value.buffer, next.value.byteOffset, next.value.byteLength);
     }
     return this.#buffer.length > 0;
+  }
+  /** How many bytes of the input were consumed: the offset in the input of the next byte read. */
+  get position() {
+    return this.#position;
   }
   /** Up to `n` bytes; fewer only at the end of the input. */
   async read(n) {
@@ -47,13 +57,38 @@ var ByteReader = class {
   async peek(n) {
     const head = await this.read(n);
     this.#buffer = this.#buffer.length === 0 ? head : Buffer.concat([head, this.#buffer]);
+    this.#position -= head.length;
     return head;
+  }
+  /**
+   * Move on `n` bytes: without reading them when the source can skip (a file), else read and
+   * dropped. Resolves with how many were passed over (fewer only at the end of the input).
+   */
+  async skip(n) {
+    const buffered = Math.min(n, this.#buffer.length);
+    this.#take(buffered);
+    let left = n - buffered;
+    if (left > 0 && this.#skipper && !this.#ended) {
+      const skipped = await this.#skipper.skip(left);
+      this.#position += skipped;
+      left -= skipped;
+    }
+    while (left > 0) {
+      const chunk = await this.chunk(left);
+      if (chunk.length === 0)
+        break;
+      left -= chunk.length;
+    }
+    return n - left;
   }
   /** Read and drop everything left, so the producer upstream is never left blocked. */
   async drain() {
+    this.#position += this.#buffer.length;
     this.#buffer = EMPTY;
-    while (await this.#fill())
+    while (await this.#fill()) {
+      this.#position += this.#buffer.length;
       this.#buffer = EMPTY;
+    }
   }
   /** Yield every remaining chunk. */
   async *rest() {
@@ -63,30 +98,31 @@ var ByteReader = class {
   #take(n) {
     const out = this.#buffer.subarray(0, n);
     this.#buffer = this.#buffer.subarray(n);
+    this.#position += out.length;
     return out;
   }
 };
 
 // packages/audit/dist/scanner/matcher.js
-function byteClasses(patterns2) {
+function byteClasses(patterns) {
   const classes = new Uint8Array(256);
   let count = 1;
-  for (const p of patterns2)
+  for (const p of patterns)
     for (const b of p)
       if (classes[b] === 0)
         classes[b] = count++;
   return { classes, count };
 }
-function compileMatcher(patterns2) {
-  const { classes, count: k } = byteClasses(patterns2);
+function compileMatcher(patterns) {
+  const { classes, count: k } = byteClasses(patterns);
   let capacity = 1;
-  for (const p of patterns2)
+  for (const p of patterns)
     capacity += p.length;
   const next = new Int32Array(capacity * k).fill(-1);
   const depthOf = new Int32Array(capacity);
   const own = [[]];
   let states = 1;
-  patterns2.forEach((p, index) => {
+  patterns.forEach((p, index) => {
     let s = 0;
     for (const b of p) {
       const slot = s * k + classes[b];
@@ -130,9 +166,9 @@ function compileMatcher(patterns2) {
     const t = delta[i];
     delta[i] = outputs[t].length > 0 ? -(t * k) : t * k;
   }
-  const lengths = patterns2.map((p) => p.length);
+  const lengths = patterns.map((p) => p.length);
   return {
-    size: patterns2.length,
+    size: patterns.length,
     longest: lengths.reduce((a, b) => Math.max(a, b), 0),
     lengths,
     initial: 0,
@@ -278,19 +314,19 @@ function equalAt(buf, at, pattern) {
       return false;
   return true;
 }
-function compileSetMatcher(patterns2) {
-  const longest = patterns2.reduce((a, p) => Math.max(a, p.length), 0);
-  const shortest = patterns2.reduce((a, p) => Math.min(a, p.length), Number.POSITIVE_INFINITY);
-  if (patterns2.length === 0 || shortest < 4) {
-    const automaton = compileMatcher(patterns2);
+function compileSetMatcher(patterns) {
+  const longest = patterns.reduce((a, p) => Math.max(a, p.length), 0);
+  const shortest = patterns.reduce((a, p) => Math.min(a, p.length), Number.POSITIVE_INFINITY);
+  if (patterns.length === 0 || shortest < 4) {
+    const automaton = compileMatcher(patterns);
     const { lengths } = automaton;
     return { longest, skips: false, find: (buf, onMatch) => void automaton.scan(buf, 0, buf.length, automaton.initial, (i, end) => onMatch(i, end - lengths[i])) };
   }
   const m = Math.min(shortest, MAX_WINDOW);
   const shift = new Uint8Array(1 << TABLE_BITS).fill(m - BLOCK + 1);
   const head = new Int32Array(1 << TABLE_BITS).fill(-1);
-  const next = new Int32Array(patterns2.length).fill(-1);
-  patterns2.forEach((p, index) => {
+  const next = new Int32Array(patterns.length).fill(-1);
+  patterns.forEach((p, index) => {
     for (let j = BLOCK - 1; j < m; j++) {
       const h = hash3(p[j - 2], p[j - 1], p[j]);
       shift[h] = Math.min(shift[h], m - 1 - j);
@@ -314,7 +350,7 @@ function compileSetMatcher(patterns2) {
         }
         const start = pos - m + 1;
         for (let p = head[h]; p !== -1; p = next[p]) {
-          const pattern = patterns2[p];
+          const pattern = patterns[p];
           if (start + pattern.length <= end && equalAt(buf, start, pattern))
             onMatch(p, start);
         }
@@ -610,29 +646,29 @@ var ContentScanner = class {
   #joined;
   #dumped;
   #mask;
-  constructor(patterns2) {
-    this.#given = patterns2;
-    const derivedFrom = patterns2.map((_, i) => i);
+  constructor(patterns) {
+    this.#given = patterns;
+    const derivedFrom = patterns.map((_, i) => i);
     const wrapped = [];
     const dumped = [];
-    patterns2.forEach((p, i) => {
+    patterns.forEach((p, i) => {
       const name = WRAPPED[p.encoding];
       if (name) {
         wrapped.push({ ...p, encoding: name });
         derivedFrom.push(i);
       }
     });
-    patterns2.forEach((p, i) => {
+    patterns.forEach((p, i) => {
       if (p.encoding === "raw") {
         dumped.push({ ...p, encoding: "hex-dump" });
         derivedFrom.push(i);
       }
     });
-    this.joinedBase = patterns2.length;
-    this.dumpedBase = patterns2.length + wrapped.length;
-    this.patterns = [...patterns2, ...wrapped, ...dumped];
+    this.joinedBase = patterns.length;
+    this.dumpedBase = patterns.length + wrapped.length;
+    this.patterns = [...patterns, ...wrapped, ...dumped];
     this.derivedFrom = derivedFrom;
-    this.#main = compileSetMatcher(patterns2.map((p) => p.bytes));
+    this.#main = compileSetMatcher(patterns.map((p) => p.bytes));
     this.#joined = wrapped.length > 0 ? compileSetMatcher(wrapped.map((p) => p.bytes)) : void 0;
     this.#dumped = dumped.length > 0 ? compileSetMatcher(dumped.map((p) => p.bytes)) : void 0;
   }
@@ -670,6 +706,9 @@ var ContentScanner = class {
     return Buffer.concat([...masker.push(bytes), ...masker.end()]).toString("utf8");
   }
 };
+
+// packages/audit/dist/file-range-scan.js
+import { createReadStream } from "node:fs";
 
 // packages/audit/dist/layer-blob.js
 import { Readable, pipeline } from "node:stream";
@@ -1251,6 +1290,25 @@ async function scanBlobBody(reader, path, format, scanner2, active2) {
   return { scan };
 }
 
+// packages/audit/dist/file-range-scan.js
+async function* exactly(chunks, size) {
+  let got = 0;
+  for await (const chunk of chunks) {
+    got += chunk.length;
+    yield chunk;
+  }
+  if (got !== size)
+    throw new Error(`could not be read from the archive file (${got} of ${size} bytes there)`);
+}
+async function scanFileRange(job, scanner2, active2) {
+  const stream = createReadStream(job.file, { start: job.offset, end: job.offset + job.size - 1, highWaterMark: 1 << 20 });
+  try {
+    return await scanBlob(new ByteReader(exactly(streamChunks(stream), job.size)), job.path, job.format, scanner2, active2);
+  } finally {
+    stream.destroy();
+  }
+}
+
 // packages/audit/dist/layer-worker.js
 var Inbox = class {
   job;
@@ -1287,19 +1345,25 @@ var Inbox = class {
     }
   }
 };
-var init = workerData;
-var patterns = init.patterns.map((p) => ({ ...p, bytes: Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength) }));
-var scanner = new ContentScanner(patterns);
+function scannerFor(init) {
+  const patterns = init.patterns.map((p) => ({ ...p, bytes: Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength) }));
+  return new ContentScanner(patterns);
+}
+var scanner = scannerFor(workerData);
 var inboxes = /* @__PURE__ */ new Map();
 var active = /* @__PURE__ */ new Set();
 parentPort.on("message", (message) => {
-  if (message.type === "begin") {
+  if (message.type === "init") {
+    scanner = scannerFor(message);
+  } else if (message.type === "begin") {
     const inbox = new Inbox(message.job);
     inboxes.set(message.job, inbox);
     void scanBlob(new ByteReader(inbox), message.path, message.format, scanner, active).then((outcome) => {
       inboxes.delete(message.job);
       parentPort.postMessage({ type: "done", job: message.job, outcome });
     });
+  } else if (message.type === "file") {
+    void scanFileRange(message, scanner, active).then((outcome) => parentPort.postMessage({ type: "done", job: message.job, outcome }));
   } else if (message.type === "chunk") {
     inboxes.get(message.job)?.put(Buffer.from(message.data));
   } else if (message.type === "end") {

@@ -9,6 +9,7 @@
 // 3. The redactor's stream on a 100 MB log with 100 secrets, compared with a pass-through Transform.
 //
 // Runs against the built core (`npm run bench -- audit` builds first). Results: bench/results/audit.json.
+// `BENCH_AUDIT_PARTS=concurrent,redactor` runs only those parts (big, concurrent, redactor), e.g. to profile one.
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -24,6 +25,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const LAYER_MB = Number(process.env.BENCH_LAYER_MB ?? 200);
 const MULTI_LAYER_MB = Number(process.env.BENCH_MULTI_LAYER_MB ?? 50);
 const MULTI_LAYERS = 4;
+/** Which parts to run (comma-separated: big, concurrent, redactor; default all) — for profiling one part. */
+const PARTS = new Set((process.env.BENCH_AUDIT_PARTS ?? 'big,concurrent,redactor').split(','));
 const FILE_SIZE = 1 << 20;
 const core = await import('../packages/core/dist/index.js');
 
@@ -83,7 +86,7 @@ export async function makeArchive(dir, values) {
 const sink = () => new Writable({ write: (_c, _e, done) => done() });
 
 /** A docker-archive of `count` gzip layers of `mb` MB each (same file mix as the big layer). */
-async function makeMultiLayerArchive(dir, values, count, mb) {
+export async function makeMultiLayerArchive(dir, values, count, mb) {
   const files = Math.ceil((mb * 1e6) / FILE_SIZE);
   const layers = [];
   let uncompressed = 0;
@@ -143,6 +146,7 @@ async function benchConcurrent(dir) {
     layerMB: MULTI_LAYER_MB,
     uncompressedMB: round(fixture.uncompressed / 1e6),
     compressedMB: round(fixture.compressed / 1e6),
+    // Layers of an archive file: the calling thread and (workers − 1) worker threads.
     workers: Math.min(4, availableParallelism()),
     singleMBps: summary(single.map((t) => mbps(fixture.uncompressed, t))),
     concurrentMBps: summary(pooled.map((t) => mbps(fixture.uncompressed, t))),
@@ -218,17 +222,25 @@ async function benchRedactor() {
 export async function run() {
   const dir = mkdtempSync(join(tmpdir(), 'bs-bench-audit-'));
   try {
-    const audit = await benchAudit(dir);
     const fmt = (s) => `${s.median} (min ${s.min}, max ${s.max})`;
-    console.log(`audit:    ${fmt(audit.auditMBps)} MB/s over ${audit.layerMB} MB, ${audit.secrets} secrets / ${audit.patterns} patterns, ${audit.findings} findings`);
-    console.log(`gunzip:   ${fmt(audit.gunzipMBps)} MB/s (zlib alone, same layer)`);
-    console.log(`ratio:    ${fmt(audit.ratioToGunzip)}× gunzip throughput (target ≥ ${audit.target}×)`);
-    const concurrent = await benchConcurrent(dir);
-    console.log(`4 layers: ${fmt(concurrent.concurrentMBps)} MB/s with ${concurrent.workers} workers, ${fmt(concurrent.singleMBps)} MB/s single-stream over ${concurrent.uncompressedMB} MB`);
-    console.log(`speed-up: ${fmt(concurrent.speedUp)}× single-stream (target ≥ ${concurrent.target}×), reports identical: ${concurrent.identicalReports}`);
-    const redactor = await benchRedactor();
-    console.log(`redactor: ${fmt(redactor.redactorMBps)} MB/s on a ${redactor.logMB} MB log, ${redactor.secrets} secrets`);
-    console.log(`passthru: ${fmt(redactor.passThroughMBps)} MB/s (ratio ${fmt(redactor.ratioToPassThrough)}×)`);
+    let audit, concurrent, redactor;
+    if (PARTS.has('big')) {
+      audit = await benchAudit(dir);
+      console.log(`audit:    ${fmt(audit.auditMBps)} MB/s over ${audit.layerMB} MB, ${audit.secrets} secrets / ${audit.patterns} patterns, ${audit.findings} findings`);
+      console.log(`gunzip:   ${fmt(audit.gunzipMBps)} MB/s (zlib alone, same layer)`);
+      console.log(`ratio:    ${fmt(audit.ratioToGunzip)}× gunzip throughput (target ≥ ${audit.target}×)`);
+    }
+    if (PARTS.has('concurrent')) {
+      concurrent = await benchConcurrent(dir);
+      console.log(`4 layers: ${fmt(concurrent.concurrentMBps)} MB/s with ${concurrent.workers} scanners (the calling thread and ${concurrent.workers - 1} worker(s)), ${fmt(concurrent.singleMBps)} MB/s single-stream over ${concurrent.uncompressedMB} MB`);
+      console.log(`speed-up: ${fmt(concurrent.speedUp)}× single-stream (target ≥ ${concurrent.target}×), reports identical: ${concurrent.identicalReports}`);
+    }
+    if (PARTS.has('redactor')) {
+      redactor = await benchRedactor();
+      console.log(`redactor: ${fmt(redactor.redactorMBps)} MB/s on a ${redactor.logMB} MB log, ${redactor.secrets} secrets`);
+      console.log(`passthru: ${fmt(redactor.passThroughMBps)} MB/s (ratio ${fmt(redactor.ratioToPassThrough)}×)`);
+    }
+    console.log(`load average: ${loadavg().map((l) => round(l)).join(' ')}`);
     const result = { date: new Date().toISOString(), node: process.version, runs: RUNS, loadAverage: loadavg().map((l) => round(l)), audit, concurrent, redactor };
     const out = fileURLToPath(new URL('./results/audit.json', import.meta.url));
     writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);

@@ -133,7 +133,7 @@ console.log('ok');`;
     expect(r.stdout.trim()).toBe('ok');
   });
 
-  it('ships the audit\'s scanning worker: the installed @buildsecrets/audit searches two 2 MB layers in worker threads', () => {
+  it('ships the audit\'s scanning worker: the installed @buildsecrets/audit searches two 2 MB layers, the second (holding the token) in a worker thread', () => {
     const image = join(project, 'two-layers');
     const diffIds: string[] = [];
     for (const i of [0, 1]) {
@@ -147,7 +147,8 @@ console.log('ok');`;
     writeFileSync(join(image, 'cfg.json'), JSON.stringify({ config: {}, history: [], rootfs: { type: 'layers', diff_ids: diffIds } }));
     writeFileSync(join(image, 'manifest.json'), JSON.stringify([{ Config: 'cfg.json', Layers: ['l0.tar', 'l1.tar'] }]));
     execFileSync('tar', ['-C', image, '-cf', join(image, 'image.tar'), 'l0.tar', 'l1.tar', 'cfg.json', 'manifest.json']);
-    // A missing worker entry would leave both layers unscanned (the audit fails closed), not pass.
+    // With concurrency 2 the calling thread takes the first layer and a worker the second: a missing
+    // worker entry would leave that one unscanned (the audit fails closed), not pass.
     const script = `const { auditImage } = await import('@buildsecrets/audit');
 const r = await auditImage({ archive: ${JSON.stringify(join(image, 'image.tar'))}, secrets: [{ id: 't', value: process.env.PACKAGING_TOKEN }], concurrency: 2 });
 console.log(JSON.stringify({ unscanned: r.unscanned, found: r.findings.map((f) => f.location.path) }));`;

@@ -6,7 +6,7 @@ import { scanBlob, type BlobOutcome } from './layer-blob.js';
 import type { LayerPool } from './layer-pool.js';
 import type { LayerScan } from './layer-scanner.js';
 import { streamChunks } from './stream-chunks.js';
-import type { StreamedBlob } from './source/image-source.js';
+import type { BlobFileRange, StreamedBlob } from './source/image-source.js';
 import { tarBlobs } from './source/tar-blobs.js';
 
 /** Everything learned from one pass over the outer archive. */
@@ -28,7 +28,7 @@ const MAX_DOCUMENT = 32 << 20;
 export interface BlobScan {
   readonly result: ArchiveScan;
   /** Classify one blob by its magic bytes and scan it (or hand it to a worker): a small document is kept, a layer scanned. */
-  scanEntry(path: string, size: number, reader: ByteReader): Promise<void>;
+  scanEntry(path: string, size: number, reader: ByteReader, fileRange?: BlobFileRange): Promise<void>;
   /** Decompress a whole-archive gzip stream (a `.tar.gz` OCI archive). */
   outer(reader: ByteReader): Promise<ByteReader>;
   /** Wait for every blob handed to a worker and record the outcomes in the order the blobs came. */
@@ -59,8 +59,11 @@ export function blobScan(scanner: ContentScanner, active: Set<Transform>, pool?:
    * why) and the rest is still read — the caller fails closed on it, for `audit` and `build` alike.
    */
   const pending: { path: string; outcome: Promise<BlobOutcome> }[] = [];
-  const scanOne = async (reader: ByteReader, path: string, format: BlobFormat, size: number): Promise<void> => {
-    if (pool?.wants(size)) {
+  const scanOne = async (reader: ByteReader, path: string, format: BlobFormat, size: number, fileRange?: BlobFileRange): Promise<void> => {
+    if (pool?.wants(size) && fileRange) {
+      // A worker reads the blob from the file itself; this thread only skips over it (the caller drains).
+      pending.push({ path, outcome: pool.scanFile(path, format, fileRange, size) });
+    } else if (pool?.wants(size)) {
       const { sent, outcome } = pool.scan(path, format, reader.rest());
       pending.push({ path, outcome });
       await sent;
@@ -70,14 +73,14 @@ export function blobScan(scanner: ContentScanner, active: Set<Transform>, pool?:
 
   return {
     result,
-    async scanEntry(path, size, reader) {
+    async scanEntry(path, size, reader, fileRange) {
       const format = detectFormat(await reader.peek(SNIFF_BYTES));
       if (format === 'other' && size >= 0 && size <= MAX_DOCUMENT) result.docs.set(path, await reader.read(size));
       else if (format === 'other' && size < 0) {
         const whole = await readSmall(reader);
         if (whole) result.docs.set(path, whole);
         else await scanOne(reader, path, format, size);
-      } else await scanOne(reader, path, format, size);
+      } else await scanOne(reader, path, format, size, fileRange);
     },
     async outer(reader) {
       if (detectFormat(await reader.peek(SNIFF_BYTES)) !== 'gzip') return reader;
@@ -85,6 +88,8 @@ export function blobScan(scanner: ContentScanner, active: Set<Transform>, pool?:
       return inner instanceof ByteReader ? inner : reader;
     },
     async finish() {
+      // Everything is read: this thread can search a share of the layers read from files.
+      pool?.releaseLocal();
       for (const { path, outcome } of pending.splice(0)) {
         const done = await outcome;
         if ('scan' in done) result.layers.set(path, done.scan);
@@ -112,7 +117,7 @@ export async function scanSequential(blobs: AsyncIterable<StreamedBlob>, scanner
   const scan = blobScan(scanner, active, pool);
   for await (const blob of blobs) {
     if (blob.linkTo !== undefined) scan.result.links.set(blob.path, blob.linkTo);
-    else await scan.scanEntry(blob.path, blob.size, new ByteReader(blob.body));
+    else await scan.scanEntry(blob.path, blob.size, new ByteReader(blob.body), blob.fileRange);
   }
   return scan.finish();
 }

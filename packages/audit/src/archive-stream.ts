@@ -13,6 +13,8 @@ export interface ArchiveStream {
   finished(): Promise<void>;
   /** Stop producing (kill `docker save`, close the file). */
   destroy(): void;
+  /** The file the stream reads from its first byte, when it is a file (workers may read its layers themselves). */
+  readonly file?: string;
 }
 
 const STDERR_LIMIT = 4096;
@@ -59,5 +61,5 @@ export function dockerSave(image: string, docker: string, env: Readonly<Record<s
 /** Stream an archive file (docker-archive or OCI-layout tar). */
 export function archiveFile(path: string): ArchiveStream {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  return { stream, finished: () => Promise.resolve(), destroy: () => stream.destroy() };
+  return { stream, finished: () => Promise.resolve(), destroy: () => stream.destroy(), file: path };
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -8,6 +8,9 @@ import { SecretValue } from '@buildsecrets/base';
 import { buildPatterns } from './scanner/patterns.js';
 import { dockerArchive, fixtureDiffId, tar } from './__fixtures__/tar-builder.js';
 import { auditImage } from './audit-image.js';
+import { auditSource } from './audit-source.js';
+import { archiveFile } from './archive-stream.js';
+import { tarStreamSource } from './source/tar-stream-source.js';
 import { LayerPool, workerExecArgv } from './layer-pool.js';
 import { makeCanary } from '../../../test/setup/canary-values.js';
 
@@ -49,11 +52,11 @@ describe('concurrent layer scanning', () => {
       gzipSync(layer(3, [{ name: 'clean.txt', body: 'nothing to see' }])),
     ];
     const archive = file(dockerArchive(layers, config));
-    const before = LayerPool.threadsStarted;
+    const before = LayerPool.workersUsed;
     const single = await auditImage({ archive, secrets, concurrency: 1 });
-    expect(LayerPool.threadsStarted).toBe(before);
+    expect(LayerPool.workersUsed).toBe(before);
     const concurrent = await auditImage({ archive, secrets, concurrency: 4 });
-    expect(LayerPool.threadsStarted).toBeGreaterThan(before);
+    expect(LayerPool.workersUsed).toBeGreaterThan(before);
     expect(single.findings.length).toBeGreaterThanOrEqual(5);
     expect(concurrent).toEqual(single);
     expect(JSON.stringify(concurrent)).toBe(JSON.stringify(single));
@@ -112,6 +115,85 @@ describe('concurrent layer scanning', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('the layers of an archive file are read from the file itself by the workers and the calling thread (one worker fewer), with the same report as when the archive is streamed to them', async () => {
+    const layers = [0, 1, 2].map((i) => gzipSync(layer(i, [{ name: `etc/token-${i}`, body: TOKEN }])));
+    const archive = file(dockerArchive([...layers, layer(3, [{ name: 'opt/key', body: KEY }])], config));
+    const before = LayerPool.fileJobs;
+    const workersBefore = LayerPool.workersUsed;
+    const fromFile = await auditImage({ archive, secrets, concurrency: 2 });
+    expect(LayerPool.fileJobs - before).toBe(4);
+    expect(LayerPool.workersUsed - workersBefore).toBe(1);
+    // The same bytes as a stream with no file behind it (as `docker save` gives them): fed to the workers.
+    const streamed = tarStreamSource('docker-archive', archive, () => ({ ...archiveFile(archive), file: undefined }), `archive ${archive}`);
+    const fed = await auditSource(streamed, { secrets, concurrency: 2 });
+    expect(LayerPool.fileJobs - before).toBe(4);
+    expect(fromFile.findings.length).toBeGreaterThanOrEqual(4);
+    expect(JSON.stringify(fromFile)).toBe(JSON.stringify(fed));
+    expect(JSON.stringify(fromFile)).toBe(JSON.stringify(await auditImage({ archive, secrets, concurrency: 1 })));
+  });
+
+  it('an idle worker is kept for the next audit in the same process and searches with that audit\'s values, not the last one\'s', async () => {
+    const other = makeCanary('concurrent-other');
+    const layers = [0, 1].map((i) => gzipSync(layer(i, [{ name: `etc/other-${i}`, body: other }])));
+    const archive = file(dockerArchive(layers, config));
+    await auditImage({ archive, secrets, concurrency: 2 });
+    const started = LayerPool.threadsStarted;
+    const used = LayerPool.workersUsed;
+    const report = await auditImage({ archive, secrets: [{ id: 'other', value: SecretValue.from(other) }], concurrency: 2 });
+    expect(LayerPool.workersUsed - used).toBe(1);
+    expect(LayerPool.threadsStarted).toBe(started);
+    // Both layers hold the new value: the reused worker's layer is found too, so it has the new patterns.
+    expect(report.findings.filter((f) => f.secretId === 'other').map((f) => f.location.path).sort()).toEqual(['etc/other-0', 'etc/other-1']);
+  });
+
+  it('an archive file cut inside a layer (skipped by the reading thread, read by a scanner) fails the audit, in both modes', async () => {
+    const whole = dockerArchive([gzipSync(layer(0, [{ name: 'etc/token', body: TOKEN }])), gzipSync(layer(1, []))], config);
+    const archive = file(whole.subarray(0, 600_000));
+    for (const concurrency of [1, 2]) {
+      await expect(auditImage({ archive, secrets, concurrency })).rejects.toMatchObject({ code: 'AUDIT_FAILED', message: expect.stringMatching(/truncated/) });
+    }
+  });
+
+  it('a blob the file does not hold in full (the archive shrank) comes back unscanned, naming why — never as a clean layer', async () => {
+    const { patterns } = buildPatterns(secrets);
+    const pool = new LayerPool(patterns, { size: 1, minBlobBytes: 0 });
+    try {
+      const path = file(tar([{ name: 'a.bin', body: randomBytes(4096) }]));
+      const outcome = await pool.scanFile('l1/layer.tar', 'tar', { file: path, offset: 0 }, 1 << 20);
+      expect(outcome).toEqual({ unscanned: expect.stringMatching(/could not be read from the archive file/) });
+      const missing = await pool.scanFile('l2/layer.tar', 'tar', { file: join(dir, 'no-such.tar'), offset: 0 }, 1 << 20);
+      expect(missing).toEqual({ unscanned: expect.stringMatching(/ENOENT|no such file/) });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('when a worker dies reading a file blob, that blob fails closed and the blobs queued behind it go to a new worker', async () => {
+    const { patterns } = buildPatterns(secrets);
+    const pool = new LayerPool(patterns, { size: 1, minBlobBytes: 0 });
+    try {
+      const body = tar([{ name: 'big.bin', body: randomBytes(8 << 20) }, { name: 'etc/token', body: TOKEN }]);
+      const path = file(body);
+      const first = pool.scanFile('l1/layer.tar', 'tar', { file: path, offset: 0 }, body.length);
+      const second = pool.scanFile('l2/layer.tar', 'tar', { file: path, offset: 0 }, body.length);
+      pool.crashForTest();
+      expect(await first).toEqual({ unscanned: expect.stringMatching(/scanning worker (failed|exited)/) });
+      const done = await second;
+      expect('scan' in done && done.scan.hits.get('etc/token')?.size).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('blobs still queued when the pool closes come back unscanned', async () => {
+    const { patterns } = buildPatterns(secrets);
+    const pool = new LayerPool(patterns, { size: 1, minBlobBytes: 0 });
+    const path = file(tar([{ name: 'a.bin', body: randomBytes(1 << 20) }]));
+    const outcomes = [0, 1, 2].map((i) => pool.scanFile(`l${i}/layer.tar`, 'tar', { file: path, offset: 0 }, statSync(path).size));
+    await pool.close();
+    expect((await Promise.all(outcomes)).slice(1)).toEqual([0, 1].map(() => ({ unscanned: expect.stringMatching(/stopped before/) })));
   });
 
   it('workers do not inherit the options of an embedding script (node --input-type=module -e …)', () => {

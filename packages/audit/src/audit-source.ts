@@ -24,8 +24,9 @@ export interface AuditSourceOptions {
   readonly baseDiffIds?: readonly (readonly string[])[];
   /**
    * How many layers are searched at once, each in a worker thread (default: the machine's
-   * parallelism, at most 4); a random-access source also fetches that many blobs at once (default
-   * 4). `1` searches everything on the calling thread, one blob at a time. The report is the same
+   * parallelism, at most 4; layers read straight from an archive file are shared between the
+   * calling thread and `concurrency − 1` workers); a random-access source also fetches that many
+   * blobs at once (default 4). `1` searches everything on the calling thread, one blob at a time. The report is the same
    * either way.
    */
   readonly concurrency?: number;
@@ -53,7 +54,9 @@ export async function auditSource(source: ImageSource, options: AuditSourceOptio
   const active = new Set<Transform>();
   const workers = options.concurrency ?? Math.min(4, availableParallelism());
   // Workers start only when a layer large enough to be worth one arrives.
-  const pool = workers > 1 && patterns.length > 0 ? new LayerPool(patterns, { size: workers }) : undefined;
+  // Layers read from a file are shared between the workers and this thread (one worker fewer),
+  // which takes its share once it has read the archive.
+  const pool = workers > 1 && patterns.length > 0 ? new LayerPool(patterns, { size: workers, local: { scanner, active } }) : undefined;
   const stop = (): void => {
     void source.close();
     void pool?.close();

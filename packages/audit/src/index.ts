@@ -30,6 +30,7 @@ export type {
   RandomAccessImageSource,
   SequentialImageSource,
   StreamedBlob,
+  BlobFileRange,
   TransportName,
 } from './source/image-source.js';
 export { formatPlatform } from './source/image-source.js';

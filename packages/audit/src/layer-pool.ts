@@ -2,9 +2,14 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Transform } from 'node:stream';
 import type { BlobFormat } from './blob-format.js';
+import type { ContentScanner } from './content-scanner.js';
+import { scanFileRange } from './file-range-scan.js';
+import { park, unpark } from './parked-workers.js';
 import type { BlobOutcome } from './layer-blob.js';
 import type { SecretPattern } from './scanner/patterns.js';
+import type { BlobFileRange } from './source/image-source.js';
 
 /** What a worker is started with. */
 export interface WorkerInit {
@@ -13,9 +18,11 @@ export interface WorkerInit {
 
 /** Messages to a worker. */
 export type ToWorker =
+  | ({ type: 'init' } & WorkerInit)
   | { type: 'begin'; job: number; path: string; format: BlobFormat }
   | { type: 'chunk'; job: number; data: ArrayBuffer }
   | { type: 'end'; job: number }
+  | { type: 'file'; job: number; path: string; format: BlobFormat; file: string; offset: number; size: number }
   | { type: 'crash-for-test' };
 
 type FromWorker = { type: 'ack'; job: number; bytes: number } | { type: 'done'; job: number; outcome: BlobOutcome };
@@ -30,6 +37,13 @@ export interface LayerPoolOptions {
   readonly minBlobBytes?: number;
   /** The worker entry (default: `layer-worker.js` next to this module, or in the CLI bundle's chunk directory). */
   readonly workerUrl?: URL;
+  /**
+   * The calling thread's scanner: given, the calling thread takes a share of the blobs read from
+   * files and counts as one of `size` (one worker fewer is started). It starts searching at once,
+   * while the workers are still starting, and costs no thread start-up. `active` collects its
+   * decompressors, so that the caller can destroy them on abort.
+   */
+  readonly local?: { readonly scanner: ContentScanner; readonly active: Set<Transform> };
 }
 
 /** Bytes per message to a worker: fewer, larger messages cost less than one per 64 KiB read. */
@@ -40,7 +54,6 @@ export const DEFAULT_POOL_CAP_BYTES = 128 << 20;
 
 interface Job {
   readonly resolve: (outcome: BlobOutcome) => void;
-  readonly worker: PooledWorker;
 }
 
 interface PooledWorker {
@@ -48,6 +61,8 @@ interface PooledWorker {
   jobs: Set<number>;
   /** Bytes sent to it not yet taken by its scanner. */
   queued: number;
+  /** The file job it is reading, if any: it is given the next one only when done. */
+  fileJob?: number;
   dead?: string;
 }
 
@@ -87,13 +102,24 @@ function defaultWorkerUrl(): URL {
 export class LayerPool {
   /** Worker threads started by every pool so far (tests check that the workers really ran). */
   static threadsStarted = 0;
+  /** Workers put to work by every pool so far, new or parked by an earlier pool. */
+  static workersUsed = 0;
+  /** Blobs handed to workers to read from a file themselves (tests check which path ran). */
+  static fileJobs = 0;
   readonly #init: WorkerInit;
   readonly #size: number;
   readonly #cap: number;
   readonly #minBlob: number;
   readonly #url: URL;
+  readonly #local: LayerPoolOptions['local'];
+  /** The file job the calling thread is searching, if any. */
+  #localJob: number | undefined;
+  /** The calling thread takes no share until {@link LayerPool.releaseLocal}: it is still reading the archive. */
+  #localHeld = true;
   readonly #workers: PooledWorker[] = [];
   readonly #jobs = new Map<number, Job>();
+  /** File jobs not yet given to a worker, oldest first. */
+  readonly #fileQueue: Extract<ToWorker, { type: 'file' }>[] = [];
   #nextJob = 0;
   #queued = 0;
   #drained: (() => void)[] = [];
@@ -105,6 +131,7 @@ export class LayerPool {
     this.#cap = options.capBytes ?? DEFAULT_POOL_CAP_BYTES;
     this.#minBlob = options.minBlobBytes ?? 1 << 20;
     this.#url = options.workerUrl ?? defaultWorkerUrl();
+    this.#local = options.local;
   }
 
   /** Bytes sent to the workers and not yet taken by their scanners. */
@@ -126,10 +153,73 @@ export class LayerPool {
     const job = this.#nextJob++;
     let resolve!: (outcome: BlobOutcome) => void;
     const outcome = new Promise<BlobOutcome>((r) => (resolve = r));
-    this.#jobs.set(job, { resolve, worker });
+    this.#jobs.set(job, { resolve });
     worker.jobs.add(job);
     const sent = this.#send(worker, job, path, format, chunks);
     return { sent, outcome };
+  }
+
+  /**
+   * Search a blob whose bytes lie in a file (`size` bytes at `range.offset`): the worker reads them
+   * itself, so the calling thread only has to skip over them. Blobs are handed out one per worker
+   * as workers come free, so uneven layers still keep every worker busy. Never rejects: a blob the
+   * worker cannot read (the file shrank, vanished) comes back unscanned, naming why.
+   */
+  scanFile(path: string, format: BlobFormat, range: BlobFileRange, size: number): Promise<BlobOutcome> {
+    const job = this.#nextJob++;
+    LayerPool.fileJobs++;
+    const outcome = new Promise<BlobOutcome>((resolve) => this.#jobs.set(job, { resolve }));
+    if (this.#closed) this.#settle(job, { unscanned: 'the audit stopped before this layer was searched' });
+    else {
+      this.#fileQueue.push({ type: 'file', job, path, format, file: range.file, offset: range.offset, size });
+      this.#dispatch();
+    }
+    return outcome;
+  }
+
+  /**
+   * Give queued file jobs to the calling thread when it takes a share and is free, else to workers
+   * that have none: idle ones first, then new ones, then busy ones.
+   */
+  #dispatch(): void {
+    while (this.#fileQueue.length > 0 && !this.#closed) {
+      if (this.#local && !this.#localHeld && this.#localJob === undefined) {
+        this.#scanLocally(this.#local, this.#fileQueue.shift()!);
+        continue;
+      }
+      const live = this.#workers.filter((w) => !w.dead);
+      const limit = this.#local ? this.#size - 1 : this.#size;
+      const worker = live.find((w) => w.jobs.size === 0) ?? (live.length < limit ? this.#start() : live.find((w) => w.fileJob === undefined));
+      if (!worker) return;
+      const message = this.#fileQueue.shift()!;
+      worker.fileJob = message.job;
+      worker.jobs.add(message.job);
+      worker.thread.postMessage(message satisfies ToWorker);
+    }
+  }
+
+  /**
+   * The calling thread has read the whole archive and may now take its share of the queued blobs.
+   * Until then it only reads: searching a layer on the same thread would slow the reading, and
+   * with it the hand-out of every later layer to the workers.
+   */
+  releaseLocal(): void {
+    this.#localHeld = false;
+    this.#dispatch();
+  }
+
+  #scanLocally(local: NonNullable<LayerPoolOptions['local']>, message: Extract<ToWorker, { type: 'file' }>): void {
+    this.#localJob = message.job;
+    void scanFileRange(message, local.scanner, local.active).then((outcome) => {
+      this.#localJob = undefined;
+      this.#settle(message.job, outcome);
+      this.#dispatch();
+    });
+  }
+
+  #settle(job: number, outcome: BlobOutcome): void {
+    this.#jobs.get(job)?.resolve(outcome);
+    this.#jobs.delete(job);
   }
 
   async #send(worker: PooledWorker, job: number, path: string, format: BlobFormat, chunks: AsyncIterable<Buffer>): Promise<void> {
@@ -172,8 +262,13 @@ export class LayerPool {
   }
 
   #start(): PooledWorker {
-    const thread = new Worker(this.#url, { workerData: this.#init, execArgv: workerExecArgv(process.execArgv) });
-    LayerPool.threadsStarted++;
+    const execArgv = workerExecArgv(process.execArgv);
+    // A worker an earlier audit left idle has its code warm: it only needs this audit's patterns.
+    const reused = unpark(this.#parkKey(execArgv));
+    const thread = reused ?? new Worker(this.#url, { workerData: this.#init, execArgv });
+    if (reused) reused.postMessage({ type: 'init', ...this.#init } satisfies ToWorker);
+    else LayerPool.threadsStarted++;
+    LayerPool.workersUsed++;
     const worker: PooledWorker = { thread, jobs: new Set(), queued: 0 };
     this.#workers.push(worker);
     thread.on('message', (message: FromWorker) => {
@@ -183,8 +278,11 @@ export class LayerPool {
         if (this.#queued < this.#cap) this.#wakeSenders();
       } else {
         worker.jobs.delete(message.job);
-        this.#jobs.get(message.job)?.resolve(message.outcome);
-        this.#jobs.delete(message.job);
+        this.#settle(message.job, message.outcome);
+        if (worker.fileJob === message.job) {
+          worker.fileJob = undefined;
+          this.#dispatch();
+        }
       }
     });
     thread.on('error', (err) => this.#fail(worker, `the scanning worker failed (${err.message})`));
@@ -196,14 +294,14 @@ export class LayerPool {
   #fail(worker: PooledWorker, reason: string): void {
     if (worker.dead) return;
     worker.dead = reason;
-    for (const job of worker.jobs) {
-      this.#jobs.get(job)?.resolve({ unscanned: reason });
-      this.#jobs.delete(job);
-    }
+    for (const job of worker.jobs) this.#settle(job, { unscanned: reason });
     worker.jobs.clear();
+    worker.fileJob = undefined;
     this.#queued -= worker.queued;
     worker.queued = 0;
     this.#wakeSenders();
+    // Blobs still queued go to the other workers (or a new one).
+    this.#dispatch();
   }
 
   #wakeSenders(): void {
@@ -217,10 +315,26 @@ export class LayerPool {
     for (const w of this.#workers) if (!w.dead) w.thread.postMessage({ type: 'crash-for-test' } satisfies ToWorker);
   }
 
-  /** Stop every worker; layers still in flight come back unscanned. */
+  #parkKey(execArgv: readonly string[]): string {
+    return `${this.#url.href}\u0000${execArgv.join('\u0000')}`;
+  }
+
+  /**
+   * Stop every worker; layers still in flight come back unscanned. Idle, healthy workers are
+   * parked for the next audit in this process (see `parked-workers.ts`), the others terminated.
+   */
   async close(): Promise<void> {
     this.#closed = true;
-    await Promise.all(this.#workers.map((w) => w.thread.terminate()));
-    for (const w of this.#workers) this.#fail(w, 'the audit stopped before this layer was searched');
+    const key = this.#parkKey(workerExecArgv(process.execArgv));
+    for (const w of this.#workers) {
+      if (w.dead || w.jobs.size > 0) continue;
+      w.dead = 'parked for the next audit';
+      park(w.thread, key);
+    }
+    const busy = this.#workers.filter((w) => w.dead === undefined);
+    for (const { job } of this.#fileQueue.splice(0)) this.#settle(job, { unscanned: 'the audit stopped before this layer was searched' });
+    if (this.#localJob !== undefined) this.#settle(this.#localJob, { unscanned: 'the audit stopped before this layer was searched' });
+    await Promise.all(busy.map((w) => w.thread.terminate()));
+    for (const w of busy) this.#fail(w, 'the audit stopped before this layer was searched');
   }
 }

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Transform } from 'node:stream';
 import { ByteReader } from './byte-reader.js';
 import { ContentScanner } from './content-scanner.js';
+import { scanFileRange } from './file-range-scan.js';
 import { scanBlob } from './layer-blob.js';
 import type { SecretPattern } from './scanner/patterns.js';
 import type { ToWorker, WorkerInit } from './layer-pool.js';
@@ -44,20 +45,28 @@ class Inbox implements AsyncIterable<Uint8Array> {
   }
 }
 
-const init = workerData as WorkerInit;
-const patterns: SecretPattern[] = init.patterns.map((p) => ({ ...p, bytes: Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength) }));
-const scanner = new ContentScanner(patterns);
+function scannerFor(init: WorkerInit): ContentScanner {
+  const patterns: SecretPattern[] = init.patterns.map((p) => ({ ...p, bytes: Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength) }));
+  return new ContentScanner(patterns);
+}
+
+// Replaced by each `init`: a parked worker is reused by the next audit, with that audit's patterns.
+let scanner = scannerFor(workerData as WorkerInit);
 const inboxes = new Map<number, Inbox>();
 const active = new Set<Transform>();
 
 parentPort!.on('message', (message: ToWorker) => {
-  if (message.type === 'begin') {
+  if (message.type === 'init') {
+    scanner = scannerFor(message);
+  } else if (message.type === 'begin') {
     const inbox = new Inbox(message.job);
     inboxes.set(message.job, inbox);
     void scanBlob(new ByteReader(inbox), message.path, message.format, scanner, active).then((outcome) => {
       inboxes.delete(message.job);
       parentPort!.postMessage({ type: 'done', job: message.job, outcome });
     });
+  } else if (message.type === 'file') {
+    void scanFileRange(message, scanner, active).then((outcome) => parentPort!.postMessage({ type: 'done', job: message.job, outcome }));
   } else if (message.type === 'chunk') {
     inboxes.get(message.job)?.put(Buffer.from(message.data));
   } else if (message.type === 'end') {

@@ -20,12 +20,12 @@ export async function* readTar(source: AsyncIterable<Uint8Array> | ByteReader, w
   const reader = source instanceof ByteReader ? source : new ByteReader(source);
   const truncated = (): AuditError => new AuditError(`${where} is truncated (the tar stream ended inside an entry)`, { hint: 'the archive is incomplete: save the image again' });
   let remaining = 0;
+  // What the consumer left of a body is skipped (without reading it, when the source is a file).
   const skipBody = async (): Promise<void> => {
-    while (remaining > 0) {
-      const chunk = await reader.chunk(remaining);
-      if (chunk.length === 0) throw truncated();
-      remaining -= chunk.length;
-    }
+    if (remaining === 0) return;
+    const skipped = await reader.skip(remaining);
+    remaining -= skipped;
+    if (remaining > 0) throw truncated();
   };
   const meta = new PendingMeta();
   for (let first = true; ; first = false) {

@@ -103,13 +103,16 @@ describe('the bundled CLI', () => {
     const found = audit();
     expect(found.stdout).toContain(`TOKEN (raw)  layer ${diffIds[2]}  /token`);
     expect(found.status).toBe(3);
-    // Without the worker entry every layer is unscanned and named: proof that the workers did the search.
+    // Without the worker entry the layers given to workers are unscanned and named (the calling
+    // thread searches a share of an archive file's layers itself): proof that workers did search.
     const aside = `${worker}.aside`;
     renameSync(worker, aside);
     try {
       const blind = audit();
-      expect(blind.status).toBe(1);
-      for (const id of diffIds) expect(`${blind.stdout}${blind.stderr}`).toContain(`unscanned layer ${id}: the scanning worker failed`);
+      // 1 (unscanned layers), or 3 when the calling thread's share held the token: never 0.
+      expect([1, 3]).toContain(blind.status);
+      const named = diffIds.filter((id) => `${blind.stdout}${blind.stderr}`.includes(`unscanned layer ${id}: the scanning worker failed`));
+      expect(named.length).toBeGreaterThan(0);
     } finally {
       renameSync(aside, worker);
     }

@@ -97,6 +97,14 @@ export interface RandomAccessImageSource extends ImageSourceBase {
   openBlob(descriptor: BlobDescriptor, signal: AbortSignal): Promise<Readable>;
 }
 
+/** Where a blob's bytes also lie in a file, byte for byte as stored. */
+export interface BlobFileRange {
+  /** The file (an uncompressed archive file). */
+  readonly file: string;
+  /** Offset of the blob's first byte in the file; the blob is `size` bytes long. */
+  readonly offset: number;
+}
+
 /** One file of a sequential source, in stream order. */
 export interface StreamedBlob {
   /** Its path in the archive (`blobs/sha256/<hex>`, `<hex>/layer.tar`, `manifest.json`, …). */
@@ -107,6 +115,12 @@ export interface StreamedBlob {
   readonly linkTo?: string;
   /** The bytes; must be read to the end (or drained) before the next blob is produced. */
   readonly body: AsyncIterable<Uint8Array>;
+  /**
+   * Set when the same bytes can also be read from a file (an uncompressed archive file): a
+   * scanning worker then reads the blob there itself, in parallel with the others, instead of
+   * being fed by the thread that reads the stream. `body` must still be read or drained.
+   */
+  readonly fileRange?: BlobFileRange;
 }
 
 /** A source that can only produce its blobs once, in its own order (an archive stream). */

@@ -20,8 +20,10 @@ async function* once(bytes: Buffer): AsyncGenerator<Uint8Array> {
  * stream order. JSON files up to 32 MiB are read whole and copied into `documents` (the archive's
  * manifests, index and configs, needed for the listing at the end) and handed on from memory;
  * everything else streams through. A blob the consumer did not read is drained before the next.
+ * With `file` (the archive file `outer` reads from its first byte), each streamed blob also says
+ * where its bytes lie in that file.
  */
-export async function* tarBlobs(outer: ByteReader, label: string, documents: Map<string, Buffer>): AsyncGenerator<StreamedBlob> {
+export async function* tarBlobs(outer: ByteReader, label: string, documents: Map<string, Buffer>, file?: string): AsyncGenerator<StreamedBlob> {
   for await (const entry of readTar(outer, label)) {
     const path = normalisePath(entry.path);
     if (entry.type === 'symlink') {
@@ -29,6 +31,8 @@ export async function* tarBlobs(outer: ByteReader, label: string, documents: Map
       continue;
     }
     if (entry.type !== 'file') continue;
+    // The header is read: the outer reader stands at the entry's first byte.
+    const offset = outer.position;
     const reader = new ByteReader(entry.body);
     if (entry.size <= MAX_DOCUMENT && entry.size > 0 && isJsonStart((await reader.peek(1))[0])) {
       const doc = await reader.read(entry.size);
@@ -36,7 +40,8 @@ export async function* tarBlobs(outer: ByteReader, label: string, documents: Map
       yield { path, size: entry.size, body: once(doc) };
       continue;
     }
-    yield { path, size: entry.size, body: reader.rest() };
-    await reader.drain();
+    yield { path, size: entry.size, body: reader.rest(), ...(file !== undefined ? { fileRange: { file, offset } } : {}) };
+    // From a file, what the consumer left is skipped by the tar reader without being read.
+    if (file === undefined) await reader.drain();
   }
 }

@@ -3,6 +3,7 @@ import { AbortedError, isBuildSecretsError, AuditError } from '@buildsecrets/bas
 import type { ArchiveStream } from '../archive-stream.js';
 import { decompressorFor, detectFormat, SNIFF_BYTES } from '../blob-format.js';
 import { ByteReader } from '../byte-reader.js';
+import { FileChunks } from '../file-chunks.js';
 import { streamChunks } from '../stream-chunks.js';
 import type { ImageListing, SequentialImageSource, StreamedBlob, TransportName } from './image-source.js';
 import { readListing } from './read-listing.js';
@@ -53,15 +54,24 @@ export function tarStreamSource(transport: TransportName, name: string, open: ()
       const stop = (): void => archive.destroy();
       signal.addEventListener('abort', stop, { once: true });
       try {
-        let outer = new ByteReader(streamChunks(archive.stream));
+        // A file is read by position, so that layers scanners read themselves are skipped, not read.
+        if (archive.file !== undefined) {
+          // Its stream is not read: closed at once (its own open error, if any, is the same as ours).
+          archive.stream.on('error', () => undefined);
+          archive.stream.destroy();
+        }
+        let outer = new ByteReader(archive.file !== undefined ? new FileChunks(archive.file) : streamChunks(archive.stream));
+        // Entry offsets in a plain archive file are offsets in the file: workers can read layers there.
+        let file = archive.file;
         if (detectFormat(await outer.peek(SNIFF_BYTES)) === 'gzip') {
           const gunzip = decompressorFor('gzip');
           if (gunzip && 'stream' in gunzip) {
             pipeline(Readable.from(outer.rest()), gunzip.stream, () => undefined);
             outer = new ByteReader(streamChunks(gunzip.stream));
+            file = undefined;
           }
         }
-        yield* tarBlobs(outer, label, documents);
+        yield* tarBlobs(outer, label, documents, file);
         await archive.finished();
         finished = true;
       } catch (err) {

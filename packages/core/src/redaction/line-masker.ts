@@ -1,5 +1,6 @@
 import { decodeDumpLine } from '@buildsecrets/audit';
-import { contentEnd, contentStart, lineContent } from './log-line.js';
+import { lineContent } from './log-line.js';
+import { ALPHABET, MAX_DUMP_LINE, MIN_WRAPPED_LINE, skipOrdinaryLines, type OrdinaryTest } from './ordinary-lines.js';
 import type { Matcher } from '@buildsecrets/audit';
 
 /** What the line masker searches with. */
@@ -12,17 +13,10 @@ export interface LineMaskSpec {
   readonly dumpedReplacements: readonly Buffer[];
 }
 
-/** A line that starts a wrapped block ends in at least this many encoding characters (tools wrap at 60+). */
-const MIN_WRAPPED_LINE = 16;
-/** Dump lines are < 100 bytes; a longer line is never decoded as one. */
-const MAX_DUMP_LINE = 256;
 /** A line still unfinished after this many bytes is taken as a line of its own (memory bound). */
 export const MAX_HELD_LINE = 64 * 1024;
 const LF = 0x0a;
 const SPACE = 0x20;
-
-const ALPHABET = new Uint8Array(256);
-for (const ch of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_') ALPHABET[ch.charCodeAt(0)] = 1;
 
 interface Mask {
   readonly start: number;
@@ -36,16 +30,6 @@ interface HeldLine {
   /** The joined / dumped offsets this line's text reaches: it waits until nothing found later can reach back into it. */
   needJoined: number;
   needDumped: number;
-}
-
-const isHex = (b: number | undefined): boolean => b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x66) || (b >= 0x41 && b <= 0x46));
-
-/** The cheap test before decoding: 6+ hex digits (an offset) or, after a space, ` xx ` (od -An). */
-function mayBeDumpLine(buf: Buffer, start: number, end: number): boolean {
-  if (start > 0 && buf[start - 1] === SPACE && isHex(buf[start]) && isHex(buf[start + 1]) && (start + 2 === end || buf[start + 2] === SPACE)) return true;
-  let i = start;
-  while (i < end && i - start < 6 && isHex(buf[i])) i++;
-  return i - start === 6;
 }
 
 /** A piece of a held line in one of the derived views: `view[at, at + length)` is `line.bytes[start, …)`. */
@@ -130,6 +114,7 @@ class View {
 export class LineMasker {
   readonly #getSpec: () => LineMaskSpec;
   #spec: LineMaskSpec | undefined;
+  #ordinary!: OrdinaryTest;
   #joined!: View;
   #dumped!: View;
   /** The line before continues into the next one's leading run. */
@@ -151,12 +136,16 @@ export class LineMasker {
     /** Start of the run of ordinary lines passed through as one slice. */
     let span = 0;
     for (;;) {
+      // The fast path: ordinary lines while nothing is held pass on as one slice.
+      if (this.#partialLength === 0 && this.#held.length === 0 && !this.#continues) {
+        const next = skipOrdinaryLines(data, start, this.#ordinary);
+        if (next > start) {
+          this.#dumped.close();
+          start = next;
+        }
+      }
       const nl = data.indexOf(LF, start);
       if (nl === -1) break;
-      if (this.#partialLength === 0 && this.#held.length === 0 && this.#isOrdinary(data, start, nl + 1)) {
-        start = nl + 1;
-        continue;
-      }
       if (start > span) out.push(data.subarray(span, start));
       // Copied: the caller may reuse its chunk.
       this.#partial.push(Buffer.from(data.subarray(start, nl + 1)));
@@ -174,28 +163,6 @@ export class LineMasker {
       }
     }
     return out;
-  }
-
-  /**
-   * The fast path: true (and the views told) when the line `data[from, to)` is neither a dump line
-   * nor part of a wrapped block, so it can pass on without being held.
-   */
-  #isOrdinary(data: Buffer, from: number, to: number): boolean {
-    if (this.#continues) return false;
-    // No allocation here: this runs for every line of the build output.
-    const end = contentEnd(data, from, to);
-    // A trailing run of encoding characters never reaches into indentation or a progress prefix.
-    if (this.#joined.matcher && end - from >= MIN_WRAPPED_LINE && ALPHABET[data[end - 1]!] === 1) {
-      let trail = end - 1;
-      while (trail > end - MIN_WRAPPED_LINE && ALPHABET[data[trail - 1]!] === 1) trail--;
-      if (end - trail >= MIN_WRAPPED_LINE) return false;
-    }
-    if (this.#dumped.matcher) {
-      const start = contentStart(data, from, end);
-      if (end > start && end - start < MAX_DUMP_LINE && mayBeDumpLine(data, start, end) && this.#dumpedBytes(data, start, end)) return false;
-    }
-    this.#dumped.close();
-    return true;
   }
 
   /**
@@ -222,6 +189,7 @@ export class LineMasker {
     this.#spec = spec;
     this.#joined = new View(spec.joined, spec.joinedReplacements, true);
     this.#dumped = new View(spec.dumped, spec.dumpedReplacements, false);
+    this.#ordinary = { wrapped: spec.joined !== undefined, dump: spec.dumped ? (b, start, end) => this.#dumpedBytes(b, start, end) !== undefined : undefined };
     this.#continues = false;
     if (first) return;
     const held = this.#held;
