@@ -113,7 +113,7 @@ describeWithParts('the push gate with a real registry (htpasswd + TLS)', LOCAL_R
       // scripts/e2e-services.sh start imports the base image into podman storage; without it this fails, never passes.
       if (podmanReady) throw new Error(`podman has no ${BASE_IMAGE} (run scripts/e2e-services.sh start): ${podmanReady}`);
       const leak = canary('podman-push-leak');
-      const leaky = await runCli(buildArgs('leak.Dockerfile', '-t', `${registry.address}/gate/podman-leaky:1`, '--push', '--push-cert-dir', auth, '--engine', 'podman'), env(leak.value));
+      const leaky = await runCli(buildArgs('leak.Dockerfile', '-t', `${registry.address}/gate/podman-leaky:1`, '--no-cache', '--push', '--push-cert-dir', auth, '--engine', 'podman'), env(leak.value));
       expect(leaky.code, leaky.stderr).toBe(3);
       expect(await registryHas(registry, 'gate/podman-leaky', '1')).toMatchObject({ tags: 404, manifest: 404 });
       expectNoValue(leaky, leak.value, registry);
