@@ -1,29 +1,22 @@
 // `buildsecrets build` with the sneaker and ssm providers, loaded by the CLI as built-ins from the
 // workspace, against the test-kit S3, KMS and SSM servers: the values reach the RUN step byte for
 // byte (checked by digest inside the build) and nothing of them reaches the image or the output.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  sealSneaker,
-  sealSneakerPack,
-  startKmsTestServer,
-  startS3TestServer,
-  startSsmTestServer,
-  type KmsTestServer,
-  type S3TestServer,
-  type SsmTestServer,
-} from '@buildsecrets/test-kit';
+import { sealSneaker, sealSneakerPack } from '@buildsecrets/test-kit';
 import { BASE_IMAGE, E2E_BUILD_ARGS, describeE2E, docker } from './support/engine.js';
 import { scanImage } from './support/scan-image.js';
 import { killAll, runCli } from './fixtures/build/cli.js';
+import { awsTestCredentialEnv, startAwsStoreServers, type AwsStoreServers } from '../support/aws-stores.js';
+import { makeCanary } from '../setup/canary-values.js';
 
-const DB = `stores-db-${randomBytes(10).toString('hex')}`;
-const PACKED = `stores-pack-${randomBytes(10).toString('hex')}`;
-const NPM = `stores-npm-${randomBytes(10).toString('hex')}`;
+const DB = makeCanary('stores-db');
+const PACKED = makeCanary('stores-pack');
+const NPM = makeCanary('stores-npm');
 const sha = (v: string): string => createHash('sha256').update(v).digest('hex');
 
 const DOCKERFILE = `FROM ${BASE_IMAGE}
@@ -37,26 +30,14 @@ RUN --mount=type=secret,id=db_password,required=true --mount=type=secret,id=pack
     && echo delivered > /delivered
 `;
 
-let s3: S3TestServer;
-let kms: KmsTestServer;
-let ssm: SsmTestServer;
+let stores: AwsStoreServers;
 let dir: string;
 const images: string[] = [];
 
-function credentials(): Record<string, string> {
-  return {
-    AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
-    AWS_CONFIG_FILE: '/nonexistent/buildsecrets-e2e/config',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/buildsecrets-e2e/credentials',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
-}
-
 describeE2E('buildsecrets build with the sneaker and ssm providers (CLI, real BuildKit)', () => {
   beforeAll(async () => {
-    [s3, kms, ssm] = await Promise.all([startS3TestServer(), startKmsTestServer(), startSsmTestServer()]);
+    stores = await startAwsStoreServers();
+    const { s3, kms, ssm } = stores;
     dir = await mkdtemp(join(tmpdir(), 'bs-e2e-stores-'));
     sealSneaker({ kms, s3, path: 's3://e2e-secrets/ci/', context: { env: 'e2e' }, secrets: { 'prod/db': JSON.stringify({ user: 'app', password: DB }) } });
     await sealSneakerPack({ kms, context: { pack: 'e2e' }, files: { 'deploy/token': PACKED }, file: join(dir, 'secrets.tar.enc') });
@@ -82,7 +63,7 @@ describeE2E('buildsecrets build with the sneaker and ssm providers (CLI, real Bu
 
   afterAll(async () => {
     killAll();
-    await Promise.all([s3?.close(), kms?.close(), ssm?.close(), dir ? rm(dir, { recursive: true, force: true }) : undefined]);
+    await Promise.all([stores?.close(), dir ? rm(dir, { recursive: true, force: true }) : undefined]);
     if (images.length) await docker(['rmi', '-f', ...images]).catch(() => undefined);
   }, 120_000);
 
@@ -90,10 +71,11 @@ describeE2E('buildsecrets build with the sneaker and ssm providers (CLI, real Bu
     runCli(
       ['build', '--config', join(dir, 'buildsecrets.yaml'), '-f', join(dir, 'Dockerfile'), ...E2E_BUILD_ARGS, '--no-cache', '-t', image,
         '--build-arg', `EXPECTED_DB=${sha(DB)}`, '--build-arg', `EXPECTED_PACK=${sha(PACKED)}`, '--build-arg', `EXPECTED_NPM=${sha(NPM)}`, dir],
-      credentials(),
+      awsTestCredentialEnv(stores.s3.credentials),
     );
 
   it('delivers a Sneaker object key, a Sneaker pack file and a labelled SSM parameter exactly, and the image holds none of them', async () => {
+    const { s3, kms, ssm } = stores;
     const image = `bs-e2e-stores:${process.pid}`;
     images.push(image);
     const run = await build(image);
@@ -108,6 +90,7 @@ describeE2E('buildsecrets build with the sneaker and ssm providers (CLI, real Bu
   }, 180_000);
 
   it('fails closed, before building, when KMS denies the data key: non-zero exit naming the secret and the key', async () => {
+    const { kms } = stores;
     kms.denyKey(kms.defaultKey.keyId);
     try {
       const run = await build(`bs-e2e-stores-denied:${process.pid}`);

@@ -3,6 +3,8 @@
 // tests check the arguments they return; this checks the docker CLI the product actually spawned.
 import { existsSync } from 'node:fs';
 import { lstat, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
@@ -80,8 +82,16 @@ describeE2E('the real engine process during a build (argv and files read from /p
     const env: Record<string, string> = { BS_E2E_TOKEN: secret.value, BS_E2E_SSH_KEY: key.privateKey.toString('utf8') };
     // No BUILDSECRETS_TMPDIR: the default temp root is what is under test.
     delete process.env['BUILDSECRETS_TMPDIR'];
+    // The RUN step, once its secrets are mounted, asks this gate and waits for the answer. The gate is
+    // answered at the end of the first look (below) that began after the ask, so at least one whole
+    // look saw the engine mid-step, however slow the machine: no sleep in the step to outlast.
+    let asking: ServerResponse | undefined;
+    let looksDuringStep = 0;
+    const gate = createServer((_req, res) => void (asking = res));
+    await new Promise<void>((done) => gate.listen(0, '127.0.0.1', done));
+    const gateUrl = `http://127.0.0.1:${(gate.address() as AddressInfo).port}/`;
     const run = startCli(
-      ['build', '--config', join(FIXTURES, 'buildsecrets.yaml'), '-f', join(FIXTURES, 'Dockerfile'), ...E2E_BUILD_ARGS, '-t', tag, '--no-cache', '--progress=plain', '--build-arg', `NONCE=${secret.nonce}`, FIXTURES],
+      ['build', '--config', join(FIXTURES, 'buildsecrets.yaml'), '-f', join(FIXTURES, 'Dockerfile'), ...E2E_BUILD_ARGS, '-t', tag, '--no-cache', '--progress=plain', '--build-arg', `NONCE=${secret.nonce}`, '--build-arg', `SWEEP_GATE=${gateUrl}`, FIXTURES],
       env,
     );
     let exited = false;
@@ -96,6 +106,7 @@ describeE2E('the real engine process during a build (argv and files read from /p
     let iterations = 0;
     while (!exited) {
       iterations++;
+      const stepWaiting = asking;
       for (const p of await processes()) {
         const argv = p.argv.join(' ');
         if (argv.includes(secret.value) || keyLines.some((l) => argv.includes(l))) argvLeaks.push(`pid ${p.pid}: ${p.argv[0]}`);
@@ -109,8 +120,15 @@ describeE2E('the real engine process during a build (argv and files read from /p
       }
       for (const f of await filesHolding(keyLines)) fileLeaks.add(f);
       if (!secretFileSeen) secretFileSeen = (await filesHolding([secret.value])).some((f) => f.startsWith('/dev/shm/buildsecrets-'));
+      if (stepWaiting) {
+        looksDuringStep++;
+        stepWaiting.end('looked');
+        asking = undefined;
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
+    gate.closeAllConnections();
+    gate.close();
     const exit = await run.exit(60_000);
     // The leak checks first: a leak may also fail the build (the audit), and that must not hide which check broke.
     expect(argvLeaks, 'no process had a value or key line in its argv').toEqual([]);
@@ -118,6 +136,7 @@ describeE2E('the real engine process during a build (argv and files read from /p
     expect([...fileLeaks], 'no file ever held the ssh private key').toEqual([]);
     expect(exit.code, run.stderr()).toBe(0);
     expect(run.stderr()).toContain(`step-started ${secret.nonce}`);
+    expect(looksDuringStep, 'the step waited for a whole look at /proc and the temp roots').toBe(1);
 
     // The docker CLI the product spawned was seen, with the secret as a file on tmpfs and the key as a socket.
     expect(engineArgv.length, `the engine process was observed mid-build (${iterations} looks; others: ${otherWithTag.filter((o) => !o.includes('dockerd')).slice(0, 3).join('; ')})`).toBeGreaterThan(0);

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sarifValidator } from '../sarif/__fixtures__/sarif-schema.js';
+import { writeDockerArchive } from '../test-support/docker-archive.js';
 
 // The action as a runner runs it: the COMMITTED bundle, `node action/index.mjs`, with the INPUT_*
 // variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files, RUNNER_TEMP and GITHUB_WORKSPACE a runner
@@ -38,27 +39,8 @@ echo "::error::forged by a RUN step"
 exit 0
 `;
 
-/** A docker-archive (system tar) with one layer holding `files`. */
-function archive(name: string, files: Record<string, string>): string {
-  const dir = join(root, name);
-  const layer = join(dir, 'layer');
-  mkdirSync(layer, { recursive: true });
-  for (const [path, body] of Object.entries(files)) {
-    mkdirSync(join(layer, path, '..'), { recursive: true });
-    writeFileSync(join(layer, path), body);
-  }
-  const out = join(dir, 'out');
-  mkdirSync(join(out, 'l1'), { recursive: true });
-  execFileSyncQuiet('tar', ['-C', layer, '-cf', join(out, 'l1', 'layer.tar'), '.']);
-  writeFileSync(join(out, 'cfg.json'), JSON.stringify({ config: {}, history: [{ created_by: 'RUN true' }], rootfs: { type: 'layers', diff_ids: [`sha256:${'e'.repeat(64)}`] } }));
-  writeFileSync(join(out, 'manifest.json'), JSON.stringify([{ Config: 'cfg.json', Layers: ['l1/layer.tar'] }]));
-  const file = join(dir, 'image.tar');
-  execFileSyncQuiet('tar', ['-C', out, '-cf', file, 'l1', 'cfg.json', 'manifest.json']);
-  return file;
-}
-function execFileSyncQuiet(file: string, args: string[]): void {
-  execFileSync(file, args, { stdio: 'ignore' });
-}
+/** A docker-archive with one layer holding `files`, built by a RUN step. */
+const archive = (name: string, files: Record<string, string>): string => writeDockerArchive(join(root, name), files, { config: {}, createdBy: 'RUN true' });
 
 interface ActionRun { code: number | null; stdout: string; stderr: string; outputs: Record<string, string>; summary: string; sarif: string | undefined }
 

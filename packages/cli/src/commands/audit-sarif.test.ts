@@ -1,12 +1,13 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sarifValidator } from '../sarif/__fixtures__/sarif-schema.js';
 import { runCliCaptured } from '../test-support/run-cli-captured.js';
+import { writeDockerArchive } from '../test-support/docker-archive.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const TOKEN = 'audit-sarif-canary-71c0e9d3b2a8';
+const TOKEN = makeCanary('audit-sarif');
 const root = mkdtempSync(join(tmpdir(), 'bs-cli-sarif-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 let validate: (log: unknown) => string[];
@@ -14,24 +15,8 @@ beforeAll(async () => {
   validate = await sarifValidator();
 }, 180_000);
 
-/** A docker-archive (system tar) with one layer holding `files`. */
-function archive(name: string, files: Record<string, string>): string {
-  const dir = join(root, name);
-  const layer = join(dir, 'layer');
-  mkdirSync(layer, { recursive: true });
-  for (const [path, body] of Object.entries(files)) {
-    mkdirSync(join(layer, path, '..'), { recursive: true });
-    writeFileSync(join(layer, path), body);
-  }
-  const out = join(dir, 'out');
-  mkdirSync(join(out, 'l1'), { recursive: true });
-  execFileSync('tar', ['-C', layer, '-cf', join(out, 'l1', 'layer.tar'), '.']);
-  writeFileSync(join(out, 'cfg.json'), JSON.stringify({ config: { Env: ['PATH=/bin'] }, history: [{ created_by: 'ADD . /' }], rootfs: { type: 'layers', diff_ids: [`sha256:${'e'.repeat(64)}`] } }));
-  writeFileSync(join(out, 'manifest.json'), JSON.stringify([{ Config: 'cfg.json', Layers: ['l1/layer.tar'] }]));
-  const file = join(dir, 'image.tar');
-  execFileSync('tar', ['-C', out, '-cf', file, 'l1', 'cfg.json', 'manifest.json']);
-  return file;
-}
+/** A docker-archive with one layer holding `files`. */
+const archive = (name: string, files: Record<string, string>): string => writeDockerArchive(join(root, name), files);
 
 describe('buildsecrets audit --format sarif', () => {
   it('writes a schema-valid SARIF log with one result per finding, exits 3, and never holds the value or an encoding of it', async () => {

@@ -4,29 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCliCaptured } from '../test-support/run-cli-captured.js';
+import { writeDockerArchive } from '../test-support/docker-archive.js';
+import { makeCanary } from '../../../../test/setup/canary-values.js';
 
-const TOKEN = 'audit-cli-canary-5d0e8b7a2f19c4';
+const TOKEN = makeCanary('audit-cli');
 const root = mkdtempSync(join(tmpdir(), 'bs-cli-audit-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** A docker-archive made with the system tar: one layer holding `files`. */
-function archive(name: string, files: Record<string, string>): string {
-  const dir = join(root, name);
-  const layer = join(dir, 'layer');
-  mkdirSync(layer, { recursive: true });
-  for (const [path, body] of Object.entries(files)) {
-    mkdirSync(join(layer, path, '..'), { recursive: true });
-    writeFileSync(join(layer, path), body);
-  }
-  const out = join(dir, 'out');
-  mkdirSync(join(out, 'l1'), { recursive: true });
-  execFileSync('tar', ['-C', layer, '-cf', join(out, 'l1', 'layer.tar'), '.']);
-  writeFileSync(join(out, 'cfg.json'), JSON.stringify({ config: { Env: ['PATH=/bin'] }, history: [{ created_by: 'ADD . /' }], rootfs: { type: 'layers', diff_ids: [`sha256:${'e'.repeat(64)}`] } }));
-  writeFileSync(join(out, 'manifest.json'), JSON.stringify([{ Config: 'cfg.json', Layers: ['l1/layer.tar'] }]));
-  const file = join(dir, 'image.tar');
-  execFileSync('tar', ['-C', out, '-cf', file, 'l1', 'cfg.json', 'manifest.json']);
-  return file;
-}
+/** A docker-archive with one layer holding `files`. */
+const archive = (name: string, files: Record<string, string>): string => writeDockerArchive(join(root, name), files);
 
 const leaky = archive('leaky', { 'app/.env': `TOKEN=${Buffer.from(TOKEN).toString('base64')}\n`, 'app/ok': 'fine' });
 const clean = archive('clean', { 'app/ok': 'fine' });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,12 +17,14 @@ import { runBuild } from './run-build.js';
 import { makeCanary } from '../../../../test/setup/canary-values.js';
 
 // A docker stand-in whose build ignores SIGTERM (like a daemon that has already committed the
-// image) and finishes after FAKE_FINISH_MS, or dies on SIGTERM when FAKE_STOPPABLE=1.
+// image) and finishes a second after it started (it touches FAKE_STARTED then), or dies on SIGTERM
+// when FAKE_STOPPABLE=1.
 const FAKE = `#!/bin/sh
 case "$1" in version) echo "20.10.24|20.10.24|linux"; exit 0 ;; buildx) exit 1 ;; esac
 [ "$FAKE_STOPPABLE" = 1 ] || trap '' TERM
 iid=""; prev=""
 for a in "$@"; do [ "$prev" = "--iidfile" ] && iid="$a"; prev="$a"; done
+: > "$FAKE_STARTED"
 sleep 1
 printf 'sha256:%064d' 7 > "$iid"
 exit 0
@@ -40,9 +43,22 @@ beforeEach(async () => {
 });
 afterEach(() => rm(work, { recursive: true, force: true }));
 
+/**
+ * Abort once the engine's build is running (the fake touched its marker): a condition, not a
+ * delay, so a slow machine cannot move the signal before the engine starts.
+ */
+function abortWhenBuilding(abort: AbortController): void {
+  const poll = setInterval(() => {
+    if (!existsSync(join(work, 'started'))) return;
+    clearInterval(poll);
+    abort.abort();
+  }, 5);
+  abort.signal.addEventListener('abort', () => clearInterval(poll), { once: true });
+}
+
 function session(env: Record<string, string> = {}): BuildSession {
   const redactor = createRedactor();
-  const fullEnv = { PATH: process.env['PATH'], BUILDSECRETS_TMPDIR: join(work, 'tmp'), ...env };
+  const fullEnv = { PATH: process.env['PATH'], BUILDSECRETS_TMPDIR: join(work, 'tmp'), FAKE_STARTED: join(work, 'started'), ...env };
   const strategies = defaultStrategies();
   return {
     config: configSchema.parse({ version: 1, providers: { local: { use: 'env' } }, secrets: { token: { from: 'local', ref: 'TOKEN' } } }),
@@ -70,7 +86,7 @@ const steps: BuildSteps = {
 describe('a signal during the engine run never ends with an unaudited image', () => {
   it('the engine finished before it could be stopped: the image is audited (not cancelled), then the run reports the interruption naming the image', async () => {
     const abort = new AbortController();
-    setTimeout(() => abort.abort(), 300);
+    abortWhenBuilding(abort);
     const error = await runBuild(session(), { context: join(work, 'ctx'), docker: join(work, 'docker'), signal: abort.signal, output: new PassThrough(), audit: 'fail' }, steps).catch((e: unknown) => e);
     const image = `sha256:${'0'.repeat(63)}7`;
     expect(error).toBeInstanceOf(InterruptedAfterBuildError);
@@ -82,7 +98,7 @@ describe('a signal during the engine run never ends with an unaudited image', ()
 
   it('the engine stopped in time: no image, no audit, a plain AbortedError', async () => {
     const abort = new AbortController();
-    setTimeout(() => abort.abort(), 300);
+    abortWhenBuilding(abort);
     const error = await runBuild(session({ FAKE_STOPPABLE: '1' }), { context: join(work, 'ctx'), docker: join(work, 'docker'), signal: abort.signal, output: new PassThrough(), audit: 'fail' }, steps).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ABORTED' });
     expect(error).not.toBeInstanceOf(InterruptedAfterBuildError);

@@ -11,7 +11,7 @@ import {
   type GcpTestServiceAccount,
 } from '@buildsecrets/test-kit';
 import { CANARIES } from '../../../../test/setup/canary-values.js';
-import { makeProvider, resolveAll } from './__fixtures__/harness.js';
+import { assertNoLeak, makeProvider, resolveAll } from './__fixtures__/harness.js';
 
 // The provider's real credential path, offline: a service-account key file → the client library
 // signs a JWT with its private key → TLS (trusting a private test CA) → a server that, like
@@ -21,6 +21,8 @@ const dir = mkdtempSync(join(tmpdir(), 'bs-gcp-keyfile-'));
 let server: GcpSecretManagerTestServer;
 let account: GcpTestServiceAccount;
 let stranger: GcpTestServiceAccount;
+/** How far the server's clock is ahead of the client's (ms): moves the token past its lifetime. */
+let serverClockAheadMs = 0;
 
 function keyFile(name: string, content: object): string {
   const file = join(dir, name);
@@ -31,7 +33,7 @@ function keyFile(name: string, content: object): string {
 beforeAll(async () => {
   account = createGcpTestServiceAccount('key-project', 'ci-reader');
   stranger = createGcpTestServiceAccount('key-project', 'stranger');
-  server = await startGcpSecretManagerTestServer({ projectId: 'key-project', tls, serviceAccounts: [account] });
+  server = await startGcpSecretManagerTestServer({ projectId: 'key-project', tls, serviceAccounts: [account], now: () => Date.now() + serverClockAheadMs });
   server.addVersion('token', CANARIES.provider);
 });
 afterAll(async () => {
@@ -73,6 +75,7 @@ describe('gcp provider: service-account key file → signed JWT → TLS call (of
     await provider.dispose();
     expect(r?.ok).toBe(false);
     expect(server.unauthenticated).toBe(before + 1);
+    expect(server.refusals.at(-1)).toBe('bad signature');
   });
 
   it('a call without credentials (plain client, no token) is refused by the server', async () => {
@@ -85,5 +88,65 @@ describe('gcp provider: service-account key file → signed JWT → TLS call (of
     );
     client.close();
     expect(error.code).toBe(grpc.status.UNAUTHENTICATED);
+  });
+});
+
+/** Resolve `token` with GOOGLE_APPLICATION_CREDENTIALS naming a key file (ADC), as a CI job sets it. */
+async function resolveWithAdc(file: string): Promise<Awaited<ReturnType<typeof resolveAll>>[number]> {
+  const saved = process.env['GOOGLE_APPLICATION_CREDENTIALS'];
+  process.env['GOOGLE_APPLICATION_CREDENTIALS'] = file;
+  try {
+    const { provider, logs } = await makeProvider(server);
+    const [r] = await resolveAll(provider, [{ id: 'token', ref: 'token' }]);
+    await provider.dispose();
+    assertNoLeak([logs.join('\n'), !r?.ok && r?.error], [CANARIES.provider]);
+    return r;
+  } finally {
+    if (saved === undefined) delete process.env['GOOGLE_APPLICATION_CREDENTIALS'];
+    else process.env['GOOGLE_APPLICATION_CREDENTIALS'] = saved;
+    serverClockAheadMs = 0;
+  }
+}
+
+// The client library self-signs for a key file (google-auth-library JWT#getRequestMetadataAsync:
+// the Secret Manager client sets `useJWTAccessWithScope`, so no token endpoint is ever asked):
+// key file → JWT signed with its private key → bearer on the TLS call, all offline.
+describe('gcp provider: GOOGLE_APPLICATION_CREDENTIALS key file → self-signed JWT → TLS call (offline)', () => {
+  it('the bearer is an RS256 JWT under the key id, iss = sub = the account, cloud-platform scope, one hour long', async () => {
+    const accepted = server.verifiedJwts.length;
+    const r = await resolveWithAdc(keyFile('adc.json', account.keyFile));
+    expect(r?.ok && r.value.revealString() === CANARIES.provider).toBe(true);
+    expect(server.verifiedJwts.length).toBe(accepted + 1);
+    const { header, claims } = server.verifiedJwts.at(-1)!;
+    expect(header).toMatchObject({ alg: 'RS256', kid: account.privateKeyId });
+    expect(claims).toMatchObject({ iss: account.clientEmail, sub: account.clientEmail, scope: 'https://www.googleapis.com/auth/cloud-platform' });
+    const iat = claims['iat'] as number;
+    expect(Math.abs(iat - Date.now() / 1000)).toBeLessThan(60);
+    expect(claims['exp']).toBe(iat + 3600);
+  });
+
+  it('a token the server finds expired is refused → AuthenticationError (UNAUTHENTICATED), no value', async () => {
+    const before = server.unauthenticated;
+    serverClockAheadMs = 3_601_000;
+    const r = await resolveWithAdc(keyFile('adc-late.json', account.keyFile));
+    expect(r?.ok).toBe(false);
+    expect(!r?.ok && r?.error.code).toBe('AUTHENTICATION_FAILED');
+    expect(server.unauthenticated).toBe(before + 1);
+    expect(server.refusals.at(-1)).toBe('expired');
+  });
+
+  it('a token issued in the server\'s future (client clock ahead) is refused, no value', async () => {
+    serverClockAheadMs = -400_000;
+    const r = await resolveWithAdc(keyFile('adc-early.json', account.keyFile));
+    expect(r?.ok).toBe(false);
+    expect(!r?.ok && r?.error.code).toBe('AUTHENTICATION_FAILED');
+    expect(server.refusals.at(-1)).toBe('bad lifetime');
+  });
+
+  it('a key file whose private key is not the one the server knows for its key id is refused: the signature is checked', async () => {
+    const r = await resolveWithAdc(keyFile('adc-forged.json', { ...stranger.keyFile, private_key_id: account.privateKeyId, client_email: account.clientEmail }));
+    expect(r?.ok).toBe(false);
+    expect(!r?.ok && r?.error.code).toBe('AUTHENTICATION_FAILED');
+    expect(server.refusals.at(-1)).toBe('bad signature');
   });
 });

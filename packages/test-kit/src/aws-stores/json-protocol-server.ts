@@ -28,14 +28,14 @@ const crash = (res: ServerResponse): void => sendJson(res, 500, { __type: 'Inter
 
 /**
  * Serve a subset of an AWS JSON 1.1 service: POST `/` with `X-Amz-Target`, a SigV4 signature checked
- * by the test-kit's AWS verifier, then the injected faults, then the operation.
+ * by the test-kit's AWS verifier (a signed request counts as it arrives), then the injected
+ * latency and faults, then the operation.
  */
 export async function startJsonProtocolServer(service: JsonProtocolService): Promise<JsonProtocolServer> {
   const faults = new FaultPlan();
   const counts = new Map<string, number>();
   const loopback = await listenOnLoopback(async (req, res) => {
     const body = await readBody(req);
-    await faults.delay();
     if (body === undefined) return sendJson(res, 413, { __type: 'ValidationException', message: 'request too large' }, 'ValidationException');
     const target = String(req.headers['x-amz-target'] ?? '');
     const operationName = target.startsWith(`${service.targetPrefix}.`) ? target.slice(service.targetPrefix.length + 1) : '';
@@ -48,6 +48,8 @@ export async function startJsonProtocolServer(service: JsonProtocolService): Pro
     if (denied) return sendJson(res, denied === 'MissingAuthenticationTokenException' ? 403 : 400, { __type: denied, message: 'request signature rejected' }, denied);
     // Only requests that passed the signature check count, as on the other AWS test servers.
     counts.set(operationName, (counts.get(operationName) ?? 0) + 1);
+    // Counted on arrival, then delayed: a client that gives up during the latency was still seen.
+    await faults.delay();
     const failure = faults.take();
     if (failure === 'reset') return void res.socket?.destroy();
     if (failure === 'throttle') return sendJson(res, 400, { __type: 'ThrottlingException', message: 'injected failure' }, 'ThrottlingException');

@@ -48,7 +48,7 @@ export interface KmsTestServer {
   generateDataKey(keyId: string, context: KmsEncryptionContext): KmsTestDataKey;
   /** Fail the next `count` requests. */
   failNext(count: number, failure: StoreInjectedFailure): void;
-  /** Delay every response by `ms`. */
+  /** Delay the answer to every signed request by `ms`; the request counts as soon as it arrives. */
   setLatency(ms: number): void;
   /** Requests received per operation. */
   count(operation: KmsTestOperation): number;

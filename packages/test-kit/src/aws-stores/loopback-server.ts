@@ -83,7 +83,7 @@ export class FaultPlan {
     this.#pending = { count, failure };
   }
 
-  /** Delay every response by `ms`. */
+  /** Delay the answer to every signed request by `ms` (it is counted when it arrives, before the delay). */
   setLatency(ms: number): void {
     this.#latencyMs = ms;
   }

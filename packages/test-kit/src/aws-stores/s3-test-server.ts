@@ -51,7 +51,7 @@ export interface S3TestServer {
   denyObject(bucket: string, key: string, denied?: boolean): void;
   /** Fail the next `count` requests (`throttle` is S3's 503 SlowDown; `truncate` cuts an object mid-body). */
   failNext(count: number, failure: StoreInjectedFailure): void;
-  /** Delay every response by `ms`. */
+  /** Delay the answer to every signed request by `ms`; the request counts as soon as it arrives. */
   setLatency(ms: number): void;
   /** Requests received per operation. */
   count(operation: S3TestOperation): number;
@@ -100,7 +100,6 @@ export async function startS3TestServer(options: S3TestServerOptions = {}): Prom
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';
     const body = await readBody(req);
-    await faults.delay();
     if (body === undefined) return sendS3Error(res, method, 400, 'EntityTooLarge', 'request too large');
     const target = route(req, suffix);
     if (!target || !target.bucket) return sendS3Error(res, method, 400, 'InvalidRequest', 'this test server serves objects and bucket listings only');
@@ -114,6 +113,8 @@ export async function startS3TestServer(options: S3TestServerOptions = {}): Prom
     counts.set(operation, (counts.get(operation) ?? 0) + 1);
     const versionId = target.query.get('versionId') ?? undefined;
     requests.push({ operation, bucket: target.bucket, key: target.key, versionId, virtualHost: target.virtualHost });
+    // Counted on arrival, then delayed: a client that gives up during the latency was still seen.
+    await faults.delay();
     const failure = faults.take();
     if (failure === 'reset') return void res.socket?.destroy();
     if (failure === 'throttle') return sendS3Error(res, method, 503, 'SlowDown', 'Please reduce your request rate.');

@@ -33,7 +33,7 @@ export interface SsmTestServer {
   failParameter(name: string, errorType: string | undefined): void;
   /** Fail the next `count` requests. */
   failNext(count: number, failure: StoreInjectedFailure): void;
-  /** Delay every response by `ms`. */
+  /** Delay the answer to every signed request by `ms`; the request counts as soon as it arrives. */
   setLatency(ms: number): void;
   /** GetParameters requests received. */
   count(): number;

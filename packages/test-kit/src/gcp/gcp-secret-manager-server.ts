@@ -28,6 +28,17 @@ export interface GcpTestServerOptions {
    * Returns why a token is refused, or `undefined` to accept it.
    */
   readonly accessTokens?: (token: string) => string | undefined;
+  /**
+   * The clock bearer JWTs are checked against, in epoch milliseconds (default `Date.now`): move it
+   * to see the server refuse a token that has expired or was issued in the future.
+   */
+  readonly now?: () => number;
+}
+
+/** What the server read from a self-signed bearer JWT it accepted (no signature: nothing to replay). */
+export interface GcpVerifiedJwt {
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly claims: Readonly<Record<string, unknown>>;
 }
 
 /** A running Google Secret Manager gRPC test server on 127.0.0.1 (plain text). */
@@ -43,6 +54,10 @@ export interface GcpSecretManagerTestServer {
   readonly providerOptions: { apiEndpoint: string; port: number; insecure?: true; projectId: string };
   /** Calls refused for a missing or invalid bearer token (TLS servers only). */
   readonly unauthenticated: number;
+  /** Why each refused call was refused (`bad signature`, `expired`, …), in order (TLS servers only). */
+  readonly refusals: readonly string[];
+  /** Header and claims of each self-signed JWT accepted, in order (TLS servers only). */
+  readonly verifiedJwts: readonly GcpVerifiedJwt[];
   /**
    * Add a version to a secret (`name` short, or `projects/<p>[/locations/<l>]/secrets/<s>`).
    * Returns its number; the highest enabled number is what `latest` reads.
@@ -96,6 +111,9 @@ export async function startGcpSecretManagerTestServer(options: GcpTestServerOpti
   let corrupt = 0;
   let latencyMs = 0;
   let unauthenticated = 0;
+  const refusals: string[] = [];
+  const verifiedJwts: GcpVerifiedJwt[] = [];
+  const now = options.now ?? Date.now;
   const secure = options.tls !== undefined;
   const accounts = options.serviceAccounts ?? [];
 
@@ -124,8 +142,16 @@ export async function startGcpSecretManagerTestServer(options: GcpTestServerOpti
   };
 
   // A JWT is a service account's self-signed token; anything else must be an issued access token.
-  const verifyBearer = (bearer: string): string | undefined =>
-    bearer.split('.').length === 3 ? verifyServiceAccountJwt(bearer, accounts) : options.accessTokens ? options.accessTokens(bearer) : 'not a JWT';
+  const verifyBearer = (bearer: string): string | undefined => {
+    const parts = bearer.split('.');
+    if (parts.length !== 3) return options.accessTokens ? options.accessTokens(bearer) : 'not a JWT';
+    const refused = verifyServiceAccountJwt(bearer, accounts, now());
+    if (refused === undefined) {
+      const decode = (part: string): Record<string, unknown> => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+      verifiedJwts.push({ header: decode(parts[0]!), claims: decode(parts[1]!) });
+    }
+    return refused;
+  };
 
   const server = new grpc.Server();
   server.addService(await loadSecretManagerService(), {
@@ -137,6 +163,7 @@ export async function startGcpSecretManagerTestServer(options: GcpTestServerOpti
         const refused = bearer === undefined ? 'missing bearer token' : verifyBearer(bearer);
         if (refused !== undefined) {
           unauthenticated++;
+          refusals.push(refused);
           // The reason stays in the test server; Google answers only that credentials are invalid.
           return callback(fault(grpc.status.UNAUTHENTICATED, 'Request had invalid authentication credentials.'));
         }
@@ -176,6 +203,8 @@ export async function startGcpSecretManagerTestServer(options: GcpTestServerOpti
     get unauthenticated() {
       return unauthenticated;
     },
+    refusals,
+    verifiedJwts,
     addVersion(secret, value, opts = {}) {
       const key = keyOf(secret, opts.location);
       const stored = secrets.get(key) ?? { versions: [] };

@@ -2,6 +2,7 @@ export {
   startGcpSecretManagerTestServer,
   type GcpSecretManagerTestServer,
   type GcpTestServerOptions,
+  type GcpVerifiedJwt,
   type GcpTestVersionState,
   type GcpInjectedStatus,
 } from './gcp-secret-manager-server.js';
