@@ -45,11 +45,13 @@ mkdir -p "$base" 2>/dev/null || die "cannot create $base"
 dir=$(mktemp -d "$base/fetch.XXXXXX") || die "cannot create a private directory in $base"
 
 cleanup() {
-  # Overwrite before unlinking in case $base is not a tmpfs.
+  # Emptied, then unlinked. Never overwritten in place: `cat` may have sendfile()d the file into a
+  # pipe, which then holds the file's cached pages, and a reader outside this step that has not read
+  # them yet would get the overwrite (zeros) instead of the value. Truncating drops the pages from
+  # the file without changing them.
   for f in "$dir"/* "$dir/.token"; do
     [ -f "$f" ] || continue
-    size=$(wc -c <"$f" 2>/dev/null || echo 0)
-    [ "$size" -gt 0 ] && dd if=/dev/zero of="$f" bs="$size" count=1 conv=notrunc 2>/dev/null || true
+    : >"$f" 2>/dev/null || true
     rm -f "$f"
   done
   rmdir "$dir" 2>/dev/null || rm -rf "$dir"

@@ -17,12 +17,7 @@ import { allowCanaryOutput } from '../../../../../test/setup/canary.js';
 const run = promisify(execFile);
 const BUSYBOX = ['/bin/busybox', '/usr/bin/busybox'].find((p) => existsSync(p)) ?? 'busybox';
 const VALUE = `${makeCanary('helper-value')}\nsecond line`;
-// Prints the fetched file through a second cat. busybox cat sendfile()s a file into a pipe: the pipe
-// then holds the file's page-cache pages, not a copy, and the helper's cleanup overwrites those pages
-// with zeros in place (dd conv=notrunc) when the step ends. Under load this test read its child's
-// stdout after that, and saw 55 NULs (CI, Node 24). The second cat copies the bytes before the step
-// ends, because the helper waits for the whole pipeline.
-const PRINT_TOKEN_FILE = 'cat "$BUILDSECRETS_FILE_NPM_TOKEN" | cat';
+const PRINT_TOKEN_FILE = 'cat "$BUILDSECRETS_FILE_NPM_TOKEN"';
 
 interface Outcome {
   readonly code: number;
@@ -77,6 +72,16 @@ describeWithParts('the buildsecrets-fetch helper (busybox sh against the real se
     expect(await readFile(join(work, 'copy'), 'utf8')).toBe(VALUE);
     expect(await leftovers()).toEqual([]);
     await rm(join(work, 'copy'));
+  });
+
+  it('leaves the value intact for a reader outside the helper that reads the command\'s output late (cleanup never rewrites pages a pipe still holds)', async () => {
+    allowCanaryOutput(/^child .* stdout$/, 'the slow reader prints what it got from the helper, to prove the bytes arrived intact');
+    await serve(['npm_token']);
+    // busybox cat sendfile()s the file into the pipe; the reader starts only after the helper has cleaned up.
+    const script = `sh "$0" npm_token -- sh -c 'cat "$BUILDSECRETS_FILE_NPM_TOKEN"' | (sleep 1; cat)`;
+    const { stdout } = await run(join(bin, 'sh'), ['-c', script, servedFileHelperPath()], { env: { PATH: bin, BUILDSECRETS_URL: server.url, BUILDSECRETS_TOKEN: token, BUILDSECRETS_DIR: join(work, 'run') }, cwd: work, timeout: 20_000 });
+    expect(stdout).toBe(VALUE);
+    expect(await leftovers()).toEqual([]);
   });
 
   it('passes the command exit status through and still deletes the files', async () => {
