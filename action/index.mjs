@@ -37565,12 +37565,20 @@ function optional2(out, tree, key, check2) {
 function withDefault(tree, key, check2, fallback) {
   return tree[key] === void 0 ? fallback : check2(tree[key]);
 }
-var PROVIDER_KEYS = ["use", "options"];
-var SECRET_KEYS = ["from", "ref", "template", "templateFile", "key", "version", "inject", "allowEmpty", "source", "env", "sshId", "passphraseFrom", "maxReads", "buildArg", "allowInsecure", "cache"];
-var RESOLVE_KEYS = ["concurrency", "timeoutMs", "deadlineMs", "retries"];
-var SERVED_FILE_KEYS = ["host", "port", "allowRemote"];
-var BUILD_KEYS = ["docker", "dockerfile", "audit", "minSecretLength", "servedFile", "contextCheck", "cache", "cacheKeyFrom", "engine", "push"];
-var TOP_KEYS = ["$schema", "version", "providers", "secrets", "resolve", "build"];
+var FAST_CONFIG_KEYS = {
+  provider: ["use", "options"],
+  secret: ["from", "ref", "template", "templateFile", "key", "version", "inject", "allowEmpty", "source", "env", "sshId", "passphraseFrom", "maxReads", "buildArg", "allowInsecure", "cache"],
+  resolve: ["concurrency", "timeoutMs", "deadlineMs", "retries"],
+  servedFile: ["host", "port", "allowRemote"],
+  build: ["docker", "dockerfile", "audit", "minSecretLength", "servedFile", "contextCheck", "cache", "cacheKeyFrom", "engine", "push"],
+  top: ["$schema", "version", "providers", "secrets", "resolve", "build"]
+};
+var PROVIDER_KEYS = FAST_CONFIG_KEYS.provider;
+var SECRET_KEYS = FAST_CONFIG_KEYS.secret;
+var RESOLVE_KEYS = FAST_CONFIG_KEYS.resolve;
+var SERVED_FILE_KEYS = FAST_CONFIG_KEYS.servedFile;
+var BUILD_KEYS = FAST_CONFIG_KEYS.build;
+var TOP_KEYS = FAST_CONFIG_KEYS.top;
 function record2(value, entry) {
   const tree = mapping(value);
   const out = {};

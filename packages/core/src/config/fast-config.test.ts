@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors/index.js';
 import { CACHE_MODES, ENGINE_CHOICES, INJECTION_KINDS } from './config-constants.js';
-import { defaultBuildConfig, fastParseConfig } from './fast-config.js';
-import { buildConfigSchema, configSchema } from './schema.js';
+import { defaultBuildConfig, FAST_CONFIG_KEYS, fastParseConfig } from './fast-config.js';
+import { buildConfigSchema, configSchema, providerConfigSchema, resolveConfigSchema, secretConfigSchema, servedFileConfigSchema } from './schema.js';
 import { validateConfig } from './validate.js';
 import { validateConfigLazily } from './validate-lazily.js';
 
@@ -123,6 +123,11 @@ describe('the fast config check', () => {
     expect(fastParseConfig({ ...base, extra: true })).toBeUndefined();
     expect(fastParseConfig(null)).toBeUndefined();
     expect(fastParseConfig([])).toBeUndefined();
+  });
+
+  it('knows exactly the keys of every object the schema has, so a key added to the schema is never accepted or dropped unseen', () => {
+    const shapes = { provider: providerConfigSchema, secret: secretConfigSchema, resolve: resolveConfigSchema, servedFile: servedFileConfigSchema, build: buildConfigSchema, top: configSchema };
+    for (const [name, schema] of Object.entries(shapes)) expect(Object.keys(schema.shape), name).toEqual([...FAST_CONFIG_KEYS[name as keyof typeof FAST_CONFIG_KEYS]]);
   });
 
   it('knows the build defaults', () => {

@@ -67,12 +67,21 @@ function withDefault<T>(tree: Tree, key: string, check: (value: unknown) => T, f
   return tree[key] === undefined ? fallback : check(tree[key]);
 }
 
-const PROVIDER_KEYS = ['use', 'options'];
-const SECRET_KEYS = ['from', 'ref', 'template', 'templateFile', 'key', 'version', 'inject', 'allowEmpty', 'source', 'env', 'sshId', 'passphraseFrom', 'maxReads', 'buildArg', 'allowInsecure', 'cache'];
-const RESOLVE_KEYS = ['concurrency', 'timeoutMs', 'deadlineMs', 'retries'];
-const SERVED_FILE_KEYS = ['host', 'port', 'allowRemote'];
-const BUILD_KEYS = ['docker', 'dockerfile', 'audit', 'minSecretLength', 'servedFile', 'contextCheck', 'cache', 'cacheKeyFrom', 'engine', 'push'];
-const TOP_KEYS = ['$schema', 'version', 'providers', 'secrets', 'resolve', 'build'];
+/** The keys each object of the schema has, in the schema's order (fast-config.test.ts compares them with the schema's shapes). */
+export const FAST_CONFIG_KEYS = {
+  provider: ['use', 'options'],
+  secret: ['from', 'ref', 'template', 'templateFile', 'key', 'version', 'inject', 'allowEmpty', 'source', 'env', 'sshId', 'passphraseFrom', 'maxReads', 'buildArg', 'allowInsecure', 'cache'],
+  resolve: ['concurrency', 'timeoutMs', 'deadlineMs', 'retries'],
+  servedFile: ['host', 'port', 'allowRemote'],
+  build: ['docker', 'dockerfile', 'audit', 'minSecretLength', 'servedFile', 'contextCheck', 'cache', 'cacheKeyFrom', 'engine', 'push'],
+  top: ['$schema', 'version', 'providers', 'secrets', 'resolve', 'build'],
+} as const;
+const PROVIDER_KEYS = FAST_CONFIG_KEYS.provider;
+const SECRET_KEYS = FAST_CONFIG_KEYS.secret;
+const RESOLVE_KEYS = FAST_CONFIG_KEYS.resolve;
+const SERVED_FILE_KEYS = FAST_CONFIG_KEYS.servedFile;
+const BUILD_KEYS = FAST_CONFIG_KEYS.build;
+const TOP_KEYS = FAST_CONFIG_KEYS.top;
 
 /** A record keyed by ids: a fresh object in the input's key order, as zod's record makes. */
 function record<T>(value: unknown, entry: (value: unknown) => T): Record<string, T> {
