@@ -29,7 +29,6 @@ const EXEMPT: Readonly<Record<string, string>> = {
   'packages/audit/src/audit-encodings.property.test.ts': 'audit: fast-check values planted in layers to be found',
   'packages/audit/src/audit-image.property.test.ts': 'audit: fast-check values planted in layers to be found',
   'packages/audit/src/audit-no-false-alarms.property.test.ts': 'audit: random values that must NOT be found',
-  'test/e2e/audit.test.ts': 'audit: values written into real image layers (the build output echoes them on purpose) to be found',
   'packages/audit/src/scanner/patterns.test.ts': 'patterns of short values (7 and 8 bytes, below a canary\'s length): the length policy is what is tested',
   'packages/core/src/redaction/redactor.test.ts': 'redactor: its input is the value on purpose, its output is asserted masked',
   'packages/core/src/strategies/ssh-agent/ssh-agent-strategy.test.ts': 'the values are freshly generated private keys (random bodies), checked by the agent, not strings to plant',
