@@ -35539,26 +35539,6 @@ function cacheRevPlaceholderArgs(config2) {
 init_errors2();
 import { existsSync as existsSync3, statSync } from "node:fs";
 
-// packages/core/dist/logging/held-logger.js
-function holdLogger(target) {
-  let held = [];
-  const at3 = (level) => (message2) => {
-    if (held)
-      held.push([level, message2]);
-    else
-      target[level](message2);
-  };
-  return {
-    logger: { debug: at3("debug"), info: at3("info"), warn: at3("warn"), error: at3("error") },
-    release() {
-      const lines2 = held ?? [];
-      held = void 0;
-      for (const [level, message2] of lines2)
-        target[level](message2);
-    }
-  };
-}
-
 // packages/core/dist/orchestrator/build-plan.js
 import { isAbsolute, join as join3, resolve } from "node:path";
 function groupSecrets(secrets) {
@@ -38318,10 +38298,8 @@ async function reportStaleRuns(session) {
     session.logger.warn(`a previous run was killed after the engine built ${image2} and before its audit: run \`buildsecrets audit ${image2}\` before using it`);
   }
 }
-async function runBuild(given, options, steps = defaultBuildSteps) {
+async function runBuild(session, options, steps = defaultBuildSteps) {
   profileMark("build: start");
-  const held = holdLogger(given.logger);
-  const session = Object.create(given, { logger: { value: held.logger, enumerable: true } });
   const { logger, config: config2 } = session;
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);
@@ -38398,10 +38376,7 @@ async function runBuild(given, options, steps = defaultBuildSteps) {
       env: { ...session.env, ...Object.assign({}, ...injections.map((i) => i.env)) },
       output: options.output,
       ...iidFile ? { iidFile } : {},
-      onSpawn: (pid) => {
-        forgetChildren.push(trackProcessGroup(pid));
-        setImmediate(held.release);
-      }
+      onSpawn: (pid) => forgetChildren.push(trackProcessGroup(pid))
     }).then((result) => {
       if (result.imageId)
         forgetImage = trackUnauditedImage(result.imageId);
@@ -38445,7 +38420,6 @@ async function runBuild(given, options, steps = defaultBuildSteps) {
     const pushed = push ? await pushBuiltImage(session, { adapter, engineArgs: options.engineArgs ?? [], settings: push, signal, ...options.output ? { output: options.output } : {} }) : void 0;
     return { exitCode: 0, command: run.command, ...run.imageId ? { imageId: run.imageId } : {}, ...audit ? { audit } : {}, engine: report, ...pushed ? { pushed } : {} };
   } finally {
-    held.release();
     options.signal?.removeEventListener("abort", onAbort);
     await resources.release(logger);
     resources.wipe();

@@ -4,7 +4,6 @@ import { describe, expect, it } from 'vitest';
 import { AbortedError, AuditError, ConfigError, DockerfileError, EngineError, LeakDetectedError, ProviderUnavailableError, StrategyRefusedError } from '../errors/index.js';
 import type { BuildSteps } from './build-steps.js';
 import { trackedResources } from './exit-cleanup.js';
-import { createLogger } from '../logging/logger.js';
 import { runBuild } from './run-build.js';
 import { CANARY, CANARY_ARG, builds, dockerLog, events, expectNothingLeft, fake, fileStrategy, logs, opts, session, useRunBuildHarness, work } from './__fixtures__/run-build-harness.js';
 
@@ -30,27 +29,6 @@ describe('runBuild', () => {
     expect(info).toMatch(/resolved 3 secrets from local \(env\) ×3 in \d+ ms/);
     expect(info).toMatch(/engine: docker-buildkit \([^)]+\)/);
     expect(info).toMatch(/built sha256:[0-9a-f]{12} in \d+(\.\d)? (ms|s)/);
-  });
-
-  it('writes the progress lines from before the engine start once the engine runs, so building the masks does not delay it — in order, none lost', async () => {
-    const { session: s } = session();
-    // Each line with whether the engine process was running when it was written.
-    const written: [string, boolean][] = [];
-    const logger = createLogger(s.redactor, { level: 'debug', write: (line) => void written.push([line, trackedResources().processGroups.length > 0]) });
-    await runBuild({ ...s, logger }, opts());
-    const resolved = written.find(([line]) => /resolved 3 secrets/.test(line));
-    expect(resolved?.[1], 'the resolution line is written while the engine runs').toBe(true);
-    const info = written.map(([line]) => line).filter((line) => !/ (debug|warn|error):/.test(line));
-    const order = info.map((line) => (/ resolved /.test(line) ? 'resolved' : / engine: /.test(line) ? 'engine' : / built sha256/.test(line) ? 'built' : '')).filter(Boolean);
-    expect(order).toEqual(['resolved', 'engine', 'built']);
-  });
-
-  it('still writes the held progress lines when the build fails before the engine starts', async () => {
-    const { session: s } = session({ strategies: { 'build-arg': fileStrategy('build-arg', { failPrepare: true }) } });
-    const written: string[] = [];
-    const logger = createLogger(s.redactor, { level: 'debug', write: (line) => void written.push(line) });
-    await expect(runBuild({ ...s, logger }, opts())).rejects.toThrow('prepare failed');
-    expect(written.some((line) => /resolved 3 secrets/.test(line))).toBe(true);
   });
 
   it('propagates the engine exit code as an EngineError and still removes everything', async () => {

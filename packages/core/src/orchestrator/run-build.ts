@@ -4,7 +4,6 @@ import { cacheRevInjection, cacheRevPlaceholderArgs } from '../cache/cache-rev-i
 import { resolveDockerBinary } from '../engine/docker-binary.js';
 import { AbortedError, AuditError, ConfigError, DockerfileError, EngineError, StrategyRefusedError, UsageError } from '../errors/index.js';
 import { existsSync, statSync } from 'node:fs';
-import { holdLogger } from '../logging/held-logger.js';
 import { MIN_ENCODED_REDACTION_LENGTH } from '../redaction/redactor.js';
 import { AUDIT_MIN_VALUE_LENGTH } from '@buildsecrets/audit';
 import type { SecretValue } from '../secret-value.js';
@@ -118,15 +117,8 @@ async function reportStaleRuns(session: BuildSession): Promise<void> {
  * console.log(result.imageId);
  * ```
  */
-export async function runBuild(given: BuildSession, options: BuildOptions, steps: BuildSteps = defaultBuildSteps): Promise<BuildResult> {
+export async function runBuild(session: BuildSession, options: BuildOptions, steps: BuildSteps = defaultBuildSteps): Promise<BuildResult> {
   profileMark('build: start');
-  // Progress lines wait until the engine has started (or the build ends first): the first line
-  // after resolution has the redactor build its masks, and that work then overlaps the engine's
-  // start-up instead of delaying it (see holdLogger).
-  const held = holdLogger(given.logger);
-  // The caller's session with only the logger replaced; a prototype link, not a copy, so a
-  // session that is a class instance keeps its methods.
-  const session = Object.create(given, { logger: { value: held.logger, enumerable: true } }) as BuildSession;
   const { logger, config } = session;
   const controller = new AbortController();
   const onAbort = (): void => controller.abort(options.signal?.reason);
@@ -205,10 +197,7 @@ export async function runBuild(given: BuildSession, options: BuildOptions, steps
       args: [...(push && !(options.engineArgs ?? []).includes('--load') ? (adapter.pushBuildArgs ?? []) : []), ...engineArgs(options, plan, injections.flatMap((i) => i.engineArgs))],
       env: { ...session.env, ...Object.assign({}, ...injections.map((i) => i.env)) },
       output: options.output, ...(iidFile ? { iidFile } : {}),
-      onSpawn: (pid) => {
-        forgetChildren.push(trackProcessGroup(pid));
-        setImmediate(held.release);
-      },
+      onSpawn: (pid) => forgetChildren.push(trackProcessGroup(pid)),
     }).then((result) => {
       // Before the teardown removes the result file: from now on the watchdog knows the image id itself.
       if (result.imageId) forgetImage = trackUnauditedImage(result.imageId);
@@ -248,8 +237,6 @@ export async function runBuild(given: BuildSession, options: BuildOptions, steps
     const pushed = push ? await pushBuiltImage(session, { adapter, engineArgs: options.engineArgs ?? [], settings: push, signal, ...(options.output ? { output: options.output } : {}) }) : undefined;
     return { exitCode: 0, command: run.command, ...(run.imageId ? { imageId: run.imageId } : {}), ...(audit ? { audit } : {}), engine: report, ...(pushed ? { pushed } : {}) };
   } finally {
-    // Before the values are wiped, and before the caller reports how the build ended.
-    held.release();
     options.signal?.removeEventListener('abort', onAbort);
     await resources.release(logger);
     resources.wipe();
