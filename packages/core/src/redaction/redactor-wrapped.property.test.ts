@@ -64,6 +64,17 @@ function keepsAPieceOf(output: string, secret: string, n: number): string | unde
 }
 
 const valueArb = fc.noBias(fc.uint8Array({ minLength: 8, maxLength: 300 })).filter((v) => new Set(v).size >= 6);
+
+/**
+ * How many bytes of `value` are the secret: all but one trailing `\n` or `\r\n` (docs/audit.md, "searched without it" —
+ * a secret file's final newline is stripped by `$(cat …)` and most parsers, so it identifies
+ * nothing). A dump line that shows only that newline shows none of the secret.
+ */
+function secretLength(value: Uint8Array): number {
+  const n = value.length;
+  const newline = n >= 2 && value[n - 2] === 0x0d && value[n - 1] === 0x0a ? 2 : value[n - 1] === 0x0a ? 1 : 0;
+  return n - newline > 0 ? n - newline : n;
+}
 const aroundArb = fc.noBias(fc.uint8Array({ maxLength: 40 }));
 const cutsArb = fc.array(fc.nat(), { maxLength: 12 });
 const pickArb = fc.array(fc.nat(), { minLength: 1, maxLength: 8 });
@@ -85,7 +96,7 @@ describe('the redactor masks wrapped forms in streamed output', () => {
           const redactor = createRedactor({ lineHoldMs: 60_000 });
           redactor.add('v', value);
           const out = await throughStream(redactor, printed, cuts);
-          const secret = form.piece(data, before.length, value.length);
+          const secret = form.piece(data, before.length, secretLength(value));
           expect(keepsAPieceOf(out, secret, 12)).toBeUndefined();
           expect(out).toContain('step 1: encoding');
           expect(out).toContain('done: ok');
@@ -115,10 +126,10 @@ describe('the redactor masks hex dumps in streamed output', () => {
           const redactor = createRedactor({ lineHoldMs: 60_000 });
           redactor.add('v', value);
           const out = await throughStream(redactor, printed, cuts);
-          // Line i of the dump shows bytes [16i, 16i + 16): every one that overlaps the value must be gone.
+          // Line i of the dump shows bytes [16i, 16i + 16): every one that overlaps the secret must be gone.
           const lines = dump.split('\n');
           lines.forEach((line, i) => {
-            const overlaps = 16 * i < before.length + value.length && 16 * i + 16 > before.length;
+            const overlaps = 16 * i < before.length + secretLength(value) && 16 * i + 16 > before.length;
             if (overlaps && line.trim() !== '' && line !== '*') expect(out).not.toContain(line.trim());
           });
           expect(out).toContain('dumping');
@@ -177,6 +188,9 @@ describe('held lines are not held forever', () => {
     try {
       const redactor = createRedactor({ lineHoldMs: 200 });
       const value = randomBytes(90);
+      // A value that begins with a space: the byte masker rightly keeps the space of "Password: "
+      // back (the value may follow it) until more output comes, whatever the line hold does.
+      if (value[0] === 0x20) value[0] = 0x21;
       redactor.add('v', value);
       const stream = redactor.createStream();
       const seen: string[] = [];
