@@ -34488,7 +34488,7 @@ function readFailure(err, label) {
 function tarStreamSource(transport, name, open7, label = name) {
   const documents = /* @__PURE__ */ new Map();
   const opened = /* @__PURE__ */ new Set();
-  let finished5 = false;
+  let finished4 = false;
   return {
     access: "sequential",
     transport,
@@ -34497,7 +34497,7 @@ function tarStreamSource(transport, name, open7, label = name) {
       if (signal.aborted)
         throw new AbortedError(`reading ${label} was cancelled`);
       documents.clear();
-      finished5 = false;
+      finished4 = false;
       const archive = open7();
       opened.add(archive);
       const stop = () => archive.destroy();
@@ -34519,7 +34519,7 @@ function tarStreamSource(transport, name, open7, label = name) {
         }
         yield* tarBlobs(outer, label, documents, file2);
         await archive.finished();
-        finished5 = true;
+        finished4 = true;
       } catch (err) {
         if (signal.aborted)
           throw new AbortedError(`reading ${name} was cancelled`);
@@ -34531,7 +34531,7 @@ function tarStreamSource(transport, name, open7, label = name) {
       }
     },
     list() {
-      if (!finished5)
+      if (!finished4)
         throw new AuditError(`the images of ${name} are known only after all its blobs were read`);
       return readListing(documents);
     },
@@ -35329,8 +35329,10 @@ async function detectEngine(options) {
 
 // packages/core/dist/engine/run-engine.js
 init_errors2();
-import { spawn as spawn2 } from "node:child_process";
 import { readFile } from "node:fs/promises";
+
+// packages/core/dist/engine/engine-child.js
+import { spawn as spawn2 } from "node:child_process";
 import { finished as finished2 } from "node:stream/promises";
 
 // packages/core/dist/engine/kill-group.js
@@ -35370,12 +35372,8 @@ function profiled(phase, work) {
   return work().finally(() => profileMark(`${phase}: end`));
 }
 
-// packages/core/dist/engine/run-engine.js
+// packages/core/dist/engine/engine-child.js
 var STDIO_LINGER_MS = 5e3;
-function engineCommand(docker, mode, args) {
-  const verb = mode === "buildx" ? ["buildx", "build"] : ["build"];
-  return { argv: [docker, ...verb, ...args], env: mode === "buildkit" ? { DOCKER_BUILDKIT: "1" } : {} };
-}
 function definedEnv(env) {
   const out = {};
   for (const [k, v] of Object.entries(env))
@@ -35383,41 +35381,37 @@ function definedEnv(env) {
       out[k] = v;
   return out;
 }
-async function runEngine(options) {
-  const args = options.iidFile ? ["--iidfile", options.iidFile, ...options.args] : [...options.args];
-  const { argv, env } = options.command ?? engineCommand(options.docker, options.mode ?? "buildkit", args);
-  const command = argv.map((a) => options.redactor.redact(a));
-  if (options.signal?.aborted)
-    throw new AbortedError("the run was cancelled before the build started");
-  const output2 = options.output ?? process.stderr;
-  const child = spawn2(argv[0], argv.slice(1), {
-    cwd: options.cwd,
-    env: { ...definedEnv(options.env), ...env },
+async function runEngineChild(options) {
+  const child = spawn2(options.argv[0], options.argv.slice(1), {
+    ...options.cwd ? { cwd: options.cwd } : {},
+    env: definedEnv(options.env),
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
     windowsHide: true
   });
-  profileMark("engine: spawned");
+  profileMark(`${options.name}: spawned`);
   const onAbort = () => stopGroup(child, options.killGraceMs ?? 1e4);
   options.signal?.addEventListener("abort", onAbort, { once: true });
-  const pipes = [child.stdout, child.stderr].map((source) => {
-    const redacting = options.redactor.createStream();
-    source.pipe(redacting);
-    source.once("close", () => {
-      if (!redacting.writableEnded)
-        redacting.end();
-    });
-    redacting.pipe(output2, { end: false });
-    return finished2(redacting).catch(() => void 0);
-  });
-  child.once("exit", () => {
-    profileMark("engine: exited");
-    setTimeout(() => {
-      child.stdout.destroy();
-      child.stderr.destroy();
-    }, options.outputGraceMs ?? STDIO_LINGER_MS).unref();
-  });
   try {
+    const pipes = [child.stdout, child.stderr].map((source) => {
+      const redacting = options.redactor.createStream();
+      source.pipe(redacting);
+      source.once("close", () => {
+        if (!redacting.writableEnded)
+          redacting.end();
+      });
+      if (options.onOutput)
+        redacting.on("data", options.onOutput);
+      redacting.pipe(options.output, { end: false });
+      return finished2(redacting).catch(() => void 0);
+    });
+    child.once("exit", () => {
+      profileMark(`${options.name}: exited`);
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, options.outputGraceMs ?? STDIO_LINGER_MS).unref();
+    });
     const outcome = await new Promise((resolve8) => {
       child.once("error", (error62) => resolve8({ error: error62 }));
       child.once("close", (code, signal) => resolve8({ code, signal }));
@@ -35425,30 +35419,56 @@ async function runEngine(options) {
         options.onSpawn?.(child.pid);
     });
     await Promise.all(pipes);
-    if ("error" in outcome) {
-      const reason = outcome.error.code === "ENOENT" ? "was not found" : `could not be started (${outcome.error.code ?? "unknown"})`;
-      const kind = options.binaryKind ?? "docker";
-      throw new EngineError(`the ${kind} binary "${argv[0] ?? options.docker}" ${reason}`, {
-        cause: outcome.error,
-        hint: kind === "docker" ? "install Docker, or name the binary with --docker /path/to/docker or BUILDSECRETS_DOCKER" : `install ${kind}, or choose another engine with --engine`
-      });
-    }
-    const finished5 = outcome.code === 0 && options.iidFile !== void 0 && (await readFile(options.iidFile, "utf8").catch(() => "")).trim() !== "";
-    if (options.signal?.aborted && !finished5)
-      throw new AbortedError("the build was cancelled; the engine was stopped before it finished (no image)");
-    if (outcome.code !== 0) {
-      const exitCode = outcome.code ?? 1;
-      const how = outcome.code === null ? `was killed by ${outcome.signal ?? "a signal"}` : `exited with code ${exitCode}`;
-      throw new EngineError(`the build failed: ${command.slice(0, options.verbWords ?? (options.mode === "buildx" ? 3 : 2)).join(" ")} ${how}`, {
-        exitCode,
-        hint: "see the build output above; secrets were removed from the host"
-      });
-    }
-    const imageId = options.iidFile ? (await readFile(options.iidFile, "utf8").catch(() => "")).trim() : "";
-    return { exitCode: 0, command, ...imageId ? { imageId } : {} };
+    return outcome;
   } finally {
     options.signal?.removeEventListener("abort", onAbort);
   }
+}
+
+// packages/core/dist/engine/run-engine.js
+function engineCommand(docker, mode, args) {
+  const verb = mode === "buildx" ? ["buildx", "build"] : ["build"];
+  return { argv: [docker, ...verb, ...args], env: mode === "buildkit" ? { DOCKER_BUILDKIT: "1" } : {} };
+}
+async function runEngine(options) {
+  const args = options.iidFile ? ["--iidfile", options.iidFile, ...options.args] : [...options.args];
+  const { argv, env } = options.command ?? engineCommand(options.docker, options.mode ?? "buildkit", args);
+  const command = argv.map((a) => options.redactor.redact(a));
+  if (options.signal?.aborted)
+    throw new AbortedError("the run was cancelled before the build started");
+  const outcome = await runEngineChild({
+    argv,
+    env: { ...options.env, ...env },
+    ...options.cwd ? { cwd: options.cwd } : {},
+    name: "engine",
+    redactor: options.redactor,
+    output: options.output ?? process.stderr,
+    ...options.signal ? { signal: options.signal } : {},
+    ...options.killGraceMs !== void 0 ? { killGraceMs: options.killGraceMs } : {},
+    ...options.outputGraceMs !== void 0 ? { outputGraceMs: options.outputGraceMs } : {},
+    ...options.onSpawn ? { onSpawn: options.onSpawn } : {}
+  });
+  if ("error" in outcome) {
+    const reason = outcome.error.code === "ENOENT" ? "was not found" : `could not be started (${outcome.error.code ?? "unknown"})`;
+    const kind = options.binaryKind ?? "docker";
+    throw new EngineError(`the ${kind} binary "${argv[0] ?? options.docker}" ${reason}`, {
+      cause: outcome.error,
+      hint: kind === "docker" ? "install Docker, or name the binary with --docker /path/to/docker or BUILDSECRETS_DOCKER" : `install ${kind}, or choose another engine with --engine`
+    });
+  }
+  const finished4 = outcome.code === 0 && options.iidFile !== void 0 && (await readFile(options.iidFile, "utf8").catch(() => "")).trim() !== "";
+  if (options.signal?.aborted && !finished4)
+    throw new AbortedError("the build was cancelled; the engine was stopped before it finished (no image)");
+  if (outcome.code !== 0) {
+    const exitCode = outcome.code ?? 1;
+    const how = outcome.code === null ? `was killed by ${outcome.signal ?? "a signal"}` : `exited with code ${exitCode}`;
+    throw new EngineError(`the build failed: ${command.slice(0, options.verbWords ?? (options.mode === "buildx" ? 3 : 2)).join(" ")} ${how}`, {
+      exitCode,
+      hint: "see the build output above; secrets were removed from the host"
+    });
+  }
+  const imageId = options.iidFile ? (await readFile(options.iidFile, "utf8").catch(() => "")).trim() : "";
+  return { exitCode: 0, command, ...imageId ? { imageId } : {} };
 }
 
 // packages/core/dist/orchestrator/run-build.js
@@ -38070,67 +38090,42 @@ import { join as join10 } from "node:path";
 
 // packages/core/dist/engine/run-push.js
 init_errors2();
-import { spawn as spawn3 } from "node:child_process";
 import { readFile as readFile9 } from "node:fs/promises";
-import { finished as finished3 } from "node:stream/promises";
 var DIGEST = /\bdigest: (sha256:[0-9a-f]{64})\b/;
-function definedEnv2(env) {
-  const out = {};
-  for (const [k, v] of Object.entries(env))
-    if (v !== void 0)
-      out[k] = v;
-  return out;
-}
 async function runPush(options) {
   const { argv, env } = options.command;
   if (options.signal?.aborted)
     throw new AbortedError("the run was cancelled before the push started; nothing was pushed");
   const shown = argv.slice(0, 2).map((a) => options.redactor.redact(a)).join(" ");
-  const output2 = options.output ?? process.stderr;
-  const child = spawn3(argv[0], argv.slice(1), { env: { ...definedEnv2(options.env), ...env }, stdio: ["ignore", "pipe", "pipe"], detached: true, windowsHide: true });
-  const onAbort = () => stopGroup(child, options.killGraceMs ?? 1e4);
-  options.signal?.addEventListener("abort", onAbort, { once: true });
   let said = "";
-  const pipes = [child.stdout, child.stderr].map((source) => {
-    const redacting = options.redactor.createStream();
-    source.pipe(redacting);
-    source.once("close", () => {
-      if (!redacting.writableEnded)
-        redacting.end();
-    });
-    redacting.on("data", (chunk2) => {
-      said = (said + chunk2.toString("utf8")).slice(-8192);
-    });
-    redacting.pipe(output2, { end: false });
-    return finished3(redacting).catch(() => void 0);
+  const outcome = await runEngineChild({
+    argv,
+    env: { ...options.env, ...env },
+    name: "push",
+    redactor: options.redactor,
+    output: options.output ?? process.stderr,
+    // Only the tail matters (the digest line comes last); keep it bounded.
+    onOutput: (chunk2) => void (said = (said + chunk2.toString("utf8")).slice(-8192)),
+    ...options.signal ? { signal: options.signal } : {},
+    ...options.killGraceMs !== void 0 ? { killGraceMs: options.killGraceMs } : {},
+    ...options.onSpawn ? { onSpawn: options.onSpawn } : {}
   });
-  try {
-    const outcome = await new Promise((resolve8) => {
-      child.once("error", (error62) => resolve8({ error: error62 }));
-      child.once("close", (code, signal) => resolve8({ code, signal }));
-      if (child.pid !== void 0)
-        options.onSpawn?.(child.pid);
-    });
-    await Promise.all(pipes);
-    if ("error" in outcome) {
-      throw new EngineError(`the push could not start: "${argv[0] ?? ""}" ${outcome.error.code === "ENOENT" ? "was not found" : `failed (${outcome.error.code ?? "unknown"})`}`, { cause: outcome.error });
-    }
-    if (options.signal?.aborted)
-      throw new AbortedError(`the push of ${options.reference} was cancelled; the engine was stopped (a registry keeps no tag for an unfinished push)`);
-    if (outcome.code !== 0) {
-      const how = outcome.code === null ? `was killed by ${outcome.signal ?? "a signal"}` : `exited with code ${outcome.code}`;
-      throw new EngineError(`the push of ${options.reference} failed: ${shown} ${how}`, {
-        hint: "see the engine output above; log in to the registry with the engine's own login (docker login, podman login) \u2014 buildsecrets never handles registry credentials"
-      });
-    }
-    const fromFile = options.digestFile ? (await readFile9(options.digestFile, "utf8").catch(() => "")).trim() : "";
-    const digest = /^sha256:[0-9a-f]{64}$/.test(fromFile) ? fromFile : DIGEST.exec(said)?.[1];
-    if (!digest)
-      throw new EngineError(`the push of ${options.reference} finished but the engine reported no digest`, { hint: "check the registry: the tag may have been written" });
-    return { reference: options.reference, digest };
-  } finally {
-    options.signal?.removeEventListener("abort", onAbort);
+  if ("error" in outcome) {
+    throw new EngineError(`the push could not start: "${argv[0] ?? ""}" ${outcome.error.code === "ENOENT" ? "was not found" : `failed (${outcome.error.code ?? "unknown"})`}`, { cause: outcome.error });
   }
+  if (options.signal?.aborted)
+    throw new AbortedError(`the push of ${options.reference} was cancelled; the engine was stopped (a registry keeps no tag for an unfinished push)`);
+  if (outcome.code !== 0) {
+    const how = outcome.code === null ? `was killed by ${outcome.signal ?? "a signal"}` : `exited with code ${outcome.code}`;
+    throw new EngineError(`the push of ${options.reference} failed: ${shown} ${how}`, {
+      hint: "see the engine output above; log in to the registry with the engine's own login (docker login, podman login) \u2014 buildsecrets never handles registry credentials"
+    });
+  }
+  const fromFile = options.digestFile ? (await readFile9(options.digestFile, "utf8").catch(() => "")).trim() : "";
+  const digest = /^sha256:[0-9a-f]{64}$/.test(fromFile) ? fromFile : DIGEST.exec(said)?.[1];
+  if (!digest)
+    throw new EngineError(`the push of ${options.reference} finished but the engine reported no digest`, { hint: "check the registry: the tag may have been written" });
+  return { reference: options.reference, digest };
 }
 
 // packages/core/dist/orchestrator/push-step.js
@@ -40305,7 +40300,7 @@ function bearerToken(header) {
 // packages/core/dist/strategies/served-file/secret-server.js
 init_errors2();
 import { createServer } from "node:http";
-import { finished as finished4 } from "node:stream";
+import { finished as finished3 } from "node:stream";
 
 // packages/core/dist/strategies/served-file/pending-connections.js
 var PendingConnections = class {
@@ -40453,7 +40448,7 @@ async function startSecretServer(options) {
     const bytes = secret2.value.reveal();
     res.sendDate = false;
     res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": bytes.length, "Cache-Control": "no-store", Connection: "close" });
-    finished4(res, () => bytes.fill(0));
+    finished3(res, () => bytes.fill(0));
     res.end(bytes);
     options.logger.debug(`served-file: served ${id} to ${from} (${left - 1} read${left - 1 === 1 ? "" : "s"} left)`);
   };

@@ -1,14 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { finished } from 'node:stream/promises';
 import { AbortedError, EngineError } from '../errors/index.js';
 import type { Redactor } from '../redaction/types.js';
 import type { EngineMode } from './detect-engine.js';
-import { stopGroup } from './kill-group.js';
-import { profileMark } from '../util/profile.js';
-
-/** How long the engine's output may stay open after the engine exits (a lingering grandchild). */
-const STDIO_LINGER_MS = 5_000;
+import { runEngineChild } from './engine-child.js';
 
 /** Options for {@link runEngine}. */
 export interface RunEngineOptions {
@@ -64,12 +58,6 @@ export function engineCommand(docker: string, mode: EngineMode, args: readonly s
   return { argv: [docker, ...verb, ...args], env: mode === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : {} };
 }
 
-function definedEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
-  return out;
-}
-
 /**
  * Run one build: spawned without a shell, in its own process group, with output redacted on the
  * way to `output`. Resolves with the image id; rejects with an {@link EngineError} (exit code
@@ -81,65 +69,38 @@ export async function runEngine(options: RunEngineOptions): Promise<EngineRun> {
   const { argv, env } = options.command ?? engineCommand(options.docker, options.mode ?? 'buildkit', args);
   const command = argv.map((a) => options.redactor.redact(a));
   if (options.signal?.aborted) throw new AbortedError('the run was cancelled before the build started');
-  const output = options.output ?? process.stderr;
-  const child = spawn(argv[0]!, argv.slice(1), {
-    cwd: options.cwd,
-    env: { ...definedEnv(options.env), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-    windowsHide: true,
+  const outcome = await runEngineChild({
+    argv,
+    env: { ...options.env, ...env },
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    name: 'engine',
+    redactor: options.redactor,
+    output: options.output ?? process.stderr,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.killGraceMs !== undefined ? { killGraceMs: options.killGraceMs } : {}),
+    ...(options.outputGraceMs !== undefined ? { outputGraceMs: options.outputGraceMs } : {}),
+    ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
   });
-  profileMark('engine: spawned');
-  const onAbort = (): void => stopGroup(child, options.killGraceMs ?? 10_000);
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const pipes = [child.stdout, child.stderr].map((source) => {
-    const redacting = options.redactor.createStream();
-    source.pipe(redacting);
-    // A destroyed source does not end its pipe; end it here so the flush (and this promise) always happens.
-    source.once('close', () => {
-      if (!redacting.writableEnded) redacting.end();
+  if ('error' in outcome) {
+    const reason = outcome.error.code === 'ENOENT' ? 'was not found' : `could not be started (${outcome.error.code ?? 'unknown'})`;
+    const kind = options.binaryKind ?? 'docker';
+    throw new EngineError(`the ${kind} binary "${argv[0] ?? options.docker}" ${reason}`, {
+      cause: outcome.error,
+      hint: kind === 'docker' ? 'install Docker, or name the binary with --docker /path/to/docker or BUILDSECRETS_DOCKER' : `install ${kind}, or choose another engine with --engine`,
     });
-    redacting.pipe(output, { end: false });
-    return finished(redacting).catch(() => undefined);
-  });
-  // A grandchild that inherited stdout could keep the pipes open forever after docker exits.
-  child.once('exit', () => {
-    profileMark('engine: exited');
-    setTimeout(() => {
-      child.stdout.destroy();
-      child.stderr.destroy();
-    }, options.outputGraceMs ?? STDIO_LINGER_MS).unref();
-  });
-  try {
-    const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | { error: NodeJS.ErrnoException }>((resolve) => {
-      child.once('error', (error: NodeJS.ErrnoException) => resolve({ error }));
-      child.once('close', (code, signal) => resolve({ code, signal }));
-      if (child.pid !== undefined) options.onSpawn?.(child.pid);
-    });
-    await Promise.all(pipes);
-    if ('error' in outcome) {
-      const reason = outcome.error.code === 'ENOENT' ? 'was not found' : `could not be started (${outcome.error.code ?? 'unknown'})`;
-      const kind = options.binaryKind ?? 'docker';
-      throw new EngineError(`the ${kind} binary "${argv[0] ?? options.docker}" ${reason}`, {
-        cause: outcome.error,
-        hint: kind === 'docker' ? 'install Docker, or name the binary with --docker /path/to/docker or BUILDSECRETS_DOCKER' : `install ${kind}, or choose another engine with --engine`,
-      });
-    }
-    // Stopped in time: no image. But an engine that finished before the stop arrived has built
-    // (and maybe tagged) an image: return it, so the caller audits it before reporting the interruption.
-    const finished = outcome.code === 0 && options.iidFile !== undefined && (await readFile(options.iidFile, 'utf8').catch(() => '')).trim() !== '';
-    if (options.signal?.aborted && !finished) throw new AbortedError('the build was cancelled; the engine was stopped before it finished (no image)');
-    if (outcome.code !== 0) {
-      const exitCode = outcome.code ?? 1;
-      const how = outcome.code === null ? `was killed by ${outcome.signal ?? 'a signal'}` : `exited with code ${exitCode}`;
-      throw new EngineError(`the build failed: ${command.slice(0, options.verbWords ?? (options.mode === 'buildx' ? 3 : 2)).join(' ')} ${how}`, {
-        exitCode,
-        hint: 'see the build output above; secrets were removed from the host',
-      });
-    }
-    const imageId = options.iidFile ? (await readFile(options.iidFile, 'utf8').catch(() => '')).trim() : '';
-    return { exitCode: 0, command, ...(imageId ? { imageId } : {}) };
-  } finally {
-    options.signal?.removeEventListener('abort', onAbort);
   }
+  // Stopped in time: no image. But an engine that finished before the stop arrived has built
+  // (and maybe tagged) an image: return it, so the caller audits it before reporting the interruption.
+  const finished = outcome.code === 0 && options.iidFile !== undefined && (await readFile(options.iidFile, 'utf8').catch(() => '')).trim() !== '';
+  if (options.signal?.aborted && !finished) throw new AbortedError('the build was cancelled; the engine was stopped before it finished (no image)');
+  if (outcome.code !== 0) {
+    const exitCode = outcome.code ?? 1;
+    const how = outcome.code === null ? `was killed by ${outcome.signal ?? 'a signal'}` : `exited with code ${exitCode}`;
+    throw new EngineError(`the build failed: ${command.slice(0, options.verbWords ?? (options.mode === 'buildx' ? 3 : 2)).join(' ')} ${how}`, {
+      exitCode,
+      hint: 'see the build output above; secrets were removed from the host',
+    });
+  }
+  const imageId = options.iidFile ? (await readFile(options.iidFile, 'utf8').catch(() => '')).trim() : '';
+  return { exitCode: 0, command, ...(imageId ? { imageId } : {}) };
 }
