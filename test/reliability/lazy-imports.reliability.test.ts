@@ -178,6 +178,14 @@ describe('`plan` reads a usual config without zod (#11: start-up)', () => {
     expect(run.modules.some((m) => /\/cli-chunks\/plan-[A-Z0-9]+\.js$/.test(m))).toBe(true);
   });
 
+  it('reads the CLI from two files beyond dist/bin.js: the entry and one file for everything `plan` adds (no tiny shared chunks)', () => {
+    // esbuild's splitting alone left 25 files here at ≈ 0.4 ms each; scripts/coalesce-chunks.mjs merges them.
+    const run = cli(['plan'], dir);
+    expect(run.status, run.stderr).toBe(0);
+    const cliFiles = [...new Set(run.modules.filter((m) => m.includes('/packages/cli/dist/')).map((m) => m.replace(/^.*\/packages\/cli\/dist\//, '')))];
+    expect(cliFiles.sort()).toEqual(['bin.js', expect.stringMatching(/^cli-chunks\/plan-[A-Z0-9]+\.js$/), 'cli.bundle.js']);
+  });
+
   it('and loads no node:net (the served-file host check takes it only when a host is set)', () => {
     const run = cli(['plan'], dir);
     expect(run.modules.filter((m) => /node:net$/.test(m))).toEqual([]);

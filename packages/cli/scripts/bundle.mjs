@@ -2,12 +2,15 @@
 // Node spends most of an unbundled `plan` resolving and reading ~800 module files (yaml, zod,
 // core, tsyringe); one file removes that cost. Only an allow-list is inlined: everything else
 // (cloud SDKs, node-vault, ssh2, third-party plugins) stays a runtime import, loaded lazily.
+// Code only some commands need is split into chunks, which coalesce-chunks.mjs then merges so a
+// command reads few files (each costs Node's ESM loader ≈ 0.4 ms).
 //   node packages/cli/scripts/bundle.mjs            bundle
 //   node packages/cli/scripts/bundle.mjs --if-stale bundle only when an input changed since
 //   node packages/cli/scripts/bundle.mjs --clean    remove the bundle and its metafile
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { barrelImports } from './barrel-imports.mjs';
+import { coalesceChunks, REQUIRE_BANNER } from './coalesce-chunks.mjs';
 import { leanZod } from './lean-zod.mjs';
 import { fileURLToPath } from 'node:url';
 
@@ -62,6 +65,13 @@ const zodModuleWithoutStaticImport = {
   },
 };
 
+/**
+ * Output chunks that lead a coalesced group first (scripts/coalesce-chunks.mjs): the main entry,
+ * then the commands whose start-up is measured (bench/startup.mjs, bench/build-overhead.mjs), so
+ * each of them loads its own code and what it shares with an earlier one in as few files as possible.
+ */
+const GROUP_ORDER = ['packages/cli/dist/main.js', 'packages/cli/dist/commands/plan.js', 'packages/cli/dist/commands/check.js', 'packages/cli/dist/commands/build.js'];
+
 /** True when the bundle is missing or older than one of its inputs (a `tsc -b` since the last bundle). */
 export function bundleIsStale() {
   if (!existsSync(BUNDLE) || !existsSync(METAFILE)) return true;
@@ -75,15 +85,8 @@ export function bundleIsStale() {
 
 /** Bundle `dist/main.js`. Written by rename, so a CLI starting meanwhile never reads half a file. */
 export async function bundleCli() {
-  const { build } = await import('esbuild');
-  const result = await build({
-    // The audit's scanning worker is a second entry: core starts it by file URL next to its own chunk.
-    entryPoints: { [basename(BUNDLE, '.js')]: ENTRY, [LAYER_WORKER_NAME]: LAYER_WORKER },
-    outdir: join(CLI_DIR, 'dist'),
-    // Each command's own code (and the run composition: DI, strategies, engine, audit) becomes a
-    // chunk loaded when a command needs it, so `plan` and `--help` never parse what `build` uses.
-    splitting: true,
-    chunkNames: 'cli-chunks/[name]-[hash]',
+  const esbuild = await import('esbuild');
+  const shared = {
     absWorkingDir: ROOT,
     bundle: true,
     write: false,
@@ -96,7 +99,7 @@ export async function bundleCli() {
     mainFields: ['main', 'module'],
     plugins: [zodModuleWithoutStaticImport, leanZod(), allowList, barrelImports({ '@buildsecrets/core': join(ROOT, 'packages/core/dist/index.js'), '@buildsecrets/audit': join(ROOT, 'packages/audit/dist/index.js'), '@buildsecrets/base': join(ROOT, 'packages/base/dist/index.js') })],
     // Bundled CommonJS (yaml) `require`s node builtins; ESM output has no `require` of its own.
-    banner: { js: "import { createRequire as __bsCreateRequire } from 'node:module';\nconst require = __bsCreateRequire(import.meta.url);" },
+    banner: { js: REQUIRE_BANNER },
     legalComments: 'eof',
     // Less text for V8 to compile on every start (≈ 10 % of `plan`); names are kept, so stack
     // traces under --verbose and error class names stay readable.
@@ -106,7 +109,25 @@ export async function bundleCli() {
     // Lets core's lazy loaders (config/yaml-module.ts) use a bundled `require` instead of Node's.
     define: { __BUILDSECRETS_BUNDLE__: 'true' },
     logLevel: 'warning',
+  };
+  const split = await esbuild.build({
+    ...shared,
+    entryPoints: { [basename(BUNDLE, '.js')]: ENTRY },
+    outdir: join(CLI_DIR, 'dist'),
+    // Each command's own code (and the run composition: DI, strategies, engine, audit) becomes a
+    // chunk loaded when a command needs it, so `plan` and `--help` never parse what `build` uses.
+    splitting: true,
+    chunkNames: 'cli-chunks/[name]-[hash]',
   });
+  // The audit's scanning worker: a file of its own (core starts it by file URL next to its chunk).
+  // Built apart so that no chunk is shared between the worker and the CLI: a worker never loads CLI code.
+  const worker = await esbuild.build({ ...shared, entryPoints: { [LAYER_WORKER_NAME]: LAYER_WORKER }, outdir: join(CLI_DIR, 'dist') });
+  const groupOrder = GROUP_ORDER.map((input) => Object.keys(split.metafile.outputs).find((k) => split.metafile.outputs[k].entryPoint === input)).filter(Boolean);
+  const coalesced = await coalesceChunks({ outputFiles: split.outputFiles, metafile: split.metafile, root: ROOT, order: groupOrder, keepNames: [BUNDLE], esbuild });
+  const result = {
+    outputFiles: [...coalesced.files, ...worker.outputFiles],
+    metafile: { inputs: { ...split.metafile.inputs, ...worker.metafile.inputs }, outputs: { ...coalesced.outputs, ...worker.metafile.outputs } },
+  };
   // Chunks first (content-hashed names, so a running CLI keeps its own), then the entry, then the
   // chunks no entry refers to any more.
   mkdirSync(CHUNKS, { recursive: true });

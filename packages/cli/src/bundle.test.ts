@@ -72,6 +72,20 @@ describe('the bundled CLI', () => {
     expect(text).not.toMatch(/node-vault|@aws-sdk\/client|@google-cloud\/secret-manager/);
   });
 
+  it('holds every module in exactly one of its files, so no class or module state exists twice (the scanning worker, a thread of its own, aside)', () => {
+    const meta = JSON.parse(readFileSync(fileURLToPath(new URL('../dist/cli.bundle.meta.json', import.meta.url)), 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
+    const filesOf = new Map<string, string[]>();
+    for (const [out, { inputs }] of Object.entries(meta.outputs)) {
+      if (!out.endsWith('.js') || out.endsWith('/layer-worker.js')) continue;
+      for (const input of Object.keys(inputs)) filesOf.set(input, [...(filesOf.get(input) ?? []), out]);
+    }
+    expect(filesOf.size).toBeGreaterThan(300);
+    expect([...filesOf].filter(([, outs]) => outs.length > 1)).toEqual([]);
+    // The metafile names the files that are there, and only those.
+    const written = ['cli.bundle.js', ...readdirSync(CHUNKS).map((f) => `cli-chunks/${f}`)].sort();
+    expect(Object.keys(meta.outputs).filter((o) => o.endsWith('.js')).map((o) => o.replace('packages/cli/dist/', '')).sort()).toEqual(written);
+  });
+
   it('prints the served-file helper shipped in @buildsecrets/core (found through the package, not the bundle\'s path)', () => {
     const r = run(['helper']);
     expect(r.status, r.stderr).toBe(0);
