@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
+import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
+import { open, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TempDir } from '../provider/types.js';
@@ -50,10 +50,11 @@ export async function shredDirectory(dir: string): Promise<void> {
 /** Make a fresh 0700 directory under {@link secretTempRoot}. */
 export async function makeTempDir(prefix = 'run', env: Readonly<Record<string, string | undefined>> = process.env): Promise<TempDir> {
   // The owner's pid is in the name, so the start-up sweep can tell a dead run's directory from a live one's.
-  const path = await mkdtemp(join(secretTempRoot(env), `${TEMP_PREFIX}${prefix}-${process.pid}-`));
+  // Synchronous: on tmpfs a mkdir and a chmod take microseconds, while each asynchronous call is a
+  // thread-pool round trip on the build's path, queued behind the context walk and the sweep.
+  const path = mkdtempSync(join(secretTempRoot(env), `${TEMP_PREFIX}${prefix}-${process.pid}-`));
   // mkdtemp already uses 0700; say so explicitly in case a umask or platform differs.
-  const { chmod } = await import('node:fs/promises');
-  await chmod(path, 0o700);
+  chmodSync(path, 0o700);
   // Recorded for the exit-time sweep and the watchdog, which remove it if this process dies first.
   const forget = trackPath(path);
   let removed: Promise<void> | undefined;
