@@ -1,5 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync } from 'node:fs';
-import { open, readdir, rm, stat } from 'node:fs/promises';
+import { chmodSync, closeSync, existsSync, fsyncSync, lstatSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TempDir } from '../provider/types.js';
@@ -19,32 +18,37 @@ export function secretTempRoot(env: Readonly<Record<string, string | undefined>>
 }
 
 /** Overwrite a file's bytes with zeros before unlinking, so the value does not linger in freed pages of a disk-backed temp dir. */
-async function overwrite(path: string): Promise<void> {
+function overwrite(path: string): void {
   try {
-    const info = await stat(path);
+    const info = lstatSync(path);
     if (!info.isFile() || info.size === 0) return;
-    const handle = await open(path, 'r+');
+    const fd = openSync(path, 'r+');
     try {
-      await handle.write(Buffer.alloc(info.size), 0, info.size, 0);
-      await handle.sync();
+      writeSync(fd, Buffer.alloc(info.size), 0, info.size, 0);
+      fsyncSync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch {
     // Already gone, or not a regular file (a socket): removing it is all that is left to do.
   }
 }
 
-/** Overwrite every regular file under `dir` (recursively), then remove the tree. Idempotent. */
+/**
+ * Overwrite every regular file under `dir` (recursively), then remove the tree. Idempotent.
+ * Synchronous underneath: the run's directories hold a few small files on tmpfs, where each call
+ * takes microseconds, and the teardown sits between the engine's exit and the audit; a dozen
+ * thread-pool round trips cost more than the work.
+ */
 export async function shredDirectory(dir: string): Promise<void> {
   let entries: string[] = [];
   try {
-    entries = await readdir(dir, { recursive: true });
+    entries = readdirSync(dir, { recursive: true }) as string[];
   } catch {
     return;
   }
-  await Promise.all(entries.map((name) => overwrite(join(dir, name))));
-  await rm(dir, { recursive: true, force: true });
+  for (const name of entries) overwrite(join(dir, name));
+  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Make a fresh 0700 directory under {@link secretTempRoot}. */
