@@ -32027,7 +32027,7 @@ var require_cjs = __commonJS({
 });
 
 // packages/cli/dist/action/run-action.js
-import { writeFileSync, appendFileSync as appendFileSync2 } from "node:fs";
+import { writeFileSync as writeFileSync2, appendFileSync as appendFileSync2 } from "node:fs";
 import { resolve as resolve7 } from "node:path";
 import { Writable } from "node:stream";
 
@@ -32876,53 +32876,58 @@ function compileMatcher(patterns) {
   let capacity = 1;
   for (const p of patterns)
     capacity += p.length;
-  const next = new Int32Array(capacity * k).fill(-1);
+  const edgeClass = [[]];
+  const edgeChild = [[]];
   const depthOf = new Int32Array(capacity);
   const own2 = [[]];
   let states = 1;
   patterns.forEach((p, index) => {
     let s = 0;
     for (const b of p) {
-      const slot = s * k + classes[b];
-      if (next[slot] === -1) {
-        next[slot] = states;
-        depthOf[states] = depthOf[s] + 1;
-        own2.push([]);
-        states++;
+      const c = classes[b];
+      const at3 = edgeClass[s].indexOf(c);
+      if (at3 !== -1) {
+        s = edgeChild[s][at3];
+        continue;
       }
-      s = next[slot];
+      edgeClass[s].push(c);
+      edgeChild[s].push(states);
+      depthOf[states] = depthOf[s] + 1;
+      edgeClass.push([]);
+      edgeChild.push([]);
+      own2.push([]);
+      s = states++;
     }
     own2[s].push(index);
   });
-  const fail = new Int32Array(states);
   const outputs = own2.map((o) => [...o]);
+  const ends = new Uint8Array(states);
   const delta = new Int32Array(states * k);
+  const fail = new Int32Array(states);
+  const encode3 = (t) => ends[t] === 1 ? -(t * k) : t * k;
   const queue = [];
-  for (let c = 0; c < k; c++) {
-    const child = next[c];
-    delta[c] = child === -1 ? 0 : child;
-    if (child > 0)
+  const link = (s, f) => {
+    const classesOf = edgeClass[s];
+    const children = edgeChild[s];
+    for (let e = 0; e < children.length; e++) {
+      const c = classesOf[e];
+      const child = children[e];
+      const fc = s === 0 ? 0 : Math.abs(delta[f * k + c]) / k;
+      fail[child] = fc;
+      if (outputs[fc].length > 0)
+        outputs[child].push(...outputs[fc]);
+      if (outputs[child].length > 0)
+        ends[child] = 1;
+      delta[s * k + c] = encode3(child);
       queue.push(child);
-  }
+    }
+  };
+  link(0, 0);
   for (let head = 0; head < queue.length; head++) {
     const s = queue[head];
     const f = fail[s];
-    if (outputs[f].length > 0)
-      outputs[s].push(...outputs[f]);
-    for (let c = 0; c < k; c++) {
-      const child = next[s * k + c];
-      if (child === -1) {
-        delta[s * k + c] = delta[f * k + c];
-      } else {
-        fail[child] = delta[f * k + c];
-        delta[s * k + c] = child;
-        queue.push(child);
-      }
-    }
-  }
-  for (let i = 0; i < delta.length; i++) {
-    const t = delta[i];
-    delta[i] = outputs[t].length > 0 ? -(t * k) : t * k;
+    delta.copyWithin(s * k, f * k, f * k + k);
+    link(s, f);
   }
   const lengths = patterns.map((p) => p.length);
   return {
@@ -34485,7 +34490,7 @@ function readFailure(err, label) {
     return new AuditError(`${label} could not be decompressed (corrupt gzip data)`, { cause: err });
   return new AuditError(`could not read ${label}`, { cause: err });
 }
-function tarStreamSource(transport, name, open7, label = name) {
+function tarStreamSource(transport, name, open5, label = name) {
   const documents = /* @__PURE__ */ new Map();
   const opened = /* @__PURE__ */ new Set();
   let finished4 = false;
@@ -34498,7 +34503,7 @@ function tarStreamSource(transport, name, open7, label = name) {
         throw new AbortedError(`reading ${label} was cancelled`);
       documents.clear();
       finished4 = false;
-      const archive = open7();
+      const archive = open5();
       opened.add(archive);
       const stop = () => archive.destroy();
       signal.addEventListener("abort", stop, { once: true });
@@ -34585,15 +34590,15 @@ async function walk2(root2, dir, scanner, scan) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = join(dir, entry.name);
     const path = relative(root2, full);
-    const stat5 = await lstat(full);
-    const link = stat5.isSymbolicLink() ? await readlink(full) : "";
+    const stat4 = await lstat(full);
+    const link = stat4.isSymbolicLink() ? await readlink(full) : "";
     const inName = scanner.scanBytes(Buffer.from(`${path}
 ${link}`, "utf8"));
     const shown = inName.size > 0 ? scanner.maskText(path) : path;
     const hits = new Set(inName);
-    if (stat5.isDirectory())
+    if (stat4.isDirectory())
       await walk2(root2, full, scanner, scan);
-    else if (stat5.isFile()) {
+    else if (stat4.isFile()) {
       const { found, bytes } = await scanner.scanStream(createReadStream3(full, { highWaterMark: 1 << 20 }));
       for (const i of found)
         hits.add(i);
@@ -35140,8 +35145,7 @@ function createRedactor(options = {}) {
 }
 
 // packages/core/dist/util/temp-dir.js
-import { existsSync as existsSync2 } from "node:fs";
-import { mkdtemp, open as open4, readdir as readdir2, rm, stat } from "node:fs/promises";
+import { chmodSync, closeSync, existsSync as existsSync2, fsyncSync, lstatSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join2 } from "node:path";
 
@@ -35196,17 +35200,17 @@ function secretTempRoot(env = process.env) {
     return override;
   return existsSync2("/dev/shm") ? "/dev/shm" : tmpdir();
 }
-async function overwrite(path) {
+function overwrite(path) {
   try {
-    const info = await stat(path);
+    const info = lstatSync(path);
     if (!info.isFile() || info.size === 0)
       return;
-    const handle = await open4(path, "r+");
+    const fd = openSync(path, "r+");
     try {
-      await handle.write(Buffer.alloc(info.size), 0, info.size, 0);
-      await handle.sync();
+      writeSync(fd, Buffer.alloc(info.size), 0, info.size, 0);
+      fsyncSync(fd);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
   } catch {
   }
@@ -35214,17 +35218,17 @@ async function overwrite(path) {
 async function shredDirectory(dir) {
   let entries = [];
   try {
-    entries = await readdir2(dir, { recursive: true });
+    entries = readdirSync(dir, { recursive: true });
   } catch {
     return;
   }
-  await Promise.all(entries.map((name) => overwrite(join2(dir, name))));
-  await rm(dir, { recursive: true, force: true });
+  for (const name of entries)
+    overwrite(join2(dir, name));
+  rmSync(dir, { recursive: true, force: true });
 }
 async function makeTempDir(prefix = "run", env = process.env) {
-  const path = await mkdtemp(join2(secretTempRoot(env), `${TEMP_PREFIX}${prefix}-${process.pid}-`));
-  const { chmod: chmod3 } = await import("node:fs/promises");
-  await chmod3(path, 448);
+  const path = mkdtempSync(join2(secretTempRoot(env), `${TEMP_PREFIX}${prefix}-${process.pid}-`));
+  chmodSync(path, 448);
   const forget = trackPath(path);
   let removed;
   return {
@@ -35295,9 +35299,10 @@ function missingBinary(docker, result) {
 async function detectEngine(options) {
   const env = options.env ?? process.env;
   const query = { env, signal: options.signal, timeoutMs: options.timeoutMs };
-  const [versions, buildx] = await Promise.all([
+  const askBuildx = () => capture(options.docker, ["buildx", "version"], query);
+  const [versions, asked] = await Promise.all([
     capture(options.docker, ["version", "--format", "{{.Client.Version}}|{{.Server.Version}}|{{.Server.Os}}"], query),
-    capture(options.docker, ["buildx", "version"], query)
+    options.buildxOnlyIfNeeded ? void 0 : askBuildx()
   ]);
   if (options.signal?.aborted)
     throw new AbortedError();
@@ -35310,6 +35315,10 @@ async function detectEngine(options) {
       hint: "is dockerd running? Start it, or point DOCKER_HOST at a running daemon"
     });
   }
+  const clientVersion = parseVersion(client);
+  const buildx = asked ?? (clientVersion && !atLeast(clientVersion, CLI_NEEDS_BUILDX) ? { code: 1 } : await askBuildx());
+  if (options.signal?.aborted)
+    throw new AbortedError();
   if (buildx.code === 0)
     return { docker: options.docker, mode: "buildx", version: server };
   const serverVersion = parseVersion(server);
@@ -35318,7 +35327,6 @@ async function detectEngine(options) {
       hint: "BuildKit secret mounts need a Linux daemon 18.09 or newer; upgrade Docker or use a BuildKit-enabled daemon"
     });
   }
-  const clientVersion = parseVersion(client);
   if (clientVersion && atLeast(clientVersion, CLI_NEEDS_BUILDX)) {
     throw new EngineError(`the docker CLI ${client} needs the buildx plugin for BuildKit builds, and "${options.docker} buildx" is not available`, {
       hint: "install the buildx plugin (docker-buildx-plugin), or use a docker CLI older than 23 with --docker"
@@ -36497,7 +36505,7 @@ init_errors2();
 
 // packages/core/dist/engine/adapters/containers-leftovers.js
 import { randomBytes } from "node:crypto";
-import { readdir as readdir3, readFile as readFile4, rm as rm2 } from "node:fs/promises";
+import { readdir as readdir2, readFile as readFile4, rm } from "node:fs/promises";
 import { join as join5 } from "node:path";
 var RUN_MARKER_ARG = "BUILDSECRETS_RUN_ID";
 function newRunId() {
@@ -36512,7 +36520,7 @@ async function graphRoot(binary, kind, env) {
 }
 async function markedContainers(root2, runId) {
   const dir = join5(root2, "overlay-containers");
-  const ids = await readdir3(dir).catch(() => []);
+  const ids = await readdir2(dir).catch(() => []);
   const ours = [];
   for (const id of ids) {
     const text4 = await readFile4(join5(dir, id, "userdata", "buildah.json"), "utf8").catch(() => "");
@@ -36530,7 +36538,7 @@ async function markedContainers(root2, runId) {
 async function processesUsing(root2, ids) {
   const needles = ids.map((id) => join5(root2, "overlay-containers", id) + "/");
   const pids = [];
-  for (const name of await readdir3("/proc").catch(() => [])) {
+  for (const name of await readdir2("/proc").catch(() => [])) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid)
       continue;
     const mounts = await readFile4(`/proc/${name}/mountinfo`, "utf8").catch(() => "");
@@ -36543,7 +36551,7 @@ async function bundlesOf(env, ids) {
   const base = env["TMPDIR"] || "/var/tmp";
   const shortIds = new Set(ids.map((id) => id.slice(0, 12)));
   const bundles = [];
-  for (const name of await readdir3(base).catch(() => [])) {
+  for (const name of await readdir2(base).catch(() => [])) {
     if (!/^buildah\d+$/.test(name))
       continue;
     const hostname3 = (await readFile4(join5(base, name, "hostname"), "utf8").catch(() => "")).trim();
@@ -36568,7 +36576,7 @@ async function removeBuildLeftovers(binary, kind, runId, env) {
     const remove = kind === "podman" ? ["rm", "--force", ...containers] : ["rm", ...containers];
     await capture(binary, remove, { env, timeoutMs: 6e4 });
     for (const bundle of await bundlesOf(env, containers))
-      await rm2(bundle, { recursive: true, force: true }).catch(() => void 0);
+      await rm(bundle, { recursive: true, force: true }).catch(() => void 0);
     return { containers, processes };
   } catch {
     return { containers: [], processes: [] };
@@ -36712,12 +36720,12 @@ function failed(error62) {
 }
 async function probeBuildKit(docker, want, options) {
   try {
-    const info = await detectEngine({ docker, env: options.env, ...options.signal ? { signal: options.signal } : {}, ...options.timeoutMs ? { timeoutMs: options.timeoutMs } : {} });
+    const info = await detectEngine({ docker, env: options.env, buildxOnlyIfNeeded: want === "buildkit", ...options.signal ? { signal: options.signal } : {}, ...options.timeoutMs ? { timeoutMs: options.timeoutMs } : {} });
     if (want === "buildx" && info.mode !== "buildx") {
       const error62 = new EngineError(`"${docker} buildx" is not available`, { hint: "install the buildx plugin, or use --engine docker-buildkit" });
       return { available: false, reason: `no buildx plugin (daemon ${info.version} answered)`, error: error62 };
     }
-    const how = info.mode === "buildx" ? "the buildx plugin answered" : "no buildx plugin; the daemon has BuildKit";
+    const how = info.mode === "buildx" ? "the buildx plugin answered" : want === "buildkit" ? "the daemon has BuildKit" : "no buildx plugin; the daemon has BuildKit";
     return { available: true, version: info.version, reason: `${how} (daemon ${info.version}, ${describeDockerHost(options.env)})` };
   } catch (error62) {
     return failed(error62);
@@ -37004,7 +37012,7 @@ async function rememberEngineChoice(key, name, env) {
 }
 
 // packages/core/dist/orchestrator/context-step.js
-import { stat as stat2 } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 
 // packages/core/dist/context-check/dockerignore.js
 var import_dockerignore = __toESM(require_ignore(), 1);
@@ -37029,7 +37037,7 @@ async function loadContextIgnore(context, dockerfile) {
 }
 
 // packages/core/dist/context-check/scan-files.js
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync as closeSync2, openSync as openSync2, readSync } from "node:fs";
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 
 // packages/core/dist/context-check/credential-files.js
@@ -37066,7 +37074,7 @@ var SLICE_MS = 10;
 function scanOne(file2, scanner, out, buffers) {
   let fd;
   try {
-    fd = openSync(file2.abs, "r");
+    fd = openSync2(file2.abs, "r");
   } catch {
     return;
   }
@@ -37098,7 +37106,7 @@ function scanOne(file2, scanner, out, buffers) {
       out.credentialFiles.push({ path: file2.path, kind: rule.kind });
   } finally {
     head?.fill(0);
-    closeSync(fd);
+    closeSync2(fd);
   }
 }
 function createFileScanPool(scanner, signal) {
@@ -37147,7 +37155,7 @@ function createFileScanPool(scanner, signal) {
 }
 
 // packages/core/dist/context-check/walk-context.js
-import { readdir as readdir4 } from "node:fs/promises";
+import { readdir as readdir3 } from "node:fs/promises";
 import { join as join8 } from "node:path";
 async function walkContext(root2, rules, onFile, concurrency = 8) {
   const pending = [""];
@@ -37160,7 +37168,7 @@ async function walkContext(root2, rules, onFile, concurrency = 8) {
       while (active < concurrency && pending.length > 0) {
         const dir = pending.pop();
         active++;
-        readdir4(join8(root2, dir), { withFileTypes: true }).then((entries) => {
+        readdir3(join8(root2, dir), { withFileTypes: true }).then((entries) => {
           for (const entry of entries) {
             const path = dir ? `${dir}/${entry.name}` : entry.name;
             if (entry.isDirectory()) {
@@ -37213,7 +37221,7 @@ async function checkContextStep(session, plan, values) {
   const mode = session.config.build?.contextCheck ?? "warn";
   if (mode === "off")
     return;
-  const local = await stat2(plan.context).then((s) => s.isDirectory(), () => false);
+  const local = await stat(plan.context).then((s) => s.isDirectory(), () => false);
   if (!local) {
     session.logger.debug(`context check: ${plan.context} is not a local directory (a URL or stdin context); not checked`);
     return;
@@ -37363,7 +37371,7 @@ function reportEngine(session, intent, probe) {
 init_errors2();
 
 // packages/core/dist/janitor/stale-sweep.js
-import { readdir as readdir5, readFile as readFile7, rm as rm3, stat as stat3 } from "node:fs/promises";
+import { readdir as readdir4, readFile as readFile7, rm as rm2, stat as stat2 } from "node:fs/promises";
 import { homedir as homedir3, tmpdir as tmpdir2 } from "node:os";
 import { join as join9 } from "node:path";
 var OWNED_DIR = new RegExp(`^${TEMP_PREFIX}.+-(\\d+)-[A-Za-z0-9]{6}$`);
@@ -37372,11 +37380,11 @@ function unauditedReportDir(env = process.env) {
   return join9(state, "buildsecrets", "unaudited");
 }
 async function processStart(pid) {
-  const stat5 = await readFile7(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
-  if (stat5 === void 0)
+  const stat4 = await readFile7(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
+  if (stat4 === void 0)
     return void 0;
   const boot = /^btime (\d+)$/m.exec(await readFile7("/proc/stat", "utf8").catch(() => ""))?.[1];
-  const ticks = stat5.slice(stat5.lastIndexOf(")") + 2).split(" ")[19];
+  const ticks = stat4.slice(stat4.lastIndexOf(")") + 2).split(" ")[19];
   if (boot === void 0 || ticks === void 0)
     return 0;
   return Number(boot) + Number(ticks) / 100;
@@ -37393,13 +37401,15 @@ async function sweepStaleRuns(env = process.env) {
   const removed = [];
   const uid = process.getuid?.();
   for (const root2 of /* @__PURE__ */ new Set([secretTempRoot(env), tmpdir2()])) {
-    const names = await readdir5(root2).catch(() => []);
+    const names = await readdir4(root2).catch(() => []);
     for (const name of names) {
+      if (!name.startsWith(TEMP_PREFIX))
+        continue;
       const pid = Number(OWNED_DIR.exec(name)?.[1] ?? NaN);
       if (!Number.isInteger(pid))
         continue;
       const path = join9(root2, name);
-      const info = await stat3(path).catch(() => void 0);
+      const info = await stat2(path).catch(() => void 0);
       if (!info?.isDirectory() || uid !== void 0 && info.uid !== uid)
         continue;
       if (!await ownerGone(pid, info.ctimeMs))
@@ -37410,11 +37420,11 @@ async function sweepStaleRuns(env = process.env) {
   }
   const unaudited = [];
   const notes = unauditedReportDir(env);
-  for (const name of await readdir5(notes).catch(() => [])) {
+  for (const name of await readdir4(notes).catch(() => [])) {
     const image2 = /^([0-9a-f]{64})\.json$/.exec(name)?.[1];
     if (image2)
       unaudited.push(`sha256:${image2}`);
-    await rm3(join9(notes, name), { force: true }).catch(() => void 0);
+    await rm2(join9(notes, name), { force: true }).catch(() => void 0);
   }
   return { removed, unaudited };
 }
@@ -38084,7 +38094,7 @@ function scopeGroups(plan, inject) {
 }
 
 // packages/core/dist/orchestrator/push-step.js
-import { mkdtemp as mkdtemp2, rm as rm4 } from "node:fs/promises";
+import { mkdtemp, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
 import { join as join10 } from "node:path";
 
@@ -38189,11 +38199,11 @@ async function pushBuiltImage(session, input3) {
     throw new UsageError(`${input3.adapter.name} pushes through the daemon, which takes registry TLS settings from its own configuration`, { hint: "put the CA in /etc/docker/certs.d/HOST:PORT/ca.crt (or configure the daemon's insecure-registries); --push-tls-verify and --push-cert-dir are for podman and buildah" });
   }
   const pushed = [];
-  const workDir = await mkdtemp2(join10(tmpdir3(), "buildsecrets-push-"));
+  const workDir = await mkdtemp(join10(tmpdir3(), "buildsecrets-push-"));
   try {
     await pushEach(session, input3, command, workDir, pushed);
   } finally {
-    await rm4(workDir, { recursive: true, force: true });
+    await rm3(workDir, { recursive: true, force: true });
   }
   return pushed;
 }
@@ -38331,7 +38341,6 @@ async function runBuild(session, options, steps = defaultBuildSteps) {
     const values = probe.values;
     const reporting = reportEngine(session, intent, probe);
     throwIfAborted(signal);
-    await sweeping;
     const context = makeStrategyContext(session, resources, signal, values, declaredArgs);
     const injections = [];
     for (const [kind, planned] of plan.groups) {
@@ -38378,7 +38387,7 @@ async function runBuild(session, options, steps = defaultBuildSteps) {
       return result;
     });
     let adapter = reporting.adapter;
-    const run = await runWith(adapter, reporting.engineSignal(signal)).catch(async (error62) => {
+    const running = runWith(adapter, reporting.engineSignal(signal)).catch(async (error62) => {
       if (signal.aborted)
         throw error62;
       adapter = await reporting.retry(error62, adapter);
@@ -38388,6 +38397,9 @@ async function runBuild(session, options, steps = defaultBuildSteps) {
         forget();
       await resources.release(logger);
     });
+    running.catch(() => void 0);
+    await sweeping;
+    const run = await running;
     const report = await reporting.report(adapter);
     profileMark("engine: done, teardown done");
     logger.info(builtLine(performance.now() - engineStart, run.imageId));
@@ -38425,7 +38437,7 @@ async function runBuild(session, options, steps = defaultBuildSteps) {
 
 // packages/core/dist/config/load-config.js
 init_errors2();
-import { open as open5 } from "node:fs/promises";
+import { open as open4 } from "node:fs/promises";
 import { dirname as dirname4, resolve as resolve4 } from "node:path";
 
 // packages/core/dist/config/decode-config-text.js
@@ -39086,13 +39098,13 @@ async function parseConfigLazily(input3, options) {
   return { config: config2, file: file2, baseDir, sensitive: interpolated.sensitive };
 }
 async function readConfigBytes(file2) {
-  const handle = await open5(file2, "r");
+  const handle = await open4(file2, "r");
   try {
-    const stat5 = await handle.stat();
-    if (!stat5.isFile())
+    const stat4 = await handle.stat();
+    if (!stat4.isFile())
       throw new ConfigError([{ path: "", message: "the config path is not a regular file" }], { file: file2 });
-    assertConfigSize(stat5.size, file2);
-    const buffer = Buffer.alloc(Math.min(stat5.size, MAX_CONFIG_BYTES) + 1);
+    assertConfigSize(stat4.size, file2);
+    const buffer = Buffer.alloc(Math.min(stat4.size, MAX_CONFIG_BYTES) + 1);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
     return buffer.subarray(0, bytesRead);
   } finally {
@@ -39597,7 +39609,7 @@ init_config_constants();
 init_did_you_mean();
 init_issue_path();
 init_errors2();
-import { readFile as readFile11, stat as stat4 } from "node:fs/promises";
+import { readFile as readFile11, stat as stat3 } from "node:fs/promises";
 import { isAbsolute as isAbsolute3, join as join14 } from "node:path";
 
 // packages/core/dist/templates/parse-template.js
@@ -39662,22 +39674,22 @@ function parseTemplate(text4) {
   const problems = [];
   let pos = 0;
   while (pos < text4.length) {
-    const open7 = text4.indexOf("{{", pos);
-    if (open7 < 0) {
+    const open5 = text4.indexOf("{{", pos);
+    if (open5 < 0) {
       parts2.push({ kind: "text", text: text4.slice(pos) });
       break;
     }
-    if (open7 > pos)
-      parts2.push({ kind: "text", text: text4.slice(pos, open7) });
-    const line = lineAt(text4, open7);
-    const close = text4.indexOf("}}", open7 + 2);
-    const newline = text4.indexOf("\n", open7 + 2);
+    if (open5 > pos)
+      parts2.push({ kind: "text", text: text4.slice(pos, open5) });
+    const line = lineAt(text4, open5);
+    const close = text4.indexOf("}}", open5 + 2);
+    const newline = text4.indexOf("\n", open5 + 2);
     if (close < 0 || newline >= 0 && newline < close) {
       problems.push({ line, message: 'a placeholder opened with {{ is not closed with }} on the same line (write a literal {{ as {{ "{{" }})' });
       pos = newline < 0 ? text4.length : newline;
       continue;
     }
-    const part = parseAction(text4.slice(open7 + 2, close), line);
+    const part = parseAction(text4.slice(open5 + 2, close), line);
     if ("kind" in part)
       parts2.push(part);
     else
@@ -39694,7 +39706,7 @@ function templateReferences(parts2) {
 var MAX_TEMPLATE_BYTES = 1024 * 1024;
 async function readTemplateFile(path) {
   try {
-    const info = await stat4(path);
+    const info = await stat3(path);
     if (!info.isFile())
       return ["is not a regular file"];
     if (info.size > MAX_TEMPLATE_BYTES)
@@ -40183,24 +40195,24 @@ function buildArgStrategy() {
 init_errors2();
 
 // packages/core/dist/strategies/secret-mount-files.js
-import { chmod, open as open6 } from "node:fs/promises";
+import { chmodSync as chmodSync2, closeSync as closeSync3, fchmodSync, openSync as openSync3, writeFileSync } from "node:fs";
 import { join as join15 } from "node:path";
 function fileNameFor(id, index) {
   return `${index}-${id.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 100)}`;
 }
 async function writeSecretFiles(dir, secrets) {
-  await chmod(dir, 448);
+  chmodSync2(dir, 448);
   const written = [];
   for (const [index, secret2] of secrets.entries()) {
     const path = join15(dir, fileNameFor(secret2.id, index));
-    const handle = await open6(path, "wx", 384);
+    const fd = openSync3(path, "wx", 384);
     const bytes = secret2.value.reveal();
     try {
-      await handle.chmod(384);
-      await handle.writeFile(bytes);
+      fchmodSync(fd, 384);
+      writeFileSync(fd, bytes);
     } finally {
       bytes.fill(0);
-      await handle.close();
+      closeSync3(fd);
     }
     written.push({ id: secret2.id, path });
   }
@@ -40299,7 +40311,6 @@ function bearerToken(header) {
 
 // packages/core/dist/strategies/served-file/secret-server.js
 init_errors2();
-import { createServer } from "node:http";
 import { finished as finished3 } from "node:stream";
 
 // packages/core/dist/strategies/served-file/pending-connections.js
@@ -40416,7 +40427,7 @@ async function startSecretServer(options) {
   const replayed = /* @__PURE__ */ new Set();
   const sockets = /* @__PURE__ */ new Set();
   const pending = new PendingConnections(limits.maxConnections, refuseSocket);
-  let open7 = true;
+  let open5 = true;
   let refused = 0;
   const handle = async (req, res) => {
     const from = req.socket.remoteAddress ?? "unknown";
@@ -40425,13 +40436,13 @@ async function startSecretServer(options) {
       options.logger.debug(`served-file: refused a request from ${from} (${why})`);
       refuseResponse(res);
     };
-    if (!open7)
+    if (!open5)
       return refuse("closed");
     if (req.method !== "GET" && req.method !== "POST")
       return refuse("method");
     const id = secretIdFromTarget(req.url);
     const presented = await presentedToken(req);
-    if (!open7 || res.destroyed)
+    if (!open5 || res.destroyed)
       return refuse("closed");
     const valid = (id === void 0 ? nobody : checkers.get(id) ?? nobody)(presented);
     if (!valid || id === void 0)
@@ -40452,7 +40463,8 @@ async function startSecretServer(options) {
     res.end(bytes);
     options.logger.debug(`served-file: served ${id} to ${from} (${left - 1} read${left - 1 === 1 ? "" : "s"} left)`);
   };
-  const server = createServer({
+  const { createServer: createServer2 } = process.getBuiltinModule("node:http");
+  const server = createServer2({
     maxHeaderSize: limits.maxHeaderSize,
     headersTimeout: limits.headersTimeoutMs,
     requestTimeout: Math.max(limits.requestTimeoutMs, limits.headersTimeoutMs),
@@ -40495,7 +40507,7 @@ async function startSecretServer(options) {
       return [...replayed];
     },
     close: () => closing ??= new Promise((resolve8) => {
-      open7 = false;
+      open5 = false;
       server.close(() => resolve8());
       server.closeAllConnections();
       for (const socket of sockets)
@@ -40602,8 +40614,8 @@ function loadAgentKey(ssh2, secretId, keyBytes, passphrase) {
 
 // packages/core/dist/strategies/ssh-agent/agent-server.js
 init_errors2();
-import { chmod as chmod2, rm as rm5 } from "node:fs/promises";
-import { createServer as createServer2 } from "node:net";
+import { chmod, rm as rm4 } from "node:fs/promises";
+import { createServer } from "node:net";
 
 // packages/core/dist/strategies/ssh-agent/agent-signature.js
 import { sign } from "node:crypto";
@@ -40702,7 +40714,7 @@ async function startAgent(options) {
   const { ssh2, sshId, keys, logger } = options;
   const sockets = /* @__PURE__ */ new Set();
   const label = (key) => `${key.fingerprint}${key.comment ? ` ${key.comment}` : ""} (secret ${key.secretId})`;
-  const server = createServer2((socket) => {
+  const server = createServer((socket) => {
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
     const protocol = new ssh2.AgentProtocol(false);
@@ -40742,7 +40754,7 @@ async function startAgent(options) {
       hint: "the temp directory path may be too long for a unix socket (about 100 bytes); point BUILDSECRETS_TMPDIR at a short path"
     });
   });
-  await chmod2(options.socketPath, 384);
+  await chmod(options.socketPath, 384);
   let closing;
   return {
     socketPath: options.socketPath,
@@ -40751,7 +40763,7 @@ async function startAgent(options) {
       for (const socket of sockets)
         socket.destroy();
       await closed;
-      await rm5(options.socketPath, { force: true });
+      await rm4(options.socketPath, { force: true });
     })()
   };
 }
@@ -41307,7 +41319,7 @@ import { createHash as createHash6 } from "node:crypto";
 
 // packages/cli/dist/action/workflow-commands.js
 import { randomUUID } from "node:crypto";
-import { appendFileSync, writeSync } from "node:fs";
+import { appendFileSync, writeSync as writeSync2 } from "node:fs";
 function escapeData(text4) {
   return text4.replaceAll("%", "%25").replaceAll("\r", "%0D").replaceAll("\n", "%0A");
 }
@@ -41315,7 +41327,7 @@ function escapeProperty(text4) {
   return escapeData(text4).replaceAll(":", "%3A").replaceAll(",", "%2C");
 }
 var stdoutSink = (line) => {
-  writeSync(1, line.endsWith("\n") ? line : `${line}
+  writeSync2(1, line.endsWith("\n") ? line : `${line}
 `);
 };
 function issueCommand(sink, name, data, properties = {}) {
@@ -41475,7 +41487,7 @@ async function runAction(io) {
   try {
     if (summary.sarifFile) {
       const log = sarifLog({ target: result?.imageId ?? "the built image", findings, preExisting: result?.audit?.preExisting ?? [], unscanned: (result?.audit?.unscanned ?? []).map((u) => ({ layer: u.split(": ")[0] ?? u, reason: u.split(": ").slice(1).join(": ") })), exitCode, version: cliVersion(), ...failure2 ? { failure: redact(failure2) } : {} });
-      writeFileSync(summary.sarifFile, `${redact(JSON.stringify(log, null, 2))}
+      writeFileSync2(summary.sarifFile, `${redact(JSON.stringify(log, null, 2))}
 `);
     }
     const outputFile = env["GITHUB_OUTPUT"];

@@ -118,53 +118,58 @@ function compileMatcher(patterns) {
   let capacity = 1;
   for (const p of patterns)
     capacity += p.length;
-  const next = new Int32Array(capacity * k).fill(-1);
+  const edgeClass = [[]];
+  const edgeChild = [[]];
   const depthOf = new Int32Array(capacity);
   const own = [[]];
   let states = 1;
   patterns.forEach((p, index) => {
     let s = 0;
     for (const b of p) {
-      const slot = s * k + classes[b];
-      if (next[slot] === -1) {
-        next[slot] = states;
-        depthOf[states] = depthOf[s] + 1;
-        own.push([]);
-        states++;
+      const c = classes[b];
+      const at = edgeClass[s].indexOf(c);
+      if (at !== -1) {
+        s = edgeChild[s][at];
+        continue;
       }
-      s = next[slot];
+      edgeClass[s].push(c);
+      edgeChild[s].push(states);
+      depthOf[states] = depthOf[s] + 1;
+      edgeClass.push([]);
+      edgeChild.push([]);
+      own.push([]);
+      s = states++;
     }
     own[s].push(index);
   });
-  const fail = new Int32Array(states);
   const outputs = own.map((o) => [...o]);
+  const ends = new Uint8Array(states);
   const delta = new Int32Array(states * k);
+  const fail = new Int32Array(states);
+  const encode = (t) => ends[t] === 1 ? -(t * k) : t * k;
   const queue = [];
-  for (let c = 0; c < k; c++) {
-    const child = next[c];
-    delta[c] = child === -1 ? 0 : child;
-    if (child > 0)
+  const link = (s, f) => {
+    const classesOf = edgeClass[s];
+    const children = edgeChild[s];
+    for (let e = 0; e < children.length; e++) {
+      const c = classesOf[e];
+      const child = children[e];
+      const fc = s === 0 ? 0 : Math.abs(delta[f * k + c]) / k;
+      fail[child] = fc;
+      if (outputs[fc].length > 0)
+        outputs[child].push(...outputs[fc]);
+      if (outputs[child].length > 0)
+        ends[child] = 1;
+      delta[s * k + c] = encode(child);
       queue.push(child);
-  }
+    }
+  };
+  link(0, 0);
   for (let head = 0; head < queue.length; head++) {
     const s = queue[head];
     const f = fail[s];
-    if (outputs[f].length > 0)
-      outputs[s].push(...outputs[f]);
-    for (let c = 0; c < k; c++) {
-      const child = next[s * k + c];
-      if (child === -1) {
-        delta[s * k + c] = delta[f * k + c];
-      } else {
-        fail[child] = delta[f * k + c];
-        delta[s * k + c] = child;
-        queue.push(child);
-      }
-    }
-  }
-  for (let i = 0; i < delta.length; i++) {
-    const t = delta[i];
-    delta[i] = outputs[t].length > 0 ? -(t * k) : t * k;
+    delta.copyWithin(s * k, f * k, f * k + k);
+    link(s, f);
   }
   const lengths = patterns.map((p) => p.length);
   return {

@@ -34,59 +34,76 @@ function byteClasses(patterns: readonly Uint8Array[]): { classes: Uint8Array; co
   return { classes, count };
 }
 
-/** Compile `patterns` (non-empty byte strings) into a {@link Matcher}. */
+/**
+ * Compile `patterns` (non-empty byte strings) into a {@link Matcher}.
+ *
+ * Built for a cold start: the redactor compiles on the first log line of every build, before any
+ * of this code is optimised, so the work per table cell is native. Trie edges are kept as short
+ * lists (patterns share few prefixes), and each state's row is its failure state's finished row
+ * copied with `copyWithin` and then its own edges written over it — the classic DFA construction,
+ * in breadth-first order so the failure row is always complete. Targets are stored already
+ * pre-multiplied and signed, so no pass over the whole table is needed afterwards.
+ */
 export function compileMatcher(patterns: readonly Uint8Array[]): Matcher {
   const { classes, count: k } = byteClasses(patterns);
   let capacity = 1;
   for (const p of patterns) capacity += p.length;
-  const next = new Int32Array(capacity * k).fill(-1);
+  // Trie: each state's edges as parallel lists of (class, child).
+  const edgeClass: number[][] = [[]];
+  const edgeChild: number[][] = [[]];
   const depthOf = new Int32Array(capacity);
   const own: number[][] = [[]];
   let states = 1;
   patterns.forEach((p, index) => {
     let s = 0;
     for (const b of p) {
-      const slot = s * k + classes[b]!;
-      if (next[slot] === -1) {
-        next[slot] = states;
-        depthOf[states] = depthOf[s]! + 1;
-        own.push([]);
-        states++;
+      const c = classes[b]!;
+      const at = edgeClass[s]!.indexOf(c);
+      if (at !== -1) {
+        s = edgeChild[s]![at]!;
+        continue;
       }
-      s = next[slot]!;
+      edgeClass[s]!.push(c);
+      edgeChild[s]!.push(states);
+      depthOf[states] = depthOf[s]! + 1;
+      edgeClass.push([]);
+      edgeChild.push([]);
+      own.push([]);
+      s = states++;
     }
     own[s]!.push(index);
   });
 
-  // Breadth-first: fill failure links and turn the trie into a complete DFA.
-  const fail = new Int32Array(states);
+  // Breadth-first: failure links, outputs and the complete DFA, one row per state.
   const outputs: number[][] = own.map((o) => [...o]);
+  const ends = new Uint8Array(states);
   const delta = new Int32Array(states * k);
+  const fail = new Int32Array(states);
+  const encode = (t: number): number => (ends[t] === 1 ? -(t * k) : t * k);
   const queue: number[] = [];
-  for (let c = 0; c < k; c++) {
-    const child = next[c]!;
-    delta[c] = child === -1 ? 0 : child;
-    if (child > 0) queue.push(child);
-  }
+  /** Write state `s`'s own edges into its row (already a copy of its failure state `f`'s row) and link its children. */
+  const link = (s: number, f: number): void => {
+    const classesOf = edgeClass[s]!;
+    const children = edgeChild[s]!;
+    for (let e = 0; e < children.length; e++) {
+      const c = classesOf[e]!;
+      const child = children[e]!;
+      // The child's failure state: where the parent's failure row goes on this class (0 from the root).
+      const fc = s === 0 ? 0 : Math.abs(delta[f * k + c]!) / k;
+      fail[child] = fc;
+      if (outputs[fc]!.length > 0) outputs[child]!.push(...outputs[fc]!);
+      if (outputs[child]!.length > 0) ends[child] = 1;
+      delta[s * k + c] = encode(child);
+      queue.push(child);
+    }
+  };
+  // The root's row: its children; every other class stays 0 (back to the root).
+  link(0, 0);
   for (let head = 0; head < queue.length; head++) {
     const s = queue[head]!;
     const f = fail[s]!;
-    if (outputs[f]!.length > 0) outputs[s]!.push(...outputs[f]!);
-    for (let c = 0; c < k; c++) {
-      const child = next[s * k + c]!;
-      if (child === -1) {
-        delta[s * k + c] = delta[f * k + c]!;
-      } else {
-        fail[child] = delta[f * k + c]!;
-        delta[s * k + c] = child;
-        queue.push(child);
-      }
-    }
-  }
-  // Pre-multiply targets by k and mark states that end a match with a negative sign.
-  for (let i = 0; i < delta.length; i++) {
-    const t = delta[i]!;
-    delta[i] = outputs[t]!.length > 0 ? -(t * k) : t * k;
+    delta.copyWithin(s * k, f * k, f * k + k);
+    link(s, f);
   }
   const lengths = patterns.map((p) => p.length);
 

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineError } from '../errors/index.js';
 import { makeFakeDocker } from './__fixtures__/fake-docker.js';
@@ -60,6 +63,39 @@ describe('detectEngine', () => {
   it('explains that a docker CLI ≥ 23 without buildx cannot run BuildKit builds', async () => {
     const err = await failure(detectEngine({ docker: fake.bin, env: env({ FAKE_SERVER: '24.0.7', FAKE_CLIENT: '28.2.2' }) }));
     expect(err.message).toContain('needs the buildx plugin');
+  });
+
+  describe('docker-buildkit asked for by name (buildxOnlyIfNeeded): one docker CLI start fewer', () => {
+    async function queries(extra: Record<string, string>): Promise<{ info: unknown; asked: string[] }> {
+      const dir = await mkdtemp(join(tmpdir(), 'bs-detect-'));
+      try {
+        const log = join(dir, 'docker.log');
+        const info = await detectEngine({ docker: fake.bin, env: env({ ...extra, FAKE_LOG: log }), buildxOnlyIfNeeded: true }).catch((e: unknown) => e);
+        const asked = (await readFile(log, 'utf8')).trim().split('\n').map((l) => l.replace(/^\d+ /, ''));
+        return { info, asked };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+
+    it('does not ask about buildx when the CLI (before 23) builds with BuildKit by itself', async () => {
+      const { info, asked } = await queries({ FAKE_SERVER: '20.10.24+dfsg1', FAKE_CLIENT: '20.10.24+dfsg1', FAKE_BUILDX: '1' });
+      expect(info).toEqual({ docker: fake.bin, mode: 'buildkit', version: '20.10.24+dfsg1' });
+      expect(asked.filter((a) => a.startsWith('buildx'))).toEqual([]);
+    });
+
+    it('still asks a CLI of 23 or newer, and still explains a missing plugin', async () => {
+      const withPlugin = await queries({ FAKE_SERVER: '27.3.1', FAKE_CLIENT: '27.3.1', FAKE_BUILDX: '1' });
+      expect(withPlugin.info).toEqual({ docker: fake.bin, mode: 'buildx', version: '27.3.1' });
+      expect(withPlugin.asked).toContain('buildx version');
+      const without = await queries({ FAKE_SERVER: '24.0.7', FAKE_CLIENT: '28.2.2' });
+      expect((without.info as Error).message).toContain('needs the buildx plugin');
+    });
+
+    it('still asks when the client version cannot be read', async () => {
+      const { asked } = await queries({ FAKE_SERVER: '20.10.24', FAKE_CLIENT: 'unknown' });
+      expect(asked).toContain('buildx version');
+    });
   });
 
   it('stops when the signal is already aborted', async () => {

@@ -55,6 +55,8 @@ export async function sweepStaleRuns(env: Readonly<Record<string, string | undef
   for (const root of new Set([secretTempRoot(env), tmpdir()])) {
     const names = await readdir(root).catch((): string[] => []);
     for (const name of names) {
+      // A shared /tmp holds thousands of names: the cheap test first.
+      if (!name.startsWith(TEMP_PREFIX)) continue;
       const pid = Number(OWNED_DIR.exec(name)?.[1] ?? NaN);
       if (!Number.isInteger(pid)) continue;
       const path = join(root, name);

@@ -161,7 +161,6 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
     const values = probe.values;
     const reporting = reportEngine(session, intent, probe);
     throwIfAborted(signal);
-    await sweeping;
     const context = makeStrategyContext(session, resources, signal, values, declaredArgs);
     const injections: PreparedInjection[] = [];
     for (const [kind, planned] of plan.groups) {
@@ -204,7 +203,7 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
       return result;
     });
     let adapter = reporting.adapter;
-    const run = await runWith(adapter, reporting.engineSignal(signal)).catch(async (error: unknown) => {
+    const running = runWith(adapter, reporting.engineSignal(signal)).catch(async (error: unknown) => {
       // Started before the probe answered, and the probe chose another engine: build again with it.
       if (signal.aborted) throw error;
       adapter = await reporting.retry(error, adapter);
@@ -214,6 +213,11 @@ export async function runBuild(session: BuildSession, options: BuildOptions, ste
       // Secrets are read lazily during the steps, so they live exactly as long as the engine.
       await resources.release(logger);
     });
+    // Handled below; meanwhile the start-up sweep (a shared /tmp can hold thousands of names) ends
+    // behind the engine's start instead of delaying it. It removes only dead runs' directories.
+    running.catch(() => undefined);
+    await sweeping;
+    const run = await running;
     const report = await reporting.report(adapter);
     profileMark('engine: done, teardown done');
     logger.info(builtLine(performance.now() - engineStart, run.imageId));

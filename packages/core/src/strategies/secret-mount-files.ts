@@ -1,4 +1,4 @@
-import { chmod, open } from 'node:fs/promises';
+import { chmodSync, closeSync, fchmodSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SecretForInjection } from './types.js';
 
@@ -18,21 +18,23 @@ function fileNameFor(id: string, index: number): string {
 /**
  * Write each secret to its own new file (`wx`: never follow or reuse an existing path) with mode
  * 0600 inside `dir`, which is made 0700. The revealed copy of each value is zeroed after writing.
+ * Synchronous: a few small writes on tmpfs take microseconds, and each asynchronous call would be
+ * a thread-pool round trip just before the engine starts.
  */
 export async function writeSecretFiles(dir: string, secrets: readonly SecretForInjection[]): Promise<WrittenSecret[]> {
-  await chmod(dir, 0o700);
+  chmodSync(dir, 0o700);
   const written: WrittenSecret[] = [];
   for (const [index, secret] of secrets.entries()) {
     const path = join(dir, fileNameFor(secret.id, index));
-    const handle = await open(path, 'wx', 0o600);
+    const fd = openSync(path, 'wx', 0o600);
     const bytes = secret.value.reveal();
     try {
       // The umask can only clear bits; set the mode explicitly so it is exactly 0600.
-      await handle.chmod(0o600);
-      await handle.writeFile(bytes);
+      fchmodSync(fd, 0o600);
+      writeFileSync(fd, bytes);
     } finally {
       bytes.fill(0);
-      await handle.close();
+      closeSync(fd);
     }
     written.push({ id: secret.id, path });
   }

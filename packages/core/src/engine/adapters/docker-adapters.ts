@@ -23,12 +23,12 @@ function failed(error: unknown): EngineProbe {
 /** The shared BuildKit probe: which of buildx / `DOCKER_BUILDKIT=1` this docker can run. */
 async function probeBuildKit(docker: string, want: 'buildx' | 'buildkit', options: EngineEnvironment): Promise<EngineProbe> {
   try {
-    const info = await detectEngine({ docker, env: options.env, ...(options.signal ? { signal: options.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+    const info = await detectEngine({ docker, env: options.env, buildxOnlyIfNeeded: want === 'buildkit', ...(options.signal ? { signal: options.signal } : {}), ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
     if (want === 'buildx' && info.mode !== 'buildx') {
       const error = new EngineError(`"${docker} buildx" is not available`, { hint: 'install the buildx plugin, or use --engine docker-buildkit' });
       return { available: false, reason: `no buildx plugin (daemon ${info.version} answered)`, error };
     }
-    const how = info.mode === 'buildx' ? 'the buildx plugin answered' : 'no buildx plugin; the daemon has BuildKit';
+    const how = info.mode === 'buildx' ? 'the buildx plugin answered' : want === 'buildkit' ? 'the daemon has BuildKit' : 'no buildx plugin; the daemon has BuildKit';
     return { available: true, version: info.version, reason: `${how} (daemon ${info.version}, ${describeDockerHost(options.env)})` };
   } catch (error) {
     return failed(error);

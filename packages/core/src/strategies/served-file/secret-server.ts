@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { finished } from 'node:stream';
 import { StrategyRefusedError } from '../../errors/index.js';
@@ -114,6 +114,9 @@ export async function startSecretServer(options: SecretServerOptions): Promise<S
     options.logger.debug(`served-file: served ${id} to ${from} (${left - 1} read${left - 1 === 1 ? '' : 's'} left)`);
   };
 
+  // Loaded here, not imported: on Node 22+ an ESM import of node:http builds its module facade,
+  // which reads every export and so loads undici (40+ ms), on every build that imports strategies.
+  const { createServer } = process.getBuiltinModule('node:http');
   const server = createServer(
     {
       maxHeaderSize: limits.maxHeaderSize,
