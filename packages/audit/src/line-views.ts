@@ -124,17 +124,18 @@ export class LineViews {
     let lead = hs;
     while (lead < he && (head[lead] === SPACE || head[lead] === TAB)) lead++;
     const contentLength = length - (lead - hs) - (te - tailEnd);
-    if (!this.#continues && (contentLength < MIN_WRAPPED_LINE || ALPHABET[tail[tailEnd - 1]!] !== 1)) return;
-    // Leading run (bounded by reach).
-    let runEnd = lead;
-    const leadLimit = Math.min(he, lead + reach, lead + Math.max(0, contentLength));
-    while (runEnd < leadLimit && ALPHABET[head[runEnd]!] === 1) runEnd++;
-    const whole = contentLength > 0 && runEnd - lead === contentLength;
     if (this.#continues) {
+      // Leading run (bounded by reach): only a line after one that starts a block is read from its start.
+      let runEnd = lead;
+      const leadLimit = Math.min(he, lead + reach, lead + Math.max(0, contentLength));
+      while (runEnd < leadLimit && ALPHABET[head[runEnd]!] === 1) runEnd++;
       if (runEnd > lead) this.#push(head.subarray(lead, runEnd));
-      if (whole) return; // a line of encoding only: the run goes on
+      if (contentLength > 0 && runEnd - lead === contentLength) return; // a line of encoding only: the run goes on
       this.#close();
+      this.#continues = false;
     }
+    // The common case, an ordinary line: too short, or not ending in an encoding character.
+    if (contentLength < MIN_WRAPPED_LINE || ALPHABET[tail[tailEnd - 1]!] !== 1) return;
     // Trailing run (bounded by reach): does this line start a wrapped block?
     let runStart = tailEnd;
     const tailLimit = Math.max(ts, tailEnd - reach, tailEnd - Math.max(0, contentLength));
