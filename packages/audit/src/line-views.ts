@@ -25,6 +25,24 @@ function mayBeDumpLine(buf: Buffer, start: number, end: number): boolean {
   return i - start === 6 && mayStartDump(buf[start]);
 }
 
+/**
+ * True when the complete line `buf[start, end)` (without `\n`) adds nothing to either view on its
+ * own: it is no dump line and does not end in a run of {@link MIN_WRAPPED_LINE}+ encoding bytes (the
+ * run cannot include indentation, so the content is long enough). Most lines are such lines; the
+ * test is a plain function so that the per-line loop stays cheap — the line views' cost is per line.
+ */
+function isOrdinaryLine(buf: Buffer, start: number, end: number): boolean {
+  let last = end;
+  if (last > start && buf[last - 1] === CR) last--;
+  if (last - start >= MIN_WRAPPED_LINE && ALPHABET[buf[last - 1]!] === 1) {
+    let run = last - 1;
+    const stop = last - MIN_WRAPPED_LINE;
+    while (run > stop && ALPHABET[buf[run - 1]!] === 1) run--;
+    if (run === stop) return false;
+  }
+  return !(end - start <= MAX_DUMP_LINE && mayBeDumpLine(buf, start, end));
+}
+
 /** Where {@link LineViews} sends what it derives from a stream. */
 export interface LineViewSinks {
   /** Runs of encoded text with the line breaks (and indentation) between them removed. */
@@ -79,7 +97,7 @@ export class LineViews {
         const p = this.#partial;
         this.#partial = undefined;
         this.#line(p.head, 0, p.head.length, p.tail, 0, p.tail.length, p.length);
-      } else {
+      } else if (this.#continues || !isOrdinaryLine(chunk, start, nl)) {
         this.#line(chunk, start, nl, chunk, start, nl, nl - start);
       }
       start = nl + 1;
