@@ -32322,7 +32322,7 @@ function detectFormat(head) {
     return "tar";
   return "other";
 }
-var GUNZIP_OPTIONS = { chunkSize: 256 * 1024, readableHighWaterMark: 8 << 20, writableHighWaterMark: 2 << 20 };
+var GUNZIP_OPTIONS = { chunkSize: 1 << 20, readableHighWaterMark: 8 << 20, writableHighWaterMark: 2 << 20 };
 function zstdDecompressor() {
   const candidate = zlib["createZstdDecompress"];
   return typeof candidate === "function" ? candidate.bind(zlib) : void 0;
@@ -33201,6 +33201,20 @@ function mayBeDumpLine(buf, start, end) {
     i++;
   return i - start === 6 && mayStartDump(buf[start]);
 }
+function isOrdinaryLine(buf, start, end) {
+  let last = end;
+  if (last > start && buf[last - 1] === CR2)
+    last--;
+  if (last - start >= MIN_WRAPPED_LINE && ALPHABET[buf[last - 1]] === 1) {
+    let run = last - 1;
+    const stop = last - MIN_WRAPPED_LINE;
+    while (run > stop && ALPHABET[buf[run - 1]] === 1)
+      run--;
+    if (run === stop)
+      return false;
+  }
+  return !(end - start <= MAX_DUMP_LINE && mayBeDumpLine(buf, start, end));
+}
 var LineViews = class {
   #sinks;
   #reach;
@@ -33226,7 +33240,7 @@ var LineViews = class {
         const p = this.#partial;
         this.#partial = void 0;
         this.#line(p.head, 0, p.head.length, p.tail, 0, p.tail.length, p.length);
-      } else {
+      } else if (this.#continues || !isOrdinaryLine(chunk2, start, nl)) {
         this.#line(chunk2, start, nl, chunk2, start, nl, nl - start);
       }
       start = nl + 1;
@@ -33274,20 +33288,20 @@ var LineViews = class {
     while (lead < he && (head[lead] === SPACE2 || head[lead] === TAB))
       lead++;
     const contentLength = length - (lead - hs) - (te - tailEnd);
-    if (!this.#continues && (contentLength < MIN_WRAPPED_LINE || ALPHABET[tail[tailEnd - 1]] !== 1))
-      return;
-    let runEnd = lead;
-    const leadLimit = Math.min(he, lead + reach, lead + Math.max(0, contentLength));
-    while (runEnd < leadLimit && ALPHABET[head[runEnd]] === 1)
-      runEnd++;
-    const whole = contentLength > 0 && runEnd - lead === contentLength;
     if (this.#continues) {
+      let runEnd = lead;
+      const leadLimit = Math.min(he, lead + reach, lead + Math.max(0, contentLength));
+      while (runEnd < leadLimit && ALPHABET[head[runEnd]] === 1)
+        runEnd++;
       if (runEnd > lead)
         this.#push(head.subarray(lead, runEnd));
-      if (whole)
+      if (contentLength > 0 && runEnd - lead === contentLength)
         return;
       this.#close();
+      this.#continues = false;
     }
+    if (contentLength < MIN_WRAPPED_LINE || ALPHABET[tail[tailEnd - 1]] !== 1)
+      return;
     let runStart = tailEnd;
     const tailLimit = Math.max(ts, tailEnd - reach, tailEnd - Math.max(0, contentLength));
     while (runStart > tailLimit && ALPHABET[tail[runStart - 1]] === 1)
@@ -34757,6 +34771,8 @@ function lineContent(buf, from = 0, to = buf.length) {
 var LF3 = 10;
 var CR4 = 13;
 var SPACE4 = 32;
+var TAB3 = 9;
+var HASH2 = 35;
 var ALPHABET2 = new Uint8Array(256);
 for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_")
   ALPHABET2[ch.charCodeAt(0)] = 1;
@@ -34791,13 +34807,31 @@ function skipOrdinaryLines(data, from, test) {
       if (trail === stop)
         return start;
     }
-    if (dump !== void 0) {
+    if (dump !== void 0 && HEX[data[maybeContentStart(data, start, end)]] === 1) {
       const content = contentStart(data, start, end);
       if (end - content < MAX_DUMP_LINE2 && mayBeDumpLine2(data, content, end) && dump(data, content, end))
         return start;
     }
     start = nl + 1;
   }
+}
+function maybeContentStart(data, start, end) {
+  let i = start;
+  while (i < end && (data[i] === SPACE4 || data[i] === TAB3))
+    i++;
+  if (i === end || data[i] !== HASH2)
+    return i;
+  i++;
+  while (i < end && data[i] !== SPACE4)
+    i++;
+  if (i === end)
+    return end;
+  i++;
+  while (i < end && data[i] !== SPACE4)
+    i++;
+  while (i < end && (data[i] === SPACE4 || data[i] === TAB3))
+    i++;
+  return i;
 }
 
 // packages/core/dist/redaction/line-masker.js

@@ -443,6 +443,20 @@ function mayBeDumpLine(buf, start, end) {
     i++;
   return i - start === 6 && mayStartDump(buf[start]);
 }
+function isOrdinaryLine(buf, start, end) {
+  let last = end;
+  if (last > start && buf[last - 1] === CR2)
+    last--;
+  if (last - start >= MIN_WRAPPED_LINE && ALPHABET[buf[last - 1]] === 1) {
+    let run = last - 1;
+    const stop = last - MIN_WRAPPED_LINE;
+    while (run > stop && ALPHABET[buf[run - 1]] === 1)
+      run--;
+    if (run === stop)
+      return false;
+  }
+  return !(end - start <= MAX_DUMP_LINE && mayBeDumpLine(buf, start, end));
+}
 var LineViews = class {
   #sinks;
   #reach;
@@ -468,7 +482,7 @@ var LineViews = class {
         const p = this.#partial;
         this.#partial = void 0;
         this.#line(p.head, 0, p.head.length, p.tail, 0, p.tail.length, p.length);
-      } else {
+      } else if (this.#continues || !isOrdinaryLine(chunk, start, nl)) {
         this.#line(chunk, start, nl, chunk, start, nl, nl - start);
       }
       start = nl + 1;
@@ -516,20 +530,20 @@ var LineViews = class {
     while (lead < he && (head[lead] === SPACE2 || head[lead] === TAB))
       lead++;
     const contentLength = length - (lead - hs) - (te - tailEnd);
-    if (!this.#continues && (contentLength < MIN_WRAPPED_LINE || ALPHABET[tail[tailEnd - 1]] !== 1))
-      return;
-    let runEnd = lead;
-    const leadLimit = Math.min(he, lead + reach, lead + Math.max(0, contentLength));
-    while (runEnd < leadLimit && ALPHABET[head[runEnd]] === 1)
-      runEnd++;
-    const whole = contentLength > 0 && runEnd - lead === contentLength;
     if (this.#continues) {
+      let runEnd = lead;
+      const leadLimit = Math.min(he, lead + reach, lead + Math.max(0, contentLength));
+      while (runEnd < leadLimit && ALPHABET[head[runEnd]] === 1)
+        runEnd++;
       if (runEnd > lead)
         this.#push(head.subarray(lead, runEnd));
-      if (whole)
+      if (contentLength > 0 && runEnd - lead === contentLength)
         return;
       this.#close();
+      this.#continues = false;
     }
+    if (contentLength < MIN_WRAPPED_LINE || ALPHABET[tail[tailEnd - 1]] !== 1)
+      return;
     let runStart = tailEnd;
     const tailLimit = Math.max(ts, tailEnd - reach, tailEnd - Math.max(0, contentLength));
     while (runStart > tailLimit && ALPHABET[tail[runStart - 1]] === 1)
@@ -931,7 +945,7 @@ function detectFormat(head) {
     return "tar";
   return "other";
 }
-var GUNZIP_OPTIONS = { chunkSize: 256 * 1024, readableHighWaterMark: 8 << 20, writableHighWaterMark: 2 << 20 };
+var GUNZIP_OPTIONS = { chunkSize: 1 << 20, readableHighWaterMark: 8 << 20, writableHighWaterMark: 2 << 20 };
 function zstdDecompressor() {
   const candidate = zlib["createZstdDecompress"];
   return typeof candidate === "function" ? candidate.bind(zlib) : void 0;

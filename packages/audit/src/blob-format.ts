@@ -20,9 +20,11 @@ export function detectFormat(head: Buffer): BlobFormat {
 
 /**
  * Deep buffers let zlib inflate on the thread pool while the main thread searches the previous
- * output (zlib passes stream options through, though its types do not list them).
+ * output (zlib passes stream options through, though its types do not list them). Output comes in
+ * 1 MiB pieces: each piece costs the searching thread a callback, a stream event and a parser
+ * call, and 1 MiB instead of 256 KiB took ≈ 2 % of the instructions off a single-stream audit.
  */
-const GUNZIP_OPTIONS: zlib.ZlibOptions & TransformOptions = { chunkSize: 256 * 1024, readableHighWaterMark: 8 << 20, writableHighWaterMark: 2 << 20 };
+const GUNZIP_OPTIONS: zlib.ZlibOptions & TransformOptions = { chunkSize: 1 << 20, readableHighWaterMark: 8 << 20, writableHighWaterMark: 2 << 20 };
 
 type ZstdFactory = () => Transform;
 

@@ -25,6 +25,24 @@ function mayBeDumpLine(buf: Buffer, start: number, end: number): boolean {
   return i - start === 6 && mayStartDump(buf[start]);
 }
 
+/**
+ * True when the complete line `buf[start, end)` (without `\n`) adds nothing to either view on its
+ * own: it is no dump line and does not end in a run of {@link MIN_WRAPPED_LINE}+ encoding bytes (the
+ * run cannot include indentation, so the content is long enough). Most lines are such lines; the
+ * test is a plain function so that the per-line loop stays cheap — the line views' cost is per line.
+ */
+function isOrdinaryLine(buf: Buffer, start: number, end: number): boolean {
+  let last = end;
+  if (last > start && buf[last - 1] === CR) last--;
+  if (last - start >= MIN_WRAPPED_LINE && ALPHABET[buf[last - 1]!] === 1) {
+    let run = last - 1;
+    const stop = last - MIN_WRAPPED_LINE;
+    while (run > stop && ALPHABET[buf[run - 1]!] === 1) run--;
+    if (run === stop) return false;
+  }
+  return !(end - start <= MAX_DUMP_LINE && mayBeDumpLine(buf, start, end));
+}
+
 /** Where {@link LineViews} sends what it derives from a stream. */
 export interface LineViewSinks {
   /** Runs of encoded text with the line breaks (and indentation) between them removed. */
@@ -79,7 +97,7 @@ export class LineViews {
         const p = this.#partial;
         this.#partial = undefined;
         this.#line(p.head, 0, p.head.length, p.tail, 0, p.tail.length, p.length);
-      } else {
+      } else if (this.#continues || !isOrdinaryLine(chunk, start, nl)) {
         this.#line(chunk, start, nl, chunk, start, nl, nl - start);
       }
       start = nl + 1;
@@ -124,17 +142,18 @@ export class LineViews {
     let lead = hs;
     while (lead < he && (head[lead] === SPACE || head[lead] === TAB)) lead++;
     const contentLength = length - (lead - hs) - (te - tailEnd);
-    if (!this.#continues && (contentLength < MIN_WRAPPED_LINE || ALPHABET[tail[tailEnd - 1]!] !== 1)) return;
-    // Leading run (bounded by reach).
-    let runEnd = lead;
-    const leadLimit = Math.min(he, lead + reach, lead + Math.max(0, contentLength));
-    while (runEnd < leadLimit && ALPHABET[head[runEnd]!] === 1) runEnd++;
-    const whole = contentLength > 0 && runEnd - lead === contentLength;
     if (this.#continues) {
+      // Leading run (bounded by reach): only a line after one that starts a block is read from its start.
+      let runEnd = lead;
+      const leadLimit = Math.min(he, lead + reach, lead + Math.max(0, contentLength));
+      while (runEnd < leadLimit && ALPHABET[head[runEnd]!] === 1) runEnd++;
       if (runEnd > lead) this.#push(head.subarray(lead, runEnd));
-      if (whole) return; // a line of encoding only: the run goes on
+      if (contentLength > 0 && runEnd - lead === contentLength) return; // a line of encoding only: the run goes on
       this.#close();
+      this.#continues = false;
     }
+    // The common case, an ordinary line: too short, or not ending in an encoding character.
+    if (contentLength < MIN_WRAPPED_LINE || ALPHABET[tail[tailEnd - 1]!] !== 1) return;
     // Trailing run (bounded by reach): does this line start a wrapped block?
     let runStart = tailEnd;
     const tailLimit = Math.max(ts, tailEnd - reach, tailEnd - Math.max(0, contentLength));

@@ -3,6 +3,8 @@ import { contentStart } from './log-line.js';
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
+const TAB = 0x09;
+const HASH = 0x23;
 
 /** Encoding characters of base64, base64url and hex: a line ending in 16+ of them may start a wrapped value. */
 export const ALPHABET = new Uint8Array(256);
@@ -53,10 +55,32 @@ export function skipOrdinaryLines(data: Buffer, from: number, test: OrdinaryTest
       while (trail > stop && ALPHABET[data[trail - 1]!] === 1) trail--;
       if (trail === stop) return start;
     }
-    if (dump !== undefined) {
+    if (dump !== undefined && HEX[data[maybeContentStart(data, start, end)]!] === 1) {
       const content = contentStart(data, start, end);
       if (end - content < MAX_DUMP_LINE && mayBeDumpLine(data, content, end) && dump(data, content, end)) return start;
     }
     start = nl + 1;
   }
+}
+
+/**
+ * Where the content of the line `data[start, end)` starts if it has any BuildKit progress prefix:
+ * after indentation, and for a line starting with `#`, after its second space and the indentation
+ * that follows. Equal to `contentStart` whenever the prefix is valid; for a `#` line whose prefix
+ * is not, `contentStart` gives the `#`, which is no hex digit — so a line whose byte here is no hex
+ * digit is no dump line. This runs on every line of the build output: a few byte compares, no
+ * calls, against the prefix grammar `contentStart` checks only for lines that pass. Returns `end`
+ * when there is no content.
+ */
+function maybeContentStart(data: Buffer, start: number, end: number): number {
+  let i = start;
+  while (i < end && (data[i] === SPACE || data[i] === TAB)) i++;
+  if (i === end || data[i] !== HASH) return i;
+  i++;
+  while (i < end && data[i] !== SPACE) i++;
+  if (i === end) return end;
+  i++;
+  while (i < end && data[i] !== SPACE) i++;
+  while (i < end && (data[i] === SPACE || data[i] === TAB)) i++;
+  return i;
 }

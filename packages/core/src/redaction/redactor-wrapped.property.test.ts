@@ -36,7 +36,8 @@ async function throughStream(redactor: ReturnType<typeof createRedactor>, text: 
   return Buffer.concat(out).toString('latin1');
 }
 
-const PREFIXES = ['', '  ', '\t', '#12 3.456 '];
+/** BuildKit's progress prefix in several widths (the redactor finds where a line's text starts behind it), and indentation. */
+const PREFIXES = ['', '  ', '\t', '#12 3.456 ', '#1 0.0 ', '#100234 1234.5  '];
 /** Put a prefix chosen by `pick` before each line, and end lines with `\n` or `\r\n`. */
 function decorate(text: string, pick: readonly number[], crlf: boolean): string {
   const lines = text.split('\n');
@@ -58,7 +59,7 @@ function base64OfValueOnly(encoded: string, from: number, length: number): strin
 
 /** True when `text`, with line ends, indentation and prefixes dropped, contains any `n` consecutive characters of `secret`. */
 function keepsAPieceOf(output: string, secret: string, n: number): string | undefined {
-  const joined = output.replace(/#12 3\.456 /g, '').replace(/[\r\n\t ]/g, '');
+  const joined = output.replace(/#\d+ \d+\.\d+ /g, '').replace(/[\r\n\t ]/g, '');
   for (let i = 0; i + n <= secret.length; i++) if (joined.includes(secret.slice(i, i + n))) return secret.slice(i, i + n);
   return undefined;
 }
