@@ -99,7 +99,13 @@ async function dryRun(session: BuildSession, options: BuildOptions, plan: BuildP
 
 /** The start-up sweep: remove directories of dead runs, report images a killed run never audited. */
 async function reportStaleRuns(session: BuildSession): Promise<void> {
-  const stale = await sweepStaleRuns(session.env);
+  // Awaited only after the engine has started (below): a failure here must not leave the build
+  // unawaited, so it is a warning. The sweep is housekeeping for earlier runs, not this one's safety.
+  const stale = await sweepStaleRuns(session.env).catch((error: unknown) => {
+    session.logger.warn(`could not sweep the directories of killed runs (${(error as NodeJS.ErrnoException | undefined)?.code ?? 'error'}); this run goes on`);
+    return undefined;
+  });
+  if (stale === undefined) return;
   if (stale.removed.length > 0) session.logger.warn(`removed ${stale.removed.length} secret director${stale.removed.length === 1 ? 'y' : 'ies'} left by a run that was killed`);
   for (const image of stale.unaudited) {
     session.logger.warn(`a previous run was killed after the engine built ${image} and before its audit: run \`buildsecrets audit ${image}\` before using it`);
