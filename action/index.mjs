@@ -32124,7 +32124,6 @@ function archiveFile(path) {
 
 // packages/audit/dist/audit-source.js
 init_dist();
-import { availableParallelism as availableParallelism2 } from "node:os";
 
 // packages/audit/dist/archive-reader.js
 import { Readable as Readable2, pipeline as pipeline2 } from "node:stream";
@@ -33922,6 +33921,9 @@ function unpark(key) {
 // packages/audit/dist/layer-pool.js
 var _a3;
 var MESSAGE_BYTES = 1 << 20;
+function defaultScannerCount(cores = availableParallelism()) {
+  return Math.max(1, Math.min(4, 2 * cores));
+}
 var DEFAULT_POOL_CAP_BYTES = 128 << 20;
 function workerExecArgv(parent) {
   const out = [];
@@ -33968,7 +33970,7 @@ var LayerPool = class {
   #closed = false;
   constructor(patterns, options = {}) {
     this.#init = { patterns: patterns.map((p) => ({ secretId: p.secretId, encoding: p.encoding, bytes: new Uint8Array(p.bytes) })) };
-    this.#size = Math.max(1, options.size ?? Math.min(4, availableParallelism()));
+    this.#size = Math.max(1, options.size ?? defaultScannerCount());
     this.#cap = options.capBytes ?? DEFAULT_POOL_CAP_BYTES;
     this.#minBlob = options.minBlobBytes ?? 1 << 20;
     this.#url = options.workerUrl ?? defaultWorkerUrl();
@@ -34392,7 +34394,7 @@ async function auditSource(source, options) {
   if (signal.aborted)
     throw aborted2();
   const active = /* @__PURE__ */ new Set();
-  const workers = options.concurrency ?? Math.min(4, availableParallelism2());
+  const workers = options.concurrency ?? defaultScannerCount();
   const pool = workers > 1 && patterns.length > 0 ? new LayerPool(patterns, { size: workers, local: { scanner, active } }) : void 0;
   const stop = () => {
     void source.close();
@@ -38330,7 +38332,12 @@ async function dryRun(session, options, plan, intent, signal) {
   return { exitCode: 0, command, engine };
 }
 async function reportStaleRuns(session) {
-  const stale = await sweepStaleRuns(session.env);
+  const stale = await sweepStaleRuns(session.env).catch((error62) => {
+    session.logger.warn(`could not sweep the directories of killed runs (${error62?.code ?? "error"}); this run goes on`);
+    return void 0;
+  });
+  if (stale === void 0)
+    return;
   if (stale.removed.length > 0)
     session.logger.warn(`removed ${stale.removed.length} secret director${stale.removed.length === 1 ? "y" : "ies"} left by a run that was killed`);
   for (const image2 of stale.unaudited) {

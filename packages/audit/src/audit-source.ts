@@ -1,10 +1,9 @@
-import { availableParallelism } from 'node:os';
 import type { Transform } from 'node:stream';
 import { AbortedError, AuditError, isBuildSecretsError, TimeoutError } from '@buildsecrets/base';
 import { scanSequential, type ArchiveScan } from './archive-reader.js';
 import { ContentScanner } from './content-scanner.js';
 import { buildReport } from './report-builder.js';
-import { LayerPool } from './layer-pool.js';
+import { defaultScannerCount, LayerPool } from './layer-pool.js';
 import { DEFAULT_BLOB_CONCURRENCY, scanRandomAccess } from './scan-random-access.js';
 import { buildPatterns } from './scanner/patterns.js';
 import type { ImageListing, ImageSource } from './source/image-source.js';
@@ -23,8 +22,8 @@ export interface AuditSourceOptions {
   /** The `rootfs.diff_ids` of each base image; see {@link AuditOptions.baseDiffIds}. */
   readonly baseDiffIds?: readonly (readonly string[])[];
   /**
-   * How many layers are searched at once, each in a worker thread (default: the machine's
-   * parallelism, at most 4; layers read straight from an archive file are shared between the
+   * How many layers are searched at once, each in a worker thread (default: twice the machine's
+   * cores, at most 4; layers read straight from an archive file are shared between the
    * calling thread and `concurrency − 1` workers); a random-access source also fetches that many
    * blobs at once (default 4). `1` searches everything on the calling thread, one blob at a time. The report is the same
    * either way.
@@ -52,7 +51,7 @@ export async function auditSource(source: ImageSource, options: AuditSourceOptio
     options.signal?.aborted ? new AbortedError(`the audit of ${source.name} was cancelled`) : new TimeoutError(`the audit of ${source.name} did not finish within ${timeoutMs} ms`, { hint: 'raise timeoutMs for very large images' });
   if (signal.aborted) throw aborted();
   const active = new Set<Transform>();
-  const workers = options.concurrency ?? Math.min(4, availableParallelism());
+  const workers = options.concurrency ?? defaultScannerCount();
   // Workers start only when a layer large enough to be worth one arrives.
   // Layers read from a file are shared between the workers and this thread (one worker fewer),
   // which takes its share once it has read the archive.

@@ -29,7 +29,7 @@ type FromWorker = { type: 'ack'; job: number; bytes: number } | { type: 'done'; 
 
 /** Options for {@link LayerPool}. */
 export interface LayerPoolOptions {
-  /** Worker threads at most (default: the machine's parallelism, at most 4). */
+  /** Scanners at most (default {@link defaultScannerCount}: twice the machine's cores, at most 4). */
   readonly size?: number;
   /** Bytes sent to workers and not yet taken by their scanners, at most (default {@link DEFAULT_POOL_CAP_BYTES}). */
   readonly capBytes?: number;
@@ -48,6 +48,16 @@ export interface LayerPoolOptions {
 
 /** Bytes per message to a worker: fewer, larger messages cost less than one per 64 KiB read. */
 const MESSAGE_BYTES = 1 << 20;
+
+/**
+ * How many scanners search layers at once by default: twice the machine's cores, at most 4. More
+ * scanners than cores, because each one waits part of the time for zlib, which inflates on libuv's
+ * thread pool (4 threads): on 2 cores, 2 scanners kept 1.6–1.7 cores busy and 4 kept 1.9
+ * (docs/performance.md, "Audit and redaction", fifth pass).
+ */
+export function defaultScannerCount(cores: number = availableParallelism()): number {
+  return Math.max(1, Math.min(4, 2 * cores));
+}
 
 /** Default cap on bytes queued for the workers: 128 MiB (the main thread stops reading above it). */
 export const DEFAULT_POOL_CAP_BYTES = 128 << 20;
@@ -127,7 +137,7 @@ export class LayerPool {
 
   constructor(patterns: readonly SecretPattern[], options: LayerPoolOptions = {}) {
     this.#init = { patterns: patterns.map((p) => ({ secretId: p.secretId, encoding: p.encoding, bytes: new Uint8Array(p.bytes) })) };
-    this.#size = Math.max(1, options.size ?? Math.min(4, availableParallelism()));
+    this.#size = Math.max(1, options.size ?? defaultScannerCount());
     this.#cap = options.capBytes ?? DEFAULT_POOL_CAP_BYTES;
     this.#minBlob = options.minBlobBytes ?? 1 << 20;
     this.#url = options.workerUrl ?? defaultWorkerUrl();

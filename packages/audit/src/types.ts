@@ -41,8 +41,8 @@ export interface AuditOptions {
    */
   readonly baseDiffIds?: readonly (readonly string[])[];
   /**
-   * How many layers are searched at once, each in a worker thread (default: the machine's
-   * parallelism, at most 4); layers read straight from an archive file are shared between the
+   * How many layers are searched at once, each in a worker thread (default: twice the machine's
+   * cores, at most 4); layers read straight from an archive file are shared between the
    * calling thread and `concurrency − 1` workers. `1` searches everything on the calling thread,
    * in archive order. The report is the same either way.
    */
