@@ -69,8 +69,11 @@ const zodModuleWithoutStaticImport = {
  * Output chunks that lead a coalesced group first (scripts/coalesce-chunks.mjs): the main entry,
  * then the commands whose start-up is measured (bench/startup.mjs, bench/build-overhead.mjs), so
  * each of them loads its own code and what it shares with an earlier one in as few files as possible.
+ * The run composition (open-instance) comes before the other commands: every build loads it, and
+ * left to the smallest-first order the chunks it shares with `audit` went to the audit command's
+ * file, which every build then read as well.
  */
-const GROUP_ORDER = ['packages/cli/dist/main.js', 'packages/cli/dist/commands/plan.js', 'packages/cli/dist/commands/check.js', 'packages/cli/dist/commands/build.js'];
+const GROUP_ORDER = ['packages/cli/dist/main.js', 'packages/cli/dist/commands/plan.js', 'packages/cli/dist/commands/check.js', 'packages/cli/dist/commands/build.js', 'packages/cli/dist/open-instance.js'];
 
 /** True when the bundle is missing or older than one of its inputs (a `tsc -b` since the last bundle). */
 export function bundleIsStale() {
