@@ -33862,6 +33862,44 @@ import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 
+// packages/audit/dist/chunk-inbox.js
+var ChunkInbox = class {
+  #queue = [];
+  #onTake;
+  #ended = false;
+  #wake;
+  constructor(onTake) {
+    this.#onTake = onTake;
+  }
+  put(chunk2) {
+    this.#queue.push(chunk2);
+    this.#notify();
+  }
+  /** No more chunks: the scanner sees the end of the blob once it has taken the queued ones. */
+  end() {
+    this.#ended = true;
+    this.#notify();
+  }
+  #notify() {
+    const wake = this.#wake;
+    this.#wake = void 0;
+    wake?.();
+  }
+  async *[Symbol.asyncIterator]() {
+    for (; ; ) {
+      const chunk2 = this.#queue.shift();
+      if (chunk2) {
+        this.#onTake(chunk2.length);
+        yield chunk2;
+        continue;
+      }
+      if (this.#ended)
+        return;
+      await new Promise((resolve8) => this.#wake = resolve8);
+    }
+  }
+};
+
 // packages/audit/dist/file-range-scan.js
 import { createReadStream as createReadStream2 } from "node:fs";
 async function* exactly(chunks, size) {
@@ -33924,6 +33962,9 @@ var MESSAGE_BYTES = 1 << 20;
 function defaultScannerCount(cores = availableParallelism()) {
   return Math.max(1, Math.min(4, 2 * cores));
 }
+function defaultLocalLayers(scanners, cores = availableParallelism()) {
+  return Math.max(1, Math.ceil(scanners / Math.max(1, Math.ceil(cores / 2))));
+}
 var DEFAULT_POOL_CAP_BYTES = 128 << 20;
 function workerExecArgv(parent) {
   const out = [];
@@ -33950,14 +33991,21 @@ var LayerPool = class {
   static workersUsed = 0;
   /** Blobs handed to workers to read from a file themselves (tests check which path ran). */
   static fileJobs = 0;
+  /** Blobs the calling thread has searched itself, over every pool (tests check which path ran). */
+  static localJobs = 0;
+  /** The most blobs the calling thread has searched at once, over every pool (tests check it takes several). */
+  static localPeak = 0;
   #init;
   #size;
   #cap;
   #minBlob;
   #url;
   #local;
-  /** The file job the calling thread is searching, if any. */
-  #localJob;
+  #localLayers;
+  /** The blobs the calling thread is searching (read from files or streamed to it). */
+  #localJobs = /* @__PURE__ */ new Set();
+  /** The queues of the streamed blobs the calling thread is searching (ended on close). */
+  #localInboxes = /* @__PURE__ */ new Set();
   /** The calling thread takes no share until {@link LayerPool.releaseLocal}: it is still reading the archive. */
   #localHeld = true;
   #workers = [];
@@ -33975,6 +34023,7 @@ var LayerPool = class {
     this.#minBlob = options.minBlobBytes ?? 1 << 20;
     this.#url = options.workerUrl ?? defaultWorkerUrl();
     this.#local = options.local;
+    this.#localLayers = options.local ? Math.min(this.#size, Math.max(1, options.localLayers ?? defaultLocalLayers(this.#size))) : 0;
   }
   /** Bytes sent to the workers and not yet taken by their scanners. */
   get queuedBytes() {
@@ -33985,18 +34034,68 @@ var LayerPool = class {
     return !this.#closed && size >= this.#minBlob;
   }
   /**
-   * Send a blob's chunks to a worker. `sent` settles once every chunk is handed over (the caller
-   * then reads on); `outcome` once the worker has searched it. `outcome` never rejects.
+   * Hand a blob's chunks to a scanner: the calling thread while it has a free slot, else a worker,
+   * else the calling thread over its share (a stream is never left waiting: a registry could time
+   * it out). `sent` settles once every chunk is handed over (the caller then reads on); `outcome`
+   * once the blob is searched. `outcome` never rejects.
    */
   scan(path, format, chunks) {
-    const worker = this.#pick();
     const job = this.#nextJob++;
     let resolve8;
     const outcome = new Promise((r) => resolve8 = r);
     this.#jobs.set(job, { resolve: resolve8 });
-    worker.jobs.add(job);
-    const sent = this.#send(worker, job, path, format, chunks);
+    const sent = this.#handOver(job, path, format, chunks);
     return { sent, outcome };
+  }
+  async #handOver(job, path, format, chunks) {
+    if (this.#closed) {
+      this.#settle(job, { unscanned: "the audit stopped before this layer was searched" });
+      for await (const _ of chunks)
+        ;
+      return;
+    }
+    const local = this.#local;
+    const worker = local && this.#localJobs.size < this.#localLayers ? void 0 : this.#pick();
+    if (worker) {
+      worker.jobs.add(job);
+      return this.#send(worker, job, path, format, chunks);
+    }
+    return this.#streamLocally(local, job, path, format, chunks);
+  }
+  /**
+   * Search a streamed blob on the calling thread, next to the blobs it is already searching: its
+   * chunks are queued for the local scanner (copied: they may be views of a buffer the archive
+   * reader reuses) under the same cap as the workers' queues, so reading on never outruns it.
+   */
+  async #streamLocally(local, job, path, format, chunks) {
+    const inbox = new ChunkInbox((bytes) => {
+      this.#queued -= bytes;
+      if (this.#queued < this.#cap)
+        this.#wakeSenders();
+    });
+    this.#localJobs.add(job);
+    this.#localInboxes.add(inbox);
+    _a3.localJobs++;
+    _a3.localPeak = Math.max(_a3.localPeak, this.#localJobs.size);
+    void scanBlob(new ByteReader(inbox), path, format, local.scanner, local.active).then((outcome) => this.#localDone(job, outcome, inbox));
+    for await (const chunk2 of chunks) {
+      if (this.#closed)
+        continue;
+      while (this.#queued >= this.#cap && !this.#closed)
+        await new Promise((r) => this.#drained.push(r));
+      if (this.#closed)
+        continue;
+      this.#queued += chunk2.length;
+      inbox.put(Buffer.from(chunk2));
+    }
+    inbox.end();
+  }
+  #localDone(job, outcome, inbox) {
+    this.#localJobs.delete(job);
+    if (inbox)
+      this.#localInboxes.delete(inbox);
+    this.#settle(job, outcome);
+    this.#dispatch();
   }
   /**
    * Search a blob whose bytes lie in a file (`size` bytes at `range.offset`): the worker reads them
@@ -34017,17 +34116,17 @@ var LayerPool = class {
     return outcome;
   }
   /**
-   * Give queued file jobs to the calling thread when it takes a share and is free, else to workers
-   * that have none: idle ones first, then new ones, then busy ones.
+   * Give queued file jobs to the calling thread while it takes a share and has a free slot, else
+   * to workers that have none: idle ones first, then new ones, then busy ones.
    */
   #dispatch() {
     while (this.#fileQueue.length > 0 && !this.#closed) {
-      if (this.#local && !this.#localHeld && this.#localJob === void 0) {
+      if (this.#local && !this.#localHeld && this.#localJobs.size < this.#localLayers) {
         this.#scanLocally(this.#local, this.#fileQueue.shift());
         continue;
       }
       const live = this.#workers.filter((w) => !w.dead);
-      const limit = this.#local ? this.#size - 1 : this.#size;
+      const limit = this.#size - this.#localLayers;
       const worker = live.find((w) => w.jobs.size === 0) ?? (live.length < limit ? this.#start() : live.find((w) => w.fileJob === void 0));
       if (!worker)
         return;
@@ -34047,12 +34146,10 @@ var LayerPool = class {
     this.#dispatch();
   }
   #scanLocally(local, message2) {
-    this.#localJob = message2.job;
-    void scanFileRange(message2, local.scanner, local.active).then((outcome) => {
-      this.#localJob = void 0;
-      this.#settle(message2.job, outcome);
-      this.#dispatch();
-    });
+    this.#localJobs.add(message2.job);
+    _a3.localJobs++;
+    _a3.localPeak = Math.max(_a3.localPeak, this.#localJobs.size);
+    void scanFileRange(message2, local.scanner, local.active).then((outcome) => this.#localDone(message2.job, outcome));
   }
   #settle(job, outcome) {
     this.#jobs.get(job)?.resolve(outcome);
@@ -34094,11 +34191,12 @@ var LayerPool = class {
     if (!worker.dead)
       worker.thread.postMessage({ type: "end", job });
   }
+  /** A worker for a streamed blob: a new one while fewer than the workers' share run, else the least busy; none when the calling thread holds every slot. */
   #pick() {
     const live = this.#workers.filter((w) => !w.dead);
-    if (live.length < this.#size)
+    if (live.length < this.#size - this.#localLayers)
       return this.#start();
-    return live.reduce((a, b) => b.jobs.size < a.jobs.size ? b : a);
+    return live.length === 0 ? void 0 : live.reduce((a, b) => b.jobs.size < a.jobs.size ? b : a);
   }
   #start() {
     const execArgv = workerExecArgv(process.execArgv);
@@ -34175,8 +34273,11 @@ var LayerPool = class {
     const busy = this.#workers.filter((w) => w.dead === void 0);
     for (const { job } of this.#fileQueue.splice(0))
       this.#settle(job, { unscanned: "the audit stopped before this layer was searched" });
-    if (this.#localJob !== void 0)
-      this.#settle(this.#localJob, { unscanned: "the audit stopped before this layer was searched" });
+    for (const job of this.#localJobs)
+      this.#settle(job, { unscanned: "the audit stopped before this layer was searched" });
+    for (const inbox of this.#localInboxes)
+      inbox.end();
+    this.#wakeSenders();
     await Promise.all(busy.map((w) => w.thread.terminate()));
     for (const w of busy)
       this.#fail(w, "the audit stopped before this layer was searched");
@@ -34395,7 +34496,8 @@ async function auditSource(source, options) {
     throw aborted2();
   const active = /* @__PURE__ */ new Set();
   const workers = options.concurrency ?? defaultScannerCount();
-  const pool = workers > 1 && patterns.length > 0 ? new LayerPool(patterns, { size: workers, local: { scanner, active } }) : void 0;
+  const local = options.callingThreadLayers === 0 ? {} : { local: { scanner, active }, ...options.callingThreadLayers ? { localLayers: options.callingThreadLayers } : {} };
+  const pool = workers > 1 && patterns.length > 0 ? new LayerPool(patterns, { size: workers, ...local }) : void 0;
   const stop = () => {
     void source.close();
     void pool?.close();

@@ -103,6 +103,44 @@ var ByteReader = class {
   }
 };
 
+// packages/audit/dist/chunk-inbox.js
+var ChunkInbox = class {
+  #queue = [];
+  #onTake;
+  #ended = false;
+  #wake;
+  constructor(onTake) {
+    this.#onTake = onTake;
+  }
+  put(chunk) {
+    this.#queue.push(chunk);
+    this.#notify();
+  }
+  /** No more chunks: the scanner sees the end of the blob once it has taken the queued ones. */
+  end() {
+    this.#ended = true;
+    this.#notify();
+  }
+  #notify() {
+    const wake = this.#wake;
+    this.#wake = void 0;
+    wake?.();
+  }
+  async *[Symbol.asyncIterator]() {
+    for (; ; ) {
+      const chunk = this.#queue.shift();
+      if (chunk) {
+        this.#onTake(chunk.length);
+        yield chunk;
+        continue;
+      }
+      if (this.#ended)
+        return;
+      await new Promise((resolve) => this.#wake = resolve);
+    }
+  }
+};
+
 // packages/audit/dist/scanner/matcher.js
 function byteClasses(patterns) {
   const classes = new Uint8Array(256);
@@ -1329,41 +1367,6 @@ async function scanFileRange(job, scanner2, active2) {
 }
 
 // packages/audit/dist/layer-worker.js
-var Inbox = class {
-  job;
-  #queue = [];
-  #ended = false;
-  #wake;
-  constructor(job) {
-    this.job = job;
-  }
-  put(chunk) {
-    this.#queue.push(chunk);
-    this.#notify();
-  }
-  end() {
-    this.#ended = true;
-    this.#notify();
-  }
-  #notify() {
-    const wake = this.#wake;
-    this.#wake = void 0;
-    wake?.();
-  }
-  async *[Symbol.asyncIterator]() {
-    for (; ; ) {
-      const chunk = this.#queue.shift();
-      if (chunk) {
-        parentPort.postMessage({ type: "ack", job: this.job, bytes: chunk.length });
-        yield chunk;
-        continue;
-      }
-      if (this.#ended)
-        return;
-      await new Promise((resolve) => this.#wake = resolve);
-    }
-  }
-};
 function scannerFor(init) {
   const patterns = init.patterns.map((p) => ({ ...p, bytes: Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength) }));
   return new ContentScanner(patterns);
@@ -1375,7 +1378,8 @@ parentPort.on("message", (message) => {
   if (message.type === "init") {
     scanner = scannerFor(message);
   } else if (message.type === "begin") {
-    const inbox = new Inbox(message.job);
+    const job = message.job;
+    const inbox = new ChunkInbox((bytes) => parentPort.postMessage({ type: "ack", job, bytes }));
     inboxes.set(message.job, inbox);
     void scanBlob(new ByteReader(inbox), message.path, message.format, scanner, active).then((outcome) => {
       inboxes.delete(message.job);

@@ -147,10 +147,10 @@ console.log('ok');`;
     writeFileSync(join(image, 'cfg.json'), JSON.stringify({ config: {}, history: [], rootfs: { type: 'layers', diff_ids: diffIds } }));
     writeFileSync(join(image, 'manifest.json'), JSON.stringify([{ Config: 'cfg.json', Layers: ['l0.tar', 'l1.tar'] }]));
     execFileSync('tar', ['-C', image, '-cf', join(image, 'image.tar'), 'l0.tar', 'l1.tar', 'cfg.json', 'manifest.json']);
-    // With concurrency 2 the calling thread takes the first layer and a worker the second: a missing
+    // With concurrency 2 and one layer for the calling thread, a worker takes the other: a missing
     // worker entry would leave that one unscanned (the audit fails closed), not pass.
     const script = `const { auditImage } = await import('@buildsecrets/audit');
-const r = await auditImage({ archive: ${JSON.stringify(join(image, 'image.tar'))}, secrets: [{ id: 't', value: process.env.PACKAGING_TOKEN }], concurrency: 2 });
+const r = await auditImage({ archive: ${JSON.stringify(join(image, 'image.tar'))}, secrets: [{ id: 't', value: process.env.PACKAGING_TOKEN }], concurrency: 2, callingThreadLayers: 1 });
 console.log(JSON.stringify({ unscanned: r.unscanned, found: r.findings.map((f) => f.location.path) }));`;
     const r = run(process.execPath, ['--input-type=module', '-e', script], { PACKAGING_TOKEN: CANARY });
     expect(r.status, r.stderr).toBe(0);

@@ -15,9 +15,10 @@ import { LayerPool, workerExecArgv } from './layer-pool.js';
 import { makeCanary } from '../../../test/setup/canary-values.js';
 
 /*
- * Layers are searched in worker threads when the machine has more than one core (the default)
- * and a layer is 1 MiB or more. These tests compare the two modes on the same archive: the
- * report must be the same, byte for byte, and a worker that dies must fail closed.
+ * Layers of 1 MiB or more are searched several at once: by the calling thread (zlib inflates on
+ * libuv's thread pool, so one thread keeps cores busy) and by worker threads. These tests compare
+ * the modes on the same archive: the report must be the same, byte for byte, whichever thread
+ * searched a layer, and a worker that dies must fail closed.
  */
 
 const TOKEN = makeCanary('concurrent-token');
@@ -52,14 +53,27 @@ describe('concurrent layer scanning', () => {
       gzipSync(layer(3, [{ name: 'clean.txt', body: 'nothing to see' }])),
     ];
     const archive = file(dockerArchive(layers, config));
-    const before = LayerPool.workersUsed;
+    const before = { workers: LayerPool.workersUsed, local: LayerPool.localJobs };
     const single = await auditImage({ archive, secrets, concurrency: 1 });
-    expect(LayerPool.workersUsed).toBe(before);
-    const concurrent = await auditImage({ archive, secrets, concurrency: 4 });
-    expect(LayerPool.workersUsed).toBeGreaterThan(before);
+    expect(LayerPool.workersUsed).toBe(before.workers);
     expect(single.findings.length).toBeGreaterThanOrEqual(5);
-    expect(concurrent).toEqual(single);
-    expect(JSON.stringify(concurrent)).toBe(JSON.stringify(single));
+    // Every split of the layers between the calling thread and the workers: all of them on the
+    // calling thread (the default on 2 cores), one there and the rest in workers, all in workers.
+    const peak = LayerPool.localPeak;
+    LayerPool.localPeak = 0;
+    const callingThread = await auditImage({ archive, secrets, concurrency: 4, callingThreadLayers: 4 });
+    expect(LayerPool.workersUsed).toBe(before.workers);
+    expect(LayerPool.localPeak).toBe(4);
+    LayerPool.localPeak = Math.max(peak, LayerPool.localPeak);
+    const mixed = await auditImage({ archive, secrets, concurrency: 4, callingThreadLayers: 1 });
+    expect(LayerPool.workersUsed).toBeGreaterThan(before.workers);
+    const local = LayerPool.localJobs;
+    const workersOnly = await auditImage({ archive, secrets, concurrency: 4, callingThreadLayers: 0 });
+    expect(LayerPool.localJobs).toBe(local);
+    for (const concurrent of [callingThread, mixed, workersOnly]) {
+      expect(concurrent).toEqual(single);
+      expect(JSON.stringify(concurrent)).toBe(JSON.stringify(single));
+    }
   });
 
   it('a layer that cannot be decompressed is named as unscanned in both modes alike', async () => {
@@ -68,10 +82,12 @@ describe('concurrent layer scanning', () => {
     const good = gzipSync(layer(1, [{ name: 'etc/token', body: TOKEN }]));
     const archive = file(dockerArchive([corrupt, good], config));
     const single = await auditImage({ archive, secrets, concurrency: 1 });
-    const concurrent = await auditImage({ archive, secrets, concurrency: 2 });
-    expect(concurrent.unscanned).toEqual([{ layer: fixtureDiffId(0), reason: expect.stringMatching(/gzip data is corrupt/) }]);
-    expect(concurrent).toEqual(single);
-    expect(concurrent.clean).toBe(false);
+    for (const callingThreadLayers of [2, 0]) {
+      const concurrent = await auditImage({ archive, secrets, concurrency: 2, callingThreadLayers });
+      expect(concurrent.unscanned).toEqual([{ layer: fixtureDiffId(0), reason: expect.stringMatching(/gzip data is corrupt/) }]);
+      expect(concurrent).toEqual(single);
+      expect(concurrent.clean).toBe(false);
+    }
   });
 
   it('a worker that dies fails its layer closed, naming why', async () => {
@@ -122,12 +138,12 @@ describe('concurrent layer scanning', () => {
     const archive = file(dockerArchive([...layers, layer(3, [{ name: 'opt/key', body: KEY }])], config));
     const before = LayerPool.fileJobs;
     const workersBefore = LayerPool.workersUsed;
-    const fromFile = await auditImage({ archive, secrets, concurrency: 2 });
+    const fromFile = await auditImage({ archive, secrets, concurrency: 2, callingThreadLayers: 1 });
     expect(LayerPool.fileJobs - before).toBe(4);
     expect(LayerPool.workersUsed - workersBefore).toBe(1);
-    // The same bytes as a stream with no file behind it (as `docker save` gives them): fed to the workers.
+    // The same bytes as a stream with no file behind it (as `docker save` gives them): fed to the scanners.
     const streamed = tarStreamSource('docker-archive', archive, () => ({ ...archiveFile(archive), file: undefined }), `archive ${archive}`);
-    const fed = await auditSource(streamed, { secrets, concurrency: 2 });
+    const fed = await auditSource(streamed, { secrets, concurrency: 2, callingThreadLayers: 1 });
     expect(LayerPool.fileJobs - before).toBe(4);
     expect(fromFile.findings.length).toBeGreaterThanOrEqual(4);
     expect(JSON.stringify(fromFile)).toBe(JSON.stringify(fed));
@@ -138,10 +154,10 @@ describe('concurrent layer scanning', () => {
     const other = makeCanary('concurrent-other');
     const layers = [0, 1].map((i) => gzipSync(layer(i, [{ name: `etc/other-${i}`, body: other }])));
     const archive = file(dockerArchive(layers, config));
-    await auditImage({ archive, secrets, concurrency: 2 });
+    await auditImage({ archive, secrets, concurrency: 2, callingThreadLayers: 1 });
     const started = LayerPool.threadsStarted;
     const used = LayerPool.workersUsed;
-    const report = await auditImage({ archive, secrets: [{ id: 'other', value: SecretValue.from(other) }], concurrency: 2 });
+    const report = await auditImage({ archive, secrets: [{ id: 'other', value: SecretValue.from(other) }], concurrency: 2, callingThreadLayers: 1 });
     expect(LayerPool.workersUsed - used).toBe(1);
     expect(LayerPool.threadsStarted).toBe(started);
     // Both layers hold the new value: the reused worker's layer is found too, so it has the new patterns.
@@ -151,8 +167,8 @@ describe('concurrent layer scanning', () => {
   it('an archive file cut inside a layer (skipped by the reading thread, read by a scanner) fails the audit, in both modes', async () => {
     const whole = dockerArchive([gzipSync(layer(0, [{ name: 'etc/token', body: TOKEN }])), gzipSync(layer(1, []))], config);
     const archive = file(whole.subarray(0, 600_000));
-    for (const concurrency of [1, 2]) {
-      await expect(auditImage({ archive, secrets, concurrency })).rejects.toMatchObject({ code: 'AUDIT_FAILED', message: expect.stringMatching(/truncated/) });
+    for (const [concurrency, callingThreadLayers] of [[1, 1], [2, 2], [2, 0]] as const) {
+      await expect(auditImage({ archive, secrets, concurrency, callingThreadLayers })).rejects.toMatchObject({ code: 'AUDIT_FAILED', message: expect.stringMatching(/truncated/) });
     }
   });
 

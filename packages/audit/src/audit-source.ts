@@ -22,13 +22,13 @@ export interface AuditSourceOptions {
   /** The `rootfs.diff_ids` of each base image; see {@link AuditOptions.baseDiffIds}. */
   readonly baseDiffIds?: readonly (readonly string[])[];
   /**
-   * How many layers are searched at once, each in a worker thread (default: twice the machine's
-   * cores, at most 4; layers read straight from an archive file are shared between the
-   * calling thread and `concurrency − 1` workers); a random-access source also fetches that many
-   * blobs at once (default 4). `1` searches everything on the calling thread, one blob at a time. The report is the same
-   * either way.
+   * How many layers of 1 MiB or more are searched at once (default: twice the machine's cores, at
+   * most 4); a random-access source also fetches that many blobs at once (default 4). `1` searches
+   * everything on the calling thread, one blob at a time. The report is the same either way.
    */
   readonly concurrency?: number;
+  /** Of those, how many the calling thread searches itself; see {@link AuditOptions.callingThreadLayers}. */
+  readonly callingThreadLayers?: number;
 }
 
 /**
@@ -52,10 +52,11 @@ export async function auditSource(source: ImageSource, options: AuditSourceOptio
   if (signal.aborted) throw aborted();
   const active = new Set<Transform>();
   const workers = options.concurrency ?? defaultScannerCount();
-  // Workers start only when a layer large enough to be worth one arrives.
-  // Layers read from a file are shared between the workers and this thread (one worker fewer),
-  // which takes its share once it has read the archive.
-  const pool = workers > 1 && patterns.length > 0 ? new LayerPool(patterns, { size: workers, local: { scanner, active } }) : undefined;
+  // Workers start only when a layer large enough to be worth one arrives and this thread's share
+  // is taken (on up to 2 cores it takes every layer: no worker starts). Layers read from a file
+  // are taken once it has read the archive; streamed ones as they arrive.
+  const local = options.callingThreadLayers === 0 ? {} : { local: { scanner, active }, ...(options.callingThreadLayers ? { localLayers: options.callingThreadLayers } : {}) };
+  const pool = workers > 1 && patterns.length > 0 ? new LayerPool(patterns, { size: workers, ...local }) : undefined;
   const stop = (): void => {
     void source.close();
     void pool?.close();

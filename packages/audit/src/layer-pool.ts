@@ -5,9 +5,11 @@ import { Worker } from 'node:worker_threads';
 import type { Transform } from 'node:stream';
 import type { BlobFormat } from './blob-format.js';
 import type { ContentScanner } from './content-scanner.js';
+import { ByteReader } from './byte-reader.js';
+import { ChunkInbox } from './chunk-inbox.js';
 import { scanFileRange } from './file-range-scan.js';
+import { scanBlob, type BlobOutcome } from './layer-blob.js';
 import { park, unpark } from './parked-workers.js';
-import type { BlobOutcome } from './layer-blob.js';
 import type { SecretPattern } from './scanner/patterns.js';
 import type { BlobFileRange } from './source/image-source.js';
 
@@ -38,12 +40,16 @@ export interface LayerPoolOptions {
   /** The worker entry (default: `layer-worker.js` next to this module, or in the CLI bundle's chunk directory). */
   readonly workerUrl?: URL;
   /**
-   * The calling thread's scanner: given, the calling thread takes a share of the blobs read from
-   * files and counts as one of `size` (one worker fewer is started). It starts searching at once,
-   * while the workers are still starting, and costs no thread start-up. `active` collects its
-   * decompressors, so that the caller can destroy them on abort.
+   * The calling thread's scanner: given, the calling thread searches a share of the blobs read
+   * from files, `localLayers` at a time, and fewer workers are started. It costs no thread
+   * start-up. `active` collects its decompressors, so that the caller can destroy them on abort.
    */
   readonly local?: { readonly scanner: ContentScanner; readonly active: Set<Transform> };
+  /**
+   * With `local`: how many blobs read from files the calling thread searches at once (default
+   * {@link defaultLocalLayers}); workers take at most `size` minus these.
+   */
+  readonly localLayers?: number;
 }
 
 /** Bytes per message to a worker: fewer, larger messages cost less than one per 64 KiB read. */
@@ -57,6 +63,18 @@ const MESSAGE_BYTES = 1 << 20;
  */
 export function defaultScannerCount(cores: number = availableParallelism()): number {
   return Math.max(1, Math.min(4, 2 * cores));
+}
+
+/**
+ * How many of the `scanners` layers in flight the calling thread searches itself when they lie in
+ * a file: one thread per two cores is enough, because zlib inflates on libuv's thread pool and a
+ * thread's own search costs about a third of the inflating it waits for. On 2 cores that is all
+ * of them, so no worker has to start (a cold worker costs 0.1–0.2 s of CPU before it searches at
+ * full speed); with more cores the calling thread keeps its share and workers take the rest
+ * (docs/performance.md, "Audit and redaction", sixth pass).
+ */
+export function defaultLocalLayers(scanners: number, cores: number = availableParallelism()): number {
+  return Math.max(1, Math.ceil(scanners / Math.max(1, Math.ceil(cores / 2))));
 }
 
 /** Default cap on bytes queued for the workers: 128 MiB (the main thread stops reading above it). */
@@ -116,14 +134,21 @@ export class LayerPool {
   static workersUsed = 0;
   /** Blobs handed to workers to read from a file themselves (tests check which path ran). */
   static fileJobs = 0;
+  /** Blobs the calling thread has searched itself, over every pool (tests check which path ran). */
+  static localJobs = 0;
+  /** The most blobs the calling thread has searched at once, over every pool (tests check it takes several). */
+  static localPeak = 0;
   readonly #init: WorkerInit;
   readonly #size: number;
   readonly #cap: number;
   readonly #minBlob: number;
   readonly #url: URL;
   readonly #local: LayerPoolOptions['local'];
-  /** The file job the calling thread is searching, if any. */
-  #localJob: number | undefined;
+  readonly #localLayers: number;
+  /** The blobs the calling thread is searching (read from files or streamed to it). */
+  readonly #localJobs = new Set<number>();
+  /** The queues of the streamed blobs the calling thread is searching (ended on close). */
+  readonly #localInboxes = new Set<ChunkInbox>();
   /** The calling thread takes no share until {@link LayerPool.releaseLocal}: it is still reading the archive. */
   #localHeld = true;
   readonly #workers: PooledWorker[] = [];
@@ -142,6 +167,7 @@ export class LayerPool {
     this.#minBlob = options.minBlobBytes ?? 1 << 20;
     this.#url = options.workerUrl ?? defaultWorkerUrl();
     this.#local = options.local;
+    this.#localLayers = options.local ? Math.min(this.#size, Math.max(1, options.localLayers ?? defaultLocalLayers(this.#size))) : 0;
   }
 
   /** Bytes sent to the workers and not yet taken by their scanners. */
@@ -155,18 +181,66 @@ export class LayerPool {
   }
 
   /**
-   * Send a blob's chunks to a worker. `sent` settles once every chunk is handed over (the caller
-   * then reads on); `outcome` once the worker has searched it. `outcome` never rejects.
+   * Hand a blob's chunks to a scanner: the calling thread while it has a free slot, else a worker,
+   * else the calling thread over its share (a stream is never left waiting: a registry could time
+   * it out). `sent` settles once every chunk is handed over (the caller then reads on); `outcome`
+   * once the blob is searched. `outcome` never rejects.
    */
   scan(path: string, format: BlobFormat, chunks: AsyncIterable<Buffer>): { sent: Promise<void>; outcome: Promise<BlobOutcome> } {
-    const worker = this.#pick();
     const job = this.#nextJob++;
     let resolve!: (outcome: BlobOutcome) => void;
     const outcome = new Promise<BlobOutcome>((r) => (resolve = r));
     this.#jobs.set(job, { resolve });
-    worker.jobs.add(job);
-    const sent = this.#send(worker, job, path, format, chunks);
+    const sent = this.#handOver(job, path, format, chunks);
     return { sent, outcome };
+  }
+
+  async #handOver(job: number, path: string, format: BlobFormat, chunks: AsyncIterable<Buffer>): Promise<void> {
+    if (this.#closed) {
+      this.#settle(job, { unscanned: 'the audit stopped before this layer was searched' });
+      for await (const _ of chunks); // drained, so the archive reads on
+      return;
+    }
+    const local = this.#local;
+    const worker = local && this.#localJobs.size < this.#localLayers ? undefined : this.#pick();
+    if (worker) {
+      worker.jobs.add(job);
+      return this.#send(worker, job, path, format, chunks);
+    }
+    // Without `local`, #pick always gives a worker.
+    return this.#streamLocally(local!, job, path, format, chunks);
+  }
+
+  /**
+   * Search a streamed blob on the calling thread, next to the blobs it is already searching: its
+   * chunks are queued for the local scanner (copied: they may be views of a buffer the archive
+   * reader reuses) under the same cap as the workers' queues, so reading on never outruns it.
+   */
+  async #streamLocally(local: NonNullable<LayerPoolOptions['local']>, job: number, path: string, format: BlobFormat, chunks: AsyncIterable<Buffer>): Promise<void> {
+    const inbox = new ChunkInbox((bytes) => {
+      this.#queued -= bytes;
+      if (this.#queued < this.#cap) this.#wakeSenders();
+    });
+    this.#localJobs.add(job);
+    this.#localInboxes.add(inbox);
+    LayerPool.localJobs++;
+    LayerPool.localPeak = Math.max(LayerPool.localPeak, this.#localJobs.size);
+    void scanBlob(new ByteReader(inbox), path, format, local.scanner, local.active).then((outcome) => this.#localDone(job, outcome, inbox));
+    for await (const chunk of chunks) {
+      if (this.#closed) continue;
+      while (this.#queued >= this.#cap && !this.#closed) await new Promise<void>((r) => this.#drained.push(r));
+      if (this.#closed) continue;
+      this.#queued += chunk.length;
+      inbox.put(Buffer.from(chunk));
+    }
+    inbox.end();
+  }
+
+  #localDone(job: number, outcome: BlobOutcome, inbox?: ChunkInbox): void {
+    this.#localJobs.delete(job);
+    if (inbox) this.#localInboxes.delete(inbox);
+    this.#settle(job, outcome);
+    this.#dispatch();
   }
 
   /**
@@ -188,17 +262,17 @@ export class LayerPool {
   }
 
   /**
-   * Give queued file jobs to the calling thread when it takes a share and is free, else to workers
-   * that have none: idle ones first, then new ones, then busy ones.
+   * Give queued file jobs to the calling thread while it takes a share and has a free slot, else
+   * to workers that have none: idle ones first, then new ones, then busy ones.
    */
   #dispatch(): void {
     while (this.#fileQueue.length > 0 && !this.#closed) {
-      if (this.#local && !this.#localHeld && this.#localJob === undefined) {
+      if (this.#local && !this.#localHeld && this.#localJobs.size < this.#localLayers) {
         this.#scanLocally(this.#local, this.#fileQueue.shift()!);
         continue;
       }
       const live = this.#workers.filter((w) => !w.dead);
-      const limit = this.#local ? this.#size - 1 : this.#size;
+      const limit = this.#size - this.#localLayers;
       const worker = live.find((w) => w.jobs.size === 0) ?? (live.length < limit ? this.#start() : live.find((w) => w.fileJob === undefined));
       if (!worker) return;
       const message = this.#fileQueue.shift()!;
@@ -219,12 +293,10 @@ export class LayerPool {
   }
 
   #scanLocally(local: NonNullable<LayerPoolOptions['local']>, message: Extract<ToWorker, { type: 'file' }>): void {
-    this.#localJob = message.job;
-    void scanFileRange(message, local.scanner, local.active).then((outcome) => {
-      this.#localJob = undefined;
-      this.#settle(message.job, outcome);
-      this.#dispatch();
-    });
+    this.#localJobs.add(message.job);
+    LayerPool.localJobs++;
+    LayerPool.localPeak = Math.max(LayerPool.localPeak, this.#localJobs.size);
+    void scanFileRange(message, local.scanner, local.active).then((outcome) => this.#localDone(message.job, outcome));
   }
 
   #settle(job: number, outcome: BlobOutcome): void {
@@ -265,10 +337,11 @@ export class LayerPool {
     if (!worker.dead) worker.thread.postMessage({ type: 'end', job } satisfies ToWorker);
   }
 
-  #pick(): PooledWorker {
+  /** A worker for a streamed blob: a new one while fewer than the workers' share run, else the least busy; none when the calling thread holds every slot. */
+  #pick(): PooledWorker | undefined {
     const live = this.#workers.filter((w) => !w.dead);
-    if (live.length < this.#size) return this.#start();
-    return live.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+    if (live.length < this.#size - this.#localLayers) return this.#start();
+    return live.length === 0 ? undefined : live.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
   }
 
   #start(): PooledWorker {
@@ -343,7 +416,9 @@ export class LayerPool {
     }
     const busy = this.#workers.filter((w) => w.dead === undefined);
     for (const { job } of this.#fileQueue.splice(0)) this.#settle(job, { unscanned: 'the audit stopped before this layer was searched' });
-    if (this.#localJob !== undefined) this.#settle(this.#localJob, { unscanned: 'the audit stopped before this layer was searched' });
+    for (const job of this.#localJobs) this.#settle(job, { unscanned: 'the audit stopped before this layer was searched' });
+    for (const inbox of this.#localInboxes) inbox.end();
+    this.#wakeSenders();
     await Promise.all(busy.map((w) => w.thread.terminate()));
     for (const w of busy) this.#fail(w, 'the audit stopped before this layer was searched');
   }

@@ -6,44 +6,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Transform } from 'node:stream';
 import { ByteReader } from './byte-reader.js';
+import { ChunkInbox } from './chunk-inbox.js';
 import { ContentScanner } from './content-scanner.js';
 import { scanFileRange } from './file-range-scan.js';
 import { scanBlob } from './layer-blob.js';
 import type { SecretPattern } from './scanner/patterns.js';
 import type { ToWorker, WorkerInit } from './layer-pool.js';
-
-/** Chunks of one blob as they arrive; each one taken by the scanner is acknowledged (back-pressure). */
-class Inbox implements AsyncIterable<Uint8Array> {
-  readonly #queue: Buffer[] = [];
-  #ended = false;
-  #wake: (() => void) | undefined;
-  constructor(readonly job: number) {}
-  put(chunk: Buffer): void {
-    this.#queue.push(chunk);
-    this.#notify();
-  }
-  end(): void {
-    this.#ended = true;
-    this.#notify();
-  }
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
-    for (;;) {
-      const chunk = this.#queue.shift();
-      if (chunk) {
-        parentPort!.postMessage({ type: 'ack', job: this.job, bytes: chunk.length });
-        yield chunk;
-        continue;
-      }
-      if (this.#ended) return;
-      await new Promise<void>((resolve) => (this.#wake = resolve));
-    }
-  }
-}
 
 function scannerFor(init: WorkerInit): ContentScanner {
   const patterns: SecretPattern[] = init.patterns.map((p) => ({ ...p, bytes: Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength) }));
@@ -52,14 +20,16 @@ function scannerFor(init: WorkerInit): ContentScanner {
 
 // Replaced by each `init`: a parked worker is reused by the next audit, with that audit's patterns.
 let scanner = scannerFor(workerData as WorkerInit);
-const inboxes = new Map<number, Inbox>();
+const inboxes = new Map<number, ChunkInbox>();
 const active = new Set<Transform>();
 
 parentPort!.on('message', (message: ToWorker) => {
   if (message.type === 'init') {
     scanner = scannerFor(message);
   } else if (message.type === 'begin') {
-    const inbox = new Inbox(message.job);
+    const job = message.job;
+    // Each chunk the scanner takes is acknowledged: the pool counts bytes queued, not bytes sent.
+    const inbox = new ChunkInbox((bytes) => parentPort!.postMessage({ type: 'ack', job, bytes }));
     inboxes.set(message.job, inbox);
     void scanBlob(new ByteReader(inbox), message.path, message.format, scanner, active).then((outcome) => {
       inboxes.delete(message.job);

@@ -41,12 +41,19 @@ export interface AuditOptions {
    */
   readonly baseDiffIds?: readonly (readonly string[])[];
   /**
-   * How many layers are searched at once, each in a worker thread (default: twice the machine's
-   * cores, at most 4); layers read straight from an archive file are shared between the
-   * calling thread and `concurrency − 1` workers. `1` searches everything on the calling thread,
-   * in archive order. The report is the same either way.
+   * How many layers of 1 MiB or more are searched at once (default: twice the machine's cores, at
+   * most 4). `1` searches everything on the calling thread, in archive order. The report is the
+   * same either way.
    */
   readonly concurrency?: number;
+  /**
+   * Of the `concurrency` layers searched at once, how many the calling thread searches itself;
+   * worker threads take the others. zlib inflates on libuv's thread pool, so one thread keeps
+   * about two cores busy: the default is all of them on up to 2 cores (no worker starts), and
+   * fewer with more cores (one thread per two cores). `0` keeps the calling thread's event loop
+   * free: every layer of 1 MiB or more is searched in a worker.
+   */
+  readonly callingThreadLayers?: number;
 }
 
 /** A layer (or other blob) that could not be searched, and why. */

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { buildPatterns } from '@buildsecrets/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sarifValidator } from '../sarif/__fixtures__/sarif-schema.js';
 import { writeDockerArchive } from '../test-support/docker-archive.js';
@@ -180,7 +182,28 @@ describe('the GitHub Action entry point (action/index.mjs, as a runner starts it
     expect((await bundleActionWorker()) === readFileSync(join(ROOT, 'action/layer-worker.js'), 'utf8'), 'run `npx tsc -b && node packages/cli/scripts/bundle-action.mjs` and commit action/layer-worker.js').toBe(true);
   });
 
-  it('searches a layer large enough for the audit\'s worker threads (the worker ships with the bundle): a leak, not an unscanned layer', async () => {
+  it('ships the audit\'s scanning worker next to the bundle, and the worker finds the value in a layer read from a file', async () => {
+    // On 2 cores the calling thread searches up to 4 layers itself and no worker starts; with more
+    // cores workers take some of them, so the entry they load must work on its own.
+    const layerTar = writeDockerArchive(join(root, 'worker-layer'), { 'app/key': VALUE });
+    const { patterns } = buildPatterns([{ id: 'deploy_key', value: VALUE }]);
+    const worker = new Worker(join(ROOT, 'action/layer-worker.js'), { workerData: { patterns: patterns.map((p) => ({ secretId: p.secretId, encoding: p.encoding, bytes: new Uint8Array(p.bytes) })) } });
+    try {
+      const answer = new Promise<{ outcome: { scan?: { hits: Map<string, Set<number>> }; unscanned?: string } }>((resolve, reject) => {
+        worker.on('message', (m: { type: string; outcome: { scan?: { hits: Map<string, Set<number>> } } }) => m.type === 'done' && resolve(m));
+        worker.on('error', reject);
+      });
+      worker.postMessage({ type: 'file', job: 1, path: 'image.tar', format: 'tar', file: layerTar, offset: 0, size: statSync(layerTar).size });
+      const { outcome } = await answer;
+      expect(outcome.unscanned).toBeUndefined();
+      // The archive is searched as one tar: the layer tar inside it holds the value's lines.
+      expect(outcome.scan?.hits.get('l1/layer.tar')?.size).toBeGreaterThan(0);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
+  it('searches a layer of 1 MiB or more (the size at which layers are searched several at once): a leak, not an unscanned layer', async () => {
     const filler = randomBytes(3 << 20).toString('base64');
     const run = await runAction('big-layer', {}, archive('big-image', { 'app/filler': filler, 'app/key': VALUE }));
     expect(run.code).toBe(3);
