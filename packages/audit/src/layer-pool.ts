@@ -40,13 +40,14 @@ export interface LayerPoolOptions {
   /** The worker entry (default: `layer-worker.js` next to this module, or in the CLI bundle's chunk directory). */
   readonly workerUrl?: URL;
   /**
-   * The calling thread's scanner: given, the calling thread searches a share of the blobs read
-   * from files, `localLayers` at a time, and fewer workers are started. It costs no thread
-   * start-up. `active` collects its decompressors, so that the caller can destroy them on abort.
+   * The calling thread's scanner: given, the calling thread searches a share of the blobs (read
+   * from files or streamed to the pool), `localLayers` at a time, and fewer workers are started. It
+   * costs no thread start-up. `active` collects its decompressors, so that the caller can destroy
+   * them on abort.
    */
   readonly local?: { readonly scanner: ContentScanner; readonly active: Set<Transform> };
   /**
-   * With `local`: how many blobs read from files the calling thread searches at once (default
+   * With `local`: how many blobs the calling thread searches at once (default
    * {@link defaultLocalLayers}); workers take at most `size` minus these.
    */
   readonly localLayers?: number;
@@ -66,9 +67,9 @@ export function defaultScannerCount(cores: number = availableParallelism()): num
 }
 
 /**
- * How many of the `scanners` layers in flight the calling thread searches itself when they lie in
- * a file: one thread per two cores is enough, because zlib inflates on libuv's thread pool and a
- * thread's own search costs about a third of the inflating it waits for. On 2 cores that is all
+ * How many of the `scanners` layers in flight the calling thread searches itself: one thread per
+ * two cores is enough, because zlib inflates on libuv's thread pool and a thread's own search
+ * costs about a third of the inflating it waits for. On 2 cores that is all
  * of them, so no worker has to start (a cold worker costs 0.1–0.2 s of CPU before it searches at
  * full speed); with more cores the calling thread keeps its share and workers take the rest
  * (docs/performance.md, "Audit and redaction", sixth pass).
@@ -121,10 +122,12 @@ function defaultWorkerUrl(): URL {
 }
 
 /**
- * A bounded pool of worker threads that search layers concurrently. The main thread reads the
- * archive (a `docker save` stream is sequential) and hands each layer's bytes to the least busy
- * worker as they arrive, then reads on; workers decompress and search, each with the patterns
- * compiled once. Memory is bounded: above `capBytes` queued, sending waits for the workers.
+ * The scanners that search layers concurrently: the calling thread (given `local`), several
+ * layers at once, and a bounded set of worker threads, each with the patterns compiled once. The
+ * calling thread reads the archive (a `docker save` stream is sequential) and hands each layer's
+ * bytes, as they arrive, to its own scan or to the least busy worker, then reads on; a layer that
+ * lies in a file is read from it by the scanner that takes it. zlib decompresses on libuv's thread
+ * pool whichever thread searches. Memory is bounded: above `capBytes` queued, handing over waits.
  * A worker that dies fails each of its layers as unscanned, naming why: the audit fails closed.
  */
 export class LayerPool {
@@ -170,7 +173,7 @@ export class LayerPool {
     this.#localLayers = options.local ? Math.min(this.#size, Math.max(1, options.localLayers ?? defaultLocalLayers(this.#size))) : 0;
   }
 
-  /** Bytes sent to the workers and not yet taken by their scanners. */
+  /** Bytes handed over (to workers or the calling thread's scan) and not yet taken by their scanners. */
   get queuedBytes(): number {
     return this.#queued;
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { BASE_IMAGE } from '../support/engine.js';
-import { CLI, containersStorageFilesHolding, describeEngine, orphanedBundles, makeContext, matrixEngines, matrixSecrets, processesMentioning, readImageFiles, runCli } from './matrix-support.js';
+import { CLI, containersStorageFilesHolding, describeEngine, orphanedBundles, makeContext, matrixEngines, matrixSecrets, processesMentioning, readImageFiles, runCli, shmFilesHolding } from './matrix-support.js';
 
 const run = promisify(execFile);
 const engines = matrixEngines();
@@ -54,6 +54,8 @@ for (const [index, engine] of engines.entries()) {
       expect(await readdir(ctx.tmp)).toEqual([]);
       expect(await processesMentioning(ctx.tmp)).toEqual([]);
       expect(await containersStorageFilesHolding(Object.values(secrets.values))).toEqual([]);
+      // …nor their /dev/shm copy of the env-sourced secret, which they leave when stopped mid-step.
+      expect(await shmFilesHolding(Object.values(secrets.values))).toEqual([]);
     }, 300_000);
 
     it('fails a build that copies a secret into a layer with exit 3, and still cleans up', async () => {
@@ -103,6 +105,8 @@ for (const [index, engine] of engines.entries()) {
       expect(await readdir(ctx.tmp)).toEqual([]);
       // podman/buildah copy secret mounts into the working container's storage: none may remain.
       expect(await containersStorageFilesHolding(Object.values(secrets.values))).toEqual([]);
+      // …nor their /dev/shm copy of the env-sourced secret, which they leave when stopped mid-step.
+      expect(await shmFilesHolding(Object.values(secrets.values))).toEqual([]);
       expect(await orphanedBundles()).toEqual([]);
       expect(await processesMentioning(ctx.tmp)).toEqual([]);
       for (const value of Object.values(secrets.values)) expect(output).not.toContain(value);

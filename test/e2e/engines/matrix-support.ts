@@ -215,6 +215,16 @@ export async function containersStorageFilesHolding(values: readonly string[]): 
   return found;
 }
 
+/** Files in /dev/shm holding one of `values`: podman/buildah copy an env-sourced secret there for the RUN step. */
+export async function shmFilesHolding(values: readonly string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of await readdir('/dev/shm').catch(() => [] as string[])) {
+    const content = await readFile(join('/dev/shm', name), 'utf8').catch(() => '');
+    if (values.some((v) => content.includes(v))) found.push(join('/dev/shm', name));
+  }
+  return found;
+}
+
 /** Runtime bundles (`/var/tmp/buildah<n>`) of working containers that no longer exist: an interrupted build's litter. */
 export async function orphanedBundles(): Promise<string[]> {
   const found: string[] = [];

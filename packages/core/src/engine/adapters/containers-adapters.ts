@@ -3,12 +3,14 @@ import { capture } from '../exec-capture.js';
 import type { EngineAdapter, EngineCapabilities, EngineEnvironment, EngineProbe } from '../engine-adapter.js';
 import type { EngineBuildRun, EnginePushOptions, EngineRunRequest } from '../engine-adapter.js';
 import { newRunId, removeBuildLeftovers, RUN_MARKER_ARG } from './containers-leftovers.js';
+import { envSecretValues, removeEnvSecretCopies } from './env-secret-copies.js';
 import { inspectBuildahDiffIds, inspectRootFsLayers } from './image-diff-ids.js';
 import { iidArgs, runAdapterBuild } from './run-adapter-build.js';
 
 /**
  * Run a podman/buildah build with a run marker, and clean up what the engine leaves behind when
- * the build does not finish (see {@link removeBuildLeftovers}).
+ * the build does not finish (see {@link removeBuildLeftovers}), and, whatever the outcome, the
+ * engine's /dev/shm copies of env-sourced secrets (see {@link removeEnvSecretCopies}).
  */
 async function runMarked(adapter: EngineAdapter, kind: 'podman' | 'buildah', request: EngineRunRequest): Promise<EngineBuildRun> {
   const runId = newRunId();
@@ -18,6 +20,8 @@ async function runMarked(adapter: EngineAdapter, kind: 'podman' | 'buildah', req
   } catch (error) {
     await removeBuildLeftovers(adapter.binary, kind, runId, request.env);
     throw error;
+  } finally {
+    await removeEnvSecretCopies(envSecretValues(request.args, request.env));
   }
 }
 
