@@ -9,7 +9,7 @@
 // entries in /tmp at the same time, with the same prefixes our tests use; only a directory no one
 // else writes to tells this run's leftovers from theirs. It also keeps the product's start-up
 // sweep of stale `buildsecrets-*` directories, which tests run, away from other runs' directories.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -58,6 +58,10 @@ export function leftovers(dir: string): string[] {
 function start(): GuardState {
   const previous = process.env['TMPDIR'];
   const dir = mkdtempSync(join(tmpdir(), RUN_TEMP_PREFIX));
+  // The same mode as the temp dir it stands in for (1777 for /tmp), not mkdtemp's 0700: a test that
+  // runs a process as another user (the e2e /proc poller runs as nobody) must reach its files here
+  // as it would in /tmp; each test's own directory is 0700 inside it all the same.
+  chmodSync(dir, statSync(tmpdir()).mode & 0o7777);
   // Set before any worker starts: vitest copies process.env into each worker it forks.
   process.env['TMPDIR'] = dir;
   return { dir, previous, users: 0 };
