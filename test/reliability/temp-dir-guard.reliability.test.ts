@@ -41,3 +41,12 @@ it('a real vitest run whose tests make their directories with test/support/temp-
   expect(run.output).not.toContain('temp-dir guard');
   expect(nestedRunDirs()).toEqual([]);
 }, 100_000);
+
+it('a failing test’s directories from test/support/temp-dirs are removed too: the run fails for the test, not for a leftover', () => {
+  const run = runFixture('failing-test');
+  expect(run.status, run.output).toBe(1);
+  expect(run.output).toContain('1 failed');
+  expect(run.output).toContain('this fixture test fails on purpose');
+  expect(run.output).not.toContain('temp-dir guard');
+  expect(nestedRunDirs()).toEqual([]);
+}, 100_000);
