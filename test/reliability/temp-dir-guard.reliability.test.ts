@@ -1,10 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import suite from '../../vitest.config.js';
-import { RUN_TEMP_PREFIX } from '../setup/temp-dir-guard.js';
+import { RUN_TEMP_PREFIX, sweepDeadRuns } from '../setup/temp-dir-guard.js';
+import { tempDir } from '../support/temp-dirs.js';
 
 // A test run leaves nothing in the OS temp dir: the suite's globalSetup gives the run a private
 // TMPDIR and fails the run naming whatever is left in it. This proves the guard is on and that it
@@ -50,3 +52,12 @@ it('a failing test’s directories from test/support/temp-dirs are removed too: 
   expect(run.output).not.toContain('temp-dir guard');
   expect(nestedRunDirs()).toEqual([]);
 }, 100_000);
+
+it('at start, removes the private temp dirs of runs killed before their teardown, and no other run\u2019s', async () => {
+  const root = await tempDir('bs-guard-sweep-');
+  const dead = spawn('true');
+  await new Promise((resolve) => dead.once('exit', resolve));
+  for (const name of [`${RUN_TEMP_PREFIX}${dead.pid}-AbC123`, `${RUN_TEMP_PREFIX}${process.pid}-LiVe99`, `${RUN_TEMP_PREFIX}AbC123`, 'bs-cli-xyz']) mkdirSync(join(root, name));
+  expect(sweepDeadRuns(root)).toEqual([`${RUN_TEMP_PREFIX}${dead.pid}-AbC123`]);
+  expect(readdirSync(root).sort()).toEqual([`${RUN_TEMP_PREFIX}${process.pid}-LiVe99`, `${RUN_TEMP_PREFIX}AbC123`, 'bs-cli-xyz'].sort());
+});

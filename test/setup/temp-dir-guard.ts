@@ -25,7 +25,7 @@ interface GuardState {
 const KEY = Symbol.for('buildsecrets.temp-dir-guard');
 const holder = globalThis as { [KEY]?: GuardState };
 
-/** Name of the run's private temp directory, under the real OS temp dir; short, because unix socket paths are limited to 108 bytes. */
+/** Name of the run's private temp directory (`bs-run-<pid>-XXXXXX`), under the real OS temp dir; short, because unix socket paths are limited to 108 bytes. */
 export const RUN_TEMP_PREFIX = 'bs-run-';
 
 /**
@@ -55,9 +55,37 @@ export function leftovers(dir: string): string[] {
   });
 }
 
+/** True when no process has this pid (a pid that was reused only keeps a directory longer). */
+function processGone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Remove the private temp dirs of runs whose vitest process is gone — killed before its teardown
+ * (SIGKILL, a closed terminal). The pid in the name tells them from a run going on at the same
+ * time in another checkout, whose directory is never touched.
+ */
+export function sweepDeadRuns(root: string): string[] {
+  const swept: string[] = [];
+  for (const name of readdirSync(root)) {
+    const pid = new RegExp(`^${RUN_TEMP_PREFIX}(\\d+)-`).exec(name)?.[1];
+    if (pid === undefined || !processGone(Number(pid))) continue;
+    rmSync(join(root, name), { recursive: true, force: true });
+    swept.push(name);
+  }
+  return swept;
+}
+
 function start(): GuardState {
   const previous = process.env['TMPDIR'];
-  const dir = mkdtempSync(join(tmpdir(), RUN_TEMP_PREFIX));
+  const swept = sweepDeadRuns(tmpdir());
+  if (swept.length > 0) process.stderr.write(`[temp-dir guard] removed ${swept.length} temp dir(s) of test runs killed before their teardown: ${swept.join(', ')}\n`);
+  const dir = mkdtempSync(join(tmpdir(), `${RUN_TEMP_PREFIX}${process.pid}-`));
   // The same mode as the temp dir it stands in for (1777 for /tmp), not mkdtemp's 0700: a test that
   // runs a process as another user (the e2e /proc poller runs as nobody) must reach its files here
   // as it would in /tmp; each test's own directory is 0700 inside it all the same.

@@ -6,8 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, onTestFinished } from 'vitest';
-import { getCurrentTest } from 'vitest/suite';
+import { afterAll, onTestFinished, TestRunner } from 'vitest';
 
 /** Directories made outside a test, removed after the file's last test. */
 const forFile = new Set<string>();
@@ -21,7 +20,7 @@ afterAll(async () => {
 
 /** Remove `dir` when the current test finishes, or after the file's tests when there is no current test. */
 export function removeAfterTest(dir: string): string {
-  if (getCurrentTest()) onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  if (TestRunner.getCurrentTest()) onTestFinished(() => rm(dir, { recursive: true, force: true }));
   else forFile.add(dir);
   return dir;
 }
