@@ -43,7 +43,8 @@ export default defineConfig({
     // assertion (state a "does not throw" as `expect(() => …).not.toThrow()` / `.resolves`).
     expect: { requireAssertions: true },
     setupFiles: ['test/setup/canary.ts'],
-    globalSetup: ['test/setup/bundle-cli.ts'],
+    // temp-dir-guard: the run gets a private TMPDIR and fails when a test leaves anything in it.
+    globalSetup: ['test/setup/temp-dir-guard.ts', 'test/setup/bundle-cli.ts'],
     // `vitest run --project unit|integration|e2e` (npm run test:unit, …) runs one layer; plain
     // `vitest run` runs all three. unit: each package's own tests and the examples; integration:
     // whole-system behaviour without a container engine (reliability, packaging); e2e: a real engine.

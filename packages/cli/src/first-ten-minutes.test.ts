@@ -1,15 +1,15 @@
 // The rough edges a new user meets in the first ten minutes (issue #11): help/version/completion
 // commands, exit codes in help, extra arguments, check's grammar, init into a missing directory.
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from './commands/index.js';
 import { runCliCaptured } from './test-support/run-cli-captured.js';
+import { tempDir } from '../../../test/support/temp-dirs.js';
 
 async function project(yaml: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'bs-cli-first10-'));
+  const dir = await tempDir('bs-cli-first10-');
   await writeFile(join(dir, 'buildsecrets.yaml'), yaml);
   return dir;
 }
@@ -102,7 +102,7 @@ describe('check output', () => {
 
 describe('init', () => {
   it('into a missing directory says the directory does not exist and how to fix it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'bs-cli-init-'));
+    const dir = await tempDir('bs-cli-init-');
     const r = await runCliCaptured(['init', 'nope/buildsecrets.yaml'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`the directory ${join(dir, 'nope')} does not exist`);

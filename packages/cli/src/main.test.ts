@@ -1,15 +1,15 @@
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from './commands/index.js';
 import { runCliCaptured } from './test-support/run-cli-captured.js';
 import { makeCanary } from '../../../test/setup/canary-values.js';
+import { tempDir } from '../../../test/support/temp-dirs.js';
 
 const CANARY = makeCanary('cli');
 
 async function project(yaml: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'bs-cli-'));
+  const dir = await tempDir('bs-cli-');
   await writeFile(join(dir, 'buildsecrets.yaml'), yaml);
   return dir;
 }
@@ -80,7 +80,7 @@ describe('buildsecrets CLI', () => {
   });
 
   it('explains a missing config and suggests init (exit 2)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'bs-cli-empty-'));
+    const dir = await tempDir('bs-cli-empty-');
     const r = await runCliCaptured(['check'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('buildsecrets init');
@@ -88,7 +88,7 @@ describe('buildsecrets CLI', () => {
   });
 
   it('init writes a starter config that plan accepts, and refuses to overwrite it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'bs-cli-init-'));
+    const dir = await tempDir('bs-cli-init-');
     const first = await runCliCaptured(['init'], { cwd: dir });
     expect(first.code).toBe(0);
     const text = await readFile(join(dir, 'buildsecrets.yaml'), 'utf8');

@@ -1,14 +1,14 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCliCaptured } from './test-support/run-cli-captured.js';
+import { tempDir } from '../../../test/support/temp-dirs.js';
 
 // Key names describe a secret's content (`aws_secret_access_key`, `prod_db_password`): a missing
 // `key` error gives their number; only --verbose lists them.
 describe('a missing `key` of a JSON secret', () => {
   it('shows the count of keys, not their names; --verbose shows the names', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'bs-missing-key-'));
+    const dir = await tempDir('bs-missing-key-');
     await writeFile(join(dir, 'buildsecrets.yaml'), 'version: 1\nproviders:\n  local: { use: env }\nsecrets:\n  db: { from: local, ref: DB_JSON, key: password }\n');
     const env = { DB_JSON: JSON.stringify({ prod_user_name: 'u', prod_replica_host: 'h' }) };
     for (const args of [['check'], ['check', '--json']]) {

@@ -1,15 +1,15 @@
 // `plan` and `build` name Dockerfile problems as Dockerfile problems (issue #11).
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCliCaptured } from './test-support/run-cli-captured.js';
+import { tempDir } from '../../../test/support/temp-dirs.js';
 
 const CONFIG = 'version: 1\nproviders:\n  local: { use: env }\nsecrets:\n  npm_token: { from: local, ref: NPM_TOKEN }\n';
 const DOCKERFILE = 'FROM busybox\nARG API_TOKEN\nRUN --mount=type=secret,id=npm_tokn,required=true true\nRUN --mount=type=secret,id=npm_token true\n';
 
 async function project(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'bs-plan-out-'));
+  const dir = await tempDir('bs-plan-out-');
   await writeFile(join(dir, 'buildsecrets.yaml'), CONFIG);
   await writeFile(join(dir, 'Dockerfile'), DOCKERFILE);
   return dir;
@@ -67,7 +67,7 @@ describe('build', () => {
     const missing = await runCliCaptured(['build', '--dry-run', 'nope'], { cwd: dir, env: { NPM_TOKEN: 'value-123456789' } });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain(`the build context ${join(dir, 'nope')} does not exist`);
-    const empty = await mkdtemp(join(tmpdir(), 'bs-empty-ctx-'));
+    const empty = await tempDir('bs-empty-ctx-');
     const none = await runCliCaptured(['build', '--dry-run', '--config', join(dir, 'buildsecrets.yaml'), empty], { cwd: dir, env: { NPM_TOKEN: 'value-123456789' } });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain(`there is no ${join(empty, 'Dockerfile')}`);
@@ -77,7 +77,7 @@ describe('build', () => {
 
 describe('plan shows what each provider says about a ref', () => {
   it("prints the provider's own description (static: nothing is created) and the definition's name", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'bs-plan-describe-'));
+    const dir = await tempDir('bs-plan-describe-');
     await writeFile(join(dir, 'buildsecrets.yaml'), 'version: 1\nproviders:\n  local: { use: env, options: { prefix: CI_ } }\n  files: { use: keywhiz, options: { root: ./secrets } }\n  mine: { use: ./my-provider.mjs }\nsecrets:\n  npm_token: { from: local, ref: NPM_TOKEN, key: token }\n  api_key: { from: files, ref: api_key }\n  other: { from: mine, ref: thing }\n');
     // A plugin whose create() would throw: plan must not call it.
     await writeFile(join(dir, 'my-provider.mjs'), "export default { apiVersion: 1, name: 'my-store', optionsSchema: { safeParse: (v) => ({ success: true, data: v }) }, capabilities: {}, describeRef: (r) => `item ${r.ref} in my store`, create() { throw new Error('plan created a provider'); } };\n");

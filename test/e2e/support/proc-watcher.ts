@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { tempDir } from '../../support/temp-dirs.js';
 
 /**
  * The poller, run as an unprivileged user (`nobody`): it reads every `/proc/<pid>/cmdline` and
@@ -55,7 +55,7 @@ export interface ProcWatcher {
 
 /** Start polling /proc as uid/gid 65534 (nobody) through setpriv. Resolves once the poller runs. */
 export async function watchProc(needles: readonly string[], watchFor: RegExp): Promise<ProcWatcher> {
-  const dir = await mkdtemp(join(tmpdir(), 'bs-proc-watch-'));
+  const dir = await tempDir('bs-proc-watch-');
   await chmod(dir, 0o755);
   const script = join(dir, 'poller.cjs');
   await writeFile(script, POLLER, { mode: 0o644 });

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AbortedError } from '../errors/index.js';
 import { trackedResources, trackPath } from './exit-cleanup.js';
 import { handleSignals, type SignalScope } from './signals.js';
+import { tempDir } from '../../../../test/support/temp-dirs.js';
 
 let scope: SignalScope | undefined;
 afterEach(() => {
@@ -44,7 +44,7 @@ describe('handleSignals', () => {
   });
 
   it('forces the exit on a second signal, removing recorded paths synchronously first', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'bs-signals-'));
+    const dir = await tempDir('bs-signals-');
     const file = join(dir, 'secret');
     await writeFile(file, 'x');
     const forget = trackPath(dir);

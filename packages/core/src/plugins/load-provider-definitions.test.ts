@@ -1,12 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/parse-config.js';
 import { ConfigError, PluginLoadError } from '../errors/index.js';
 import { defineProvider } from '../provider/define-provider.js';
 import { z } from 'zod';
 import { loadProviderDefinitions } from './load-provider-definitions.js';
+import { tempDir } from '../../../../test/support/temp-dirs.js';
 
 // A registered provider without versions or keys, with one required option.
 const plain = defineProvider<{ root: string }>({
@@ -20,7 +18,7 @@ const plain = defineProvider<{ root: string }>({
 });
 
 async function problems(yaml: string): Promise<unknown> {
-  const dir = await mkdtemp(join(tmpdir(), 'bs-defs-'));
+  const dir = await tempDir('bs-defs-');
   const loaded = parseConfig(yaml, { env: {}, baseDir: dir });
   return loadProviderDefinitions(loaded.config, { baseDir: dir, registered: new Map([['plain', plain]]) }).then(() => undefined, (e: unknown) => e);
 }
@@ -55,7 +53,7 @@ secrets:
   });
 
   it('returns definitions and parsed options when all is well', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'bs-defs-'));
+    const dir = await tempDir('bs-defs-');
     const loaded = parseConfig('version: 1\nproviders:\n  c: { use: plain, options: { root: /x } }\nsecrets:\n  one: { from: c, ref: z }\n', { env: {}, baseDir: dir });
     const result = await loadProviderDefinitions(loaded.config, { baseDir: dir, registered: new Map([['plain', plain]]) });
     expect(result.definitions.get('c')?.name).toBe('plain');

@@ -1,12 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PluginLoadError } from '../errors/index.js';
 import { loadProviderDefinitionFrom, looksLikePluginPackage } from './load-provider-definition.js';
+import { tempDir } from '../../../../test/support/temp-dirs.js';
 
 async function failure(use: string): Promise<PluginLoadError> {
-  const dir = await mkdtemp(join(tmpdir(), 'bs-unknown-provider-'));
+  const dir = await tempDir('bs-unknown-provider-');
   const error = await loadProviderDefinitionFrom(use, { baseDir: dir, instanceName: 'p' }, dir).then(
     () => undefined,
     (e: unknown) => e,

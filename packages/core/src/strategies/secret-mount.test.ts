@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { secretConfigSchema, type SecretConfig } from '../config/schema.js';
@@ -10,6 +9,7 @@ import { CANARIES, makeCanary } from '../../../../test/setup/canary-values.js';
 import { secretMountStrategy } from './secret-mount.js';
 import type { SecretForInjection, StrategyContext } from './types.js';
 import { testStrategyContext } from './__fixtures__/test-strategy-context.js';
+import { tempDir } from '../../../../test/support/temp-dirs.js';
 
 let root: string;
 let lines: string[];
@@ -28,7 +28,7 @@ function secret(id: string, config: Partial<SecretConfig> = {}, value?: string |
 const srcOf = (arg: string): string => /src=([^,"]+)/.exec(arg)?.[1] ?? '';
 
 beforeEach(async () => {
-  root = await mkdtemp(join(tmpdir(), 'bs-sm-test-'));
+  root = await tempDir('bs-sm-test-');
   lines = [];
   canaries.length = 0;
 });

@@ -1,9 +1,10 @@
-import { readdir, stat, writeFile, mkdtemp } from 'node:fs/promises';
+import { readdir, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeTempDir, secretTempRoot } from './temp-dir.js';
+import { tempDir } from '../../../../test/support/temp-dirs.js';
 
 describe('makeTempDir', () => {
   it('prefers BUILDSECRETS_TMPDIR, then /dev/shm (tmpfs), then the OS temp dir', () => {
@@ -27,7 +28,7 @@ describe('makeTempDir', () => {
   });
 
   it('makes a 0700 directory and removes it with its files (idempotently)', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'bs-td-'));
+    const root = await tempDir('bs-td-');
     const dir = await makeTempDir('unit', { BUILDSECRETS_TMPDIR: root });
     expect((await stat(dir.path)).mode & 0o777).toBe(0o700);
     await writeFile(join(dir.path, 'secret'), 'x'.repeat(64), { mode: 0o600 });

@@ -2,8 +2,7 @@
 // retries only where another attempt may pass, a resumed blob after a dropped connection, a digest
 // mismatch as an error (never a finding), and a bounded wait — never a hang.
 import { createGcpTestTls } from '@buildsecrets/test-kit';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SecretValue } from '@buildsecrets/base';
@@ -12,6 +11,7 @@ import { putSimpleImage, startFakeRegistry, type FakeRegistry } from './__fixtur
 import { auditRegistryImage, type AuditRegistryOptions } from './audit-registry-image.js';
 import { DigestMismatchError, ImageNotFoundError, RegistryAuthenticationError, RegistryPermissionError, RegistryTlsError, RegistryUnavailableError, TimeoutError, UnsupportedManifestError } from './registry-errors.js';
 import { makeCanary } from '../../../../../test/setup/canary-values.js';
+import { tempDirSync } from '../../../../../test/support/temp-dirs.js';
 
 const LEAKED = makeCanary('registry-leaked-token');
 let fake: FakeRegistry;
@@ -176,7 +176,7 @@ describe('docker:// faults', () => {
     const unknown = await audit(ref).catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(RegistryTlsError);
     expect((unknown as Error).message).toMatch(/--cert-dir/);
-    const dir = mkdtempSync(join(tmpdir(), 'bs-ca-'));
+    const dir = tempDirSync('bs-ca-');
     try {
       writeFileSync(join(dir, 'ca.crt'), tls.caCert);
       expect((await audit(ref, { caFile: join(dir, 'ca.crt') })).findings).toHaveLength(1);
@@ -209,7 +209,7 @@ describe('docker:// faults', () => {
 });
 
 function writeConfig(address: string, user: string, password: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'bs-cfg-'));
+  const dir = tempDirSync('bs-cfg-');
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ auths: { [address]: { auth: Buffer.from(`${user}:${password}`).toString('base64') } } }));
   return dir;
 }
