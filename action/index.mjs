@@ -34025,7 +34025,7 @@ var LayerPool = class {
     this.#local = options.local;
     this.#localLayers = options.local ? Math.min(this.#size, Math.max(1, options.localLayers ?? defaultLocalLayers(this.#size))) : 0;
   }
-  /** Bytes sent to the workers and not yet taken by their scanners. */
+  /** Bytes handed over (to workers or the calling thread's scan) and not yet taken by their scanners. */
   get queuedBytes() {
     return this.#queued;
   }
@@ -34608,7 +34608,7 @@ function readFailure(err, label) {
     return new AuditError(`${label} could not be decompressed (corrupt gzip data)`, { cause: err });
   return new AuditError(`could not read ${label}`, { cause: err });
 }
-function tarStreamSource(transport, name, open5, label = name) {
+function tarStreamSource(transport, name, open6, label = name) {
   const documents = /* @__PURE__ */ new Map();
   const opened = /* @__PURE__ */ new Set();
   let finished4 = false;
@@ -34621,7 +34621,7 @@ function tarStreamSource(transport, name, open5, label = name) {
         throw new AbortedError(`reading ${label} was cancelled`);
       documents.clear();
       finished4 = false;
-      const archive = open5();
+      const archive = open6();
       opened.add(archive);
       const stop = () => archive.destroy();
       signal.addEventListener("abort", stop, { once: true });
@@ -35618,8 +35618,8 @@ async function runEngine(options) {
 }
 
 // packages/core/dist/orchestrator/run-build.js
-import { readFile as readFile10 } from "node:fs/promises";
-import { join as join11 } from "node:path";
+import { readFile as readFile11 } from "node:fs/promises";
+import { join as join12 } from "node:path";
 
 // packages/core/dist/cache/cache-rev-injection.js
 init_cache_mode();
@@ -36721,6 +36721,58 @@ async function removeBuildLeftovers(binary, kind, runId, env) {
   }
 }
 
+// packages/core/dist/engine/adapters/env-secret-copies.js
+import { lstat as lstat2, open as open4, readdir as readdir3, readFile as readFile5, unlink } from "node:fs/promises";
+import { join as join6 } from "node:path";
+var ENV_SECRET_COPY_DIR = "/dev/shm";
+var COPY_NAME = /^buildah\d+$/;
+function envSecretValues(args, env) {
+  const values = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const spec = arg === "--secret" ? args[i + 1] : arg.startsWith("--secret=") ? arg.slice("--secret=".length) : void 0;
+    if (spec === void 0)
+      continue;
+    for (const field3 of spec.split(",")) {
+      if (!field3.startsWith("env="))
+        continue;
+      const value = env[field3.slice("env=".length)];
+      if (value)
+        values.push(value);
+    }
+  }
+  return values;
+}
+async function removeEnvSecretCopies(values, dir = ENV_SECRET_COPY_DIR) {
+  if (values.length === 0)
+    return [];
+  const wanted = values.map((v) => Buffer.from(v, "utf8"));
+  const sizes = new Set(wanted.map((b) => b.length));
+  const removed = [];
+  for (const name of await readdir3(dir).catch(() => [])) {
+    if (!COPY_NAME.test(name))
+      continue;
+    const path = join6(dir, name);
+    try {
+      const info = await lstat2(path);
+      if (!info.isFile() || !sizes.has(info.size))
+        continue;
+      const content = await readFile5(path);
+      if (!wanted.some((w) => w.equals(content)))
+        continue;
+      const handle = await open4(path, "r+").catch(() => void 0);
+      if (handle) {
+        await handle.write(Buffer.alloc(content.length), 0, content.length, 0).catch(() => void 0);
+        await handle.close();
+      }
+      await unlink(path);
+      removed.push(path);
+    } catch {
+    }
+  }
+  return removed;
+}
+
 // packages/core/dist/engine/adapters/image-diff-ids.js
 var INSPECT_TIMEOUT_MS2 = 3e4;
 function strings2(value) {
@@ -36778,6 +36830,8 @@ async function runMarked(adapter, kind, request) {
   } catch (error62) {
     await removeBuildLeftovers(adapter.binary, kind, runId, request.env);
     throw error62;
+  } finally {
+    await removeEnvSecretCopies(envSecretValues(request.args, request.env));
   }
 }
 var CONTAINERS = { secretMount: true, secretMountEnv: true, sshForwarding: true, buildArgFromEnv: true, imageId: true, imageExport: true, push: true };
@@ -37104,14 +37158,14 @@ function placeholderArgs(kind, secrets) {
 
 // packages/core/dist/engine/engine-choice-cache.js
 import { createHash as createHash2 } from "node:crypto";
-import { mkdir, readFile as readFile5, rename, writeFile } from "node:fs/promises";
+import { mkdir, readFile as readFile6, rename, writeFile } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
-import { dirname, join as join6 } from "node:path";
+import { dirname, join as join7 } from "node:path";
 function engineChoiceCacheFile(env) {
   if (env["BUILDSECRETS_ENGINE_CACHE"] === "off")
     return void 0;
-  const base = env["XDG_CACHE_HOME"] || join6(env["HOME"] || homedir2(), ".cache");
-  return join6(base, "buildsecrets", "engine-choice.json");
+  const base = env["XDG_CACHE_HOME"] || join7(env["HOME"] || homedir2(), ".cache");
+  return join7(base, "buildsecrets", "engine-choice.json");
 }
 function engineChoiceKey(binaries, env) {
   const inputs = [binaries.docker, binaries.podman, binaries.buildah, env["PATH"], env["DOCKER_HOST"], env["DOCKER_CONTEXT"], env["DOCKER_CONFIG"], env["HOME"]];
@@ -37119,7 +37173,7 @@ function engineChoiceKey(binaries, env) {
 }
 async function readAll(file2) {
   try {
-    const parsed = JSON.parse(await readFile5(file2, "utf8"));
+    const parsed = JSON.parse(await readFile6(file2, "utf8"));
     return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : {};
   } catch {
     return {};
@@ -37154,14 +37208,14 @@ import { stat } from "node:fs/promises";
 
 // packages/core/dist/context-check/dockerignore.js
 var import_dockerignore = __toESM(require_ignore(), 1);
-import { readFile as readFile6 } from "node:fs/promises";
-import { basename as basename3, dirname as dirname2, join as join7 } from "node:path";
+import { readFile as readFile7 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname2, join as join8 } from "node:path";
 var createIgnore = import_dockerignore.default.default ?? import_dockerignore.default;
 async function readIfExists(path) {
-  return readFile6(path, "utf8").catch(() => void 0);
+  return readFile7(path, "utf8").catch(() => void 0);
 }
 async function loadContextIgnore(context, dockerfile) {
-  const candidates = [...dockerfile && dockerfile !== "-" ? [join7(dirname2(dockerfile), `${basename3(dockerfile)}.dockerignore`)] : [], join7(context, ".dockerignore")];
+  const candidates = [...dockerfile && dockerfile !== "-" ? [join8(dirname2(dockerfile), `${basename3(dockerfile)}.dockerignore`)] : [], join8(context, ".dockerignore")];
   for (const file2 of candidates) {
     const text4 = await readIfExists(file2);
     if (text4 === void 0)
@@ -37293,8 +37347,8 @@ function createFileScanPool(scanner, signal) {
 }
 
 // packages/core/dist/context-check/walk-context.js
-import { readdir as readdir3 } from "node:fs/promises";
-import { join as join8 } from "node:path";
+import { readdir as readdir4 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 async function walkContext(root2, rules, onFile, concurrency = 8) {
   const pending = [""];
   let active = 0;
@@ -37306,14 +37360,14 @@ async function walkContext(root2, rules, onFile, concurrency = 8) {
       while (active < concurrency && pending.length > 0) {
         const dir = pending.pop();
         active++;
-        readdir3(join8(root2, dir), { withFileTypes: true }).then((entries) => {
+        readdir4(join9(root2, dir), { withFileTypes: true }).then((entries) => {
           for (const entry of entries) {
             const path = dir ? `${dir}/${entry.name}` : entry.name;
             if (entry.isDirectory()) {
               if (!rules.ignores(path) || rules.hasExceptions)
                 pending.push(path);
             } else if (entry.isFile() && !rules.ignores(path)) {
-              onFile({ path, abs: join8(root2, path) });
+              onFile({ path, abs: join9(root2, path) });
             }
           }
           active--;
@@ -37509,19 +37563,19 @@ function reportEngine(session, intent, probe) {
 init_errors2();
 
 // packages/core/dist/janitor/stale-sweep.js
-import { readdir as readdir4, readFile as readFile7, rm as rm2, stat as stat2 } from "node:fs/promises";
+import { readdir as readdir5, readFile as readFile8, rm as rm2, stat as stat2 } from "node:fs/promises";
 import { homedir as homedir3, tmpdir as tmpdir2 } from "node:os";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 var OWNED_DIR = new RegExp(`^${TEMP_PREFIX}.+-(\\d+)-[A-Za-z0-9]{6}$`);
 function unauditedReportDir(env = process.env) {
-  const state = env["XDG_STATE_HOME"] || join9(env["HOME"] || homedir3(), ".local", "state");
-  return join9(state, "buildsecrets", "unaudited");
+  const state = env["XDG_STATE_HOME"] || join10(env["HOME"] || homedir3(), ".local", "state");
+  return join10(state, "buildsecrets", "unaudited");
 }
 async function processStart(pid) {
-  const stat4 = await readFile7(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
+  const stat4 = await readFile8(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
   if (stat4 === void 0)
     return void 0;
-  const boot = /^btime (\d+)$/m.exec(await readFile7("/proc/stat", "utf8").catch(() => ""))?.[1];
+  const boot = /^btime (\d+)$/m.exec(await readFile8("/proc/stat", "utf8").catch(() => ""))?.[1];
   const ticks = stat4.slice(stat4.lastIndexOf(")") + 2).split(" ")[19];
   if (boot === void 0 || ticks === void 0)
     return 0;
@@ -37539,14 +37593,14 @@ async function sweepStaleRuns(env = process.env) {
   const removed = [];
   const uid = process.getuid?.();
   for (const root2 of /* @__PURE__ */ new Set([secretTempRoot(env), tmpdir2()])) {
-    const names = await readdir4(root2).catch(() => []);
+    const names = await readdir5(root2).catch(() => []);
     for (const name of names) {
       if (!name.startsWith(TEMP_PREFIX))
         continue;
       const pid = Number(OWNED_DIR.exec(name)?.[1] ?? NaN);
       if (!Number.isInteger(pid))
         continue;
-      const path = join9(root2, name);
+      const path = join10(root2, name);
       const info = await stat2(path).catch(() => void 0);
       if (!info?.isDirectory() || uid !== void 0 && info.uid !== uid)
         continue;
@@ -37558,11 +37612,11 @@ async function sweepStaleRuns(env = process.env) {
   }
   const unaudited = [];
   const notes = unauditedReportDir(env);
-  for (const name of await readdir4(notes).catch(() => [])) {
+  for (const name of await readdir5(notes).catch(() => [])) {
     const image2 = /^([0-9a-f]{64})\.json$/.exec(name)?.[1];
     if (image2)
       unaudited.push(`sha256:${image2}`);
-    await rm2(join9(notes, name), { force: true }).catch(() => void 0);
+    await rm2(join10(notes, name), { force: true }).catch(() => void 0);
   }
   return { removed, unaudited };
 }
@@ -37933,7 +37987,7 @@ function describe3(err) {
 }
 
 // packages/core/dist/orchestrator/target-scope.js
-import { readFile as readFile8 } from "node:fs/promises";
+import { readFile as readFile9 } from "node:fs/promises";
 
 // packages/core/dist/config/secret-dependencies.js
 init_cache_mode();
@@ -38210,7 +38264,7 @@ async function scopeToTarget(session, plan, options, classicBuilder = false) {
   const everything = { needed: all, inject: all, notNeeded: [] };
   if (plan.dockerfile === "-")
     return everything;
-  const text4 = await readFile8(plan.dockerfile, "utf8").catch(() => void 0);
+  const text4 = await readFile9(plan.dockerfile, "utf8").catch(() => void 0);
   if (text4 === void 0)
     return everything;
   const scope = neededSecrets(session.config, text4, { ...stageSelectionFromArgs(options.engineArgs ?? [], session.env), everyStageUpToTarget: classicBuilder }, session.templateReferences);
@@ -38234,11 +38288,11 @@ function scopeGroups(plan, inject) {
 // packages/core/dist/orchestrator/push-step.js
 import { mkdtemp, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 
 // packages/core/dist/engine/run-push.js
 init_errors2();
-import { readFile as readFile9 } from "node:fs/promises";
+import { readFile as readFile10 } from "node:fs/promises";
 var DIGEST = /\bdigest: (sha256:[0-9a-f]{64})\b/;
 async function runPush(options) {
   const { argv, env } = options.command;
@@ -38269,7 +38323,7 @@ async function runPush(options) {
       hint: "see the engine output above; log in to the registry with the engine's own login (docker login, podman login) \u2014 buildsecrets never handles registry credentials"
     });
   }
-  const fromFile = options.digestFile ? (await readFile9(options.digestFile, "utf8").catch(() => "")).trim() : "";
+  const fromFile = options.digestFile ? (await readFile10(options.digestFile, "utf8").catch(() => "")).trim() : "";
   const digest = /^sha256:[0-9a-f]{64}$/.test(fromFile) ? fromFile : DIGEST.exec(said)?.[1];
   if (!digest)
     throw new EngineError(`the push of ${options.reference} finished but the engine reported no digest`, { hint: "check the registry: the tag may have been written" });
@@ -38337,7 +38391,7 @@ async function pushBuiltImage(session, input3) {
     throw new UsageError(`${input3.adapter.name} pushes through the daemon, which takes registry TLS settings from its own configuration`, { hint: "put the CA in /etc/docker/certs.d/HOST:PORT/ca.crt (or configure the daemon's insecure-registries); --push-tls-verify and --push-cert-dir are for podman and buildah" });
   }
   const pushed = [];
-  const workDir = await mkdtemp(join10(tmpdir3(), "buildsecrets-push-"));
+  const workDir = await mkdtemp(join11(tmpdir3(), "buildsecrets-push-"));
   try {
     await pushEach(session, input3, command, workDir, pushed);
   } finally {
@@ -38347,7 +38401,7 @@ async function pushBuiltImage(session, input3) {
 }
 async function pushEach(session, input3, command, workDir, pushed) {
   for (const [i, reference] of pushTags(input3.engineArgs).entries()) {
-    const digestFile = join10(workDir, `digest-${i}`);
+    const digestFile = join11(workDir, `digest-${i}`);
     const options = { digestFile, ...input3.settings.tlsVerify === false ? { tlsVerify: false } : {}, ...input3.settings.certDir ? { certDir: input3.settings.certDir } : {} };
     let forget;
     try {
@@ -38380,7 +38434,7 @@ async function checkDockerfile(session, plan, steps) {
   if (!existsSync3(plan.context) || !statSync(plan.context).isDirectory()) {
     throw new UsageError(`the build context ${plan.context} ${existsSync3(plan.context) ? "is not a directory" : "does not exist"}`, { hint: "the last argument of `buildsecrets build` is the context directory, e.g. `.`" });
   }
-  const text4 = await readFile10(plan.dockerfile, "utf8").catch(() => void 0);
+  const text4 = await readFile11(plan.dockerfile, "utf8").catch(() => void 0);
   if (text4 === void 0) {
     const problem = existsSync3(plan.dockerfile) ? `cannot read ${plan.dockerfile}` : `there is no ${plan.dockerfile}`;
     throw new DockerfileError([problem], { hint: plan.explicitDockerfile ? "check the path given with -f (or build.dockerfile in the config)" : "pass the Dockerfile with -f, or run from the build context" });
@@ -38509,7 +38563,7 @@ async function runBuild(session, options, steps = defaultBuildSteps) {
     assertNoValueInArgs(injections, values);
     const iidDir = await context.tempDir("engine");
     const exported = exportTarget(options.engineArgs ?? [], plan.context);
-    const iidFile = exported ? void 0 : userIidFile(options.engineArgs ?? [], plan.context) ?? join11(iidDir.path, "iid");
+    const iidFile = exported ? void 0 : userIidFile(options.engineArgs ?? [], plan.context) ?? join12(iidDir.path, "iid");
     const forgetResult = iidFile ? trackEngineResult(iidFile) : () => void 0;
     const forgetChildren = [];
     let forgetImage = () => void 0;
@@ -38580,7 +38634,7 @@ async function runBuild(session, options, steps = defaultBuildSteps) {
 
 // packages/core/dist/config/load-config.js
 init_errors2();
-import { open as open4 } from "node:fs/promises";
+import { open as open5 } from "node:fs/promises";
 import { dirname as dirname4, resolve as resolve4 } from "node:path";
 
 // packages/core/dist/config/decode-config-text.js
@@ -38615,7 +38669,7 @@ function decodeConfigText(input3, file2) {
 // packages/core/dist/config/discover.js
 init_errors2();
 import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
-import { dirname as dirname3, join as join12, resolve as resolve3 } from "node:path";
+import { dirname as dirname3, join as join13, resolve as resolve3 } from "node:path";
 var CONFIG_FILE_NAMES = ["buildsecrets.yaml", "buildsecrets.yml", "buildsecrets.json"];
 function isFile(path) {
   try {
@@ -38643,7 +38697,7 @@ function searchConfigFile(options) {
   const searched = [];
   for (let dir = resolve3(options.cwd); ; dir = dirname3(dir)) {
     searched.push(dir);
-    const found = CONFIG_FILE_NAMES.map((name) => join12(dir, name)).filter(isFile);
+    const found = CONFIG_FILE_NAMES.map((name) => join13(dir, name)).filter(isFile);
     if (found.length > 1) {
       throw new ConfigError([{ path: "", message: `ambiguous config: ${dir} holds ${found.map((f) => f.slice(dir.length + 1)).join(" and ")}` }], {
         hint: "keep one of them, or pick one with --config"
@@ -38651,7 +38705,7 @@ function searchConfigFile(options) {
     }
     if (found[0] !== void 0)
       return { file: found[0], searched };
-    if (existsSync4(join12(dir, ".git")) || dirname3(dir) === dir)
+    if (existsSync4(join13(dir, ".git")) || dirname3(dir) === dir)
       return { file: void 0, searched };
   }
 }
@@ -39241,7 +39295,7 @@ async function parseConfigLazily(input3, options) {
   return { config: config2, file: file2, baseDir, sensitive: interpolated.sensitive };
 }
 async function readConfigBytes(file2) {
-  const handle = await open4(file2, "r");
+  const handle = await open5(file2, "r");
   try {
     const stat4 = await handle.stat();
     if (!stat4.isFile())
@@ -39354,7 +39408,7 @@ function builtinPackage(use) {
 // packages/core/dist/plugins/resolve-package.js
 import { existsSync as existsSync5, readFileSync, statSync as statSync3 } from "node:fs";
 import { createRequire as createRequire2 } from "node:module";
-import { join as join13 } from "node:path";
+import { join as join14 } from "node:path";
 var CONDITIONS = /* @__PURE__ */ new Set(["node", "import", "default"]);
 var NPM_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*(\/[^\\]*)?$/i;
 function isPackageSpecifier(specifier) {
@@ -39411,20 +39465,20 @@ function firstFile(candidates) {
   return candidates.find((c) => existsSync5(c) && statSync3(c).isFile());
 }
 function entryOf(packageDir, subpath) {
-  const manifest = JSON.parse(readFileSync(join13(packageDir, "package.json"), "utf8"));
+  const manifest = JSON.parse(readFileSync(join14(packageDir, "package.json"), "utf8"));
   if (manifest.exports !== void 0) {
     const target = resolveExports(manifest.exports, subpath);
-    return target === void 0 ? void 0 : firstFile([join13(packageDir, target)]);
+    return target === void 0 ? void 0 : firstFile([join14(packageDir, target)]);
   }
-  const base = join13(packageDir, subpath === "." ? typeof manifest.main === "string" ? manifest.main : "index.js" : subpath);
-  return firstFile([base, `${base}.js`, `${base}.mjs`, `${base}.cjs`, join13(base, "index.js")]);
+  const base = join14(packageDir, subpath === "." ? typeof manifest.main === "string" ? manifest.main : "index.js" : subpath);
+  return firstFile([base, `${base}.js`, `${base}.mjs`, `${base}.cjs`, join14(base, "index.js")]);
 }
 function resolvePackage(specifier, fromDir) {
   const { name, subpath } = splitSpecifier(specifier);
-  const searchPaths = createRequire2(join13(fromDir, "noop.js")).resolve.paths(name) ?? [];
+  const searchPaths = createRequire2(join14(fromDir, "noop.js")).resolve.paths(name) ?? [];
   for (const nodeModules of searchPaths) {
-    const packageDir = join13(nodeModules, name);
-    if (!existsSync5(join13(packageDir, "package.json")))
+    const packageDir = join14(nodeModules, name);
+    if (!existsSync5(join14(packageDir, "package.json")))
       continue;
     let file2;
     try {
@@ -39752,8 +39806,8 @@ init_config_constants();
 init_did_you_mean();
 init_issue_path();
 init_errors2();
-import { readFile as readFile11, stat as stat3 } from "node:fs/promises";
-import { isAbsolute as isAbsolute3, join as join14 } from "node:path";
+import { readFile as readFile12, stat as stat3 } from "node:fs/promises";
+import { isAbsolute as isAbsolute3, join as join15 } from "node:path";
 
 // packages/core/dist/templates/parse-template.js
 var TEMPLATE_FILTERS = ["base64", "json"];
@@ -39817,22 +39871,22 @@ function parseTemplate(text4) {
   const problems = [];
   let pos = 0;
   while (pos < text4.length) {
-    const open5 = text4.indexOf("{{", pos);
-    if (open5 < 0) {
+    const open6 = text4.indexOf("{{", pos);
+    if (open6 < 0) {
       parts2.push({ kind: "text", text: text4.slice(pos) });
       break;
     }
-    if (open5 > pos)
-      parts2.push({ kind: "text", text: text4.slice(pos, open5) });
-    const line = lineAt(text4, open5);
-    const close = text4.indexOf("}}", open5 + 2);
-    const newline = text4.indexOf("\n", open5 + 2);
+    if (open6 > pos)
+      parts2.push({ kind: "text", text: text4.slice(pos, open6) });
+    const line = lineAt(text4, open6);
+    const close = text4.indexOf("}}", open6 + 2);
+    const newline = text4.indexOf("\n", open6 + 2);
     if (close < 0 || newline >= 0 && newline < close) {
       problems.push({ line, message: 'a placeholder opened with {{ is not closed with }} on the same line (write a literal {{ as {{ "{{" }})' });
       pos = newline < 0 ? text4.length : newline;
       continue;
     }
-    const part = parseAction(text4.slice(open5 + 2, close), line);
+    const part = parseAction(text4.slice(open6 + 2, close), line);
     if ("kind" in part)
       parts2.push(part);
     else
@@ -39854,7 +39908,7 @@ async function readTemplateFile(path) {
       return ["is not a regular file"];
     if (info.size > MAX_TEMPLATE_BYTES)
       return [`is larger than ${MAX_TEMPLATE_BYTES} bytes`];
-    return await readFile11(path, "utf8");
+    return await readFile12(path, "utf8");
   } catch {
     return ["cannot be read (check the path; it is relative to the config file)"];
   }
@@ -39888,7 +39942,7 @@ async function loadTemplates(config2, baseDir, file2) {
     const path = formatPath2(["secrets", id, field3]);
     let text4 = secret2.template;
     if (secret2.templateFile !== void 0) {
-      const read = await readTemplateFile(isAbsolute3(secret2.templateFile) ? secret2.templateFile : join14(baseDir, secret2.templateFile));
+      const read = await readTemplateFile(isAbsolute3(secret2.templateFile) ? secret2.templateFile : join15(baseDir, secret2.templateFile));
       if (Array.isArray(read)) {
         issues.push({ path, message: `the template file ${read[0]}` });
         continue;
@@ -40339,7 +40393,7 @@ init_errors2();
 
 // packages/core/dist/strategies/secret-mount-files.js
 import { chmodSync as chmodSync2, closeSync as closeSync3, fchmodSync, openSync as openSync3, writeFileSync } from "node:fs";
-import { join as join15 } from "node:path";
+import { join as join16 } from "node:path";
 function fileNameFor(id, index) {
   return `${index}-${id.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 100)}`;
 }
@@ -40347,7 +40401,7 @@ async function writeSecretFiles(dir, secrets) {
   chmodSync2(dir, 448);
   const written = [];
   for (const [index, secret2] of secrets.entries()) {
-    const path = join15(dir, fileNameFor(secret2.id, index));
+    const path = join16(dir, fileNameFor(secret2.id, index));
     const fd = openSync3(path, "wx", 384);
     const bytes = secret2.value.reveal();
     try {
@@ -40570,7 +40624,7 @@ async function startSecretServer(options) {
   const replayed = /* @__PURE__ */ new Set();
   const sockets = /* @__PURE__ */ new Set();
   const pending = new PendingConnections(limits.maxConnections, refuseSocket);
-  let open5 = true;
+  let open6 = true;
   let refused = 0;
   const handle = async (req, res) => {
     const from = req.socket.remoteAddress ?? "unknown";
@@ -40579,13 +40633,13 @@ async function startSecretServer(options) {
       options.logger.debug(`served-file: refused a request from ${from} (${why})`);
       refuseResponse(res);
     };
-    if (!open5)
+    if (!open6)
       return refuse("closed");
     if (req.method !== "GET" && req.method !== "POST")
       return refuse("method");
     const id = secretIdFromTarget(req.url);
     const presented = await presentedToken(req);
-    if (!open5 || res.destroyed)
+    if (!open6 || res.destroyed)
       return refuse("closed");
     const valid = (id === void 0 ? nobody : checkers.get(id) ?? nobody)(presented);
     if (!valid || id === void 0)
@@ -40650,7 +40704,7 @@ async function startSecretServer(options) {
       return [...replayed];
     },
     close: () => closing ??= new Promise((resolve8) => {
-      open5 = false;
+      open6 = false;
       server.close(() => resolve8());
       server.closeAllConnections();
       for (const socket of sockets)
@@ -40723,7 +40777,7 @@ function servedFileStrategy(options = {}) {
 
 // packages/core/dist/strategies/ssh-agent/ssh-agent-strategy.js
 init_errors2();
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 
 // packages/core/dist/strategies/ssh-agent/agent-key.js
 init_errors2();
@@ -40973,7 +41027,7 @@ function sshAgentStrategy() {
         dir = await context.tempDir("ssh");
         let index = 0;
         for (const [sshId, keys] of groups2) {
-          const agent = await startAgent({ ssh2, sshId, socketPath: join16(dir.path, `agent-${index++}.sock`), keys, logger: context.logger });
+          const agent = await startAgent({ ssh2, sshId, socketPath: join17(dir.path, `agent-${index++}.sock`), keys, logger: context.logger });
           agents.push(agent);
           engineArgs2.push("--ssh", `${sshId}=${agent.socketPath}`);
           summary.push(`ssh-agent: --ssh ${sshId} with ${keys.map((k) => `${k.fingerprint} (${k.secretId})`).join(", ")}`);
@@ -40997,8 +41051,8 @@ function defaultStrategies() {
 init_cache_mode();
 init_rev_arg_name();
 import { existsSync as existsSync7 } from "node:fs";
-import { readFile as readFile12 } from "node:fs/promises";
-import { isAbsolute as isAbsolute4, join as join17, resolve as resolve6 } from "node:path";
+import { readFile as readFile13 } from "node:fs/promises";
+import { isAbsolute as isAbsolute4, join as join18, resolve as resolve6 } from "node:path";
 init_errors2();
 function detailOf(inject, c, id) {
   switch (inject) {
@@ -41018,8 +41072,8 @@ function pickDockerfile(baseDir, cwd, config2, options) {
   if (options.dockerfile)
     return resolve6(cwd, options.dockerfile);
   if (config2.build?.dockerfile)
-    return isAbsolute4(config2.build.dockerfile) ? config2.build.dockerfile : join17(baseDir, config2.build.dockerfile);
-  const candidate = join17(resolve6(cwd, options.context ?? "."), "Dockerfile");
+    return isAbsolute4(config2.build.dockerfile) ? config2.build.dockerfile : join18(baseDir, config2.build.dockerfile);
+  const candidate = join18(resolve6(cwd, options.context ?? "."), "Dockerfile");
   return existsSync7(candidate) ? candidate : void 0;
 }
 function explainTemplateParts(findings, templateRefs) {
@@ -41035,7 +41089,7 @@ function explainTemplateParts(findings, templateRefs) {
   });
 }
 async function scopePlan(config2, dockerfile, options, templateRefs) {
-  const text4 = await readFile12(dockerfile, "utf8");
+  const text4 = await readFile13(dockerfile, "utf8");
   return neededSecrets(config2, text4, { target: options.target, buildArgs: new Map(Object.entries(options.buildArgs ?? {})) }, templateRefs);
 }
 function describeRef(definition, options, instance, request) {
