@@ -182,7 +182,7 @@ describe('the GitHub Action entry point (action/index.mjs, as a runner starts it
     expect((await bundleActionWorker()) === readFileSync(join(ROOT, 'action/layer-worker.js'), 'utf8'), 'run `npx tsc -b && node packages/cli/scripts/bundle-action.mjs` and commit action/layer-worker.js').toBe(true);
   });
 
-  it('ships the audit\'s scanning worker next to the bundle, and the worker finds the value in a layer read from a file', async () => {
+  it("ships the audit's scanning worker next to the bundle, and the worker finds the value in a layer read from a file", async () => {
     // On 2 cores the calling thread searches up to 4 layers itself and no worker starts; with more
     // cores workers take some of them, so the entry they load must work on its own.
     const layerTar = writeDockerArchive(join(root, 'worker-layer'), { 'app/key': VALUE });
