@@ -36644,6 +36644,7 @@ init_errors2();
 // packages/core/dist/engine/adapters/containers-leftovers.js
 import { randomBytes } from "node:crypto";
 import { readdir as readdir2, readFile as readFile4, rm } from "node:fs/promises";
+import { connect } from "node:net";
 import { join as join5 } from "node:path";
 var RUN_MARKER_ARG = "BUILDSECRETS_RUN_ID";
 function newRunId() {
@@ -36698,8 +36699,33 @@ async function bundlesOf(env, ids) {
   }
   return bundles;
 }
+function socketIsDead(path) {
+  return new Promise((resolve8) => {
+    const socket = connect(path);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve8(false);
+    });
+    socket.once("error", (error62) => resolve8(error62.code === "ECONNREFUSED" || error62.code === "ENOENT"));
+  });
+}
+async function removeDeadSshSocketDirs(env) {
+  const base = env["TMPDIR"] || "/var/tmp";
+  for (const name of await readdir2(base).catch(() => [])) {
+    if (!/^\.buildah-ssh-sock\d+$/.test(name))
+      continue;
+    const dir = join5(base, name);
+    const entries = await readdir2(dir).catch(() => void 0);
+    if (!entries || entries.some((entry) => entry !== "ssh_auth_sock"))
+      continue;
+    if (entries.length === 1 && !await socketIsDead(join5(dir, "ssh_auth_sock")))
+      continue;
+    await rm(dir, { recursive: true, force: true }).catch(() => void 0);
+  }
+}
 async function removeBuildLeftovers(binary, kind, runId, env) {
   try {
+    await removeDeadSshSocketDirs(env);
     const root2 = await graphRoot(binary, kind, env);
     const containers = await markedContainers(root2, runId);
     if (containers.length === 0)

@@ -8,6 +8,7 @@ import { afterAll, afterEach, expect, it } from 'vitest';
 import { auditImage, SecretValue } from '@buildsecrets/core';
 import { describeE2E, docker, E2E_BUILD_ARGS } from './support/engine.js';
 import { killAll, runCli } from './fixtures/build/cli.js';
+import { tempDirSync } from '../support/temp-dirs.js';
 
 /*
  * Attribution outside `build`: `buildsecrets audit IMAGE --base BASE` on a real engine, and an
@@ -102,7 +103,8 @@ describeE2E('buildsecrets audit --base', () => {
     const base = await importBase('oci-base', inBase);
     const app = await buildOn(base, 'oci-app', `${added}\n`);
     // Moved into a private podman store and written as an OCI archive (index.json, blobs by digest).
-    const store = join(work, 'podman');
+    // podman refuses a --runroot over 50 characters: a short directory of its own, in the run's TMPDIR.
+    const store = tempDirSync('p-');
     const podman = (args: string[]) => run('podman', ['--root', join(store, 'root'), '--runroot', join(store, 'run'), '--storage-driver', 'vfs', ...args], { maxBuffer: 1 << 26 });
     const saved = join(work, 'app.docker.tar');
     await docker(['save', '-o', saved, app]);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { capture } from '../exec-capture.js';
 
@@ -70,17 +71,48 @@ async function bundlesOf(env: Readonly<Record<string, string | undefined>>, ids:
   return bundles;
 }
 
+/** True when nothing answers on the unix socket `path` (its server is gone); false while one does. */
+function socketIsDead(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'ECONNREFUSED' || error.code === 'ENOENT'));
+  });
+}
+
+/**
+ * The directories (`$TMPDIR/.buildah-ssh-sock<n>`, default /var/tmp) of the ssh-agent proxy sockets
+ * that podman/buildah make for `--ssh` and leave when stopped mid-step — removed only when the
+ * socket in them is dead: a live one belongs to a build still running.
+ */
+export async function removeDeadSshSocketDirs(env: Readonly<Record<string, string | undefined>>): Promise<void> {
+  const base = env['TMPDIR'] || '/var/tmp';
+  for (const name of await readdir(base).catch(() => [] as string[])) {
+    if (!/^\.buildah-ssh-sock\d+$/.test(name)) continue;
+    const dir = join(base, name);
+    const entries = await readdir(dir).catch(() => undefined);
+    if (!entries || entries.some((entry) => entry !== 'ssh_auth_sock')) continue;
+    if (entries.length === 1 && !(await socketIsDead(join(dir, 'ssh_auth_sock')))) continue;
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
 /**
  * After a podman/buildah build that did not finish (a failure, SIGINT, SIGTERM): podman 4.3 exits
  * on a signal without stopping the RUN step it started (that process lives in its own session, out
  * of reach of our process-group kill) and leaves the working container behind — with copies of the
  * step's secret mounts under `userdata/secrets`. Find this run's working containers by their
- * marker, SIGKILL every process still using them, remove them and their runtime bundles.
+ * marker, SIGKILL every process still using them, remove them and their runtime bundles, and the
+ * ssh-agent proxy socket directories left dead.
  * Returns what was removed.
  * Never throws: teardown must go on.
  */
 export async function removeBuildLeftovers(binary: string, kind: 'podman' | 'buildah', runId: string, env: Readonly<Record<string, string | undefined>>): Promise<{ containers: string[]; processes: number[] }> {
   try {
+    await removeDeadSshSocketDirs(env);
     const root = await graphRoot(binary, kind, env);
     const containers = await markedContainers(root, runId);
     if (containers.length === 0) return { containers, processes: [] };
