@@ -35,6 +35,7 @@ export const RUN_TEMP_PREFIX = 'bs-run-';
  */
 export const TOOL_CACHES: readonly { name: RegExp; why: string }[] = [
   { name: /^tsx-\d+$/, why: "tsx's compile cache (os.tmpdir()/tsx-<uid>), made by tests that start TypeScript children with tsx" },
+  { name: /^node-compile-cache$/, why: "Node's on-disk compile cache (os.tmpdir()/node-compile-cache), turned on by the CLI's bin on Node 22.1+ and reused by every later start" },
 ];
 
 /** Entries left in `dir` (but tool caches), each with what it holds (a directory's entry count), for the failure message. */
