@@ -33857,9 +33857,6 @@ function buildReport(source, scan, scanner, tooShort, baseDiffIds = [], listing)
 }
 
 // packages/audit/dist/layer-pool.js
-import { existsSync } from "node:fs";
-import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 
 // packages/audit/dist/chunk-inbox.js
@@ -33956,16 +33953,18 @@ function unpark(key) {
   return entry.thread;
 }
 
-// packages/audit/dist/layer-pool.js
-var _a3;
-var MESSAGE_BYTES = 1 << 20;
+// packages/audit/dist/pool-sizing.js
+import { availableParallelism } from "node:os";
 function defaultScannerCount(cores = availableParallelism()) {
   return Math.max(1, Math.min(4, 2 * cores));
 }
 function defaultLocalLayers(scanners, cores = availableParallelism()) {
   return Math.max(1, Math.ceil(scanners / Math.max(1, Math.ceil(cores / 2))));
 }
-var DEFAULT_POOL_CAP_BYTES = 128 << 20;
+
+// packages/audit/dist/worker-launch.js
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 function workerExecArgv(parent) {
   const out = [];
   for (let i = 0; i < parent.length; i++) {
@@ -33984,6 +33983,11 @@ function defaultWorkerUrl() {
   const candidates = [new URL("./layer-worker.js", import.meta.url), new URL("./cli-chunks/layer-worker.js", import.meta.url), new URL("../dist/layer-worker.js", import.meta.url)];
   return candidates.find((url2) => existsSync(fileURLToPath(url2))) ?? candidates[0];
 }
+
+// packages/audit/dist/layer-pool.js
+var _a3;
+var MESSAGE_BYTES = 1 << 20;
+var DEFAULT_POOL_CAP_BYTES = 128 << 20;
 var LayerPool = class {
   /** Worker threads started by every pool so far (tests check that the workers really ran). */
   static threadsStarted = 0;

@@ -36,7 +36,7 @@ const PARTS = new Set((process.env.BENCH_AUDIT_PARTS ?? 'big,concurrent,redactor
 const FILE_SIZE = 1 << 20;
 const core = await import('../packages/core/dist/index.js');
 // The audit's default number of scanners (not a public export; the bench reports what it used).
-const { defaultLocalLayers, defaultScannerCount } = await import('../packages/audit/dist/layer-pool.js');
+const { defaultLocalLayers, defaultScannerCount } = await import('../packages/audit/dist/pool-sizing.js');
 
 export function secretValues(n) {
   return Array.from({ length: n }, (_, i) => `bench-secret ${i}/${randomBytes(12).toString("base64")}`);

@@ -11,7 +11,8 @@ import { auditImage } from './audit-image.js';
 import { auditSource } from './audit-source.js';
 import { archiveFile } from './archive-stream.js';
 import { tarStreamSource } from './source/tar-stream-source.js';
-import { LayerPool, workerExecArgv } from './layer-pool.js';
+import { LayerPool } from './layer-pool.js';
+import { workerExecArgv } from './worker-launch.js';
 import { makeCanary } from '../../../test/setup/canary-values.js';
 
 /*

@@ -3,7 +3,8 @@ import { AbortedError, AuditError, isBuildSecretsError, TimeoutError } from '@bu
 import { scanSequential, type ArchiveScan } from './archive-reader.js';
 import { ContentScanner } from './content-scanner.js';
 import { buildReport } from './report-builder.js';
-import { defaultScannerCount, LayerPool } from './layer-pool.js';
+import { LayerPool } from './layer-pool.js';
+import { defaultScannerCount } from './pool-sizing.js';
 import { DEFAULT_BLOB_CONCURRENCY, scanRandomAccess } from './scan-random-access.js';
 import { buildPatterns } from './scanner/patterns.js';
 import type { ImageListing, ImageSource } from './source/image-source.js';

@@ -1,6 +1,3 @@
-import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Transform } from 'node:stream';
 import type { BlobFormat } from './blob-format.js';
@@ -10,6 +7,8 @@ import { ChunkInbox } from './chunk-inbox.js';
 import { scanFileRange } from './file-range-scan.js';
 import { scanBlob, type BlobOutcome } from './layer-blob.js';
 import { park, unpark } from './parked-workers.js';
+import { defaultLocalLayers, defaultScannerCount } from './pool-sizing.js';
+import { defaultWorkerUrl, workerExecArgv } from './worker-launch.js';
 import type { SecretPattern } from './scanner/patterns.js';
 import type { BlobFileRange } from './source/image-source.js';
 
@@ -56,28 +55,6 @@ export interface LayerPoolOptions {
 /** Bytes per message to a worker: fewer, larger messages cost less than one per 64 KiB read. */
 const MESSAGE_BYTES = 1 << 20;
 
-/**
- * How many scanners search layers at once by default: twice the machine's cores, at most 4. More
- * scanners than cores, because each one waits part of the time for zlib, which inflates on libuv's
- * thread pool (4 threads): on 2 cores, 2 scanners kept 1.6–1.7 cores busy and 4 kept 1.9
- * (docs/performance.md, "Audit and redaction", fifth pass).
- */
-export function defaultScannerCount(cores: number = availableParallelism()): number {
-  return Math.max(1, Math.min(4, 2 * cores));
-}
-
-/**
- * How many of the `scanners` layers in flight the calling thread searches itself: one thread per
- * two cores is enough, because zlib inflates on libuv's thread pool and a thread's own search
- * costs about a third of the inflating it waits for. On 2 cores that is all
- * of them, so no worker has to start (a cold worker costs 0.1–0.2 s of CPU before it searches at
- * full speed); with more cores the calling thread keeps its share and workers take the rest
- * (docs/performance.md, "Audit and redaction", sixth pass).
- */
-export function defaultLocalLayers(scanners: number, cores: number = availableParallelism()): number {
-  return Math.max(1, Math.ceil(scanners / Math.max(1, Math.ceil(cores / 2))));
-}
-
 /** Default cap on bytes queued for the workers: 128 MiB (the main thread stops reading above it). */
 export const DEFAULT_POOL_CAP_BYTES = 128 << 20;
 
@@ -93,32 +70,6 @@ interface PooledWorker {
   /** The file job it is reading, if any: it is given the next one only when done. */
   fileJob?: number;
   dead?: string;
-}
-
-/**
- * The parent's Node options minus those that only make sense for the main script: a worker
- * inherits them, and `node --input-type=module -e …` (a script embedding the library) would
- * otherwise stop every worker with "--input-type can only be used with string input".
- */
-export function workerExecArgv(parent: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < parent.length; i++) {
-    const arg = parent[i]!;
-    if (arg === '-e' || arg === '--eval' || arg === '-p' || arg === '--print' || arg === '--input-type') {
-      i++;
-      continue;
-    }
-    if (arg.startsWith('--input-type=') || arg.startsWith('--eval=') || arg.startsWith('--print=')) continue;
-    out.push(arg);
-  }
-  return out;
-}
-
-/** The compiled worker entry: next to this module (library build), or where the CLI bundle puts it. */
-function defaultWorkerUrl(): URL {
-  const candidates = [new URL('./layer-worker.js', import.meta.url), new URL('./cli-chunks/layer-worker.js', import.meta.url), new URL('../dist/layer-worker.js', import.meta.url)];
-  // Under vitest this module runs from its TypeScript source: the worker comes from the build (`tsc -b` first).
-  return candidates.find((url) => existsSync(fileURLToPath(url))) ?? candidates[0]!;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultLocalLayers, defaultScannerCount } from './layer-pool.js';
+import { defaultLocalLayers, defaultScannerCount } from './pool-sizing.js';
 
 describe('defaultScannerCount', () => {
   it('is twice the cores, at most 4: scanners wait part of the time for zlib on the thread pool, so more scanners than cores keep the cores busy', () => {
