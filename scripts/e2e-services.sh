@@ -139,6 +139,17 @@ stop() {
     fi
     rm -f "$E2E_DIR/dockerd.pid"
   fi
+  unmount_under "$E2E_DIR"
+}
+
+# A stopped dockerd leaves its network namespace bind mount (<exec-root>/netns/default) behind; with
+# it the directory cannot be removed and every start/stop pair on a developer's machine adds one.
+# Deepest first; only mounts under this E2E_DIR (another set of services may be running).
+unmount_under() {
+  local dir=$1
+  awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
+    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+  done
 }
 
 # ---- engines (#14): podman/buildah storage images, an ssh-add image, a second dockerd over TCP ----
