@@ -44,7 +44,10 @@ export default defineConfig({
     expect: { requireAssertions: true },
     setupFiles: ['test/setup/canary.ts'],
     // temp-dir-guard: the run gets a private TMPDIR and fails when a test leaves anything in it.
-    globalSetup: ['test/setup/temp-dir-guard.ts', 'test/setup/bundle-cli.ts'],
+    // spill-guard: the run fails when it leaves anything new in /dev/shm, /var/tmp or the containers
+    // store's working containers, where builds spill secret copies (after the temp-dir guard: it
+    // finds other runs by their private TMPDIRs).
+    globalSetup: ['test/setup/temp-dir-guard.ts', 'test/setup/spill-guard.ts', 'test/setup/bundle-cli.ts'],
     // `vitest run --project unit|integration|e2e` (npm run test:unit, …) runs one layer; plain
     // `vitest run` runs all three. unit: each package's own tests and the examples; integration:
     // whole-system behaviour without a container engine (reliability, packaging); e2e: a real engine.
