@@ -40,8 +40,10 @@ function markedContainers(root, runId) {
     try { const args = JSON.parse(text).Args; return !!args && args[MARKER] === runId; } catch { return false; }
   });
 }
-function killUsers(root, ids) {
-  const needles = ids.map((id) => path.join(root, 'overlay-containers', id) + '/');
+// Matched without the graph root: in another mount namespace, a path on a file system mounted below
+// '/' shows relative to that file system. A container id (64 random hex digits) is unambiguous.
+function killUsers(ids) {
+  const needles = ids.map((id) => '/overlay-containers/' + id + '/');
   for (const name of listDir('/proc')) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
     const mounts = readText('/proc/' + name + '/mountinfo');
@@ -60,7 +62,7 @@ function cleanBuild(w) {
   const root = graphRoot(w);
   const ids = markedContainers(root, w.runId);
   if (ids.length === 0) return;
-  killUsers(root, ids);
+  killUsers(ids);
   for (const id of ids) shred(path.join(root, 'overlay-containers', id, 'userdata', 'secrets'));
   engine(w, w.kind === 'podman' ? ['rm', '--force', ...ids] : ['rm', ...ids]);
   removeBundles(w, ids);
