@@ -12,24 +12,20 @@ const engines = matrixEngines().filter((e) => e.engine === 'podman' || e.engine 
 const missing = await Promise.all(engines.map((e) => e.available()));
 const CLEANUP_BOUND_MS = 5_000;
 
-/** What the RUN step's own mount table names: its working container's directory and its runtime bundle. */
-async function stepMounts(pid: number): Promise<{ container: string | undefined; bundle: string | undefined }> {
+/** What the RUN step's own mount table names: its working container's directory, its runtime bundle, its ssh-agent proxy socket directory. */
+async function stepMounts(pid: number): Promise<{ container?: string; bundle?: string; sshDir?: string }> {
   const mounts = await readFile(`/proc/${pid}/mountinfo`, 'utf8').catch(() => '');
   const container = /(\/\S+\/overlay-containers\/[0-9a-f]{64})\/userdata\/secrets\//.exec(mounts)?.[1];
   const bundle = /(\/\S+\/buildah\d+)\/hostname \/etc\/hostname /.exec(mounts)?.[1];
-  return { container, bundle };
-}
-
-/** The ssh-agent proxy socket directories podman/buildah make in their TMPDIR (the run's private one). */
-async function sshSocketDirs(): Promise<string[]> {
-  return (await readdir(tmpdir())).filter((name) => /^\.buildah-ssh-sock\d+$/.test(name));
+  const sshDir = /(\/\S+\/\.buildah-ssh-sock\d+)\/ssh_auth_sock /.exec(mounts)?.[1];
+  return { ...(container ? { container } : {}), ...(bundle ? { bundle } : {}), ...(sshDir ? { sshDir } : {}) };
 }
 
 // kill -9 of buildsecrets (the OOM killer, `timeout -s KILL`) while a podman/buildah RUN step holds
 // a file secret, an env secret and an ssh socket: no handler of ours runs, and podman 4.3 starts
 // the step in a session of its own, so only the watchdog can stop it and remove the engine's
 // copies — the working container's `userdata/secrets`, the /dev/shm copy of the env value, the
-// runtime bundle — within 5 s.
+// runtime bundle, the ssh-agent proxy socket directory — within 5 s.
 for (const [index, engine] of engines.entries()) {
   describeEngine(engine, missing[index], () => {
     let ctx: Awaited<ReturnType<typeof makeContext>>;
@@ -46,7 +42,7 @@ for (const [index, engine] of engines.entries()) {
       await rm(keys, { recursive: true, force: true });
     }, 60_000);
 
-    it('kill -9 mid-step → within 5 s no RUN-step process, no secret copy in containers-storage or /dev/shm, no working container, no bundle', async () => {
+    it('kill -9 mid-step → within 5 s no RUN-step process, no secret copy in containers-storage or /dev/shm, no working container, bundle or ssh proxy socket dir', async () => {
       const hold = String(1000 + Math.floor(Math.random() * 8000));
       const sleeping = () => processesMentioning(`sleep\0${hold}`);
       const values = Object.values(secrets.values);
@@ -56,7 +52,7 @@ for (const [index, engine] of engines.entries()) {
       child.stdout.on('data', (c: Buffer) => (output += c.toString()));
       child.stderr.on('data', (c: Buffer) => (output += c.toString()));
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      let step: { container: string | undefined; bundle: string | undefined } = { container: undefined, bundle: undefined };
+      let step: Awaited<ReturnType<typeof stepMounts>> = {};
       try {
         await expect.poll(() => output.includes(`holding-${hold}`), { timeout: 120_000, interval: 200 }).toBe(true);
         const [pid] = await sleeping();
@@ -65,6 +61,7 @@ for (const [index, engine] of engines.entries()) {
         // Not vacuous: before the kill each copy exists.
         expect(step.container && existsSync(step.container), 'the working container').toBe(true);
         expect(step.bundle && existsSync(step.bundle), 'the runtime bundle').toBe(true);
+        expect(step.sshDir && existsSync(step.sshDir), 'the ssh-agent proxy socket directory').toBe(true);
         expect(await containersStorageFilesHolding([secrets.values.file_secret])).not.toEqual([]);
         expect(await shmFilesHolding([secrets.values.env_secret])).not.toEqual([]);
 
@@ -75,11 +72,10 @@ for (const [index, engine] of engines.entries()) {
         let last: unknown;
         while (cleanAt === undefined && Date.now() - killedAt < 20_000) {
           const passStart = Date.now();
-          const [steps, stored, shm, sockets] = await Promise.all([sleeping(), containersStorageFilesHolding(values), shmFilesHolding(values), sshSocketDirs()]);
-          const container = existsSync(step.container!);
-          const bundle = existsSync(step.bundle!);
-          last = { steps, stored, shm, sockets, container, bundle, tmp: await readdir(ctx.tmp) };
-          if (steps.length + stored.length + shm.length + sockets.length === 0 && !container && !bundle && (await readdir(ctx.tmp)).length === 0) cleanAt = passStart;
+          const [steps, stored, shm, tmp] = await Promise.all([sleeping(), containersStorageFilesHolding(values), shmFilesHolding(values), readdir(ctx.tmp)]);
+          const [container, bundle, sshDir] = [step.container!, step.bundle!, step.sshDir!].map((p) => existsSync(p));
+          last = { steps, stored, shm, tmp, container, bundle, sshDir };
+          if (steps.length + stored.length + shm.length + tmp.length === 0 && !container && !bundle && !sshDir) cleanAt = passStart;
           else await new Promise((r) => setTimeout(r, 100));
         }
         expect(cleanAt, `never clean: ${JSON.stringify(last)}`).toBeDefined();
@@ -93,7 +89,7 @@ for (const [index, engine] of engines.entries()) {
         if (id && existsSync(step.container!)) await run(engine.engine, engine.engine === 'podman' ? ['rm', '--force', id] : ['rm', id]).catch(() => undefined);
         if (step.bundle) await rm(step.bundle, { recursive: true, force: true });
         for (const file of await shmFilesHolding(values)) await rm(file, { force: true });
-        for (const dir of await sshSocketDirs()) await rm(join(tmpdir(), dir), { recursive: true, force: true });
+        if (step.sshDir) await rm(step.sshDir, { recursive: true, force: true });
       }
     }, 300_000);
   });
