@@ -62,8 +62,8 @@ for (const [index, engine] of engines.entries()) {
         expect(step.container && existsSync(step.container), 'the working container').toBe(true);
         expect(step.bundle && existsSync(step.bundle), 'the runtime bundle').toBe(true);
         expect(step.sshDir && existsSync(step.sshDir), 'the ssh-agent proxy socket directory').toBe(true);
-        expect(await containersStorageFilesHolding([secrets.values.file_secret])).not.toEqual([]);
-        expect(await shmFilesHolding([secrets.values.env_secret])).not.toEqual([]);
+        expect(await containersStorageFilesHolding([secrets.values.file_secret!])).not.toEqual([]);
+        expect(await shmFilesHolding([secrets.values.env_secret!])).not.toEqual([]);
 
         const killedAt = Date.now();
         child.kill('SIGKILL');
