@@ -1934,8 +1934,8 @@ var init_regexes = __esm({
     _emoji = `^(?=[\\s\\S]*[\\p{Extended_Pictographic}\\p{Regional_Indicator}\\u20E3])[\\p{Extended_Pictographic}\\p{Emoji_Component}]+$`;
     ipv4 = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])$/;
     ipv6 = /^(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))$/;
-    mac = (delimiter) => {
-      const escapedDelim = escapeRegex(delimiter ?? ":");
+    mac = (delimiter2) => {
+      const escapedDelim = escapeRegex(delimiter2 ?? ":");
       return new RegExp(`^(?:[0-9A-F]{2}${escapedDelim}){5}[0-9A-F]{2}$|^(?:[0-9a-f]{2}${escapedDelim}){5}[0-9a-f]{2}$`);
     };
     cidrv4 = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9][0-9]|[0-9])\/([0-9]|[1-2][0-9]|3[0-2])$/;
@@ -4987,7 +4987,7 @@ function isRef(value) {
 function cloneIssues(issues) {
   return issues.map((iss) => iss.path ? { ...iss, path: iss.path.slice() } : { ...iss });
 }
-function isRecursive(inst, stack, resolve8) {
+function isRecursive(inst, stack, resolve9) {
   const cached3 = recursive.get(inst);
   if (cached3 !== void 0)
     return cached3 ? PROVEN : NONE;
@@ -4997,7 +4997,7 @@ function isRecursive(inst, stack, resolve8) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve8);
+      const answer = isRecursive(child, stack, resolve9);
       if (answer > result)
         result = answer;
     }
@@ -5008,7 +5008,7 @@ function isRecursive(inst, stack, resolve8) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve8) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve9) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -5072,7 +5072,7 @@ function isRecursive(inst, stack, resolve8) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve8 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve9 ? inst._zod.innerType : void 0);
       merge2(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -30717,11 +30717,11 @@ function __metadata(metadataKey, metadataValue) {
 }
 function __awaiter(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve8) {
-      resolve8(value);
+    return value instanceof P ? value : new P(function(resolve9) {
+      resolve9(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve8, reject) {
+  return new (P || (P = Promise))(function(resolve9, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -30737,7 +30737,7 @@ function __awaiter(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve8(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve9(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -30915,14 +30915,14 @@ function __asyncValues(o) {
   }, i);
   function verb(n) {
     i[n] = o[n] && function(v) {
-      return new Promise(function(resolve8, reject) {
-        v = o[n](v), settle2(resolve8, reject, v.done, v.value);
+      return new Promise(function(resolve9, reject) {
+        v = o[n](v), settle2(resolve9, reject, v.done, v.value);
       });
     };
   }
-  function settle2(resolve8, reject, d, v) {
+  function settle2(resolve9, reject, d, v) {
     Promise.resolve(v).then(function(v2) {
-      resolve8({ value: v2, done: d });
+      resolve9({ value: v2, done: d });
     }, reject);
   }
 }
@@ -32028,7 +32028,7 @@ var require_cjs = __commonJS({
 
 // packages/cli/dist/action/run-action.js
 import { writeFileSync as writeFileSync2, appendFileSync as appendFileSync2 } from "node:fs";
-import { resolve as resolve7 } from "node:path";
+import { resolve as resolve8 } from "node:path";
 import { Writable } from "node:stream";
 
 // packages/core/dist/index.js
@@ -32092,14 +32092,14 @@ function dockerSave(image2, docker, env, exportCommand) {
     if (stderr.length < STDERR_LIMIT)
       stderr += chunk2.toString("utf8");
   });
-  const exit = new Promise((resolve8, reject) => {
+  const exit = new Promise((resolve9, reject) => {
     child.once("error", (err) => {
       const reason = err.code === "ENOENT" ? `the docker binary "${docker}" was not found` : `could not run "${docker} save"`;
       reject(new AuditError(reason, { cause: err, hint: "install Docker or pass --docker <path to the binary>" }));
     });
     child.once("close", (code, signal) => {
       if (code === 0)
-        resolve8();
+        resolve9();
       else {
         const detail = stripUserinfo(stderr.trim().split("\n")[0] ?? "").slice(0, 300);
         reject(new AuditError(`"${label}" failed (${signal ?? `exit ${code}`})${detail ? `: ${detail}` : ""}`, { hint: "check the image name and that the engine is reachable (DOCKER_HOST)" }));
@@ -32644,7 +32644,7 @@ async function* streamChunks(stream, maxQueued = 8) {
         return;
       if (stream.isPaused())
         stream.resume();
-      await new Promise((resolve8) => wake = resolve8);
+      await new Promise((resolve9) => wake = resolve9);
     }
   } finally {
     stream.off("data", onData);
@@ -33735,12 +33735,12 @@ function baseHistorySteps(config2, baseLayers) {
   }
   return steps;
 }
-function origins(layouts, resolve8) {
+function origins(layouts, resolve9) {
   const platformOfManifest = new Map(layouts.filter((l) => l.platform).map((l) => [l.manifest, l.platform]));
   const platforms = /* @__PURE__ */ new Map();
   const out = /* @__PURE__ */ new Map();
   for (const layout of layouts) {
-    const paths2 = [...layout.layers, ...layout.config !== void 0 ? [layout.config] : []].map(resolve8);
+    const paths2 = [...layout.layers, ...layout.config !== void 0 ? [layout.config] : []].map(resolve9);
     if (layout.attests !== void 0) {
       const attestationOf = platformOfManifest.get(layout.attests) ?? layout.attests;
       for (const path of paths2)
@@ -33777,14 +33777,14 @@ function buildReport(source, scan, scanner, tooShort, baseDiffIds = [], listing)
       target.push(finding);
     }
   };
-  const resolve8 = (path) => scan.links.get(path) ?? path;
+  const resolve9 = (path) => scan.links.get(path) ?? path;
   const layouts = listing ? layoutsOf(listing) : readLayouts(scan.docs);
   const digestOf = /* @__PURE__ */ new Map();
   for (const layout of layouts)
     for (const [path, digest] of layout.digests)
-      digestOf.set(resolve8(path), digest);
+      digestOf.set(resolve9(path), digest);
   const label = (path) => digestOf.get(path) ?? digestFromPath(path) ?? path;
-  const originOf = origins(layouts, resolve8);
+  const originOf = origins(layouts, resolve9);
   const reported = /* @__PURE__ */ new Set();
   const base = /* @__PURE__ */ new Set();
   const reportLayer = (path, later) => {
@@ -33801,12 +33801,12 @@ function buildReport(source, scan, scanner, tooShort, baseDiffIds = [], listing)
     }
   };
   for (const layout of layouts) {
-    const order = layout.layers.map(resolve8);
+    const order = layout.layers.map(resolve9);
     const fromBase = baseLayerCount(layout.diffIds, baseDiffIds);
     order.slice(0, fromBase).forEach((path) => base.add(path));
   }
   for (const layout of layouts) {
-    const order = layout.layers.map(resolve8);
+    const order = layout.layers.map(resolve9);
     order.forEach((path, i) => reportLayer(path, order.slice(i + 1)));
   }
   for (const path of scan.layers.keys())
@@ -33814,12 +33814,12 @@ function buildReport(source, scan, scanner, tooShort, baseDiffIds = [], listing)
       reportLayer(path, []);
   target = findings;
   origin = {};
-  const configs = new Set(layouts.map((l) => l.config).filter((c) => c !== void 0).map(resolve8));
+  const configs = new Set(layouts.map((l) => l.config).filter((c) => c !== void 0).map(resolve9));
   const baseSteps = /* @__PURE__ */ new Map();
   for (const layout of layouts) {
     if (layout.config === void 0)
       continue;
-    const config2 = resolve8(layout.config);
+    const config2 = resolve9(layout.config);
     baseSteps.set(config2, baseHistorySteps(scan.docs.get(config2), baseLayerCount(layout.diffIds, baseDiffIds)));
   }
   const docs = [...scan.docs.keys()].sort((a, b) => Number(configs.has(b)) - Number(configs.has(a)));
@@ -33892,7 +33892,7 @@ var ChunkInbox = class {
       }
       if (this.#ended)
         return;
-      await new Promise((resolve8) => this.#wake = resolve8);
+      await new Promise((resolve9) => this.#wake = resolve9);
     }
   }
 };
@@ -34045,9 +34045,9 @@ var LayerPool = class {
    */
   scan(path, format, chunks) {
     const job = this.#nextJob++;
-    let resolve8;
-    const outcome = new Promise((r) => resolve8 = r);
-    this.#jobs.set(job, { resolve: resolve8 });
+    let resolve9;
+    const outcome = new Promise((r) => resolve9 = r);
+    this.#jobs.set(job, { resolve: resolve9 });
     const sent = this.#handOver(job, path, format, chunks);
     return { sent, outcome };
   }
@@ -34110,7 +34110,7 @@ var LayerPool = class {
   scanFile(path, format, range, size) {
     const job = this.#nextJob++;
     _a3.fileJobs++;
-    const outcome = new Promise((resolve8) => this.#jobs.set(job, { resolve: resolve8 }));
+    const outcome = new Promise((resolve9) => this.#jobs.set(job, { resolve: resolve9 }));
     if (this.#closed)
       this.#settle(job, { unscanned: "the audit stopped before this layer was searched" });
     else {
@@ -34595,7 +34595,7 @@ var FileChunks = class {
 var PRODUCER_GRACE_MS = 2e3;
 async function producerError(archive) {
   let timer;
-  const grace = new Promise((resolve8) => timer = setTimeout(() => resolve8(void 0), PRODUCER_GRACE_MS));
+  const grace = new Promise((resolve9) => timer = setTimeout(() => resolve9(void 0), PRODUCER_GRACE_MS));
   try {
     return await Promise.race([archive.finished().then(() => void 0, (e) => e), grace]);
   } finally {
@@ -35294,6 +35294,7 @@ import { join as join2 } from "node:path";
 // packages/core/dist/orchestrator/exit-cleanup.js
 var paths = /* @__PURE__ */ new Set();
 var groups = /* @__PURE__ */ new Set();
+var containerBuilds = /* @__PURE__ */ new Map();
 var janitor;
 var startJanitorLazily;
 function startWatchdogEarly() {
@@ -35307,6 +35308,8 @@ function watchdog() {
     janitor.send({ op: "path", value: path });
   for (const pid of groups)
     janitor.send({ op: "group", value: pid });
+  for (const watch of containerBuilds.values())
+    janitor.send({ op: "containers", value: watch });
   return janitor;
 }
 function trackPath(path) {
@@ -35332,6 +35335,14 @@ function trackEngineResult(path) {
 function trackUnauditedImage(imageId) {
   watchdog()?.send({ op: "image", value: imageId });
   return () => janitor?.send({ op: "unimage", value: imageId });
+}
+function trackContainersBuild(watch) {
+  containerBuilds.set(watch.runId, watch);
+  watchdog()?.send({ op: "containers", value: watch });
+  return () => {
+    containerBuilds.delete(watch.runId);
+    janitor?.send({ op: "uncontainers", value: watch.runId });
+  };
 }
 
 // packages/core/dist/util/temp-dir.js
@@ -35403,16 +35414,16 @@ function describeDockerHost(env) {
 // packages/core/dist/engine/exec-capture.js
 import { execFile } from "node:child_process";
 function capture(file2, args, options) {
-  return new Promise((resolve8) => {
+  return new Promise((resolve9) => {
     execFile(file2, [...args], { env: options.env, signal: options.signal, timeout: options.timeoutMs ?? 15e3, maxBuffer: 4 * 1024 * 1024, encoding: "utf8", windowsHide: true }, (error62, stdout, stderr) => {
       if (!error62)
-        return resolve8({ code: 0, stdout, stderr });
+        return resolve9({ code: 0, stdout, stderr });
       const errno = error62;
       if (typeof errno.code === "string" && errno.code !== "ABORT_ERR" && errno.syscall?.startsWith("spawn")) {
-        return resolve8({ code: null, stdout, stderr, spawnError: errno });
+        return resolve9({ code: null, stdout, stderr, spawnError: errno });
       }
       const code = typeof errno.code === "number" ? errno.code : null;
-      resolve8({ code, stdout, stderr });
+      resolve9({ code, stdout, stderr });
     });
   });
 }
@@ -35562,9 +35573,9 @@ async function runEngineChild(options) {
         child.stderr.destroy();
       }, options.outputGraceMs ?? STDIO_LINGER_MS).unref();
     });
-    const outcome = await new Promise((resolve8) => {
-      child.once("error", (error62) => resolve8({ error: error62 }));
-      child.once("close", (code, signal) => resolve8({ code, signal }));
+    const outcome = await new Promise((resolve9) => {
+      child.once("error", (error62) => resolve9({ error: error62 }));
+      child.once("close", (code, signal) => resolve9({ code, signal }));
       if (child.pid !== void 0)
         options.onSpawn?.(child.pid);
     });
@@ -35623,7 +35634,7 @@ async function runEngine(options) {
 
 // packages/core/dist/orchestrator/run-build.js
 import { readFile as readFile11 } from "node:fs/promises";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 
 // packages/core/dist/cache/cache-rev-injection.js
 init_cache_mode();
@@ -35742,17 +35753,17 @@ function planBuild(options, config2, baseDir, cwd = process.cwd()) {
 import { execFile as execFile2 } from "node:child_process";
 var INSPECT_TIMEOUT_MS = 3e4;
 function inspectDiffIds(docker, image2, env, signal) {
-  return new Promise((resolve8) => {
+  return new Promise((resolve9) => {
     execFile2(docker, ["image", "inspect", "--format", "{{json .RootFS.Layers}}", image2], { env: { ...process.env, ...env }, signal, timeout: INSPECT_TIMEOUT_MS }, (error62, stdout) => {
       if (error62) {
-        resolve8({ reason: "not in the local image store (docker image inspect failed)" });
+        resolve9({ reason: "not in the local image store (docker image inspect failed)" });
         return;
       }
       try {
         const layers = JSON.parse(stdout.trim());
-        resolve8(Array.isArray(layers) ? layers.filter((l) => typeof l === "string") : { reason: "it has no layer list" });
+        resolve9(Array.isArray(layers) ? layers.filter((l) => typeof l === "string") : { reason: "it has no layer list" });
       } catch {
-        resolve8({ reason: "docker image inspect gave no layer list" });
+        resolve9({ reason: "docker image inspect gave no layer list" });
       }
     });
   });
@@ -36678,8 +36689,8 @@ async function markedContainers(root2, runId) {
   }
   return ours;
 }
-async function processesUsing(root2, ids) {
-  const needles = ids.map((id) => join5(root2, "overlay-containers", id) + "/");
+async function processesUsing(ids) {
+  const needles = ids.map((id) => `/overlay-containers/${id}/`);
   const pids = [];
   for (const name of await readdir2("/proc").catch(() => [])) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid)
@@ -36704,13 +36715,13 @@ async function bundlesOf(env, ids) {
   return bundles;
 }
 function socketIsDead(path) {
-  return new Promise((resolve8) => {
+  return new Promise((resolve9) => {
     const socket = connect(path);
     socket.once("connect", () => {
       socket.destroy();
-      resolve8(false);
+      resolve9(false);
     });
-    socket.once("error", (error62) => resolve8(error62.code === "ECONNREFUSED" || error62.code === "ENOENT"));
+    socket.once("error", (error62) => resolve9(error62.code === "ECONNREFUSED" || error62.code === "ENOENT"));
   });
 }
 async function removeDeadSshSocketDirs(env) {
@@ -36734,7 +36745,7 @@ async function removeBuildLeftovers(binary, kind, runId, env) {
     const containers = await markedContainers(root2, runId);
     if (containers.length === 0)
       return { containers, processes: [] };
-    const processes = await processesUsing(root2, containers);
+    const processes = await processesUsing(containers);
     for (const pid of processes) {
       try {
         process.kill(pid, "SIGKILL");
@@ -36756,22 +36767,21 @@ import { lstat as lstat2, open as open4, readdir as readdir3, readFile as readFi
 import { join as join6 } from "node:path";
 var ENV_SECRET_COPY_DIR = "/dev/shm";
 var COPY_NAME = /^buildah\d+$/;
-function envSecretValues(args, env) {
-  const values = [];
+function envSecretNames(args) {
+  const names = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const spec = arg === "--secret" ? args[i + 1] : arg.startsWith("--secret=") ? arg.slice("--secret=".length) : void 0;
     if (spec === void 0)
       continue;
-    for (const field3 of spec.split(",")) {
-      if (!field3.startsWith("env="))
-        continue;
-      const value = env[field3.slice("env=".length)];
-      if (value)
-        values.push(value);
-    }
+    for (const field3 of spec.split(","))
+      if (field3.startsWith("env="))
+        names.push(field3.slice("env=".length));
   }
-  return values;
+  return names;
+}
+function envSecretValues(args, env) {
+  return envSecretNames(args).flatMap((name) => env[name] ? [env[name]] : []);
 }
 async function removeEnvSecretCopies(values, dir = ENV_SECRET_COPY_DIR) {
   if (values.length === 0)
@@ -36801,6 +36811,62 @@ async function removeEnvSecretCopies(values, dir = ENV_SECRET_COPY_DIR) {
     }
   }
   return removed;
+}
+
+// packages/core/dist/engine/adapters/containers-watch.js
+import { createHash as createHash2, randomBytes as randomBytes2 } from "node:crypto";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join as join7, resolve as resolve2 } from "node:path";
+var STORAGE_ENV_KEYS = [
+  "PATH",
+  "HOME",
+  "TMPDIR",
+  "XDG_CONFIG_HOME",
+  "XDG_DATA_HOME",
+  "XDG_RUNTIME_DIR",
+  "CONTAINERS_CONF",
+  "CONTAINERS_CONF_OVERRIDE",
+  "CONTAINERS_STORAGE_CONF",
+  "STORAGE_DRIVER",
+  "STORAGE_OPTS"
+];
+function absoluteBinary(binary, pathVariable) {
+  if (binary.includes("/"))
+    return resolve2(binary);
+  for (const dir of (pathVariable ?? "").split(delimiter)) {
+    if (!dir)
+      continue;
+    const candidate = join7(dir, binary);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return resolve2(candidate);
+    } catch {
+    }
+  }
+  return binary;
+}
+function envCopyFingerprint(value, salt) {
+  const bytes = Buffer.from(value, "utf8");
+  return { size: bytes.length, salt: salt.toString("hex"), digest: createHash2("sha256").update(salt).update(bytes).digest("hex") };
+}
+function containersBuildWatch(binary, kind, runId, args, env) {
+  const values = envSecretValues(args, env);
+  const secretNames = new Set(envSecretNames(args));
+  const storageEnv = {};
+  for (const key of STORAGE_ENV_KEYS) {
+    const value = env[key];
+    if (value !== void 0 && !secretNames.has(key) && !values.includes(value))
+      storageEnv[key] = value;
+  }
+  const salt = randomBytes2(16);
+  return {
+    runId,
+    kind,
+    binary: absoluteBinary(binary, env["PATH"]),
+    env: storageEnv,
+    bundleDir: env["TMPDIR"] || "/var/tmp",
+    envCopies: values.map((value) => envCopyFingerprint(value, salt))
+  };
 }
 
 // packages/core/dist/engine/adapters/image-diff-ids.js
@@ -36855,6 +36921,7 @@ function iidArgs(iidFile) {
 async function runMarked(adapter, kind, request) {
   const runId = newRunId();
   const args = ["--build-arg", `${RUN_MARKER_ARG}=${runId}`, ...request.args];
+  const forgetWatch = trackContainersBuild(containersBuildWatch(adapter.binary, kind, runId, request.args, request.env));
   try {
     return await runAdapterBuild(adapter.buildCommand(args, request.iidFile), request, kind, 2);
   } catch (error62) {
@@ -36862,6 +36929,7 @@ async function runMarked(adapter, kind, request) {
     throw error62;
   } finally {
     await removeEnvSecretCopies(envSecretValues(request.args, request.env));
+    forgetWatch();
   }
 }
 var CONTAINERS = { secretMount: true, secretMountEnv: true, sshForwarding: true, buildArgFromEnv: true, imageId: true, imageExport: true, push: true };
@@ -37187,19 +37255,19 @@ function placeholderArgs(kind, secrets) {
 }
 
 // packages/core/dist/engine/engine-choice-cache.js
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { mkdir, readFile as readFile6, rename, writeFile } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
-import { dirname, join as join7 } from "node:path";
+import { dirname, join as join8 } from "node:path";
 function engineChoiceCacheFile(env) {
   if (env["BUILDSECRETS_ENGINE_CACHE"] === "off")
     return void 0;
-  const base = env["XDG_CACHE_HOME"] || join7(env["HOME"] || homedir2(), ".cache");
-  return join7(base, "buildsecrets", "engine-choice.json");
+  const base = env["XDG_CACHE_HOME"] || join8(env["HOME"] || homedir2(), ".cache");
+  return join8(base, "buildsecrets", "engine-choice.json");
 }
 function engineChoiceKey(binaries, env) {
   const inputs = [binaries.docker, binaries.podman, binaries.buildah, env["PATH"], env["DOCKER_HOST"], env["DOCKER_CONTEXT"], env["DOCKER_CONFIG"], env["HOME"]];
-  return createHash2("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 32);
+  return createHash3("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 32);
 }
 async function readAll(file2) {
   try {
@@ -37239,13 +37307,13 @@ import { stat } from "node:fs/promises";
 // packages/core/dist/context-check/dockerignore.js
 var import_dockerignore = __toESM(require_ignore(), 1);
 import { readFile as readFile7 } from "node:fs/promises";
-import { basename as basename3, dirname as dirname2, join as join8 } from "node:path";
+import { basename as basename3, dirname as dirname2, join as join9 } from "node:path";
 var createIgnore = import_dockerignore.default.default ?? import_dockerignore.default;
 async function readIfExists(path) {
   return readFile7(path, "utf8").catch(() => void 0);
 }
 async function loadContextIgnore(context, dockerfile) {
-  const candidates = [...dockerfile && dockerfile !== "-" ? [join8(dirname2(dockerfile), `${basename3(dockerfile)}.dockerignore`)] : [], join8(context, ".dockerignore")];
+  const candidates = [...dockerfile && dockerfile !== "-" ? [join9(dirname2(dockerfile), `${basename3(dockerfile)}.dockerignore`)] : [], join9(context, ".dockerignore")];
   for (const file2 of candidates) {
     const text4 = await readIfExists(file2);
     if (text4 === void 0)
@@ -37349,7 +37417,7 @@ function createFileScanPool(scanner, signal) {
       }
       if (closed)
         return;
-      await new Promise((resolve8) => wake = resolve8);
+      await new Promise((resolve9) => wake = resolve9);
     }
   };
   const draining = drain().finally(() => {
@@ -37378,31 +37446,31 @@ function createFileScanPool(scanner, signal) {
 
 // packages/core/dist/context-check/walk-context.js
 import { readdir as readdir4 } from "node:fs/promises";
-import { join as join9 } from "node:path";
+import { join as join10 } from "node:path";
 async function walkContext(root2, rules, onFile, concurrency = 8) {
   const pending = [""];
   let active = 0;
   let failure2;
-  await new Promise((resolve8, reject) => {
+  await new Promise((resolve9, reject) => {
     const pump = () => {
       if (failure2 !== void 0)
         return;
       while (active < concurrency && pending.length > 0) {
         const dir = pending.pop();
         active++;
-        readdir4(join9(root2, dir), { withFileTypes: true }).then((entries) => {
+        readdir4(join10(root2, dir), { withFileTypes: true }).then((entries) => {
           for (const entry of entries) {
             const path = dir ? `${dir}/${entry.name}` : entry.name;
             if (entry.isDirectory()) {
               if (!rules.ignores(path) || rules.hasExceptions)
                 pending.push(path);
             } else if (entry.isFile() && !rules.ignores(path)) {
-              onFile({ path, abs: join9(root2, path) });
+              onFile({ path, abs: join10(root2, path) });
             }
           }
           active--;
           if (pending.length === 0 && active === 0)
-            resolve8();
+            resolve9();
           else
             pump();
         }, (error62) => {
@@ -37595,11 +37663,11 @@ init_errors2();
 // packages/core/dist/janitor/stale-sweep.js
 import { readdir as readdir5, readFile as readFile8, rm as rm2, stat as stat2 } from "node:fs/promises";
 import { homedir as homedir3, tmpdir as tmpdir2 } from "node:os";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 var OWNED_DIR = new RegExp(`^${TEMP_PREFIX}.+-(\\d+)-[A-Za-z0-9]{6}$`);
 function unauditedReportDir(env = process.env) {
-  const state = env["XDG_STATE_HOME"] || join10(env["HOME"] || homedir3(), ".local", "state");
-  return join10(state, "buildsecrets", "unaudited");
+  const state = env["XDG_STATE_HOME"] || join11(env["HOME"] || homedir3(), ".local", "state");
+  return join11(state, "buildsecrets", "unaudited");
 }
 async function processStart(pid) {
   const stat4 = await readFile8(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
@@ -37630,7 +37698,7 @@ async function sweepStaleRuns(env = process.env) {
       const pid = Number(OWNED_DIR.exec(name)?.[1] ?? NaN);
       if (!Number.isInteger(pid))
         continue;
-      const path = join10(root2, name);
+      const path = join11(root2, name);
       const info = await stat2(path).catch(() => void 0);
       if (!info?.isDirectory() || uid !== void 0 && info.uid !== uid)
         continue;
@@ -37646,7 +37714,7 @@ async function sweepStaleRuns(env = process.env) {
     const image2 = /^([0-9a-f]{64})\.json$/.exec(name)?.[1];
     if (image2)
       unaudited.push(`sha256:${image2}`);
-    await rm2(join10(notes, name), { force: true }).catch(() => void 0);
+    await rm2(join11(notes, name), { force: true }).catch(() => void 0);
   }
   return { removed, unaudited };
 }
@@ -37731,7 +37799,7 @@ ${formatFindings(leaks).join("\n")}`);
 }
 
 // packages/core/dist/orchestrator/engine-output-args.js
-import { resolve as resolve2 } from "node:path";
+import { resolve as resolve3 } from "node:path";
 function optionValue(args, names) {
   let value;
   for (let i = 0; i < args.length; i++) {
@@ -37747,20 +37815,20 @@ function optionValue(args, names) {
 }
 function userIidFile(engineArgs2, cwd) {
   const file2 = optionValue(engineArgs2, ["--iidfile"]);
-  return file2 ? resolve2(cwd, file2) : void 0;
+  return file2 ? resolve3(cwd, file2) : void 0;
 }
 function exportTarget(engineArgs2, cwd) {
   const output2 = optionValue(engineArgs2, ["-o", "--output"]);
   if (output2 === void 0)
     return void 0;
   if (!output2.includes("="))
-    return { type: "local", dest: output2 === "-" ? "-" : resolve2(cwd, output2) };
+    return { type: "local", dest: output2 === "-" ? "-" : resolve3(cwd, output2) };
   const fields = new Map(output2.split(",").map((kv) => [kv.slice(0, kv.indexOf("=")).trim(), kv.slice(kv.indexOf("=") + 1)]));
   const type = fields.get("type") ?? "local";
   if (type === "image" || type === "registry" || type === "moby")
     return void 0;
   const dest = fields.get("dest") ?? "-";
-  return { type, dest: dest === "-" ? "-" : resolve2(cwd, dest) };
+  return { type, dest: dest === "-" ? "-" : resolve3(cwd, dest) };
 }
 
 // packages/core/dist/config/fast-config.js
@@ -38318,7 +38386,7 @@ function scopeGroups(plan, inject) {
 // packages/core/dist/orchestrator/push-step.js
 import { mkdtemp, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 
 // packages/core/dist/engine/run-push.js
 init_errors2();
@@ -38421,7 +38489,7 @@ async function pushBuiltImage(session, input3) {
     throw new UsageError(`${input3.adapter.name} pushes through the daemon, which takes registry TLS settings from its own configuration`, { hint: "put the CA in /etc/docker/certs.d/HOST:PORT/ca.crt (or configure the daemon's insecure-registries); --push-tls-verify and --push-cert-dir are for podman and buildah" });
   }
   const pushed = [];
-  const workDir = await mkdtemp(join11(tmpdir3(), "buildsecrets-push-"));
+  const workDir = await mkdtemp(join12(tmpdir3(), "buildsecrets-push-"));
   try {
     await pushEach(session, input3, command, workDir, pushed);
   } finally {
@@ -38431,7 +38499,7 @@ async function pushBuiltImage(session, input3) {
 }
 async function pushEach(session, input3, command, workDir, pushed) {
   for (const [i, reference] of pushTags(input3.engineArgs).entries()) {
-    const digestFile = join11(workDir, `digest-${i}`);
+    const digestFile = join12(workDir, `digest-${i}`);
     const options = { digestFile, ...input3.settings.tlsVerify === false ? { tlsVerify: false } : {}, ...input3.settings.certDir ? { certDir: input3.settings.certDir } : {} };
     let forget;
     try {
@@ -38593,7 +38661,7 @@ async function runBuild(session, options, steps = defaultBuildSteps) {
     assertNoValueInArgs(injections, values);
     const iidDir = await context.tempDir("engine");
     const exported = exportTarget(options.engineArgs ?? [], plan.context);
-    const iidFile = exported ? void 0 : userIidFile(options.engineArgs ?? [], plan.context) ?? join12(iidDir.path, "iid");
+    const iidFile = exported ? void 0 : userIidFile(options.engineArgs ?? [], plan.context) ?? join13(iidDir.path, "iid");
     const forgetResult = iidFile ? trackEngineResult(iidFile) : () => void 0;
     const forgetChildren = [];
     let forgetImage = () => void 0;
@@ -38665,7 +38733,7 @@ async function runBuild(session, options, steps = defaultBuildSteps) {
 // packages/core/dist/config/load-config.js
 init_errors2();
 import { open as open5 } from "node:fs/promises";
-import { dirname as dirname4, resolve as resolve4 } from "node:path";
+import { dirname as dirname4, resolve as resolve5 } from "node:path";
 
 // packages/core/dist/config/decode-config-text.js
 init_errors2();
@@ -38699,7 +38767,7 @@ function decodeConfigText(input3, file2) {
 // packages/core/dist/config/discover.js
 init_errors2();
 import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
-import { dirname as dirname3, join as join13, resolve as resolve3 } from "node:path";
+import { dirname as dirname3, join as join14, resolve as resolve4 } from "node:path";
 var CONFIG_FILE_NAMES = ["buildsecrets.yaml", "buildsecrets.yml", "buildsecrets.json"];
 function isFile(path) {
   try {
@@ -38718,16 +38786,16 @@ function mustExist(path, source) {
 }
 function searchConfigFile(options) {
   if (options.explicitPath !== void 0 && options.explicitPath !== "") {
-    return { file: mustExist(resolve3(options.cwd, options.explicitPath), "--config"), searched: [] };
+    return { file: mustExist(resolve4(options.cwd, options.explicitPath), "--config"), searched: [] };
   }
   const fromEnv = options.env["BUILDSECRETS_CONFIG"];
   if (fromEnv !== void 0 && fromEnv !== "") {
-    return { file: mustExist(resolve3(options.cwd, fromEnv), "BUILDSECRETS_CONFIG"), searched: [] };
+    return { file: mustExist(resolve4(options.cwd, fromEnv), "BUILDSECRETS_CONFIG"), searched: [] };
   }
   const searched = [];
-  for (let dir = resolve3(options.cwd); ; dir = dirname3(dir)) {
+  for (let dir = resolve4(options.cwd); ; dir = dirname3(dir)) {
     searched.push(dir);
-    const found = CONFIG_FILE_NAMES.map((name) => join13(dir, name)).filter(isFile);
+    const found = CONFIG_FILE_NAMES.map((name) => join14(dir, name)).filter(isFile);
     if (found.length > 1) {
       throw new ConfigError([{ path: "", message: `ambiguous config: ${dir} holds ${found.map((f) => f.slice(dir.length + 1)).join(" and ")}` }], {
         hint: "keep one of them, or pick one with --config"
@@ -38735,7 +38803,7 @@ function searchConfigFile(options) {
     }
     if (found[0] !== void 0)
       return { file: found[0], searched };
-    if (existsSync4(join13(dir, ".git")) || dirname3(dir) === dir)
+    if (existsSync4(join14(dir, ".git")) || dirname3(dir) === dir)
       return { file: void 0, searched };
   }
 }
@@ -39306,7 +39374,7 @@ function needsYamlPackage(text4, file2) {
   }
 }
 function configInput(input3, options) {
-  const file2 = options.file === void 0 ? void 0 : resolve4(options.file);
+  const file2 = options.file === void 0 ? void 0 : resolve5(options.file);
   const tree = typeof input3 === "string" ? parseConfigText(decodeConfigText(input3, file2), { format: formatFromFile(file2), file: file2 }) : input3;
   const interpolated = interpolateConfig(tree, options.env);
   const baseDir = options.baseDir ?? (file2 === void 0 ? process.cwd() : dirname4(file2));
@@ -39359,7 +39427,7 @@ async function loadConfig(options = {}) {
 // packages/core/dist/plugins/load-provider-definition.js
 init_errors2();
 import { existsSync as existsSync6 } from "node:fs";
-import { isAbsolute as isAbsolute2, resolve as resolve5 } from "node:path";
+import { isAbsolute as isAbsolute2, resolve as resolve6 } from "node:path";
 import { pathToFileURL } from "node:url";
 
 // packages/core/dist/plugins/assert-provider-definition.js
@@ -39438,7 +39506,7 @@ function builtinPackage(use) {
 // packages/core/dist/plugins/resolve-package.js
 import { existsSync as existsSync5, readFileSync, statSync as statSync3 } from "node:fs";
 import { createRequire as createRequire2 } from "node:module";
-import { join as join14 } from "node:path";
+import { join as join15 } from "node:path";
 var CONDITIONS = /* @__PURE__ */ new Set(["node", "import", "default"]);
 var NPM_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*(\/[^\\]*)?$/i;
 function isPackageSpecifier(specifier) {
@@ -39495,20 +39563,20 @@ function firstFile(candidates) {
   return candidates.find((c) => existsSync5(c) && statSync3(c).isFile());
 }
 function entryOf(packageDir, subpath) {
-  const manifest = JSON.parse(readFileSync(join14(packageDir, "package.json"), "utf8"));
+  const manifest = JSON.parse(readFileSync(join15(packageDir, "package.json"), "utf8"));
   if (manifest.exports !== void 0) {
     const target = resolveExports(manifest.exports, subpath);
-    return target === void 0 ? void 0 : firstFile([join14(packageDir, target)]);
+    return target === void 0 ? void 0 : firstFile([join15(packageDir, target)]);
   }
-  const base = join14(packageDir, subpath === "." ? typeof manifest.main === "string" ? manifest.main : "index.js" : subpath);
-  return firstFile([base, `${base}.js`, `${base}.mjs`, `${base}.cjs`, join14(base, "index.js")]);
+  const base = join15(packageDir, subpath === "." ? typeof manifest.main === "string" ? manifest.main : "index.js" : subpath);
+  return firstFile([base, `${base}.js`, `${base}.mjs`, `${base}.cjs`, join15(base, "index.js")]);
 }
 function resolvePackage(specifier, fromDir) {
   const { name, subpath } = splitSpecifier(specifier);
-  const searchPaths = createRequire2(join14(fromDir, "noop.js")).resolve.paths(name) ?? [];
+  const searchPaths = createRequire2(join15(fromDir, "noop.js")).resolve.paths(name) ?? [];
   for (const nodeModules of searchPaths) {
-    const packageDir = join14(nodeModules, name);
-    if (!existsSync5(join14(packageDir, "package.json")))
+    const packageDir = join15(nodeModules, name);
+    if (!existsSync5(join15(packageDir, "package.json")))
       continue;
     let file2;
     try {
@@ -39600,7 +39668,7 @@ async function loadProviderDefinitionFrom(use, options, fallbackDir) {
     throw notInstalled(builtin, source2, provider2, baseDir);
   }
   if (isPathSpecifier(use)) {
-    const file2 = resolve5(baseDir, use);
+    const file2 = resolve6(baseDir, use);
     const source2 = `plugin module ${use}`;
     if (!existsSync6(file2)) {
       throw new PluginLoadError(`${source2} does not exist (resolved to ${file2})`, { provider: provider2, hint: "fix `use`; relative paths resolve against the config file's directory" });
@@ -39660,7 +39728,7 @@ function backoffDelay(attempt2, baseDelayMs, maxDelayMs, random = Math.random) {
   return Math.floor(random() * ceiling);
 }
 function sleep(ms, signal) {
-  return new Promise((resolve8, reject) => {
+  return new Promise((resolve9, reject) => {
     if (signal?.aborted)
       return reject(new AbortedError());
     const onAbort = () => {
@@ -39669,7 +39737,7 @@ function sleep(ms, signal) {
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
-      resolve8();
+      resolve9();
     }, ms);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
@@ -39837,7 +39905,7 @@ init_did_you_mean();
 init_issue_path();
 init_errors2();
 import { readFile as readFile12, stat as stat3 } from "node:fs/promises";
-import { isAbsolute as isAbsolute3, join as join15 } from "node:path";
+import { isAbsolute as isAbsolute3, join as join16 } from "node:path";
 
 // packages/core/dist/templates/parse-template.js
 var TEMPLATE_FILTERS = ["base64", "json"];
@@ -39972,7 +40040,7 @@ async function loadTemplates(config2, baseDir, file2) {
     const path = formatPath2(["secrets", id, field3]);
     let text4 = secret2.template;
     if (secret2.templateFile !== void 0) {
-      const read = await readTemplateFile(isAbsolute3(secret2.templateFile) ? secret2.templateFile : join15(baseDir, secret2.templateFile));
+      const read = await readTemplateFile(isAbsolute3(secret2.templateFile) ? secret2.templateFile : join16(baseDir, secret2.templateFile));
       if (Array.isArray(read)) {
         issues.push({ path, message: `the template file ${read[0]}` });
         continue;
@@ -40178,8 +40246,8 @@ async function callProvider(handle, requests, signals) {
   if (combined.aborted)
     return onAbort();
   let stop;
-  const aborted2 = new Promise((resolve8) => {
-    stop = () => resolve8("aborted");
+  const aborted2 = new Promise((resolve9) => {
+    stop = () => resolve9("aborted");
     combined.addEventListener("abort", stop, { once: true });
   });
   try {
@@ -40207,7 +40275,7 @@ function createLimiter(limit) {
       active++;
       return Promise.resolve();
     }
-    return new Promise((resolve8) => waiting.push(resolve8));
+    return new Promise((resolve9) => waiting.push(resolve9));
   };
   const release = () => {
     const next = waiting.shift();
@@ -40423,7 +40491,7 @@ init_errors2();
 
 // packages/core/dist/strategies/secret-mount-files.js
 import { chmodSync as chmodSync2, closeSync as closeSync3, fchmodSync, openSync as openSync3, writeFileSync } from "node:fs";
-import { join as join16 } from "node:path";
+import { join as join17 } from "node:path";
 function fileNameFor(id, index) {
   return `${index}-${id.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 100)}`;
 }
@@ -40431,7 +40499,7 @@ async function writeSecretFiles(dir, secrets) {
   chmodSync2(dir, 448);
   const written = [];
   for (const [index, secret2] of secrets.entries()) {
-    const path = join16(dir, fileNameFor(secret2.id, index));
+    const path = join17(dir, fileNameFor(secret2.id, index));
     const fd = openSync3(path, "wx", 384);
     const bytes = secret2.value.reveal();
     try {
@@ -40516,15 +40584,15 @@ function secretMountStrategy() {
 }
 
 // packages/core/dist/strategies/served-file/access-token.js
-import { createHash as createHash3, randomBytes as randomBytes2, timingSafeEqual } from "node:crypto";
+import { createHash as createHash4, randomBytes as randomBytes3, timingSafeEqual } from "node:crypto";
 var TOKEN_BYTES = 32;
 function newAccessToken() {
-  return randomBytes2(TOKEN_BYTES).toString("base64url");
+  return randomBytes3(TOKEN_BYTES).toString("base64url");
 }
 function tokenChecker(token) {
-  const expected = createHash3("sha256").update(token, "utf8").digest();
+  const expected = createHash4("sha256").update(token, "utf8").digest();
   return (presented) => {
-    const candidate = createHash3("sha256").update(presented ?? "", "utf8").digest();
+    const candidate = createHash4("sha256").update(presented ?? "", "utf8").digest();
     const same = timingSafeEqual(candidate, expected);
     return same && presented !== void 0;
   };
@@ -40606,7 +40674,7 @@ function presentedToken(req) {
   if (req.headers["transfer-encoding"] !== void 0 || !Number.isInteger(length) || length < 1 || length > MAX_TOKEN_BODY) {
     return Promise.resolve(void 0);
   }
-  return new Promise((resolve8) => {
+  return new Promise((resolve9) => {
     const chunks = [];
     let size = 0;
     req.on("data", (chunk2) => {
@@ -40616,10 +40684,10 @@ function presentedToken(req) {
     });
     req.once("end", () => {
       const body = Buffer.concat(chunks).toString("latin1");
-      resolve8(size === length && /^[A-Za-z0-9_-]{1,256}$/.test(body) ? body : void 0);
+      resolve9(size === length && /^[A-Za-z0-9_-]{1,256}$/.test(body) ? body : void 0);
     });
-    req.once("error", () => resolve8(void 0));
-    req.once("close", () => resolve8(void 0));
+    req.once("error", () => resolve9(void 0));
+    req.once("close", () => resolve9(void 0));
   });
 }
 
@@ -40713,11 +40781,11 @@ async function startSecretServer(options) {
     refused++;
     refuseSocket(socket);
   });
-  await new Promise((resolve8, reject) => {
+  await new Promise((resolve9, reject) => {
     server.once("error", reject);
     server.listen({ host: options.host, port: options.port, exclusive: true }, () => {
       server.off("error", reject);
-      resolve8();
+      resolve9();
     });
   }).catch((err) => {
     throw new StrategyRefusedError(`served-file: cannot listen on ${options.host}:${options.port}`, {
@@ -40733,9 +40801,9 @@ async function startSecretServer(options) {
     get replayed() {
       return [...replayed];
     },
-    close: () => closing ??= new Promise((resolve8) => {
+    close: () => closing ??= new Promise((resolve9) => {
       open6 = false;
-      server.close(() => resolve8());
+      server.close(() => resolve9());
       server.closeAllConnections();
       for (const socket of sockets)
         socket.destroy();
@@ -40807,13 +40875,13 @@ function servedFileStrategy(options = {}) {
 
 // packages/core/dist/strategies/ssh-agent/ssh-agent-strategy.js
 init_errors2();
-import { join as join17 } from "node:path";
+import { join as join18 } from "node:path";
 
 // packages/core/dist/strategies/ssh-agent/agent-key.js
 init_errors2();
-import { createHash as createHash4, createPrivateKey } from "node:crypto";
+import { createHash as createHash5, createPrivateKey } from "node:crypto";
 function fingerprintOf(publicBlob) {
-  return `SHA256:${createHash4("sha256").update(publicBlob).digest("base64").replace(/=+$/, "")}`;
+  return `SHA256:${createHash5("sha256").update(publicBlob).digest("base64").replace(/=+$/, "")}`;
 }
 function loadAgentKey(ssh2, secretId, keyBytes, passphrase) {
   const result = ssh2.parseKey(keyBytes, passphrase);
@@ -40969,11 +41037,11 @@ async function startAgent(options) {
     });
   });
   server.maxConnections = MAX_CONNECTIONS;
-  await new Promise((resolve8, reject) => {
+  await new Promise((resolve9, reject) => {
     server.once("error", reject);
     server.listen(options.socketPath, () => {
       server.off("error", reject);
-      resolve8();
+      resolve9();
     });
   }).catch((err) => {
     throw new StrategyRefusedError(`ssh-agent: cannot listen on a socket for ssh id ${sshId}`, {
@@ -40986,7 +41054,7 @@ async function startAgent(options) {
   return {
     socketPath: options.socketPath,
     close: () => closing ??= (async () => {
-      const closed = new Promise((resolve8) => server.close(() => resolve8()));
+      const closed = new Promise((resolve9) => server.close(() => resolve9()));
       for (const socket of sockets)
         socket.destroy();
       await closed;
@@ -41057,7 +41125,7 @@ function sshAgentStrategy() {
         dir = await context.tempDir("ssh");
         let index = 0;
         for (const [sshId, keys] of groups2) {
-          const agent = await startAgent({ ssh2, sshId, socketPath: join17(dir.path, `agent-${index++}.sock`), keys, logger: context.logger });
+          const agent = await startAgent({ ssh2, sshId, socketPath: join18(dir.path, `agent-${index++}.sock`), keys, logger: context.logger });
           agents.push(agent);
           engineArgs2.push("--ssh", `${sshId}=${agent.socketPath}`);
           summary.push(`ssh-agent: --ssh ${sshId} with ${keys.map((k) => `${k.fingerprint} (${k.secretId})`).join(", ")}`);
@@ -41082,7 +41150,7 @@ init_cache_mode();
 init_rev_arg_name();
 import { existsSync as existsSync7 } from "node:fs";
 import { readFile as readFile13 } from "node:fs/promises";
-import { isAbsolute as isAbsolute4, join as join18, resolve as resolve6 } from "node:path";
+import { isAbsolute as isAbsolute4, join as join19, resolve as resolve7 } from "node:path";
 init_errors2();
 function detailOf(inject, c, id) {
   switch (inject) {
@@ -41100,10 +41168,10 @@ function detailOf(inject, c, id) {
 }
 function pickDockerfile(baseDir, cwd, config2, options) {
   if (options.dockerfile)
-    return resolve6(cwd, options.dockerfile);
+    return resolve7(cwd, options.dockerfile);
   if (config2.build?.dockerfile)
-    return isAbsolute4(config2.build.dockerfile) ? config2.build.dockerfile : join18(baseDir, config2.build.dockerfile);
-  const candidate = join18(resolve6(cwd, options.context ?? "."), "Dockerfile");
+    return isAbsolute4(config2.build.dockerfile) ? config2.build.dockerfile : join19(baseDir, config2.build.dockerfile);
+  const candidate = join19(resolve7(cwd, options.context ?? "."), "Dockerfile");
   return existsSync7(candidate) ? candidate : void 0;
 }
 function explainTemplateParts(findings, templateRefs) {
@@ -41154,8 +41222,8 @@ async function buildPlan(input3, options = {}) {
       ...cacheMode !== "off" ? { cache: { mode: cacheMode, buildArg: cacheRevArgName(id) } } : {}
     };
   });
-  if (options.context !== void 0 && !existsSync7(resolve6(input3.cwd, options.context))) {
-    throw new UsageError(`the build context ${resolve6(input3.cwd, options.context)} does not exist`, { hint: "name an existing directory (the build context), or leave it out to use the working directory" });
+  if (options.context !== void 0 && !existsSync7(resolve7(input3.cwd, options.context))) {
+    throw new UsageError(`the build context ${resolve7(input3.cwd, options.context)} does not exist`, { hint: "name an existing directory (the build context), or leave it out to use the working directory" });
   }
   const dockerfile = pickDockerfile(input3.baseDir, input3.cwd, config2, options);
   if (!dockerfile)
@@ -41336,7 +41404,7 @@ function exitCodeFor(error62) {
 }
 
 // packages/cli/dist/sarif/sarif-log.js
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 
 // packages/cli/dist/sarif/sarif-rules.js
 var ENCODING_DESCRIPTIONS = {
@@ -41397,7 +41465,7 @@ function locationKey(finding) {
   return `manifest:${at3.file}:${at3.field}`;
 }
 function fingerprint(finding) {
-  return createHash5("sha256").update(`${finding.secretId}\0${finding.encoding}\0${locationKey(finding)}`).digest("hex");
+  return createHash6("sha256").update(`${finding.secretId}\0${finding.encoding}\0${locationKey(finding)}`).digest("hex");
 }
 function describe4(finding, preExisting) {
   const at3 = finding.location;
@@ -41542,7 +41610,7 @@ function jobSummary(s) {
 }
 
 // packages/cli/dist/action/runner-masks.js
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 
 // packages/cli/dist/action/workflow-commands.js
 import { randomUUID } from "node:crypto";
@@ -41562,12 +41630,12 @@ function issueCommand(sink, name, data, properties = {}) {
   sink(`::${name}${props ? ` ${props}` : ""}::${escapeData(data)}`);
 }
 function setOutput(file2, name, value) {
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  if (name.includes(delimiter) || value.includes(delimiter))
+  const delimiter2 = `ghadelimiter_${randomUUID()}`;
+  if (name.includes(delimiter2) || value.includes(delimiter2))
     throw new Error(`output ${name} contains its delimiter`);
-  appendFileSync(file2, `${name}<<${delimiter}
+  appendFileSync(file2, `${name}<<${delimiter2}
 ${value}
-${delimiter}
+${delimiter2}
 `);
 }
 function stopCommands(sink) {
@@ -41607,7 +41675,7 @@ var RunnerMasks = class {
     }
   }
   mask(text4, minLength) {
-    const key = createHash6("sha256").update(text4).digest("hex");
+    const key = createHash7("sha256").update(text4).digest("hex");
     if (text4.trim().length < minLength || this.seen.has(key))
       return;
     this.seen.add(key);
@@ -41648,9 +41716,9 @@ function engineOutput(sink) {
 function buildOptions(inputs, cwd) {
   const engineArgs2 = [...inputs.tags.flatMap((t) => ["-t", t]), ...inputs.buildArgs.flatMap((a) => ["--build-arg", a]), ...inputs.extraArgs];
   return {
-    context: resolve7(cwd, inputs.context),
+    context: resolve8(cwd, inputs.context),
     engineArgs: engineArgs2,
-    ...inputs.file ? { dockerfile: resolve7(cwd, inputs.file) } : {},
+    ...inputs.file ? { dockerfile: resolve8(cwd, inputs.file) } : {},
     ...inputs.engine ? { engine: inputs.engine } : {},
     ...inputs.audit ? { audit: inputs.audit } : {},
     ...inputs.push ? { push: true } : {}
@@ -41672,16 +41740,16 @@ async function runAction(io) {
     const engines = ["auto", "docker-buildx", "docker-buildkit", "docker-classic", "podman", "buildah"];
     if (inputs.engine && !engines.includes(inputs.engine))
       throw new UsageError(`input engine must be one of ${engines.join(", ")}, not "${inputs.engine}"`);
-    summary.sarifFile = resolve7(inputs.workingDirectory, inputs.sarifFile);
+    summary.sarifFile = resolve8(inputs.workingDirectory, inputs.sarifFile);
     bs = await createBuildSecrets({
       cwd: inputs.workingDirectory,
       env,
-      ...inputs.config ? { configPath: resolve7(inputs.workingDirectory, inputs.config) } : {},
+      ...inputs.config ? { configPath: resolve8(inputs.workingDirectory, inputs.config) } : {},
       onSecret: (_label, value) => masks.add(value),
       log: (line) => sink(line)
     });
     if (inputs.plan) {
-      const plan = await bs.plan({ context: resolve7(inputs.workingDirectory, inputs.context), ...inputs.file ? { dockerfile: resolve7(inputs.workingDirectory, inputs.file) } : {} });
+      const plan = await bs.plan({ context: resolve8(inputs.workingDirectory, inputs.context), ...inputs.file ? { dockerfile: resolve8(inputs.workingDirectory, inputs.file) } : {} });
       summary.planned = plan.secrets.map((s) => ({ id: s.id, provider: s.provider, inject: s.inject }));
       for (const f of plan.findings)
         sink(`plan: ${bs.redactor.redact(JSON.stringify(f))}`);

@@ -53,6 +53,7 @@ export { handleSignals, type SignalScope, type HandleSignalsOptions, type RunSig
 export { trackPath, trackProcessGroup, sweepSync } from './orchestrator/exit-cleanup.js';
 export { attachJanitor, trackEngineResult, trackUnauditedImage } from './orchestrator/exit-cleanup.js';
 export { startJanitor, type Janitor, type JanitorMessage } from './janitor/janitor.js';
+export type { ContainersBuildWatch, EnvCopyFingerprint } from './janitor/janitor.js';
 export { sweepStaleRuns, unauditedReportDir, type StaleSweep } from './janitor/stale-sweep.js';
 export type { BuildAuditSummary, BuildOptions, BuildResult, BuildSession, ResolveAllOptions } from './orchestrator/build-types.js';
 export type { EngineReport } from './orchestrator/build-types.js';

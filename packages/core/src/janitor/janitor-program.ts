@@ -1,3 +1,5 @@
+import { CONTAINERS_PROGRAM_PART } from './janitor-containers-program.js';
+
 /**
  * The watchdog's whole program, run as `node -e` with an empty environment (so it is found even
  * when core is bundled into the CLI, and inherits no credential). It reads JSON lines on stdin —
@@ -6,7 +8,8 @@
  * it acts only when its stdin reaches EOF without a `done` line, which happens exactly when the
  * parent is gone, however it died (no pid is polled, so a reused pid cannot fool it). Then it
  * stops each engine process group (SIGTERM, SIGKILL if still there 2 s later), overwrites and removes every
- * path, and reports an engine result that arrived before the parent could audit it.
+ * path, and reports an engine result that arrived before the parent could audit it; last, it finishes
+ * the clean-up of podman/buildah builds (see `janitor-containers-program.ts`, appended here).
  */
 export const JANITOR_PROGRAM = String.raw`
 'use strict';
@@ -55,7 +58,7 @@ function parentGone() {
     if (alive.length > 0 && Date.now() - started < 2000) return setTimeout(finish, 100);
     signalGroups('SIGKILL');
     for (const p of paths) shred(p);
-    process.exit(0);
+    cleanContainerBuilds(() => process.exit(0));
   };
   finish();
 }
@@ -71,6 +74,8 @@ function handle(m) {
     case 'image': images.add(v); break;
     case 'unimage': images.delete(v); break;
     case 'reports': reportDir = v; break;
+    case 'containers': if (validWatch(v)) containerBuilds.set(v.runId, v); break;
+    case 'uncontainers': containerBuilds.delete(v); break;
     case 'done': done = true; break;
   }
 }
@@ -84,4 +89,4 @@ process.stdin.on('data', (chunk) => {
 });
 process.stdin.on('end', parentGone);
 process.stdin.on('error', parentGone);
-`;
+` + CONTAINERS_PROGRAM_PART;

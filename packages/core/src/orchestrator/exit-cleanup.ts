@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import type { Janitor } from '../janitor/janitor.js';
+import type { ContainersBuildWatch, Janitor } from '../janitor/janitor.js';
 
 /**
  * Last-resort cleanup for a process that exits before its `finally` blocks finish (a second
@@ -10,6 +10,7 @@ import type { Janitor } from '../janitor/janitor.js';
  */
 const paths = new Set<string>();
 const groups = new Set<number>();
+const containerBuilds = new Map<string, ContainersBuildWatch>();
 let janitor: Janitor | undefined;
 let startJanitorLazily: (() => Janitor) | undefined;
 
@@ -43,6 +44,7 @@ function watchdog(): Janitor | undefined {
   janitor = startJanitorLazily();
   for (const path of paths) janitor.send({ op: 'path', value: path });
   for (const pid of groups) janitor.send({ op: 'group', value: pid });
+  for (const watch of containerBuilds.values()) janitor.send({ op: 'containers', value: watch });
   return janitor;
 }
 
@@ -111,4 +113,18 @@ export function sweepSync(): void {
 export function trackUnauditedImage(imageId: string): () => void {
   watchdog()?.send({ op: 'image', value: imageId });
   return () => janitor?.send({ op: 'unimage', value: imageId });
+}
+
+/**
+ * Remember a podman/buildah build whose leftovers (working containers with secret copies, runtime
+ * bundles, /dev/shm copies of env-sourced values) the watchdog must remove if this process is
+ * killed outright; returns the "forget" function, to call once the in-process clean-up is done.
+ */
+export function trackContainersBuild(watch: ContainersBuildWatch): () => void {
+  containerBuilds.set(watch.runId, watch);
+  watchdog()?.send({ op: 'containers', value: watch });
+  return () => {
+    containerBuilds.delete(watch.runId);
+    janitor?.send({ op: 'uncontainers', value: watch.runId });
+  };
 }

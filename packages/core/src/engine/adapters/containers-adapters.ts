@@ -4,17 +4,22 @@ import type { EngineAdapter, EngineCapabilities, EngineEnvironment, EngineProbe 
 import type { EngineBuildRun, EnginePushOptions, EngineRunRequest } from '../engine-adapter.js';
 import { newRunId, removeBuildLeftovers, RUN_MARKER_ARG } from './containers-leftovers.js';
 import { envSecretValues, removeEnvSecretCopies } from './env-secret-copies.js';
+import { containersBuildWatch } from './containers-watch.js';
+import { trackContainersBuild } from '../../orchestrator/exit-cleanup.js';
 import { inspectBuildahDiffIds, inspectRootFsLayers } from './image-diff-ids.js';
 import { iidArgs, runAdapterBuild } from './run-adapter-build.js';
 
 /**
  * Run a podman/buildah build with a run marker, and clean up what the engine leaves behind when
  * the build does not finish (see {@link removeBuildLeftovers}), and, whatever the outcome, the
- * engine's /dev/shm copies of env-sourced secrets (see {@link removeEnvSecretCopies}).
+ * engine's /dev/shm copies of env-sourced secrets (see {@link removeEnvSecretCopies}). Until both
+ * are done the watchdog knows the build (see {@link containersBuildWatch}), so a SIGKILL of this
+ * process does not skip them.
  */
 async function runMarked(adapter: EngineAdapter, kind: 'podman' | 'buildah', request: EngineRunRequest): Promise<EngineBuildRun> {
   const runId = newRunId();
   const args = ['--build-arg', `${RUN_MARKER_ARG}=${runId}`, ...request.args];
+  const forgetWatch = trackContainersBuild(containersBuildWatch(adapter.binary, kind, runId, request.args, request.env));
   try {
     return await runAdapterBuild(adapter.buildCommand(args, request.iidFile), request, kind, 2);
   } catch (error) {
@@ -22,6 +27,7 @@ async function runMarked(adapter: EngineAdapter, kind: 'podman' | 'buildah', req
     throw error;
   } finally {
     await removeEnvSecretCopies(envSecretValues(request.args, request.env));
+    forgetWatch();
   }
 }
 

@@ -42,9 +42,13 @@ async function markedContainers(root: string, runId: string): Promise<string[]> 
   return ours;
 }
 
-/** Processes (a RUN step's, in their own pid namespace and session) that mount anything of these containers. */
-async function processesUsing(root: string, ids: readonly string[]): Promise<number[]> {
-  const needles = ids.map((id) => join(root, 'overlay-containers', id) + '/');
+/**
+ * Processes (a RUN step's, in their own pid namespace and session) that mount anything of these
+ * containers. Matched without the graph root: a path on a file system mounted below '/' shows in
+ * mountinfo relative to that file system; a container id (64 random hex digits) is unambiguous.
+ */
+async function processesUsing(ids: readonly string[]): Promise<number[]> {
+  const needles = ids.map((id) => `/overlay-containers/${id}/`);
   const pids: number[] = [];
   for (const name of await readdir('/proc').catch(() => [] as string[])) {
     if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
@@ -116,7 +120,7 @@ export async function removeBuildLeftovers(binary: string, kind: 'podman' | 'bui
     const root = await graphRoot(binary, kind, env);
     const containers = await markedContainers(root, runId);
     if (containers.length === 0) return { containers, processes: [] };
-    const processes = await processesUsing(root, containers);
+    const processes = await processesUsing(containers);
     for (const pid of processes) {
       try {
         process.kill(pid, 'SIGKILL');

@@ -9,23 +9,24 @@ import { join } from 'node:path';
 export const ENV_SECRET_COPY_DIR = '/dev/shm';
 const COPY_NAME = /^buildah\d+$/;
 
+/** The variable names of the `--secret id=…,env=NAME` arguments in `args`. */
+export function envSecretNames(args: readonly string[]): string[] {
+  const names: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const spec = arg === '--secret' ? args[i + 1] : arg.startsWith('--secret=') ? arg.slice('--secret='.length) : undefined;
+    if (spec === undefined) continue;
+    for (const field of spec.split(',')) if (field.startsWith('env=')) names.push(field.slice('env='.length));
+  }
+  return names;
+}
+
 /**
  * The values of the `--secret id=…,env=NAME` arguments in `args`, read from the engine's `env`
  * (only those the engine was actually given).
  */
 export function envSecretValues(args: readonly string[], env: Readonly<Record<string, string | undefined>>): string[] {
-  const values: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const spec = arg === '--secret' ? args[i + 1] : arg.startsWith('--secret=') ? arg.slice('--secret='.length) : undefined;
-    if (spec === undefined) continue;
-    for (const field of spec.split(',')) {
-      if (!field.startsWith('env=')) continue;
-      const value = env[field.slice('env='.length)];
-      if (value) values.push(value);
-    }
-  }
-  return values;
+  return envSecretNames(args).flatMap((name) => (env[name] ? [env[name]] : []));
 }
 
 /**

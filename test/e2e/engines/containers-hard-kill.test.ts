@@ -1,0 +1,96 @@
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CLI, containersStorageFilesHolding, describeEngine, makeContext, matrixEngines, matrixSecrets, processesMentioning, shmFilesHolding } from './matrix-support.js';
+
+const run = promisify(execFile);
+const engines = matrixEngines().filter((e) => e.engine === 'podman' || e.engine === 'buildah');
+const missing = await Promise.all(engines.map((e) => e.available()));
+const CLEANUP_BOUND_MS = 5_000;
+
+/** What the RUN step's own mount table names: its working container's directory, its runtime bundle, its ssh-agent proxy socket directory. */
+async function stepMounts(pid: number): Promise<{ container?: string; bundle?: string; sshDir?: string }> {
+  const mounts = await readFile(`/proc/${pid}/mountinfo`, 'utf8').catch(() => '');
+  const container = /(\/\S+\/overlay-containers\/[0-9a-f]{64})\/userdata\/secrets\//.exec(mounts)?.[1];
+  const bundle = /(\/\S+\/buildah\d+)\/hostname \/etc\/hostname /.exec(mounts)?.[1];
+  const sshDir = /(\/\S+\/\.buildah-ssh-sock\d+)\/ssh_auth_sock /.exec(mounts)?.[1];
+  return { ...(container ? { container } : {}), ...(bundle ? { bundle } : {}), ...(sshDir ? { sshDir } : {}) };
+}
+
+// kill -9 of buildsecrets (the OOM killer, `timeout -s KILL`) while a podman/buildah RUN step holds
+// a file secret, an env secret and an ssh socket: no handler of ours runs, and podman 4.3 starts
+// the step in a session of its own, so only the watchdog can stop it and remove the engine's
+// copies — the working container's `userdata/secrets`, the /dev/shm copy of the env value, the
+// runtime bundle, the ssh-agent proxy socket directory — within 5 s.
+for (const [index, engine] of engines.entries()) {
+  describeEngine(engine, missing[index], () => {
+    let ctx: Awaited<ReturnType<typeof makeContext>>;
+    let keys = '';
+    let secrets: Awaited<ReturnType<typeof matrixSecrets>>;
+
+    beforeAll(async () => {
+      ctx = await makeContext();
+      keys = await mkdtemp(join(tmpdir(), 'bs-e2e-hardkill-keys-'));
+      secrets = await matrixSecrets(keys);
+    });
+    afterAll(async () => {
+      await ctx.remove();
+      await rm(keys, { recursive: true, force: true });
+    }, 60_000);
+
+    it('kill -9 mid-step → within 5 s no RUN-step process, no secret copy in containers-storage or /dev/shm, no working container, bundle or ssh proxy socket dir', async () => {
+      const hold = String(1000 + Math.floor(Math.random() * 8000));
+      const sleeping = () => processesMentioning(`sleep\0${hold}`);
+      const values = Object.values(secrets.values);
+      const args = ['build', '--config', join(ctx.path, 'buildsecrets.yaml'), '--engine', engine.engine, '-f', join(ctx.path, 'slow.Containerfile'), '--network=host', '--no-cache', '--build-arg', `HOLD=${hold}`, '-t', `localhost/bs-e2e-hardkill-${engine.engine}:${process.pid}`, ctx.path];
+      const child = spawn(process.execPath, [CLI, ...args], { cwd: ctx.path, env: { ...process.env, NO_COLOR: '1', ...engine.env, ...secrets.env, BUILDSECRETS_TMPDIR: ctx.tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let output = '';
+      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      let step: Awaited<ReturnType<typeof stepMounts>> = {};
+      try {
+        await expect.poll(() => output.includes(`holding-${hold}`), { timeout: 120_000, interval: 200 }).toBe(true);
+        const [pid] = await sleeping();
+        expect(pid, 'the RUN step is running').toBeDefined();
+        step = await stepMounts(pid!);
+        // Not vacuous: before the kill each copy exists.
+        expect(step.container && existsSync(step.container), 'the working container').toBe(true);
+        expect(step.bundle && existsSync(step.bundle), 'the runtime bundle').toBe(true);
+        expect(step.sshDir && existsSync(step.sshDir), 'the ssh-agent proxy socket directory').toBe(true);
+        expect(await containersStorageFilesHolding([secrets.values.file_secret!])).not.toEqual([]);
+        expect(await shmFilesHolding([secrets.values.env_secret!])).not.toEqual([]);
+
+        const killedAt = Date.now();
+        child.kill('SIGKILL');
+        await exited;
+        let cleanAt: number | undefined;
+        let last: unknown;
+        while (cleanAt === undefined && Date.now() - killedAt < 20_000) {
+          const passStart = Date.now();
+          const [steps, stored, shm, tmp] = await Promise.all([sleeping(), containersStorageFilesHolding(values), shmFilesHolding(values), readdir(ctx.tmp)]);
+          const [container, bundle, sshDir] = [step.container!, step.bundle!, step.sshDir!].map((p) => existsSync(p));
+          last = { steps, stored, shm, tmp, container, bundle, sshDir };
+          if (steps.length + stored.length + shm.length + tmp.length === 0 && !container && !bundle && !sshDir) cleanAt = passStart;
+          else await new Promise((r) => setTimeout(r, 100));
+        }
+        expect(cleanAt, `never clean: ${JSON.stringify(last)}`).toBeDefined();
+        expect((cleanAt ?? Infinity) - killedAt, 'cleanup bound: 5 s + 1 s margin').toBeLessThan(CLEANUP_BOUND_MS + 1_000);
+        for (const value of values) expect(output).not.toContain(value);
+      } finally {
+        // A failure must not leave a running step or the engine's copies to the next test.
+        child.kill('SIGKILL');
+        for (const pid of await sleeping()) process.kill(pid, 'SIGKILL');
+        const id = step.container?.split('/').pop();
+        if (id && existsSync(step.container!)) await run(engine.engine, engine.engine === 'podman' ? ['rm', '--force', id] : ['rm', id]).catch(() => undefined);
+        if (step.bundle) await rm(step.bundle, { recursive: true, force: true });
+        for (const file of await shmFilesHolding(values)) await rm(file, { force: true });
+        if (step.sshDir) await rm(step.sshDir, { recursive: true, force: true });
+      }
+    }, 300_000);
+  });
+}
