@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { JANITOR_PROGRAM } from './janitor-program.js';
 
-
 /** What the watchdog is told to look after. */
 export type JanitorMessage =
   | { readonly op: 'path' | 'unpath' | 'result' | 'unresult' | 'image' | 'unimage' | 'reports'; readonly value: string }

@@ -22,7 +22,7 @@ let startJanitorLazily: (() => Janitor) | undefined;
  */
 export function attachJanitor(start: () => Janitor): () => void {
   startJanitorLazily = start;
-  if (paths.size > 0 || groups.size > 0) watchdog();
+  if (paths.size > 0 || groups.size > 0 || containerBuilds.size > 0) watchdog();
   return () => {
     startJanitorLazily = undefined;
     janitor?.release();
