@@ -1,9 +1,8 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { finishRecordedBuild } from '../engine/adapters/containers-record.js';
 import { secretTempRoot, shredDirectory, TEMP_PREFIX } from '../util/temp-dir.js';
-
-
 
 /** `buildsecrets-<prefix>-<owner pid>-<random>`, as `makeTempDir` names its directories. */
 const OWNED_DIR = new RegExp(`^${TEMP_PREFIX}.+-(\\d+)-[A-Za-z0-9]{6}$`);
@@ -42,15 +41,23 @@ export interface StaleSweep {
   readonly removed: readonly string[];
   /** Images built by a killed run and never audited (the watchdog's notes, now consumed). */
   readonly unaudited: readonly string[];
+  /**
+   * Run markers of podman/buildah builds whose clean-up a killed run left (it and its watchdog were
+   * killed together) and this sweep finished: RUN step stopped, working containers with their
+   * secret copies and bundles removed, /dev/shm copies of env-sourced values removed.
+   */
+  readonly engineBuilds: readonly string[];
 }
 
 /**
  * The start-up sweep: overwrite and remove every `buildsecrets-*` directory of this user whose
  * owning run is gone (its watchdog was killed too, or the machine went down), in the secret temp
- * root and the OS temp dir; and collect the watchdog's notes about unaudited images. Never throws.
+ * root and the OS temp dir — first finishing the clean-up of a podman/buildah build recorded there
+ * (see `containers-record.ts`); and collect the watchdog's notes about unaudited images. Never throws.
  */
 export async function sweepStaleRuns(env: Readonly<Record<string, string | undefined>> = process.env): Promise<StaleSweep> {
   const removed: string[] = [];
+  const engineBuilds: string[] = [];
   const uid = process.getuid?.();
   for (const root of new Set([secretTempRoot(env), tmpdir()])) {
     const names = await readdir(root).catch((): string[] => []);
@@ -63,6 +70,8 @@ export async function sweepStaleRuns(env: Readonly<Record<string, string | undef
       const info = await stat(path).catch(() => undefined);
       if (!info?.isDirectory() || (uid !== undefined && info.uid !== uid)) continue;
       if (!(await ownerGone(pid, info.ctimeMs))) continue;
+      const runId = await finishRecordedBuild(path);
+      if (runId) engineBuilds.push(runId);
       await shredDirectory(path);
       removed.push(path);
     }
@@ -74,5 +83,5 @@ export async function sweepStaleRuns(env: Readonly<Record<string, string | undef
     if (image) unaudited.push(`sha256:${image}`);
     await rm(join(notes, name), { force: true }).catch(() => undefined);
   }
-  return { removed, unaudited };
+  return { removed, unaudited, engineBuilds };
 }

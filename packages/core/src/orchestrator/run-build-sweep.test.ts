@@ -4,7 +4,7 @@ import { builds, expectNothingLeft, logs, opts, session, useRunBuildHarness } fr
 
 // The start-up sweep (directories of killed runs) is housekeeping: the engine starts without
 // waiting for it, and a sweep that fails is a warning, never a build that is left unawaited.
-const sweep = vi.hoisted(() => ({ impl: undefined as (() => Promise<{ removed: string[]; unaudited: string[] }>) | undefined }));
+const sweep = vi.hoisted(() => ({ impl: undefined as (() => Promise<{ removed: string[]; unaudited: string[]; engineBuilds: string[] }>) | undefined }));
 vi.mock('../janitor/stale-sweep.js', async (original) => {
   const actual = await original<typeof import('../janitor/stale-sweep.js')>();
   return { ...actual, sweepStaleRuns: (...args: Parameters<typeof actual.sweepStaleRuns>) => (sweep.impl ? sweep.impl() : actual.sweepStaleRuns(...args)) };
@@ -26,7 +26,7 @@ describe('runBuild and the start-up sweep', () => {
         }
         await new Promise((r) => setTimeout(r, 10));
       }
-      return { removed: [], unaudited: [] };
+      return { removed: [], unaudited: [], engineBuilds: [] };
     };
     try {
       const result = await runBuild(session().session, opts());

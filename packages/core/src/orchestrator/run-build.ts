@@ -107,6 +107,7 @@ async function reportStaleRuns(session: BuildSession): Promise<void> {
   });
   if (stale === undefined) return;
   if (stale.removed.length > 0) session.logger.warn(`removed ${stale.removed.length} secret director${stale.removed.length === 1 ? 'y' : 'ies'} left by a run that was killed`);
+  if (stale.engineBuilds.length > 0) session.logger.warn(`finished the clean-up of ${stale.engineBuilds.length} podman/buildah build${stale.engineBuilds.length === 1 ? '' : 's'} of a run killed together with its watchdog (RUN step stopped, working containers and their secret copies removed)`);
   for (const image of stale.unaudited) {
     session.logger.warn(`a previous run was killed after the engine built ${image} and before its audit: run \`buildsecrets audit ${image}\` before using it`);
   }

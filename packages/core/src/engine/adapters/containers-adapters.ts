@@ -4,6 +4,7 @@ import type { EngineAdapter, EngineCapabilities, EngineEnvironment, EngineProbe 
 import type { EngineBuildRun, EnginePushOptions, EngineRunRequest } from '../engine-adapter.js';
 import { newRunId, removeBuildLeftovers, RUN_MARKER_ARG } from './containers-leftovers.js';
 import { envSecretValues, removeEnvSecretCopies } from './env-secret-copies.js';
+import { recordContainersBuild } from './containers-record.js';
 import { containersBuildWatch } from './containers-watch.js';
 import { trackContainersBuild } from '../../orchestrator/exit-cleanup.js';
 import { inspectBuildahDiffIds, inspectRootFsLayers } from './image-diff-ids.js';
@@ -14,12 +15,16 @@ import { iidArgs, runAdapterBuild } from './run-adapter-build.js';
  * the build does not finish (see {@link removeBuildLeftovers}), and, whatever the outcome, the
  * engine's /dev/shm copies of env-sourced secrets (see {@link removeEnvSecretCopies}). Until both
  * are done the watchdog knows the build (see {@link containersBuildWatch}), so a SIGKILL of this
- * process does not skip them.
+ * process does not skip them, and a record of it sits in the secret temp root, so that a kill of
+ * this process and its watchdog together leaves them to the next run's start-up sweep (see
+ * {@link recordContainersBuild}).
  */
 async function runMarked(adapter: EngineAdapter, kind: 'podman' | 'buildah', request: EngineRunRequest): Promise<EngineBuildRun> {
   const runId = newRunId();
   const args = ['--build-arg', `${RUN_MARKER_ARG}=${runId}`, ...request.args];
-  const forgetWatch = trackContainersBuild(containersBuildWatch(adapter.binary, kind, runId, request.args, request.env));
+  const watch = containersBuildWatch(adapter.binary, kind, runId, request.args, request.env);
+  const forgetWatch = trackContainersBuild(watch);
+  const forgetRecord = await recordContainersBuild(watch, request.env);
   try {
     return await runAdapterBuild(adapter.buildCommand(args, request.iidFile), request, kind, 2);
   } catch (error) {
@@ -28,6 +33,7 @@ async function runMarked(adapter: EngineAdapter, kind: 'podman' | 'buildah', req
   } finally {
     await removeEnvSecretCopies(envSecretValues(request.args, request.env));
     forgetWatch();
+    await forgetRecord();
   }
 }
 

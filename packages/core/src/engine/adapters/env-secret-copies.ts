@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { lstat, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { EnvCopyFingerprint } from '../../janitor/janitor.js';
 
 /**
  * Where podman/buildah put a `--secret id=…,env=VAR` value for the RUN step: a 0400 file
@@ -36,9 +38,23 @@ export function envSecretValues(args: readonly string[], env: Readonly<Record<st
  * Never throws: teardown must go on.
  */
 export async function removeEnvSecretCopies(values: readonly string[], dir: string = ENV_SECRET_COPY_DIR): Promise<string[]> {
-  if (values.length === 0) return [];
   const wanted = values.map((v) => Buffer.from(v, 'utf8'));
-  const sizes = new Set(wanted.map((b) => b.length));
+  return removeCopiesWhere(new Set(wanted.map((b) => b.length)), (content) => wanted.some((w) => w.equals(content)), dir);
+}
+
+/**
+ * {@link removeEnvSecretCopies} for a run that knew the values only as fingerprints (size and salted
+ * SHA-256, see {@link EnvCopyFingerprint}): the start-up sweep finishing a killed run's build.
+ */
+export async function removeFingerprintedCopies(prints: readonly EnvCopyFingerprint[], dir: string = ENV_SECRET_COPY_DIR): Promise<string[]> {
+  const matches = (content: Buffer): boolean =>
+    prints.some((p) => p.size === content.length && createHash('sha256').update(Buffer.from(p.salt, 'hex')).update(content).digest('hex') === p.digest);
+  return removeCopiesWhere(new Set(prints.map((p) => p.size)), matches, dir);
+}
+
+/** The `buildah<digits>` regular files in `dir` of one of `sizes` whose content `matches`, overwritten and removed. */
+async function removeCopiesWhere(sizes: ReadonlySet<number>, matches: (content: Buffer) => boolean, dir: string): Promise<string[]> {
+  if (sizes.size === 0) return [];
   const removed: string[] = [];
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     if (!COPY_NAME.test(name)) continue;
@@ -47,7 +63,7 @@ export async function removeEnvSecretCopies(values: readonly string[], dir: stri
       const info = await lstat(path);
       if (!info.isFile() || !sizes.has(info.size)) continue;
       const content = await readFile(path);
-      if (!wanted.some((w) => w.equals(content))) continue;
+      if (!matches(content)) continue;
       // The file is 0400: as its owner (root, like the engine) we may still write it.
       const handle = await open(path, 'r+').catch(() => undefined);
       if (handle) {
