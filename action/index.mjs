@@ -32027,7 +32027,7 @@ var require_cjs = __commonJS({
 });
 
 // packages/cli/dist/action/run-action.js
-import { writeFileSync as writeFileSync2, appendFileSync as appendFileSync2 } from "node:fs";
+import { writeFileSync as writeFileSync3, appendFileSync as appendFileSync2 } from "node:fs";
 import { resolve as resolve8 } from "node:path";
 import { Writable } from "node:stream";
 
@@ -35633,8 +35633,8 @@ async function runEngine(options) {
 }
 
 // packages/core/dist/orchestrator/run-build.js
-import { readFile as readFile11 } from "node:fs/promises";
-import { join as join13 } from "node:path";
+import { readFile as readFile12 } from "node:fs/promises";
+import { join as join14 } from "node:path";
 
 // packages/core/dist/cache/cache-rev-injection.js
 init_cache_mode();
@@ -36763,6 +36763,7 @@ async function removeBuildLeftovers(binary, kind, runId, env) {
 }
 
 // packages/core/dist/engine/adapters/env-secret-copies.js
+import { createHash as createHash2 } from "node:crypto";
 import { lstat as lstat2, open as open4, readdir as readdir3, readFile as readFile5, unlink } from "node:fs/promises";
 import { join as join6 } from "node:path";
 var ENV_SECRET_COPY_DIR = "/dev/shm";
@@ -36784,10 +36785,16 @@ function envSecretValues(args, env) {
   return envSecretNames(args).flatMap((name) => env[name] ? [env[name]] : []);
 }
 async function removeEnvSecretCopies(values, dir = ENV_SECRET_COPY_DIR) {
-  if (values.length === 0)
-    return [];
   const wanted = values.map((v) => Buffer.from(v, "utf8"));
-  const sizes = new Set(wanted.map((b) => b.length));
+  return removeCopiesWhere(new Set(wanted.map((b) => b.length)), (content) => wanted.some((w) => w.equals(content)), dir);
+}
+async function removeFingerprintedCopies(prints, dir = ENV_SECRET_COPY_DIR) {
+  const matches = (content) => prints.some((p) => p.size === content.length && createHash2("sha256").update(Buffer.from(p.salt, "hex")).update(content).digest("hex") === p.digest);
+  return removeCopiesWhere(new Set(prints.map((p) => p.size)), matches, dir);
+}
+async function removeCopiesWhere(sizes, matches, dir) {
+  if (sizes.size === 0)
+    return [];
   const removed = [];
   for (const name of await readdir3(dir).catch(() => [])) {
     if (!COPY_NAME.test(name))
@@ -36798,7 +36805,7 @@ async function removeEnvSecretCopies(values, dir = ENV_SECRET_COPY_DIR) {
       if (!info.isFile() || !sizes.has(info.size))
         continue;
       const content = await readFile5(path);
-      if (!wanted.some((w) => w.equals(content)))
+      if (!matches(content))
         continue;
       const handle = await open4(path, "r+").catch(() => void 0);
       if (handle) {
@@ -36813,10 +36820,64 @@ async function removeEnvSecretCopies(values, dir = ENV_SECRET_COPY_DIR) {
   return removed;
 }
 
+// packages/core/dist/engine/adapters/containers-record.js
+import { writeFileSync } from "node:fs";
+import { readFile as readFile6 } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, join as join7 } from "node:path";
+var CONTAINERS_RECORD_FILE = "containers-build.json";
+async function recordContainersBuild(watch, env) {
+  try {
+    const dir = await makeTempDir("containers", env);
+    try {
+      writeFileSync(join7(dir.path, CONTAINERS_RECORD_FILE), JSON.stringify(watch), { mode: 384 });
+    } catch {
+      await dir.remove();
+      return async () => void 0;
+    }
+    return () => dir.remove();
+  } catch {
+    return async () => void 0;
+  }
+}
+var HEX2 = /^[0-9a-f]+$/;
+function isFingerprint(value) {
+  const p = value;
+  return !!p && Number.isInteger(p.size) && typeof p.salt === "string" && HEX2.test(p.salt) && typeof p.digest === "string" && /^[0-9a-f]{64}$/.test(p.digest);
+}
+function parseContainersRecord(text4) {
+  let value;
+  try {
+    value = JSON.parse(text4);
+  } catch {
+    return void 0;
+  }
+  const w = value;
+  if (!w || typeof w.runId !== "string" || !/^[0-9a-f]{16,64}$/.test(w.runId))
+    return void 0;
+  if (w.kind !== "podman" && w.kind !== "buildah")
+    return void 0;
+  if (typeof w.binary !== "string" || !isAbsolute2(w.binary) || typeof w.bundleDir !== "string" || !isAbsolute2(w.bundleDir))
+    return void 0;
+  if (!w.env || typeof w.env !== "object" || !Object.values(w.env).every((v) => typeof v === "string"))
+    return void 0;
+  if (!Array.isArray(w.envCopies) || !w.envCopies.every(isFingerprint))
+    return void 0;
+  return w;
+}
+async function finishRecordedBuild(dir) {
+  const text4 = await readFile6(join7(dir, CONTAINERS_RECORD_FILE), "utf8").catch(() => void 0);
+  const watch = text4 === void 0 ? void 0 : parseContainersRecord(text4);
+  if (!watch)
+    return void 0;
+  await removeBuildLeftovers(watch.binary, watch.kind, watch.runId, watch.env);
+  await removeFingerprintedCopies(watch.envCopies);
+  return watch.runId;
+}
+
 // packages/core/dist/engine/adapters/containers-watch.js
-import { createHash as createHash2, randomBytes as randomBytes2 } from "node:crypto";
+import { createHash as createHash3, randomBytes as randomBytes2 } from "node:crypto";
 import { accessSync, constants } from "node:fs";
-import { delimiter, join as join7, resolve as resolve2 } from "node:path";
+import { delimiter, join as join8, resolve as resolve2 } from "node:path";
 var STORAGE_ENV_KEYS = [
   "PATH",
   "HOME",
@@ -36836,7 +36897,7 @@ function absoluteBinary(binary, pathVariable) {
   for (const dir of (pathVariable ?? "").split(delimiter)) {
     if (!dir)
       continue;
-    const candidate = join7(dir, binary);
+    const candidate = join8(dir, binary);
     try {
       accessSync(candidate, constants.X_OK);
       return resolve2(candidate);
@@ -36847,7 +36908,7 @@ function absoluteBinary(binary, pathVariable) {
 }
 function envCopyFingerprint(value, salt) {
   const bytes = Buffer.from(value, "utf8");
-  return { size: bytes.length, salt: salt.toString("hex"), digest: createHash2("sha256").update(salt).update(bytes).digest("hex") };
+  return { size: bytes.length, salt: salt.toString("hex"), digest: createHash3("sha256").update(salt).update(bytes).digest("hex") };
 }
 function containersBuildWatch(binary, kind, runId, args, env) {
   const values = envSecretValues(args, env);
@@ -36921,7 +36982,9 @@ function iidArgs(iidFile) {
 async function runMarked(adapter, kind, request) {
   const runId = newRunId();
   const args = ["--build-arg", `${RUN_MARKER_ARG}=${runId}`, ...request.args];
-  const forgetWatch = trackContainersBuild(containersBuildWatch(adapter.binary, kind, runId, request.args, request.env));
+  const watch = containersBuildWatch(adapter.binary, kind, runId, request.args, request.env);
+  const forgetWatch = trackContainersBuild(watch);
+  const forgetRecord = await recordContainersBuild(watch, request.env);
   try {
     return await runAdapterBuild(adapter.buildCommand(args, request.iidFile), request, kind, 2);
   } catch (error62) {
@@ -36930,6 +36993,7 @@ async function runMarked(adapter, kind, request) {
   } finally {
     await removeEnvSecretCopies(envSecretValues(request.args, request.env));
     forgetWatch();
+    await forgetRecord();
   }
 }
 var CONTAINERS = { secretMount: true, secretMountEnv: true, sshForwarding: true, buildArgFromEnv: true, imageId: true, imageExport: true, push: true };
@@ -37255,23 +37319,23 @@ function placeholderArgs(kind, secrets) {
 }
 
 // packages/core/dist/engine/engine-choice-cache.js
-import { createHash as createHash3 } from "node:crypto";
-import { mkdir, readFile as readFile6, rename, writeFile } from "node:fs/promises";
+import { createHash as createHash4 } from "node:crypto";
+import { mkdir, readFile as readFile7, rename, writeFile } from "node:fs/promises";
 import { homedir as homedir2 } from "node:os";
-import { dirname, join as join8 } from "node:path";
+import { dirname, join as join9 } from "node:path";
 function engineChoiceCacheFile(env) {
   if (env["BUILDSECRETS_ENGINE_CACHE"] === "off")
     return void 0;
-  const base = env["XDG_CACHE_HOME"] || join8(env["HOME"] || homedir2(), ".cache");
-  return join8(base, "buildsecrets", "engine-choice.json");
+  const base = env["XDG_CACHE_HOME"] || join9(env["HOME"] || homedir2(), ".cache");
+  return join9(base, "buildsecrets", "engine-choice.json");
 }
 function engineChoiceKey(binaries, env) {
   const inputs = [binaries.docker, binaries.podman, binaries.buildah, env["PATH"], env["DOCKER_HOST"], env["DOCKER_CONTEXT"], env["DOCKER_CONFIG"], env["HOME"]];
-  return createHash3("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 32);
+  return createHash4("sha256").update(JSON.stringify(inputs)).digest("hex").slice(0, 32);
 }
 async function readAll(file2) {
   try {
-    const parsed = JSON.parse(await readFile6(file2, "utf8"));
+    const parsed = JSON.parse(await readFile7(file2, "utf8"));
     return parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed : {};
   } catch {
     return {};
@@ -37306,14 +37370,14 @@ import { stat } from "node:fs/promises";
 
 // packages/core/dist/context-check/dockerignore.js
 var import_dockerignore = __toESM(require_ignore(), 1);
-import { readFile as readFile7 } from "node:fs/promises";
-import { basename as basename3, dirname as dirname2, join as join9 } from "node:path";
+import { readFile as readFile8 } from "node:fs/promises";
+import { basename as basename3, dirname as dirname2, join as join10 } from "node:path";
 var createIgnore = import_dockerignore.default.default ?? import_dockerignore.default;
 async function readIfExists(path) {
-  return readFile7(path, "utf8").catch(() => void 0);
+  return readFile8(path, "utf8").catch(() => void 0);
 }
 async function loadContextIgnore(context, dockerfile) {
-  const candidates = [...dockerfile && dockerfile !== "-" ? [join9(dirname2(dockerfile), `${basename3(dockerfile)}.dockerignore`)] : [], join9(context, ".dockerignore")];
+  const candidates = [...dockerfile && dockerfile !== "-" ? [join10(dirname2(dockerfile), `${basename3(dockerfile)}.dockerignore`)] : [], join10(context, ".dockerignore")];
   for (const file2 of candidates) {
     const text4 = await readIfExists(file2);
     if (text4 === void 0)
@@ -37446,7 +37510,7 @@ function createFileScanPool(scanner, signal) {
 
 // packages/core/dist/context-check/walk-context.js
 import { readdir as readdir4 } from "node:fs/promises";
-import { join as join10 } from "node:path";
+import { join as join11 } from "node:path";
 async function walkContext(root2, rules, onFile, concurrency = 8) {
   const pending = [""];
   let active = 0;
@@ -37458,14 +37522,14 @@ async function walkContext(root2, rules, onFile, concurrency = 8) {
       while (active < concurrency && pending.length > 0) {
         const dir = pending.pop();
         active++;
-        readdir4(join10(root2, dir), { withFileTypes: true }).then((entries) => {
+        readdir4(join11(root2, dir), { withFileTypes: true }).then((entries) => {
           for (const entry of entries) {
             const path = dir ? `${dir}/${entry.name}` : entry.name;
             if (entry.isDirectory()) {
               if (!rules.ignores(path) || rules.hasExceptions)
                 pending.push(path);
             } else if (entry.isFile() && !rules.ignores(path)) {
-              onFile({ path, abs: join10(root2, path) });
+              onFile({ path, abs: join11(root2, path) });
             }
           }
           active--;
@@ -37661,19 +37725,19 @@ function reportEngine(session, intent, probe) {
 init_errors2();
 
 // packages/core/dist/janitor/stale-sweep.js
-import { readdir as readdir5, readFile as readFile8, rm as rm2, stat as stat2 } from "node:fs/promises";
+import { readdir as readdir5, readFile as readFile9, rm as rm2, stat as stat2 } from "node:fs/promises";
 import { homedir as homedir3, tmpdir as tmpdir2 } from "node:os";
-import { join as join11 } from "node:path";
+import { join as join12 } from "node:path";
 var OWNED_DIR = new RegExp(`^${TEMP_PREFIX}.+-(\\d+)-[A-Za-z0-9]{6}$`);
 function unauditedReportDir(env = process.env) {
-  const state = env["XDG_STATE_HOME"] || join11(env["HOME"] || homedir3(), ".local", "state");
-  return join11(state, "buildsecrets", "unaudited");
+  const state = env["XDG_STATE_HOME"] || join12(env["HOME"] || homedir3(), ".local", "state");
+  return join12(state, "buildsecrets", "unaudited");
 }
 async function processStart(pid) {
-  const stat4 = await readFile8(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
+  const stat4 = await readFile9(`/proc/${pid}/stat`, "utf8").catch(() => void 0);
   if (stat4 === void 0)
     return void 0;
-  const boot = /^btime (\d+)$/m.exec(await readFile8("/proc/stat", "utf8").catch(() => ""))?.[1];
+  const boot = /^btime (\d+)$/m.exec(await readFile9("/proc/stat", "utf8").catch(() => ""))?.[1];
   const ticks = stat4.slice(stat4.lastIndexOf(")") + 2).split(" ")[19];
   if (boot === void 0 || ticks === void 0)
     return 0;
@@ -37689,6 +37753,7 @@ async function ownerGone(pid, dirMadeAtMs) {
 }
 async function sweepStaleRuns(env = process.env) {
   const removed = [];
+  const engineBuilds = [];
   const uid = process.getuid?.();
   for (const root2 of /* @__PURE__ */ new Set([secretTempRoot(env), tmpdir2()])) {
     const names = await readdir5(root2).catch(() => []);
@@ -37698,12 +37763,15 @@ async function sweepStaleRuns(env = process.env) {
       const pid = Number(OWNED_DIR.exec(name)?.[1] ?? NaN);
       if (!Number.isInteger(pid))
         continue;
-      const path = join11(root2, name);
+      const path = join12(root2, name);
       const info = await stat2(path).catch(() => void 0);
       if (!info?.isDirectory() || uid !== void 0 && info.uid !== uid)
         continue;
       if (!await ownerGone(pid, info.ctimeMs))
         continue;
+      const runId = await finishRecordedBuild(path);
+      if (runId)
+        engineBuilds.push(runId);
       await shredDirectory(path);
       removed.push(path);
     }
@@ -37714,9 +37782,9 @@ async function sweepStaleRuns(env = process.env) {
     const image2 = /^([0-9a-f]{64})\.json$/.exec(name)?.[1];
     if (image2)
       unaudited.push(`sha256:${image2}`);
-    await rm2(join11(notes, name), { force: true }).catch(() => void 0);
+    await rm2(join12(notes, name), { force: true }).catch(() => void 0);
   }
-  return { removed, unaudited };
+  return { removed, unaudited, engineBuilds };
 }
 
 // packages/core/dist/orchestrator/post-build-audit.js
@@ -38085,7 +38153,7 @@ function describe3(err) {
 }
 
 // packages/core/dist/orchestrator/target-scope.js
-import { readFile as readFile9 } from "node:fs/promises";
+import { readFile as readFile10 } from "node:fs/promises";
 
 // packages/core/dist/config/secret-dependencies.js
 init_cache_mode();
@@ -38362,7 +38430,7 @@ async function scopeToTarget(session, plan, options, classicBuilder = false) {
   const everything = { needed: all, inject: all, notNeeded: [] };
   if (plan.dockerfile === "-")
     return everything;
-  const text4 = await readFile9(plan.dockerfile, "utf8").catch(() => void 0);
+  const text4 = await readFile10(plan.dockerfile, "utf8").catch(() => void 0);
   if (text4 === void 0)
     return everything;
   const scope = neededSecrets(session.config, text4, { ...stageSelectionFromArgs(options.engineArgs ?? [], session.env), everyStageUpToTarget: classicBuilder }, session.templateReferences);
@@ -38386,11 +38454,11 @@ function scopeGroups(plan, inject) {
 // packages/core/dist/orchestrator/push-step.js
 import { mkdtemp, rm as rm3 } from "node:fs/promises";
 import { tmpdir as tmpdir3 } from "node:os";
-import { join as join12 } from "node:path";
+import { join as join13 } from "node:path";
 
 // packages/core/dist/engine/run-push.js
 init_errors2();
-import { readFile as readFile10 } from "node:fs/promises";
+import { readFile as readFile11 } from "node:fs/promises";
 var DIGEST = /\bdigest: (sha256:[0-9a-f]{64})\b/;
 async function runPush(options) {
   const { argv, env } = options.command;
@@ -38421,7 +38489,7 @@ async function runPush(options) {
       hint: "see the engine output above; log in to the registry with the engine's own login (docker login, podman login) \u2014 buildsecrets never handles registry credentials"
     });
   }
-  const fromFile = options.digestFile ? (await readFile10(options.digestFile, "utf8").catch(() => "")).trim() : "";
+  const fromFile = options.digestFile ? (await readFile11(options.digestFile, "utf8").catch(() => "")).trim() : "";
   const digest = /^sha256:[0-9a-f]{64}$/.test(fromFile) ? fromFile : DIGEST.exec(said)?.[1];
   if (!digest)
     throw new EngineError(`the push of ${options.reference} finished but the engine reported no digest`, { hint: "check the registry: the tag may have been written" });
@@ -38489,7 +38557,7 @@ async function pushBuiltImage(session, input3) {
     throw new UsageError(`${input3.adapter.name} pushes through the daemon, which takes registry TLS settings from its own configuration`, { hint: "put the CA in /etc/docker/certs.d/HOST:PORT/ca.crt (or configure the daemon's insecure-registries); --push-tls-verify and --push-cert-dir are for podman and buildah" });
   }
   const pushed = [];
-  const workDir = await mkdtemp(join12(tmpdir3(), "buildsecrets-push-"));
+  const workDir = await mkdtemp(join13(tmpdir3(), "buildsecrets-push-"));
   try {
     await pushEach(session, input3, command, workDir, pushed);
   } finally {
@@ -38499,7 +38567,7 @@ async function pushBuiltImage(session, input3) {
 }
 async function pushEach(session, input3, command, workDir, pushed) {
   for (const [i, reference] of pushTags(input3.engineArgs).entries()) {
-    const digestFile = join12(workDir, `digest-${i}`);
+    const digestFile = join13(workDir, `digest-${i}`);
     const options = { digestFile, ...input3.settings.tlsVerify === false ? { tlsVerify: false } : {}, ...input3.settings.certDir ? { certDir: input3.settings.certDir } : {} };
     let forget;
     try {
@@ -38532,7 +38600,7 @@ async function checkDockerfile(session, plan, steps) {
   if (!existsSync3(plan.context) || !statSync(plan.context).isDirectory()) {
     throw new UsageError(`the build context ${plan.context} ${existsSync3(plan.context) ? "is not a directory" : "does not exist"}`, { hint: "the last argument of `buildsecrets build` is the context directory, e.g. `.`" });
   }
-  const text4 = await readFile11(plan.dockerfile, "utf8").catch(() => void 0);
+  const text4 = await readFile12(plan.dockerfile, "utf8").catch(() => void 0);
   if (text4 === void 0) {
     const problem = existsSync3(plan.dockerfile) ? `cannot read ${plan.dockerfile}` : `there is no ${plan.dockerfile}`;
     throw new DockerfileError([problem], { hint: plan.explicitDockerfile ? "check the path given with -f (or build.dockerfile in the config)" : "pass the Dockerfile with -f, or run from the build context" });
@@ -38594,6 +38662,8 @@ async function reportStaleRuns(session) {
     return;
   if (stale.removed.length > 0)
     session.logger.warn(`removed ${stale.removed.length} secret director${stale.removed.length === 1 ? "y" : "ies"} left by a run that was killed`);
+  if (stale.engineBuilds.length > 0)
+    session.logger.warn(`finished the clean-up of ${stale.engineBuilds.length} podman/buildah build${stale.engineBuilds.length === 1 ? "" : "s"} of a run killed together with its watchdog (RUN step stopped, working containers and their secret copies removed)`);
   for (const image2 of stale.unaudited) {
     session.logger.warn(`a previous run was killed after the engine built ${image2} and before its audit: run \`buildsecrets audit ${image2}\` before using it`);
   }
@@ -38661,7 +38731,7 @@ async function runBuild(session, options, steps = defaultBuildSteps) {
     assertNoValueInArgs(injections, values);
     const iidDir = await context.tempDir("engine");
     const exported = exportTarget(options.engineArgs ?? [], plan.context);
-    const iidFile = exported ? void 0 : userIidFile(options.engineArgs ?? [], plan.context) ?? join13(iidDir.path, "iid");
+    const iidFile = exported ? void 0 : userIidFile(options.engineArgs ?? [], plan.context) ?? join14(iidDir.path, "iid");
     const forgetResult = iidFile ? trackEngineResult(iidFile) : () => void 0;
     const forgetChildren = [];
     let forgetImage = () => void 0;
@@ -38767,7 +38837,7 @@ function decodeConfigText(input3, file2) {
 // packages/core/dist/config/discover.js
 init_errors2();
 import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
-import { dirname as dirname3, join as join14, resolve as resolve4 } from "node:path";
+import { dirname as dirname3, join as join15, resolve as resolve4 } from "node:path";
 var CONFIG_FILE_NAMES = ["buildsecrets.yaml", "buildsecrets.yml", "buildsecrets.json"];
 function isFile(path) {
   try {
@@ -38795,7 +38865,7 @@ function searchConfigFile(options) {
   const searched = [];
   for (let dir = resolve4(options.cwd); ; dir = dirname3(dir)) {
     searched.push(dir);
-    const found = CONFIG_FILE_NAMES.map((name) => join14(dir, name)).filter(isFile);
+    const found = CONFIG_FILE_NAMES.map((name) => join15(dir, name)).filter(isFile);
     if (found.length > 1) {
       throw new ConfigError([{ path: "", message: `ambiguous config: ${dir} holds ${found.map((f) => f.slice(dir.length + 1)).join(" and ")}` }], {
         hint: "keep one of them, or pick one with --config"
@@ -38803,7 +38873,7 @@ function searchConfigFile(options) {
     }
     if (found[0] !== void 0)
       return { file: found[0], searched };
-    if (existsSync4(join14(dir, ".git")) || dirname3(dir) === dir)
+    if (existsSync4(join15(dir, ".git")) || dirname3(dir) === dir)
       return { file: void 0, searched };
   }
 }
@@ -39427,7 +39497,7 @@ async function loadConfig(options = {}) {
 // packages/core/dist/plugins/load-provider-definition.js
 init_errors2();
 import { existsSync as existsSync6 } from "node:fs";
-import { isAbsolute as isAbsolute2, resolve as resolve6 } from "node:path";
+import { isAbsolute as isAbsolute3, resolve as resolve6 } from "node:path";
 import { pathToFileURL } from "node:url";
 
 // packages/core/dist/plugins/assert-provider-definition.js
@@ -39506,7 +39576,7 @@ function builtinPackage(use) {
 // packages/core/dist/plugins/resolve-package.js
 import { existsSync as existsSync5, readFileSync, statSync as statSync3 } from "node:fs";
 import { createRequire as createRequire2 } from "node:module";
-import { join as join15 } from "node:path";
+import { join as join16 } from "node:path";
 var CONDITIONS = /* @__PURE__ */ new Set(["node", "import", "default"]);
 var NPM_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*(\/[^\\]*)?$/i;
 function isPackageSpecifier(specifier) {
@@ -39563,20 +39633,20 @@ function firstFile(candidates) {
   return candidates.find((c) => existsSync5(c) && statSync3(c).isFile());
 }
 function entryOf(packageDir, subpath) {
-  const manifest = JSON.parse(readFileSync(join15(packageDir, "package.json"), "utf8"));
+  const manifest = JSON.parse(readFileSync(join16(packageDir, "package.json"), "utf8"));
   if (manifest.exports !== void 0) {
     const target = resolveExports(manifest.exports, subpath);
-    return target === void 0 ? void 0 : firstFile([join15(packageDir, target)]);
+    return target === void 0 ? void 0 : firstFile([join16(packageDir, target)]);
   }
-  const base = join15(packageDir, subpath === "." ? typeof manifest.main === "string" ? manifest.main : "index.js" : subpath);
-  return firstFile([base, `${base}.js`, `${base}.mjs`, `${base}.cjs`, join15(base, "index.js")]);
+  const base = join16(packageDir, subpath === "." ? typeof manifest.main === "string" ? manifest.main : "index.js" : subpath);
+  return firstFile([base, `${base}.js`, `${base}.mjs`, `${base}.cjs`, join16(base, "index.js")]);
 }
 function resolvePackage(specifier, fromDir) {
   const { name, subpath } = splitSpecifier(specifier);
-  const searchPaths = createRequire2(join15(fromDir, "noop.js")).resolve.paths(name) ?? [];
+  const searchPaths = createRequire2(join16(fromDir, "noop.js")).resolve.paths(name) ?? [];
   for (const nodeModules of searchPaths) {
-    const packageDir = join15(nodeModules, name);
-    if (!existsSync5(join15(packageDir, "package.json")))
+    const packageDir = join16(nodeModules, name);
+    if (!existsSync5(join16(packageDir, "package.json")))
       continue;
     let file2;
     try {
@@ -39609,7 +39679,7 @@ function locate2() {
 // packages/core/dist/plugins/load-provider-definition.js
 init_did_you_mean();
 function isPathSpecifier(use) {
-  return use.startsWith("./") || use.startsWith("../") || isAbsolute2(use);
+  return use.startsWith("./") || use.startsWith("../") || isAbsolute3(use);
 }
 function unwrapDefault(namespace, source, provider2) {
   let value = namespace["default"];
@@ -39904,8 +39974,8 @@ init_config_constants();
 init_did_you_mean();
 init_issue_path();
 init_errors2();
-import { readFile as readFile12, stat as stat3 } from "node:fs/promises";
-import { isAbsolute as isAbsolute3, join as join16 } from "node:path";
+import { readFile as readFile13, stat as stat3 } from "node:fs/promises";
+import { isAbsolute as isAbsolute4, join as join17 } from "node:path";
 
 // packages/core/dist/templates/parse-template.js
 var TEMPLATE_FILTERS = ["base64", "json"];
@@ -40006,7 +40076,7 @@ async function readTemplateFile(path) {
       return ["is not a regular file"];
     if (info.size > MAX_TEMPLATE_BYTES)
       return [`is larger than ${MAX_TEMPLATE_BYTES} bytes`];
-    return await readFile12(path, "utf8");
+    return await readFile13(path, "utf8");
   } catch {
     return ["cannot be read (check the path; it is relative to the config file)"];
   }
@@ -40040,7 +40110,7 @@ async function loadTemplates(config2, baseDir, file2) {
     const path = formatPath2(["secrets", id, field3]);
     let text4 = secret2.template;
     if (secret2.templateFile !== void 0) {
-      const read = await readTemplateFile(isAbsolute3(secret2.templateFile) ? secret2.templateFile : join16(baseDir, secret2.templateFile));
+      const read = await readTemplateFile(isAbsolute4(secret2.templateFile) ? secret2.templateFile : join17(baseDir, secret2.templateFile));
       if (Array.isArray(read)) {
         issues.push({ path, message: `the template file ${read[0]}` });
         continue;
@@ -40490,8 +40560,8 @@ function buildArgStrategy() {
 init_errors2();
 
 // packages/core/dist/strategies/secret-mount-files.js
-import { chmodSync as chmodSync2, closeSync as closeSync3, fchmodSync, openSync as openSync3, writeFileSync } from "node:fs";
-import { join as join17 } from "node:path";
+import { chmodSync as chmodSync2, closeSync as closeSync3, fchmodSync, openSync as openSync3, writeFileSync as writeFileSync2 } from "node:fs";
+import { join as join18 } from "node:path";
 function fileNameFor(id, index) {
   return `${index}-${id.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 100)}`;
 }
@@ -40499,12 +40569,12 @@ async function writeSecretFiles(dir, secrets) {
   chmodSync2(dir, 448);
   const written = [];
   for (const [index, secret2] of secrets.entries()) {
-    const path = join17(dir, fileNameFor(secret2.id, index));
+    const path = join18(dir, fileNameFor(secret2.id, index));
     const fd = openSync3(path, "wx", 384);
     const bytes = secret2.value.reveal();
     try {
       fchmodSync(fd, 384);
-      writeFileSync(fd, bytes);
+      writeFileSync2(fd, bytes);
     } finally {
       bytes.fill(0);
       closeSync3(fd);
@@ -40584,15 +40654,15 @@ function secretMountStrategy() {
 }
 
 // packages/core/dist/strategies/served-file/access-token.js
-import { createHash as createHash4, randomBytes as randomBytes3, timingSafeEqual } from "node:crypto";
+import { createHash as createHash5, randomBytes as randomBytes3, timingSafeEqual } from "node:crypto";
 var TOKEN_BYTES = 32;
 function newAccessToken() {
   return randomBytes3(TOKEN_BYTES).toString("base64url");
 }
 function tokenChecker(token) {
-  const expected = createHash4("sha256").update(token, "utf8").digest();
+  const expected = createHash5("sha256").update(token, "utf8").digest();
   return (presented) => {
-    const candidate = createHash4("sha256").update(presented ?? "", "utf8").digest();
+    const candidate = createHash5("sha256").update(presented ?? "", "utf8").digest();
     const same = timingSafeEqual(candidate, expected);
     return same && presented !== void 0;
   };
@@ -40875,13 +40945,13 @@ function servedFileStrategy(options = {}) {
 
 // packages/core/dist/strategies/ssh-agent/ssh-agent-strategy.js
 init_errors2();
-import { join as join18 } from "node:path";
+import { join as join19 } from "node:path";
 
 // packages/core/dist/strategies/ssh-agent/agent-key.js
 init_errors2();
-import { createHash as createHash5, createPrivateKey } from "node:crypto";
+import { createHash as createHash6, createPrivateKey } from "node:crypto";
 function fingerprintOf(publicBlob) {
-  return `SHA256:${createHash5("sha256").update(publicBlob).digest("base64").replace(/=+$/, "")}`;
+  return `SHA256:${createHash6("sha256").update(publicBlob).digest("base64").replace(/=+$/, "")}`;
 }
 function loadAgentKey(ssh2, secretId, keyBytes, passphrase) {
   const result = ssh2.parseKey(keyBytes, passphrase);
@@ -41125,7 +41195,7 @@ function sshAgentStrategy() {
         dir = await context.tempDir("ssh");
         let index = 0;
         for (const [sshId, keys] of groups2) {
-          const agent = await startAgent({ ssh2, sshId, socketPath: join18(dir.path, `agent-${index++}.sock`), keys, logger: context.logger });
+          const agent = await startAgent({ ssh2, sshId, socketPath: join19(dir.path, `agent-${index++}.sock`), keys, logger: context.logger });
           agents.push(agent);
           engineArgs2.push("--ssh", `${sshId}=${agent.socketPath}`);
           summary.push(`ssh-agent: --ssh ${sshId} with ${keys.map((k) => `${k.fingerprint} (${k.secretId})`).join(", ")}`);
@@ -41149,8 +41219,8 @@ function defaultStrategies() {
 init_cache_mode();
 init_rev_arg_name();
 import { existsSync as existsSync7 } from "node:fs";
-import { readFile as readFile13 } from "node:fs/promises";
-import { isAbsolute as isAbsolute4, join as join19, resolve as resolve7 } from "node:path";
+import { readFile as readFile14 } from "node:fs/promises";
+import { isAbsolute as isAbsolute5, join as join20, resolve as resolve7 } from "node:path";
 init_errors2();
 function detailOf(inject, c, id) {
   switch (inject) {
@@ -41170,8 +41240,8 @@ function pickDockerfile(baseDir, cwd, config2, options) {
   if (options.dockerfile)
     return resolve7(cwd, options.dockerfile);
   if (config2.build?.dockerfile)
-    return isAbsolute4(config2.build.dockerfile) ? config2.build.dockerfile : join19(baseDir, config2.build.dockerfile);
-  const candidate = join19(resolve7(cwd, options.context ?? "."), "Dockerfile");
+    return isAbsolute5(config2.build.dockerfile) ? config2.build.dockerfile : join20(baseDir, config2.build.dockerfile);
+  const candidate = join20(resolve7(cwd, options.context ?? "."), "Dockerfile");
   return existsSync7(candidate) ? candidate : void 0;
 }
 function explainTemplateParts(findings, templateRefs) {
@@ -41187,7 +41257,7 @@ function explainTemplateParts(findings, templateRefs) {
   });
 }
 async function scopePlan(config2, dockerfile, options, templateRefs) {
-  const text4 = await readFile13(dockerfile, "utf8");
+  const text4 = await readFile14(dockerfile, "utf8");
   return neededSecrets(config2, text4, { target: options.target, buildArgs: new Map(Object.entries(options.buildArgs ?? {})) }, templateRefs);
 }
 function describeRef(definition, options, instance, request) {
@@ -41404,7 +41474,7 @@ function exitCodeFor(error62) {
 }
 
 // packages/cli/dist/sarif/sarif-log.js
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 
 // packages/cli/dist/sarif/sarif-rules.js
 var ENCODING_DESCRIPTIONS = {
@@ -41465,7 +41535,7 @@ function locationKey(finding) {
   return `manifest:${at3.file}:${at3.field}`;
 }
 function fingerprint(finding) {
-  return createHash6("sha256").update(`${finding.secretId}\0${finding.encoding}\0${locationKey(finding)}`).digest("hex");
+  return createHash7("sha256").update(`${finding.secretId}\0${finding.encoding}\0${locationKey(finding)}`).digest("hex");
 }
 function describe4(finding, preExisting) {
   const at3 = finding.location;
@@ -41610,7 +41680,7 @@ function jobSummary(s) {
 }
 
 // packages/cli/dist/action/runner-masks.js
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 
 // packages/cli/dist/action/workflow-commands.js
 import { randomUUID } from "node:crypto";
@@ -41675,7 +41745,7 @@ var RunnerMasks = class {
     }
   }
   mask(text4, minLength) {
-    const key = createHash7("sha256").update(text4).digest("hex");
+    const key = createHash8("sha256").update(text4).digest("hex");
     if (text4.trim().length < minLength || this.seen.has(key))
       return;
     this.seen.add(key);
@@ -41782,7 +41852,7 @@ async function runAction(io) {
   try {
     if (summary.sarifFile) {
       const log = sarifLog({ target: result?.imageId ?? "the built image", findings, preExisting: result?.audit?.preExisting ?? [], unscanned: (result?.audit?.unscanned ?? []).map((u) => ({ layer: u.split(": ")[0] ?? u, reason: u.split(": ").slice(1).join(": ") })), exitCode, version: cliVersion(), ...failure2 ? { failure: redact(failure2) } : {} });
-      writeFileSync2(summary.sarifFile, `${redact(JSON.stringify(log, null, 2))}
+      writeFileSync3(summary.sarifFile, `${redact(JSON.stringify(log, null, 2))}
 `);
     }
     const outputFile = env["GITHUB_OUTPUT"];
