@@ -21256,6 +21256,141 @@ var init_schema = __esm({
   }
 });
 
+// packages/core/dist/orchestrator/exit-cleanup.js
+function startWatchdogEarly() {
+  watchdog();
+}
+function watchdog() {
+  if (janitor || !startJanitorLazily)
+    return janitor;
+  janitor = startJanitorLazily();
+  for (const path of paths)
+    janitor.send({ op: "path", value: path });
+  for (const pid of groups)
+    janitor.send({ op: "group", value: pid });
+  for (const watch of containerBuilds.values())
+    janitor.send({ op: "containers", value: watch });
+  return janitor;
+}
+function trackPath(path) {
+  paths.add(path);
+  watchdog()?.send({ op: "path", value: path });
+  return () => {
+    paths.delete(path);
+    janitor?.send({ op: "unpath", value: path });
+  };
+}
+function trackProcessGroup(pid) {
+  groups.add(pid);
+  watchdog()?.send({ op: "group", value: pid });
+  return () => {
+    groups.delete(pid);
+    janitor?.send({ op: "ungroup", value: pid });
+  };
+}
+function trackEngineResult(path) {
+  watchdog()?.send({ op: "result", value: path });
+  return () => janitor?.send({ op: "unresult", value: path });
+}
+function trackUnauditedImage(imageId) {
+  watchdog()?.send({ op: "image", value: imageId });
+  return () => janitor?.send({ op: "unimage", value: imageId });
+}
+function trackContainersBuild(watch) {
+  containerBuilds.set(watch.runId, watch);
+  watchdog()?.send({ op: "containers", value: watch });
+  return () => {
+    containerBuilds.delete(watch.runId);
+    janitor?.send({ op: "uncontainers", value: watch.runId });
+  };
+}
+var paths, groups, containerBuilds, janitor, startJanitorLazily;
+var init_exit_cleanup = __esm({
+  "packages/core/dist/orchestrator/exit-cleanup.js"() {
+    "use strict";
+    paths = /* @__PURE__ */ new Set();
+    groups = /* @__PURE__ */ new Set();
+    containerBuilds = /* @__PURE__ */ new Map();
+  }
+});
+
+// packages/core/dist/util/temp-dir.js
+import { chmodSync, closeSync, existsSync as existsSync2, fsyncSync, lstatSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join as join2 } from "node:path";
+function secretTempRoot(env = process.env) {
+  const override = env["BUILDSECRETS_TMPDIR"];
+  if (override)
+    return override;
+  return existsSync2("/dev/shm") ? "/dev/shm" : tmpdir();
+}
+function overwrite(path) {
+  try {
+    const info = lstatSync(path);
+    if (!info.isFile() || info.size === 0)
+      return;
+    const fd = openSync(path, "r+");
+    try {
+      writeSync(fd, Buffer.alloc(info.size), 0, info.size, 0);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+  }
+}
+async function shredDirectory(dir) {
+  let entries = [];
+  try {
+    entries = readdirSync(dir, { recursive: true });
+  } catch {
+    return;
+  }
+  for (const name of entries)
+    overwrite(join2(dir, name));
+  rmSync(dir, { recursive: true, force: true });
+}
+async function makeTempDir(prefix = "run", env = process.env) {
+  const path = mkdtempSync(join2(secretTempRoot(env), `${TEMP_PREFIX}${prefix}-${process.pid}-`));
+  chmodSync(path, 448);
+  const forget = trackPath(path);
+  let removed;
+  return {
+    path,
+    remove: () => removed ??= shredDirectory(path).finally(forget)
+  };
+}
+var TEMP_PREFIX;
+var init_temp_dir = __esm({
+  "packages/core/dist/util/temp-dir.js"() {
+    "use strict";
+    init_exit_cleanup();
+    TEMP_PREFIX = "buildsecrets-";
+  }
+});
+
+// packages/core/dist/engine/exec-capture.js
+import { execFile } from "node:child_process";
+function capture(file2, args, options) {
+  return new Promise((resolve9) => {
+    execFile(file2, [...args], { env: options.env, signal: options.signal, timeout: options.timeoutMs ?? 15e3, maxBuffer: 4 * 1024 * 1024, encoding: "utf8", windowsHide: true }, (error62, stdout, stderr) => {
+      if (!error62)
+        return resolve9({ code: 0, stdout, stderr });
+      const errno = error62;
+      if (typeof errno.code === "string" && errno.code !== "ABORT_ERR" && errno.syscall?.startsWith("spawn")) {
+        return resolve9({ code: null, stdout, stderr, spawnError: errno });
+      }
+      const code = typeof errno.code === "number" ? errno.code : null;
+      resolve9({ code, stdout, stderr });
+    });
+  });
+}
+var init_exec_capture = __esm({
+  "packages/core/dist/engine/exec-capture.js"() {
+    "use strict";
+  }
+});
+
 // packages/core/dist/cache/cache-mode.js
 function cacheModeOf(secret2, build) {
   if (secret2.cache !== void 0)
@@ -21342,6 +21477,253 @@ function didYouMean(word, candidates) {
 var init_did_you_mean = __esm({
   "packages/core/dist/config/did-you-mean.js"() {
     "use strict";
+  }
+});
+
+// packages/core/dist/engine/adapters/containers-leftovers.js
+import { randomBytes } from "node:crypto";
+import { readdir as readdir2, readFile as readFile4, rm } from "node:fs/promises";
+import { connect } from "node:net";
+import { join as join5 } from "node:path";
+function newRunId() {
+  return randomBytes(12).toString("hex");
+}
+async function graphRoot(binary, kind, env) {
+  const format = kind === "podman" ? "{{.Store.GraphRoot}}" : "{{.store.GraphRoot}}";
+  const info = await capture(binary, ["info", "--format", format], { env, timeoutMs: 15e3 });
+  const root2 = info.stdout.trim();
+  return info.code === 0 && root2.startsWith("/") ? root2 : DEFAULT_GRAPH_ROOT;
+}
+async function markedContainers(root2, runId) {
+  const dir = join5(root2, "overlay-containers");
+  const ids = await readdir2(dir).catch(() => []);
+  const ours = [];
+  for (const id of ids) {
+    const text4 = await readFile4(join5(dir, id, "userdata", "buildah.json"), "utf8").catch(() => "");
+    if (!text4.includes(runId))
+      continue;
+    try {
+      const args = JSON.parse(text4).Args;
+      if (args?.[RUN_MARKER_ARG] === runId)
+        ours.push(id);
+    } catch {
+    }
+  }
+  return ours;
+}
+async function processesUsing(ids) {
+  const needles = ids.map((id) => `/overlay-containers/${id}/`);
+  const pids = [];
+  for (const name of await readdir2("/proc").catch(() => [])) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid)
+      continue;
+    const mounts = await readFile4(`/proc/${name}/mountinfo`, "utf8").catch(() => "");
+    if (needles.some((n) => mounts.includes(n)))
+      pids.push(Number(name));
+  }
+  return pids;
+}
+async function bundlesOf(env, ids) {
+  const base = env["TMPDIR"] || "/var/tmp";
+  const shortIds = new Set(ids.map((id) => id.slice(0, 12)));
+  const bundles = [];
+  for (const name of await readdir2(base).catch(() => [])) {
+    if (!/^buildah\d+$/.test(name))
+      continue;
+    const hostname3 = (await readFile4(join5(base, name, "hostname"), "utf8").catch(() => "")).trim();
+    if (shortIds.has(hostname3))
+      bundles.push(join5(base, name));
+  }
+  return bundles;
+}
+function socketIsDead(path) {
+  return new Promise((resolve9) => {
+    const socket = connect(path);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve9(false);
+    });
+    socket.once("error", (error62) => resolve9(error62.code === "ECONNREFUSED" || error62.code === "ENOENT"));
+  });
+}
+async function removeDeadSshSocketDirs(env) {
+  const base = env["TMPDIR"] || "/var/tmp";
+  for (const name of await readdir2(base).catch(() => [])) {
+    if (!/^\.buildah-ssh-sock\d+$/.test(name))
+      continue;
+    const dir = join5(base, name);
+    const entries = await readdir2(dir).catch(() => void 0);
+    if (!entries || entries.some((entry) => entry !== "ssh_auth_sock"))
+      continue;
+    if (entries.length === 1 && !await socketIsDead(join5(dir, "ssh_auth_sock")))
+      continue;
+    await rm(dir, { recursive: true, force: true }).catch(() => void 0);
+  }
+}
+async function removeBuildLeftovers(binary, kind, runId, env) {
+  try {
+    await removeDeadSshSocketDirs(env);
+    const root2 = await graphRoot(binary, kind, env);
+    const containers = await markedContainers(root2, runId);
+    if (containers.length === 0)
+      return { containers, processes: [] };
+    const processes = await processesUsing(containers);
+    for (const pid of processes) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+      }
+    }
+    const remove = kind === "podman" ? ["rm", "--force", ...containers] : ["rm", ...containers];
+    await capture(binary, remove, { env, timeoutMs: 6e4 });
+    for (const bundle of await bundlesOf(env, containers))
+      await rm(bundle, { recursive: true, force: true }).catch(() => void 0);
+    return { containers, processes };
+  } catch {
+    return { containers: [], processes: [] };
+  }
+}
+var RUN_MARKER_ARG, DEFAULT_GRAPH_ROOT;
+var init_containers_leftovers = __esm({
+  "packages/core/dist/engine/adapters/containers-leftovers.js"() {
+    "use strict";
+    init_exec_capture();
+    RUN_MARKER_ARG = "BUILDSECRETS_RUN_ID";
+    DEFAULT_GRAPH_ROOT = "/var/lib/containers/storage";
+  }
+});
+
+// packages/core/dist/engine/adapters/env-secret-copies.js
+import { createHash as createHash2 } from "node:crypto";
+import { lstat as lstat2, open as open4, readdir as readdir3, readFile as readFile5, unlink } from "node:fs/promises";
+import { join as join6 } from "node:path";
+function envSecretNames(args) {
+  const names = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const spec = arg === "--secret" ? args[i + 1] : arg.startsWith("--secret=") ? arg.slice("--secret=".length) : void 0;
+    if (spec === void 0)
+      continue;
+    for (const field3 of spec.split(","))
+      if (field3.startsWith("env="))
+        names.push(field3.slice("env=".length));
+  }
+  return names;
+}
+function envSecretValues(args, env) {
+  return envSecretNames(args).flatMap((name) => env[name] ? [env[name]] : []);
+}
+async function removeEnvSecretCopies(values, dir = ENV_SECRET_COPY_DIR) {
+  const wanted = values.map((v) => Buffer.from(v, "utf8"));
+  return removeCopiesWhere(new Set(wanted.map((b) => b.length)), (content) => wanted.some((w) => w.equals(content)), dir);
+}
+async function removeFingerprintedCopies(prints, dir = ENV_SECRET_COPY_DIR) {
+  const matches = (content) => prints.some((p) => p.size === content.length && createHash2("sha256").update(Buffer.from(p.salt, "hex")).update(content).digest("hex") === p.digest);
+  return removeCopiesWhere(new Set(prints.map((p) => p.size)), matches, dir);
+}
+async function removeCopiesWhere(sizes, matches, dir) {
+  if (sizes.size === 0)
+    return [];
+  const removed = [];
+  for (const name of await readdir3(dir).catch(() => [])) {
+    if (!COPY_NAME.test(name))
+      continue;
+    const path = join6(dir, name);
+    try {
+      const info = await lstat2(path);
+      if (!info.isFile() || !sizes.has(info.size))
+        continue;
+      const content = await readFile5(path);
+      if (!matches(content))
+        continue;
+      const handle = await open4(path, "r+").catch(() => void 0);
+      if (handle) {
+        await handle.write(Buffer.alloc(content.length), 0, content.length, 0).catch(() => void 0);
+        await handle.close();
+      }
+      await unlink(path);
+      removed.push(path);
+    } catch {
+    }
+  }
+  return removed;
+}
+var ENV_SECRET_COPY_DIR, COPY_NAME;
+var init_env_secret_copies = __esm({
+  "packages/core/dist/engine/adapters/env-secret-copies.js"() {
+    "use strict";
+    ENV_SECRET_COPY_DIR = "/dev/shm";
+    COPY_NAME = /^buildah\d+$/;
+  }
+});
+
+// packages/core/dist/engine/adapters/containers-record.js
+var containers_record_exports = {};
+__export(containers_record_exports, {
+  CONTAINERS_RECORD_FILE: () => CONTAINERS_RECORD_FILE,
+  finishRecordedBuild: () => finishRecordedBuild,
+  parseContainersRecord: () => parseContainersRecord,
+  recordContainersBuild: () => recordContainersBuild
+});
+import { writeFileSync } from "node:fs";
+import { readFile as readFile6 } from "node:fs/promises";
+import { isAbsolute as isAbsolute2, join as join7 } from "node:path";
+async function recordContainersBuild(watch, env) {
+  try {
+    const dir = await makeTempDir("containers", env);
+    try {
+      writeFileSync(join7(dir.path, CONTAINERS_RECORD_FILE), JSON.stringify(watch), { mode: 384 });
+    } catch {
+      await dir.remove();
+      return async () => void 0;
+    }
+    return () => dir.remove();
+  } catch {
+    return async () => void 0;
+  }
+}
+function isFingerprint(value) {
+  const p = value;
+  return !!p && Number.isInteger(p.size) && typeof p.salt === "string" && HEX2.test(p.salt) && typeof p.digest === "string" && /^[0-9a-f]{64}$/.test(p.digest);
+}
+function parseContainersRecord(text4) {
+  let value;
+  try {
+    value = JSON.parse(text4);
+  } catch {
+    return void 0;
+  }
+  const w = value;
+  if (!w || typeof w.runId !== "string" || !/^[0-9a-f]{16,64}$/.test(w.runId))
+    return void 0;
+  if (w.kind !== "podman" && w.kind !== "buildah")
+    return void 0;
+  if (typeof w.binary !== "string" || !isAbsolute2(w.binary) || typeof w.bundleDir !== "string" || !isAbsolute2(w.bundleDir))
+    return void 0;
+  if (!w.env || typeof w.env !== "object" || !Object.values(w.env).every((v) => typeof v === "string"))
+    return void 0;
+  if (!Array.isArray(w.envCopies) || !w.envCopies.every(isFingerprint))
+    return void 0;
+  return w;
+}
+async function finishRecordedBuild(dir) {
+  const text4 = await readFile6(join7(dir, CONTAINERS_RECORD_FILE), "utf8").catch(() => void 0);
+  const watch = text4 === void 0 ? void 0 : parseContainersRecord(text4);
+  if (!watch)
+    return void 0;
+  await removeBuildLeftovers(watch.binary, watch.kind, watch.runId, watch.env);
+  await removeFingerprintedCopies(watch.envCopies);
+  return watch.runId;
+}
+var CONTAINERS_RECORD_FILE, HEX2;
+var init_containers_record = __esm({
+  "packages/core/dist/engine/adapters/containers-record.js"() {
+    "use strict";
+    init_temp_dir();
+    init_containers_leftovers();
+    init_env_secret_copies();
+    CONTAINERS_RECORD_FILE = "containers-build.json";
+    HEX2 = /^[0-9a-f]+$/;
   }
 });
 
@@ -35286,110 +35668,6 @@ function createRedactor(options = {}) {
   };
 }
 
-// packages/core/dist/util/temp-dir.js
-import { chmodSync, closeSync, existsSync as existsSync2, fsyncSync, lstatSync, mkdtempSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join as join2 } from "node:path";
-
-// packages/core/dist/orchestrator/exit-cleanup.js
-var paths = /* @__PURE__ */ new Set();
-var groups = /* @__PURE__ */ new Set();
-var containerBuilds = /* @__PURE__ */ new Map();
-var janitor;
-var startJanitorLazily;
-function startWatchdogEarly() {
-  watchdog();
-}
-function watchdog() {
-  if (janitor || !startJanitorLazily)
-    return janitor;
-  janitor = startJanitorLazily();
-  for (const path of paths)
-    janitor.send({ op: "path", value: path });
-  for (const pid of groups)
-    janitor.send({ op: "group", value: pid });
-  for (const watch of containerBuilds.values())
-    janitor.send({ op: "containers", value: watch });
-  return janitor;
-}
-function trackPath(path) {
-  paths.add(path);
-  watchdog()?.send({ op: "path", value: path });
-  return () => {
-    paths.delete(path);
-    janitor?.send({ op: "unpath", value: path });
-  };
-}
-function trackProcessGroup(pid) {
-  groups.add(pid);
-  watchdog()?.send({ op: "group", value: pid });
-  return () => {
-    groups.delete(pid);
-    janitor?.send({ op: "ungroup", value: pid });
-  };
-}
-function trackEngineResult(path) {
-  watchdog()?.send({ op: "result", value: path });
-  return () => janitor?.send({ op: "unresult", value: path });
-}
-function trackUnauditedImage(imageId) {
-  watchdog()?.send({ op: "image", value: imageId });
-  return () => janitor?.send({ op: "unimage", value: imageId });
-}
-function trackContainersBuild(watch) {
-  containerBuilds.set(watch.runId, watch);
-  watchdog()?.send({ op: "containers", value: watch });
-  return () => {
-    containerBuilds.delete(watch.runId);
-    janitor?.send({ op: "uncontainers", value: watch.runId });
-  };
-}
-
-// packages/core/dist/util/temp-dir.js
-var TEMP_PREFIX = "buildsecrets-";
-function secretTempRoot(env = process.env) {
-  const override = env["BUILDSECRETS_TMPDIR"];
-  if (override)
-    return override;
-  return existsSync2("/dev/shm") ? "/dev/shm" : tmpdir();
-}
-function overwrite(path) {
-  try {
-    const info = lstatSync(path);
-    if (!info.isFile() || info.size === 0)
-      return;
-    const fd = openSync(path, "r+");
-    try {
-      writeSync(fd, Buffer.alloc(info.size), 0, info.size, 0);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-  }
-}
-async function shredDirectory(dir) {
-  let entries = [];
-  try {
-    entries = readdirSync(dir, { recursive: true });
-  } catch {
-    return;
-  }
-  for (const name of entries)
-    overwrite(join2(dir, name));
-  rmSync(dir, { recursive: true, force: true });
-}
-async function makeTempDir(prefix = "run", env = process.env) {
-  const path = mkdtempSync(join2(secretTempRoot(env), `${TEMP_PREFIX}${prefix}-${process.pid}-`));
-  chmodSync(path, 448);
-  const forget = trackPath(path);
-  let removed;
-  return {
-    path,
-    remove: () => removed ??= shredDirectory(path).finally(forget)
-  };
-}
-
 // packages/core/dist/engine/detect-engine.js
 init_errors2();
 
@@ -35411,24 +35689,8 @@ function describeDockerHost(env) {
   return `DOCKER_HOST=${stripUserinfo(host)}`;
 }
 
-// packages/core/dist/engine/exec-capture.js
-import { execFile } from "node:child_process";
-function capture(file2, args, options) {
-  return new Promise((resolve9) => {
-    execFile(file2, [...args], { env: options.env, signal: options.signal, timeout: options.timeoutMs ?? 15e3, maxBuffer: 4 * 1024 * 1024, encoding: "utf8", windowsHide: true }, (error62, stdout, stderr) => {
-      if (!error62)
-        return resolve9({ code: 0, stdout, stderr });
-      const errno = error62;
-      if (typeof errno.code === "string" && errno.code !== "ABORT_ERR" && errno.syscall?.startsWith("spawn")) {
-        return resolve9({ code: null, stdout, stderr, spawnError: errno });
-      }
-      const code = typeof errno.code === "number" ? errno.code : null;
-      resolve9({ code, stdout, stderr });
-    });
-  });
-}
-
 // packages/core/dist/engine/detect-engine.js
+init_exec_capture();
 var MIN_BUILDKIT = [18, 9];
 var CLI_NEEDS_BUILDX = [23, 0];
 function parseVersion(text4) {
@@ -36655,226 +36917,13 @@ var ENGINE_NAMES = ["docker-buildx", "docker-buildkit", "docker-classic", "podma
 
 // packages/core/dist/engine/adapters/containers-adapters.js
 init_errors2();
-
-// packages/core/dist/engine/adapters/containers-leftovers.js
-import { randomBytes } from "node:crypto";
-import { readdir as readdir2, readFile as readFile4, rm } from "node:fs/promises";
-import { connect } from "node:net";
-import { join as join5 } from "node:path";
-var RUN_MARKER_ARG = "BUILDSECRETS_RUN_ID";
-function newRunId() {
-  return randomBytes(12).toString("hex");
-}
-var DEFAULT_GRAPH_ROOT = "/var/lib/containers/storage";
-async function graphRoot(binary, kind, env) {
-  const format = kind === "podman" ? "{{.Store.GraphRoot}}" : "{{.store.GraphRoot}}";
-  const info = await capture(binary, ["info", "--format", format], { env, timeoutMs: 15e3 });
-  const root2 = info.stdout.trim();
-  return info.code === 0 && root2.startsWith("/") ? root2 : DEFAULT_GRAPH_ROOT;
-}
-async function markedContainers(root2, runId) {
-  const dir = join5(root2, "overlay-containers");
-  const ids = await readdir2(dir).catch(() => []);
-  const ours = [];
-  for (const id of ids) {
-    const text4 = await readFile4(join5(dir, id, "userdata", "buildah.json"), "utf8").catch(() => "");
-    if (!text4.includes(runId))
-      continue;
-    try {
-      const args = JSON.parse(text4).Args;
-      if (args?.[RUN_MARKER_ARG] === runId)
-        ours.push(id);
-    } catch {
-    }
-  }
-  return ours;
-}
-async function processesUsing(ids) {
-  const needles = ids.map((id) => `/overlay-containers/${id}/`);
-  const pids = [];
-  for (const name of await readdir2("/proc").catch(() => [])) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid)
-      continue;
-    const mounts = await readFile4(`/proc/${name}/mountinfo`, "utf8").catch(() => "");
-    if (needles.some((n) => mounts.includes(n)))
-      pids.push(Number(name));
-  }
-  return pids;
-}
-async function bundlesOf(env, ids) {
-  const base = env["TMPDIR"] || "/var/tmp";
-  const shortIds = new Set(ids.map((id) => id.slice(0, 12)));
-  const bundles = [];
-  for (const name of await readdir2(base).catch(() => [])) {
-    if (!/^buildah\d+$/.test(name))
-      continue;
-    const hostname3 = (await readFile4(join5(base, name, "hostname"), "utf8").catch(() => "")).trim();
-    if (shortIds.has(hostname3))
-      bundles.push(join5(base, name));
-  }
-  return bundles;
-}
-function socketIsDead(path) {
-  return new Promise((resolve9) => {
-    const socket = connect(path);
-    socket.once("connect", () => {
-      socket.destroy();
-      resolve9(false);
-    });
-    socket.once("error", (error62) => resolve9(error62.code === "ECONNREFUSED" || error62.code === "ENOENT"));
-  });
-}
-async function removeDeadSshSocketDirs(env) {
-  const base = env["TMPDIR"] || "/var/tmp";
-  for (const name of await readdir2(base).catch(() => [])) {
-    if (!/^\.buildah-ssh-sock\d+$/.test(name))
-      continue;
-    const dir = join5(base, name);
-    const entries = await readdir2(dir).catch(() => void 0);
-    if (!entries || entries.some((entry) => entry !== "ssh_auth_sock"))
-      continue;
-    if (entries.length === 1 && !await socketIsDead(join5(dir, "ssh_auth_sock")))
-      continue;
-    await rm(dir, { recursive: true, force: true }).catch(() => void 0);
-  }
-}
-async function removeBuildLeftovers(binary, kind, runId, env) {
-  try {
-    await removeDeadSshSocketDirs(env);
-    const root2 = await graphRoot(binary, kind, env);
-    const containers = await markedContainers(root2, runId);
-    if (containers.length === 0)
-      return { containers, processes: [] };
-    const processes = await processesUsing(containers);
-    for (const pid of processes) {
-      try {
-        process.kill(pid, "SIGKILL");
-      } catch {
-      }
-    }
-    const remove = kind === "podman" ? ["rm", "--force", ...containers] : ["rm", ...containers];
-    await capture(binary, remove, { env, timeoutMs: 6e4 });
-    for (const bundle of await bundlesOf(env, containers))
-      await rm(bundle, { recursive: true, force: true }).catch(() => void 0);
-    return { containers, processes };
-  } catch {
-    return { containers: [], processes: [] };
-  }
-}
-
-// packages/core/dist/engine/adapters/env-secret-copies.js
-import { createHash as createHash2 } from "node:crypto";
-import { lstat as lstat2, open as open4, readdir as readdir3, readFile as readFile5, unlink } from "node:fs/promises";
-import { join as join6 } from "node:path";
-var ENV_SECRET_COPY_DIR = "/dev/shm";
-var COPY_NAME = /^buildah\d+$/;
-function envSecretNames(args) {
-  const names = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    const spec = arg === "--secret" ? args[i + 1] : arg.startsWith("--secret=") ? arg.slice("--secret=".length) : void 0;
-    if (spec === void 0)
-      continue;
-    for (const field3 of spec.split(","))
-      if (field3.startsWith("env="))
-        names.push(field3.slice("env=".length));
-  }
-  return names;
-}
-function envSecretValues(args, env) {
-  return envSecretNames(args).flatMap((name) => env[name] ? [env[name]] : []);
-}
-async function removeEnvSecretCopies(values, dir = ENV_SECRET_COPY_DIR) {
-  const wanted = values.map((v) => Buffer.from(v, "utf8"));
-  return removeCopiesWhere(new Set(wanted.map((b) => b.length)), (content) => wanted.some((w) => w.equals(content)), dir);
-}
-async function removeFingerprintedCopies(prints, dir = ENV_SECRET_COPY_DIR) {
-  const matches = (content) => prints.some((p) => p.size === content.length && createHash2("sha256").update(Buffer.from(p.salt, "hex")).update(content).digest("hex") === p.digest);
-  return removeCopiesWhere(new Set(prints.map((p) => p.size)), matches, dir);
-}
-async function removeCopiesWhere(sizes, matches, dir) {
-  if (sizes.size === 0)
-    return [];
-  const removed = [];
-  for (const name of await readdir3(dir).catch(() => [])) {
-    if (!COPY_NAME.test(name))
-      continue;
-    const path = join6(dir, name);
-    try {
-      const info = await lstat2(path);
-      if (!info.isFile() || !sizes.has(info.size))
-        continue;
-      const content = await readFile5(path);
-      if (!matches(content))
-        continue;
-      const handle = await open4(path, "r+").catch(() => void 0);
-      if (handle) {
-        await handle.write(Buffer.alloc(content.length), 0, content.length, 0).catch(() => void 0);
-        await handle.close();
-      }
-      await unlink(path);
-      removed.push(path);
-    } catch {
-    }
-  }
-  return removed;
-}
-
-// packages/core/dist/engine/adapters/containers-record.js
-import { writeFileSync } from "node:fs";
-import { readFile as readFile6 } from "node:fs/promises";
-import { isAbsolute as isAbsolute2, join as join7 } from "node:path";
-var CONTAINERS_RECORD_FILE = "containers-build.json";
-async function recordContainersBuild(watch, env) {
-  try {
-    const dir = await makeTempDir("containers", env);
-    try {
-      writeFileSync(join7(dir.path, CONTAINERS_RECORD_FILE), JSON.stringify(watch), { mode: 384 });
-    } catch {
-      await dir.remove();
-      return async () => void 0;
-    }
-    return () => dir.remove();
-  } catch {
-    return async () => void 0;
-  }
-}
-var HEX2 = /^[0-9a-f]+$/;
-function isFingerprint(value) {
-  const p = value;
-  return !!p && Number.isInteger(p.size) && typeof p.salt === "string" && HEX2.test(p.salt) && typeof p.digest === "string" && /^[0-9a-f]{64}$/.test(p.digest);
-}
-function parseContainersRecord(text4) {
-  let value;
-  try {
-    value = JSON.parse(text4);
-  } catch {
-    return void 0;
-  }
-  const w = value;
-  if (!w || typeof w.runId !== "string" || !/^[0-9a-f]{16,64}$/.test(w.runId))
-    return void 0;
-  if (w.kind !== "podman" && w.kind !== "buildah")
-    return void 0;
-  if (typeof w.binary !== "string" || !isAbsolute2(w.binary) || typeof w.bundleDir !== "string" || !isAbsolute2(w.bundleDir))
-    return void 0;
-  if (!w.env || typeof w.env !== "object" || !Object.values(w.env).every((v) => typeof v === "string"))
-    return void 0;
-  if (!Array.isArray(w.envCopies) || !w.envCopies.every(isFingerprint))
-    return void 0;
-  return w;
-}
-async function finishRecordedBuild(dir) {
-  const text4 = await readFile6(join7(dir, CONTAINERS_RECORD_FILE), "utf8").catch(() => void 0);
-  const watch = text4 === void 0 ? void 0 : parseContainersRecord(text4);
-  if (!watch)
-    return void 0;
-  await removeBuildLeftovers(watch.binary, watch.kind, watch.runId, watch.env);
-  await removeFingerprintedCopies(watch.envCopies);
-  return watch.runId;
-}
+init_exec_capture();
+init_containers_leftovers();
+init_env_secret_copies();
+init_containers_record();
 
 // packages/core/dist/engine/adapters/containers-watch.js
+init_env_secret_copies();
 import { createHash as createHash3, randomBytes as randomBytes2 } from "node:crypto";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join as join8, resolve as resolve2 } from "node:path";
@@ -36930,7 +36979,11 @@ function containersBuildWatch(binary, kind, runId, args, env) {
   };
 }
 
+// packages/core/dist/engine/adapters/containers-adapters.js
+init_exit_cleanup();
+
 // packages/core/dist/engine/adapters/image-diff-ids.js
+init_exec_capture();
 var INSPECT_TIMEOUT_MS2 = 3e4;
 function strings2(value) {
   return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : void 0;
@@ -37063,6 +37116,7 @@ function buildahAdapter(buildah) {
 
 // packages/core/dist/engine/adapters/docker-adapters.js
 init_errors2();
+init_exec_capture();
 var BUILDKIT = { secretMount: true, secretMountEnv: true, sshForwarding: true, buildArgFromEnv: true, imageId: true, imageExport: true, push: true };
 var CLASSIC = { secretMount: false, secretMountEnv: false, sshForwarding: false, buildArgFromEnv: true, imageId: true, imageExport: true, push: true };
 function dockerPush(docker) {
@@ -37317,6 +37371,9 @@ function placeholderArgs(kind, secrets) {
       return secrets.flatMap(({ id, config: config2 }) => ["--build-arg", config2.buildArg ?? id]);
   }
 }
+
+// packages/core/dist/orchestrator/run-build.js
+init_exit_cleanup();
 
 // packages/core/dist/engine/engine-choice-cache.js
 import { createHash as createHash4 } from "node:crypto";
@@ -37725,9 +37782,11 @@ function reportEngine(session, intent, probe) {
 init_errors2();
 
 // packages/core/dist/janitor/stale-sweep.js
+init_temp_dir();
 import { readdir as readdir5, readFile as readFile9, rm as rm2, stat as stat2 } from "node:fs/promises";
 import { homedir as homedir3, tmpdir as tmpdir2 } from "node:os";
 import { join as join12 } from "node:path";
+var RECORD_DIR = `${TEMP_PREFIX}containers-`;
 var OWNED_DIR = new RegExp(`^${TEMP_PREFIX}.+-(\\d+)-[A-Za-z0-9]{6}$`);
 function unauditedReportDir(env = process.env) {
   const state = env["XDG_STATE_HOME"] || join12(env["HOME"] || homedir3(), ".local", "state");
@@ -37769,9 +37828,12 @@ async function sweepStaleRuns(env = process.env) {
         continue;
       if (!await ownerGone(pid, info.ctimeMs))
         continue;
-      const runId = await finishRecordedBuild(path);
-      if (runId)
-        engineBuilds.push(runId);
+      if (name.startsWith(RECORD_DIR)) {
+        const { finishRecordedBuild: finishRecordedBuild2 } = await Promise.resolve().then(() => (init_containers_record(), containers_record_exports));
+        const runId = await finishRecordedBuild2(path);
+        if (runId)
+          engineBuilds.push(runId);
+      }
       await shredDirectory(path);
       removed.push(path);
     }
@@ -38088,6 +38150,7 @@ function defaultBuildConfig() {
 }
 
 // packages/core/dist/orchestrator/strategy-context.js
+init_exit_cleanup();
 function makeStrategyContext(session, resources, signal, values, declaredArgs) {
   return {
     logger: session.logger,
@@ -38498,6 +38561,7 @@ async function runPush(options) {
 
 // packages/core/dist/orchestrator/push-step.js
 init_errors2();
+init_exit_cleanup();
 function allValues(args, names) {
   const values = [];
   for (let i = 0; i < args.length; i++) {
@@ -39829,6 +39893,7 @@ async function retry(fn, options = {}) {
 }
 
 // packages/core/dist/container/provider-pool.js
+init_temp_dir();
 var ProviderPool = class {
   #input;
   #handles = /* @__PURE__ */ new Map();
@@ -40558,6 +40623,7 @@ function buildArgStrategy() {
 
 // packages/core/dist/strategies/secret-mount.js
 init_errors2();
+init_temp_dir();
 
 // packages/core/dist/strategies/secret-mount-files.js
 import { chmodSync as chmodSync2, closeSync as closeSync3, fchmodSync, openSync as openSync3, writeFileSync as writeFileSync2 } from "node:fs";
@@ -41214,6 +41280,9 @@ function defaultStrategies() {
   const strategies = [secretMountStrategy(), buildArgStrategy(), servedFileStrategy(), sshAgentStrategy()];
   return new Map(strategies.map((s) => [s.kind, s]));
 }
+
+// packages/core/dist/orchestrator/create-build-secrets.js
+init_temp_dir();
 
 // packages/core/dist/orchestrator/plan.js
 init_cache_mode();

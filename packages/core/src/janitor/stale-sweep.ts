@@ -1,8 +1,10 @@
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finishRecordedBuild } from '../engine/adapters/containers-record.js';
 import { secretTempRoot, shredDirectory, TEMP_PREFIX } from '../util/temp-dir.js';
+
+/** The directory of a podman/buildah build's record (`makeTempDir('containers')`, see `containers-record.ts`). */
+const RECORD_DIR = `${TEMP_PREFIX}containers-`;
 
 /** `buildsecrets-<prefix>-<owner pid>-<random>`, as `makeTempDir` names its directories. */
 const OWNED_DIR = new RegExp(`^${TEMP_PREFIX}.+-(\\d+)-[A-Za-z0-9]{6}$`);
@@ -70,8 +72,13 @@ export async function sweepStaleRuns(env: Readonly<Record<string, string | undef
       const info = await stat(path).catch(() => undefined);
       if (!info?.isDirectory() || (uid !== undefined && info.uid !== uid)) continue;
       if (!(await ownerGone(pid, info.ctimeMs))) continue;
-      const runId = await finishRecordedBuild(path);
-      if (runId) engineBuilds.push(runId);
+      if (name.startsWith(RECORD_DIR)) {
+        // Loaded only here: the engine clean-up takes node:crypto and node:net, which `plan` (it
+        // loads this module for the report directory) must not load.
+        const { finishRecordedBuild } = await import('../engine/adapters/containers-record.js');
+        const runId = await finishRecordedBuild(path);
+        if (runId) engineBuilds.push(runId);
+      }
       await shredDirectory(path);
       removed.push(path);
     }
