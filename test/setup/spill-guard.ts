@@ -17,7 +17,7 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { RUN_TEMP_PREFIX } from './temp-dir-guard.js';
+import { processGone, RUN_TEMP_PREFIX } from './temp-dir-guard.js';
 
 /** Where builds spill; `BS_SPILL_DIRS` (colon-separated) replaces the list, for the guard's own self-test. */
 export const DEFAULT_SPILL_DIRS: readonly string[] = ['/dev/shm', '/var/tmp', '/var/lib/containers/storage/overlay-containers'];
@@ -85,16 +85,6 @@ export function newSpills(before: SpillSnapshot, after: SpillSnapshot): string[]
   return found.sort();
 }
 
-/** True when a process has this pid. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Other test runs alive now (by their temp-dir guard directories in the shared temp root). */
 export function otherLiveRuns(root: string, ownPid: number = process.pid): number[] {
   const pids = new Set<number>();
@@ -106,7 +96,7 @@ export function otherLiveRuns(root: string, ownPid: number = process.pid): numbe
   }
   for (const name of names) {
     const pid = Number(new RegExp(`^${RUN_TEMP_PREFIX}(\\d+)-`).exec(name)?.[1] ?? Number.NaN);
-    if (Number.isInteger(pid) && pid !== ownPid && alive(pid)) pids.add(pid);
+    if (Number.isInteger(pid) && pid !== ownPid && !processGone(pid)) pids.add(pid);
   }
   return [...pids].sort((a, b) => a - b);
 }

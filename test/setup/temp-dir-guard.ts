@@ -57,7 +57,7 @@ export function leftovers(dir: string): string[] {
 }
 
 /** True when no process has this pid (a pid that was reused only keeps a directory longer). */
-function processGone(pid: number): boolean {
+export function processGone(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return false;

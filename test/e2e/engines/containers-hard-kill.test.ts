@@ -65,7 +65,8 @@ async function childrenOf(parent: number): Promise<{ pid: number; argv: string }
 // a file secret, an env secret and an ssh socket: no handler of ours runs, and podman 4.3 starts
 // the step in a session of its own, so only the watchdog can stop it and remove the engine's
 // copies — the working container's `userdata/secrets`, the /dev/shm copy of the env value, the
-// runtime bundle, the ssh-agent proxy socket directory — within 5 s.
+// runtime bundle, the ssh-agent proxy socket directory — within 5 s. When the watchdog is killed
+// too (a cgroup-wide kill), the next run's start-up sweep does it from the build's record.
 for (const [index, engine] of engines.entries()) {
   describeEngine(engine, missing[index], () => {
     let ctx: Awaited<ReturnType<typeof makeContext>>;
@@ -82,17 +83,47 @@ for (const [index, engine] of engines.entries()) {
       await rm(keys, { recursive: true, force: true });
     }, 60_000);
 
-    it('kill -9 mid-step → within 5 s no RUN-step process, no secret copy in containers-storage or /dev/shm, no working container, bundle or ssh proxy socket dir', async () => {
+    /**
+     * Start `buildsecrets build` of the slow Containerfile and wait until its RUN step holds every
+     * secret: the CLI, its output, the step's mounts, what is left of the build now, and the clean-up
+     * a failing test needs (so that it leaves no running step or copy to the next test).
+     */
+    async function heldBuild(tag: string) {
       const hold = String(1000 + Math.floor(Math.random() * 8000));
       const sleeping = () => processesMentioning(`sleep\0${hold}`);
       const values = Object.values(secrets.values);
-      const args = ['build', '--config', join(ctx.path, 'buildsecrets.yaml'), '--engine', engine.engine, '-f', join(ctx.path, 'slow.Containerfile'), '--network=host', '--no-cache', '--build-arg', `HOLD=${hold}`, '-t', `localhost/bs-e2e-hardkill-${engine.engine}:${process.pid}`, ctx.path];
+      const args = ['build', '--config', join(ctx.path, 'buildsecrets.yaml'), '--engine', engine.engine, '-f', join(ctx.path, 'slow.Containerfile'), '--network=host', '--no-cache', '--build-arg', `HOLD=${hold}`, '-t', `localhost/${tag}-${engine.engine}:${process.pid}`, ctx.path];
       const child = spawn(process.execPath, [CLI, ...args], { cwd: ctx.path, env: { ...process.env, NO_COLOR: '1', ...engine.env, ...secrets.env, BUILDSECRETS_TMPDIR: ctx.tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
       let output = '';
       child.stdout.on('data', (c: Buffer) => (output += c.toString()));
       child.stderr.on('data', (c: Buffer) => (output += c.toString()));
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       let step: Awaited<ReturnType<typeof stepMounts>> = {};
+      const build = {
+        child,
+        exited,
+        output: () => output,
+        get step() {
+          return step;
+        },
+        /** What of the build is still there: step processes, copies holding a value, temp root entries, the step's container, bundle and ssh socket dir. */
+        async left() {
+          const [steps, stored, shm, tmp] = await Promise.all([sleeping(), containersStorageFilesHolding(values), shmFilesHolding(values), readdir(ctx.tmp)]);
+          const [container, bundle, sshDir] = [step.container!, step.bundle!, step.sshDir!].map((p) => existsSync(p));
+          return { steps, stored, shm, tmp, container, bundle, sshDir };
+        },
+        async cleanUp() {
+          child.kill('SIGKILL');
+          for (const pid of await sleeping()) process.kill(pid, 'SIGKILL');
+          const id = step.container?.split('/').pop();
+          if (id) await removeContainer(engine.engine, id, step.container!);
+          for (const other of await containersOfBuild(hold)) await removeContainer(engine.engine, other, `/var/lib/containers/storage/overlay-containers/${other}`);
+          if (step.bundle) await rm(step.bundle, { recursive: true, force: true });
+          for (const file of await shmFilesHolding(values)) await rm(file, { force: true });
+          if (step.sshDir) await rm(step.sshDir, { recursive: true, force: true });
+          for (const entry of await readdir(ctx.tmp)) await rm(join(ctx.tmp, entry), { recursive: true, force: true });
+        },
+      };
       try {
         await expect.poll(() => output.includes(`holding-${hold}`), { timeout: 120_000, interval: 200 }).toBe(true);
         const [pid] = await sleeping();
@@ -104,87 +135,66 @@ for (const [index, engine] of engines.entries()) {
         expect(step.sshDir && existsSync(step.sshDir), 'the ssh-agent proxy socket directory').toBe(true);
         expect(await containersStorageFilesHolding([secrets.values.file_secret!])).not.toEqual([]);
         expect(await shmFilesHolding([secrets.values.env_secret!])).not.toEqual([]);
+      } catch (error) {
+        await build.cleanUp();
+        throw error;
+      }
+      return build;
+    }
 
+    const NOTHING_LEFT = { steps: [], stored: [], shm: [], tmp: [], container: false, bundle: false, sshDir: false };
+
+    it('kill -9 mid-step → within 5 s no RUN-step process, no secret copy in containers-storage or /dev/shm, no working container, bundle or ssh proxy socket dir', async () => {
+      const build = await heldBuild('bs-e2e-hardkill');
+      try {
         const killedAt = Date.now();
-        child.kill('SIGKILL');
-        await exited;
+        build.child.kill('SIGKILL');
+        await build.exited;
         let cleanAt: number | undefined;
         let last: unknown;
         while (cleanAt === undefined && Date.now() - killedAt < 20_000) {
           const passStart = Date.now();
-          const [steps, stored, shm, tmp] = await Promise.all([sleeping(), containersStorageFilesHolding(values), shmFilesHolding(values), readdir(ctx.tmp)]);
-          const [container, bundle, sshDir] = [step.container!, step.bundle!, step.sshDir!].map((p) => existsSync(p));
-          last = { steps, stored, shm, tmp, container, bundle, sshDir };
-          if (steps.length + stored.length + shm.length + tmp.length === 0 && !container && !bundle && !sshDir) cleanAt = passStart;
+          last = await build.left();
+          if (JSON.stringify(last) === JSON.stringify(NOTHING_LEFT)) cleanAt = passStart;
           else await new Promise((r) => setTimeout(r, 100));
         }
         expect(cleanAt, `never clean: ${JSON.stringify(last)}`).toBeDefined();
         expect((cleanAt ?? Infinity) - killedAt, 'cleanup bound: 5 s + 1 s margin').toBeLessThan(CLEANUP_BOUND_MS + 1_000);
-        for (const value of values) expect(output).not.toContain(value);
+        for (const value of Object.values(secrets.values)) expect(build.output()).not.toContain(value);
       } finally {
-        // A failure must not leave a running step or the engine's copies to the next test.
-        child.kill('SIGKILL');
-        for (const pid of await sleeping()) process.kill(pid, 'SIGKILL');
-        const id = step.container?.split('/').pop();
-        if (id) await removeContainer(engine.engine, id, step.container!);
-        for (const other of await containersOfBuild(hold)) await removeContainer(engine.engine, other, `/var/lib/containers/storage/overlay-containers/${other}`);
-        if (step.bundle) await rm(step.bundle, { recursive: true, force: true });
-        for (const file of await shmFilesHolding(values)) await rm(file, { force: true });
-        if (step.sshDir) await rm(step.sshDir, { recursive: true, force: true });
+        await build.cleanUp();
       }
     }, 300_000);
 
     it('kill -9 of buildsecrets, its watchdog and the engine together (a cgroup-wide kill) → the next run\u2019s start-up sweep stops the RUN step and removes every copy, the working container, bundle and ssh proxy socket dir', async () => {
-      const hold = String(1000 + Math.floor(Math.random() * 8000));
-      const sleeping = () => processesMentioning(`sleep\0${hold}`);
-      const values = Object.values(secrets.values);
-      const args = ['build', '--config', join(ctx.path, 'buildsecrets.yaml'), '--engine', engine.engine, '-f', join(ctx.path, 'slow.Containerfile'), '--network=host', '--no-cache', '--build-arg', `HOLD=${hold}`, '-t', `localhost/bs-e2e-hardkill-all-${engine.engine}:${process.pid}`, ctx.path];
-      const child = spawn(process.execPath, [CLI, ...args], { cwd: ctx.path, env: { ...process.env, NO_COLOR: '1', ...engine.env, ...secrets.env, BUILDSECRETS_TMPDIR: ctx.tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let output = '';
-      child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      const build = await heldBuild('bs-e2e-hardkill-all');
       const state = await mkdtemp(join(tmpdir(), 'bs-e2e-hardkill-state-'));
-      let step: Awaited<ReturnType<typeof stepMounts>> = {};
       try {
-        await expect.poll(() => output.includes(`holding-${hold}`), { timeout: 120_000, interval: 200 }).toBe(true);
-        const [pid] = await sleeping();
-        expect(pid, 'the RUN step is running').toBeDefined();
-        step = await stepMounts(pid!);
-        const children = await childrenOf(child.pid!);
+        const children = await childrenOf(build.child.pid!);
         const watchdog = children.find((c) => c.argv.includes("'use strict'"));
         const engineProcess = children.find((c) => c !== watchdog && basename(c.argv.split(' ')[0] ?? '') === engine.engine);
         expect(watchdog, 'the watchdog runs').toBeDefined();
         expect(engineProcess, 'the engine runs').toBeDefined();
 
         // Everything of ours at once, as a cgroup-wide kill does; the RUN step (a session of its own) survives.
-        for (const target of [child.pid!, watchdog!.pid]) process.kill(target, 'SIGKILL');
+        for (const target of [build.child.pid!, watchdog!.pid]) process.kill(target, 'SIGKILL');
         process.kill(-engineProcess!.pid, 'SIGKILL');
-        await exited;
+        await build.exited;
         await new Promise((r) => setTimeout(r, 1_000));
         expect([await running(engineProcess!.pid), await running(watchdog!.pid)], 'the engine and the watchdog are gone').toEqual([false, false]);
         // Not vacuous: with no watchdog left, the step and the engine's copies are still there.
-        expect(await sleeping(), 'the RUN step outlives the kill').not.toEqual([]);
-        expect(step.container && existsSync(step.container), 'the working container is left').toBe(true);
-        expect(await containersStorageFilesHolding([secrets.values.file_secret!])).not.toEqual([]);
-        if (engine.engine === 'podman') expect(await shmFilesHolding([secrets.values.env_secret!])).not.toEqual([]);
+        const before = await build.left();
+        expect(before.steps, 'the RUN step outlives the kill').not.toEqual([]);
+        expect(before.container, 'the working container is left').toBe(true);
+        expect(before.stored, 'the secret copies in the container are left').not.toEqual([]);
+        if (engine.engine === 'podman') expect(before.shm, 'the /dev/shm copy is left').not.toEqual([]);
 
         const swept = await sweepStaleRuns({ BUILDSECRETS_TMPDIR: ctx.tmp, XDG_STATE_HOME: state });
         expect(swept.engineBuilds).toHaveLength(1);
-        const [steps, stored, shm, tmp] = await Promise.all([sleeping(), containersStorageFilesHolding(values), shmFilesHolding(values), readdir(ctx.tmp)]);
-        const [container, bundle, sshDir] = [step.container!, step.bundle!, step.sshDir!].map((p) => existsSync(p));
-        expect({ steps, stored, shm, tmp, container, bundle, sshDir }).toEqual({ steps: [], stored: [], shm: [], tmp: [], container: false, bundle: false, sshDir: false });
-        for (const value of values) expect(output).not.toContain(value);
+        expect(await build.left()).toEqual(NOTHING_LEFT);
+        for (const value of Object.values(secrets.values)) expect(build.output()).not.toContain(value);
       } finally {
-        child.kill('SIGKILL');
-        for (const pid of await sleeping()) process.kill(pid, 'SIGKILL');
-        const id = step.container?.split('/').pop();
-        if (id) await removeContainer(engine.engine, id, step.container!);
-        for (const other of await containersOfBuild(hold)) await removeContainer(engine.engine, other, `/var/lib/containers/storage/overlay-containers/${other}`);
-        if (step.bundle) await rm(step.bundle, { recursive: true, force: true });
-        for (const file of await shmFilesHolding(values)) await rm(file, { force: true });
-        if (step.sshDir) await rm(step.sshDir, { recursive: true, force: true });
-        for (const left of await readdir(ctx.tmp)) await rm(join(ctx.tmp, left), { recursive: true, force: true });
+        await build.cleanUp();
         await rm(state, { recursive: true, force: true });
       }
     }, 300_000);
