@@ -52,7 +52,7 @@ export function snapshotSpillDirs(dirs: readonly string[]): SpillSnapshot {
   return snapshot;
 }
 
-function describe(path: string): string {
+function describeEntry(path: string): string {
   try {
     const info = lstatSync(path);
     if (info.isDirectory()) {
@@ -79,7 +79,7 @@ export function newSpills(before: SpillSnapshot, after: SpillSnapshot): string[]
     for (const name of names) {
       const path = join(dir, name);
       if (earlier.has(name) || RESIDENTS.some((r) => r.path.test(path))) continue;
-      found.push(describe(path));
+      found.push(describeEntry(path));
     }
   }
   return found.sort();
