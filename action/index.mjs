@@ -21684,7 +21684,7 @@ async function recordContainersBuild(watch, env) {
 }
 function isFingerprint(value) {
   const p = value;
-  return !!p && Number.isInteger(p.size) && typeof p.salt === "string" && HEX2.test(p.salt) && typeof p.digest === "string" && /^[0-9a-f]{64}$/.test(p.digest);
+  return !!p && Number.isInteger(p.size) && typeof p.salt === "string" && HEX3.test(p.salt) && typeof p.digest === "string" && /^[0-9a-f]{64}$/.test(p.digest);
 }
 function parseContainersRecord(text4) {
   let value;
@@ -21715,7 +21715,7 @@ async function finishRecordedBuild(dir) {
   await removeFingerprintedCopies(watch.envCopies);
   return watch.runId;
 }
-var CONTAINERS_RECORD_FILE, HEX2;
+var CONTAINERS_RECORD_FILE, HEX3;
 var init_containers_record = __esm({
   "packages/core/dist/engine/adapters/containers-record.js"() {
     "use strict";
@@ -21723,7 +21723,7 @@ var init_containers_record = __esm({
     init_containers_leftovers();
     init_env_secret_copies();
     CONTAINERS_RECORD_FILE = "containers-build.json";
-    HEX2 = /^[0-9a-f]+$/;
+    HEX3 = /^[0-9a-f]+$/;
   }
 });
 
@@ -34702,33 +34702,6 @@ async function scanRandomAccess(source, listing, signal, scanner, active, concur
 // packages/audit/dist/scanner/patterns.js
 init_dist();
 
-// packages/audit/dist/scanner/line-significance.js
-var MIN_LINE_BYTES = 16;
-var MIN_LINE_BITS = 48;
-var ARMOUR = /^-{3,}\s*(BEGIN|END)\b.*-{3,}$/;
-var OPENSSH_HEADER = "b3BlbnNzaC1rZXktdjE";
-function lineEntropyBits(line) {
-  if (line.length === 0)
-    return 0;
-  const counts = /* @__PURE__ */ new Map();
-  for (const b of line)
-    counts.set(b, (counts.get(b) ?? 0) + 1);
-  let bits = 0;
-  for (const c of counts.values()) {
-    const p = c / line.length;
-    bits -= c * Math.log2(p);
-  }
-  return bits;
-}
-function isSignificantLine(line) {
-  if (line.length < MIN_LINE_BYTES)
-    return false;
-  const text4 = Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString("latin1");
-  if (ARMOUR.test(text4) || text4.startsWith(OPENSSH_HEADER))
-    return false;
-  return lineEntropyBits(line) >= MIN_LINE_BITS;
-}
-
 // packages/audit/dist/scanner/encodings.js
 function base64Alignments(value, alphabet) {
   const out = [];
@@ -34797,11 +34770,135 @@ function jsonEscapeSlashes(value) {
     return void 0;
   return Buffer.from(json2.toString("utf8").replaceAll("/", "\\/"), "utf8");
 }
+
+// packages/audit/dist/scanner/secret-token.js
+var MIN_TOKEN_BYTES = 16;
+var MIN_TOKEN_BITS = 48;
+var WORDY_SHARE = 0.4;
+var MAX_CASE_CHANGES = 0.35;
+var MIN_PAIRS = 6;
+var COMMON_LETTER_PAIRS = new Set("er in re on te th st en de or es ti at co nt he an io se nd ar et ed le ec li ro pe ri ns tr ng to al me ma ce ta om is ra it rt ea po ex ut ne nc ct pr fi ve ge am od ty pa op ic ss as ou ac do yp ad ur pu un id ef si ll la ke pt tp ue ch be el na cl im lo tt ca mp il ts no em di va ie fo ot cr ul ha ol so us oc sc um mm of mi ag ht ck bu ig rr bl ev fa if".split(" "));
+var HEX = /^[0-9a-fA-F]+$/;
+var HOST_OR_EMAIL = /^(?:[A-Za-z0-9._%+-]+@)?(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,63}\.?(?::\d{1,5})?\/?$/;
+var URL_SCHEME = /[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+var LABEL_SEPARATORS = /[=:]+/;
+var WORD_SEPARATORS = /[-_.]+/;
+var LEADING_LABEL = /^[A-Za-z_][A-Za-z0-9_.-]*[=:]+/;
+function textEntropyBits(text4) {
+  if (text4.length === 0)
+    return 0;
+  const counts = /* @__PURE__ */ new Map();
+  for (let i = 0; i < text4.length; i++) {
+    const c = text4.charCodeAt(i);
+    counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let bits = 0;
+  for (const n of counts.values())
+    bits -= n * Math.log2(n / text4.length);
+  return bits;
+}
+function readsLikeWords(text4) {
+  let pairs = 0;
+  let common = 0;
+  let caseChanges = 0;
+  let previous = "";
+  for (let i = 0; i < text4.length; i++) {
+    const ch = text4[i];
+    const isLetter = ch >= "a" && ch <= "z" || ch >= "A" && ch <= "Z";
+    if (isLetter && previous) {
+      pairs++;
+      if (COMMON_LETTER_PAIRS.has((previous + ch).toLowerCase()))
+        common++;
+      if (previous <= "Z" !== ch <= "Z")
+        caseChanges++;
+    }
+    previous = isLetter ? ch : "";
+  }
+  return pairs >= MIN_PAIRS && common / pairs >= WORDY_SHARE && caseChanges / pairs <= MAX_CASE_CHANGES;
+}
+function isSecretPiece(text4) {
+  if (text4.length < MIN_TOKEN_BYTES || textEntropyBits(text4) < MIN_TOKEN_BITS)
+    return false;
+  if (HEX.test(text4))
+    return /[0-9]/.test(text4) && /[a-fA-F]/.test(text4);
+  if (HOST_OR_EMAIL.test(text4))
+    return false;
+  return !readsLikeWords(text4);
+}
+function holdsSecretPiece(text4) {
+  const label = LEADING_LABEL.exec(text4);
+  return isSecretPiece(text4) || label !== null && isSecretPiece(text4.slice(label[0].length)) || text4.split(LABEL_SEPARATORS).some(isSecretPiece) || text4.split(WORD_SEPARATORS).some(isSecretPiece);
+}
+function urlHoldsSecret(word, at3) {
+  const rest = word.slice(at3).replace(URL_SCHEME, "");
+  const authorityEnd = rest.search(/[/?#]/);
+  const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);
+  const tail = authorityEnd === -1 ? "" : rest.slice(authorityEnd);
+  const queryAt = tail.search(/[?#]/);
+  const path = queryAt === -1 ? tail : tail.slice(0, queryAt);
+  const query = queryAt === -1 ? "" : tail.slice(queryAt + 1);
+  const userInfo = authority.includes("@") ? authority.slice(0, authority.lastIndexOf("@")) : "";
+  const parts2 = [word.slice(0, at3), userInfo, ...path.split("/"), ...query.split(/[&#;]/)];
+  return parts2.some((part) => part !== "" && holdsSecretPiece(part));
+}
+var WRAPPING = /^["'`,;:(){}[\]<>]+|["'`,;:(){}[\]<>]+$/g;
+function wordHoldsSecret(word) {
+  const candidates = [word, ...word.split(/["'`]+/)].map((c) => c.replace(WRAPPING, "")).filter((c) => c !== "");
+  return candidates.some((candidate) => {
+    const at3 = candidate.search(URL_SCHEME);
+    return at3 === -1 ? holdsSecretPiece(candidate) : urlHoldsSecret(candidate, at3);
+  });
+}
+var PUBLIC_KEY_TYPE = /^(?:ssh-(?:rsa|dss|ed25519|ed448)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com)(?:-cert-v01@openssh\.com)?$/;
+function lineHoldsSecret(line) {
+  const words = line.split(/\s+/).filter((w) => w !== "");
+  for (let i = 0; i < words.length; i++) {
+    if (PUBLIC_KEY_TYPE.test(words[i])) {
+      i++;
+      continue;
+    }
+    if (wordHoldsSecret(words[i]))
+      return true;
+  }
+  return false;
+}
+
+// packages/audit/dist/scanner/line-significance.js
+var MIN_LINE_BYTES = MIN_TOKEN_BYTES;
+var ARMOUR = /^-{3,}\s*(BEGIN|END)\b.*-{3,}$/;
+var PUBLIC_BLOCK_BEGIN = /^-{3,}\s*BEGIN (?:.*\b(?:CERTIFICATE|PUBLIC KEY)\b|X509 CRL\b|PKCS7\b|CMS\b|PGP SIGNATURE\b).*-{3,}$/;
+var BLOCK_END = /^-{3,}\s*END\b/;
+var OPENSSH_HEADER = "b3BlbnNzaC1rZXktdjE";
+function isSignificantLine(line) {
+  if (line.length < MIN_LINE_BYTES)
+    return false;
+  const text4 = Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString("latin1");
+  if (ARMOUR.test(text4) || text4.startsWith(OPENSSH_HEADER))
+    return false;
+  return lineHoldsSecret(text4);
+}
 function significantLines(value) {
   const text4 = value.toString("latin1");
   if (!/[\r\n]/.test(text4))
     return [];
-  return text4.split(/\r?\n|\r/).map((line) => Buffer.from(line.trim(), "latin1")).filter((line) => isSignificantLine(line));
+  const out = [];
+  let inPublicBlock = false;
+  for (const raw of text4.split(/\r?\n|\r/)) {
+    const line = raw.trim();
+    if (inPublicBlock) {
+      if (BLOCK_END.test(line))
+        inPublicBlock = false;
+      continue;
+    }
+    if (PUBLIC_BLOCK_BEGIN.test(line)) {
+      inPublicBlock = true;
+      continue;
+    }
+    const bytes = Buffer.from(line, "latin1");
+    if (isSignificantLine(bytes))
+      out.push(bytes);
+  }
+  return out;
 }
 
 // packages/audit/dist/scanner/patterns.js
@@ -35268,14 +35365,14 @@ for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
   ALPHABET2[ch.charCodeAt(0)] = 1;
 var MIN_WRAPPED_LINE2 = 16;
 var MAX_DUMP_LINE2 = 256;
-var HEX = new Uint8Array(256);
+var HEX2 = new Uint8Array(256);
 for (const ch of "0123456789abcdefABCDEF")
-  HEX[ch.charCodeAt(0)] = 1;
+  HEX2[ch.charCodeAt(0)] = 1;
 function mayBeDumpLine2(buf, start, end) {
-  if (end - start >= 2 && HEX[buf[start]] === 1 && HEX[buf[start + 1]] === 1) {
+  if (end - start >= 2 && HEX2[buf[start]] === 1 && HEX2[buf[start + 1]] === 1) {
     if (start > 0 && buf[start - 1] === SPACE4 && (start + 2 === end || buf[start + 2] === SPACE4))
       return true;
-    return end - start >= 6 && HEX[buf[start + 2]] === 1 && HEX[buf[start + 3]] === 1 && HEX[buf[start + 4]] === 1 && HEX[buf[start + 5]] === 1;
+    return end - start >= 6 && HEX2[buf[start + 2]] === 1 && HEX2[buf[start + 3]] === 1 && HEX2[buf[start + 4]] === 1 && HEX2[buf[start + 5]] === 1;
   }
   return false;
 }
@@ -35297,7 +35394,7 @@ function skipOrdinaryLines(data, from, test) {
       if (trail === stop)
         return start;
     }
-    if (dump !== void 0 && HEX[data[maybeContentStart(data, start, end)]] === 1) {
+    if (dump !== void 0 && HEX2[data[maybeContentStart(data, start, end)]] === 1) {
       const content = contentStart(data, start, end);
       if (end - content < MAX_DUMP_LINE2 && mayBeDumpLine2(data, content, end) && dump(data, content, end))
         return start;

@@ -1,5 +1,3 @@
-import { isSignificantLine } from './line-significance.js';
-
 /**
  * The textual forms a secret value commonly takes inside logs and images. Each function returns
  * the bytes that are fully determined by the value alone, so a match never depends on what sits
@@ -116,18 +114,4 @@ export function jsonEscapeSlashes(value: Buffer): Buffer | undefined {
   const json = jsonEscape(value);
   if (!json || !json.includes(0x2f)) return undefined;
   return Buffer.from(json.toString('utf8').replaceAll('/', '\\/'), 'utf8');
-}
-
-/**
- * Lines of a multi-line value (a PEM key) that identify it (see {@link isSignificantLine}),
- * without their line ending or indentation.
- */
-export function significantLines(value: Buffer): Buffer[] {
-  const text = value.toString('latin1');
-  if (!/[\r\n]/.test(text)) return [];
-  return text
-    .split(/\r?\n|\r/)
-    // Re-indented copies (YAML, heredocs) keep the line's content but not its indentation.
-    .map((line) => Buffer.from(line.trim(), 'latin1'))
-    .filter((line) => isSignificantLine(line));
 }

@@ -1,25 +1,32 @@
+import { lineHoldsSecret, MIN_TOKEN_BITS, MIN_TOKEN_BYTES, textEntropyBits } from './secret-token.js';
+
 /**
- * Which lines of a multi-line value (a PEM or OpenSSH key, a service-account JSON) identify it.
- * A line that every key of its kind shares — armour such as `-----BEGIN OPENSSH PRIVATE KEY-----`,
- * a short line, a run of padding — occurs in ordinary files (OpenSSH itself carries the armour
- * strings), so searching for it raises false alarms and proves nothing.
+ * Which lines of a multi-line value (a PEM or OpenSSH key, a service-account JSON, a credentials
+ * or `.env` file) identify it. A line that every value of its kind shares — armour such as
+ * `-----BEGIN OPENSSH PRIVATE KEY-----`, a short line, `"type": "service_account",`,
+ * `region = us-east-1`, a certificate that sits next to the key — occurs in ordinary files
+ * (OpenSSH carries the armour strings, SDK READMEs carry example key files, every image carries
+ * the public CA certificates), so searching for it raises false alarms and proves nothing.
  *
  * The measure: a line counts when it is at least {@link MIN_LINE_BYTES} bytes long, is not an
- * armour line, does not start the fixed OpenSSH key header, and its *empirical entropy* —
- * length × Shannon entropy of its own byte frequencies, in bits — is at least
- * {@link MIN_LINE_BITS}. That is the information the line would carry if its bytes were drawn
- * independently with the frequencies seen: 0 for a run of one byte, 4 bits a byte at most for 16
- * distinct bytes, ≈ 5.5–6 bits a byte for a base64 body line. It is a lower bound for text that
- * looks random and a generous estimate for text that does not, which is the safe side here.
+ * armour line, does not start the fixed OpenSSH key header, is not inside a public PEM block
+ * (certificate, public key, CRL — see `significantLines`), and holds a word that looks like
+ * secret material: at least {@link MIN_LINE_BITS} bits (length × Shannon entropy of its own byte
+ * frequencies), not a host name, e-mail address or a URL's scheme and host, and not reading like
+ * words (the letter-pair test in `secret-token.ts`). A key's body lines, a token after its label
+ * (`password ghp_…`, `"private_key_id": "…"`, `KEY=…`) and a password in a URL's user-info count.
  */
 
 /** Lines shorter than this never count. */
-export const MIN_LINE_BYTES = 16;
-/** Lines carrying less than this many bits (length × Shannon entropy) never count. */
-export const MIN_LINE_BITS = 48;
+export const MIN_LINE_BYTES = MIN_TOKEN_BYTES;
+/** The bits (length × Shannon entropy) the secret-looking word of a line must carry at least. */
+export const MIN_LINE_BITS = MIN_TOKEN_BITS;
 
 /** `-----BEGIN …-----`, `-----END …-----` and `---- BEGIN SSH2 …----` armour. */
 const ARMOUR = /^-{3,}\s*(BEGIN|END)\b.*-{3,}$/;
+/** The armour that opens a block of public material: its body lines are public, not secret. */
+const PUBLIC_BLOCK_BEGIN = /^-{3,}\s*BEGIN (?:.*\b(?:CERTIFICATE|PUBLIC KEY)\b|X509 CRL\b|PKCS7\b|CMS\b|PGP SIGNATURE\b).*-{3,}$/;
+const BLOCK_END = /^-{3,}\s*END\b/;
 /**
  * Base64 of `openssh-key-v1\0`: every OpenSSH private key's first body line starts with it and is
  * the same for every key of one type (cipher "none", kdf "none", one key, key type name).
@@ -28,21 +35,45 @@ const OPENSSH_HEADER = 'b3BlbnNzaC1rZXktdjE';
 
 /** Length × Shannon entropy of the byte frequencies of `line`, in bits. */
 export function lineEntropyBits(line: Uint8Array): number {
-  if (line.length === 0) return 0;
-  const counts = new Map<number, number>();
-  for (const b of line) counts.set(b, (counts.get(b) ?? 0) + 1);
-  let bits = 0;
-  for (const c of counts.values()) {
-    const p = c / line.length;
-    bits -= c * Math.log2(p);
-  }
-  return bits;
+  return textEntropyBits(Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('latin1'));
 }
 
-/** True when `line` (without its line ending or indentation) identifies the value it belongs to. */
+/**
+ * True when `line` (without its line ending or indentation) identifies the value it belongs to.
+ * A line on its own cannot tell whether it sits inside a certificate: `significantLines`
+ * applies that rule too.
+ */
 export function isSignificantLine(line: Uint8Array): boolean {
   if (line.length < MIN_LINE_BYTES) return false;
   const text = Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('latin1');
   if (ARMOUR.test(text) || text.startsWith(OPENSSH_HEADER)) return false;
-  return lineEntropyBits(line) >= MIN_LINE_BITS;
+  return lineHoldsSecret(text);
+}
+
+/**
+ * The lines of a multi-line value that identify it (see {@link isSignificantLine}), without their
+ * line ending or indentation, skipping the body of every public PEM block (`CERTIFICATE`,
+ * `PUBLIC KEY`, `X509 CRL`, `PKCS7`, …): a certificate bundled with its key is public, and the same
+ * certificate in the image's trust store or configuration is no leak.
+ */
+export function significantLines(value: Buffer): Buffer[] {
+  const text = value.toString('latin1');
+  if (!/[\r\n]/.test(text)) return [];
+  const out: Buffer[] = [];
+  let inPublicBlock = false;
+  for (const raw of text.split(/\r?\n|\r/)) {
+    // Re-indented copies (YAML, heredocs) keep the line's content but not its indentation.
+    const line = raw.trim();
+    if (inPublicBlock) {
+      if (BLOCK_END.test(line)) inPublicBlock = false;
+      continue;
+    }
+    if (PUBLIC_BLOCK_BEGIN.test(line)) {
+      inPublicBlock = true;
+      continue;
+    }
+    const bytes = Buffer.from(line, 'latin1');
+    if (isSignificantLine(bytes)) out.push(bytes);
+  }
+  return out;
 }

@@ -1,5 +1,6 @@
 import { SecretValue } from '@buildsecrets/base';
-import { base64Alignments, jsonEscape, jsonEscapeSlashes, significantLines, urlForms, utf16le, withoutTrailingNewline, type EncodingName } from './encodings.js';
+import { base64Alignments, jsonEscape, jsonEscapeSlashes, urlForms, utf16le, withoutTrailingNewline, type EncodingName } from './encodings.js';
+import { significantLines } from './line-significance.js';
 
 /** One byte sequence to look for, and which secret and encoding it stands for. Holds value bytes: keep it in memory only. */
 export interface SecretPattern {
@@ -87,7 +88,8 @@ export function searchableValue(bytes: Buffer): Buffer {
  * without it) raw, in base64 and base64url (all three alignments), hex (both cases), URL-encoded
  * (JavaScript and RFC 3986 styles, upper and lower case, form and fully percent-encoded),
  * JSON-escaped, UTF-16LE, and by its identifying lines when it spans lines (the rule is in
- * `line-significance.ts`: no armour, no line under 16 bytes or under 48 bits of entropy). Duplicates (the same bytes for the same secret) are dropped; the same bytes for two
+ * `line-significance.ts`: no armour, no certificate or public key, only lines holding a word that looks
+ * like key material or a token rather than words, host names or a URL's public parts). Duplicates (the same bytes for the same secret) are dropped; the same bytes for two
  * secrets are kept twice so both ids are reported.
  *
  * @example
