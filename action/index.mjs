@@ -34816,12 +34816,21 @@ function readsLikeWords(text4) {
   }
   return pairs >= MIN_PAIRS && common / pairs >= WORDY_SHARE && caseChanges / pairs <= MAX_CASE_CHANGES;
 }
+var BASE64_PEM = "LS0tLS1CRUdJTi";
+var PUBLIC_PEM_LABEL = /^(?:.*\b(?:CERTIFICATE|PUBLIC KEY)\b|X509 CRL\b|PKCS7\b|CMS\b|PGP SIGNATURE\b)/;
+function isEncodedPublicPem(text4) {
+  if (!text4.startsWith(BASE64_PEM))
+    return false;
+  const armour = Buffer.from(text4.slice(0, 96), "base64").toString("latin1").split("\n", 1)[0];
+  const label = /^-----BEGIN (.*?)-----/.exec(armour)?.[1];
+  return label !== void 0 && PUBLIC_PEM_LABEL.test(label);
+}
 function isSecretPiece(text4) {
   if (text4.length < MIN_TOKEN_BYTES || textEntropyBits(text4) < MIN_TOKEN_BITS)
     return false;
   if (HEX.test(text4))
     return /[0-9]/.test(text4) && /[a-fA-F]/.test(text4);
-  if (HOST_OR_EMAIL.test(text4))
+  if (HOST_OR_EMAIL.test(text4) || isEncodedPublicPem(text4))
     return false;
   return !readsLikeWords(text4);
 }
@@ -34866,7 +34875,7 @@ function lineHoldsSecret(line) {
 // packages/audit/dist/scanner/line-significance.js
 var MIN_LINE_BYTES = MIN_TOKEN_BYTES;
 var ARMOUR = /^-{3,}\s*(BEGIN|END)\b.*-{3,}$/;
-var PUBLIC_BLOCK_BEGIN = /^-{3,}\s*BEGIN (?:.*\b(?:CERTIFICATE|PUBLIC KEY)\b|X509 CRL\b|PKCS7\b|CMS\b|PGP SIGNATURE\b).*-{3,}$/;
+var BLOCK_BEGIN = /^-{3,}\s*BEGIN (.*?)\s*-{3,}$/;
 var BLOCK_END = /^-{3,}\s*END\b/;
 var OPENSSH_HEADER = "b3BlbnNzaC1rZXktdjE";
 function isSignificantLine(line) {
@@ -34890,7 +34899,8 @@ function significantLines(value) {
         inPublicBlock = false;
       continue;
     }
-    if (PUBLIC_BLOCK_BEGIN.test(line)) {
+    const label = BLOCK_BEGIN.exec(line)?.[1];
+    if (label !== void 0 && PUBLIC_PEM_LABEL.test(label)) {
       inPublicBlock = true;
       continue;
     }

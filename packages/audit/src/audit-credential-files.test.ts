@@ -24,6 +24,12 @@ const pem = (label: string, body: Buffer): string => `-----BEGIN ${label}-----\n
 const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
 const certificate = pem('CERTIFICATE', randomBytes(700));
 
+/** A kubeconfig for one cluster (its CA certificate inline), with one user's credentials. */
+function kubeconfig(user: string, credentials: string): string {
+  const ca = Buffer.from(certificate).toString('base64');
+  return `apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    certificate-authority-data: ${ca}\n    server: https://10.0.0.1:6443\n  name: production\ncontexts:\n- context:\n    cluster: production\n    user: ${user}\n  name: production\ncurrent-context: production\nusers:\n- name: ${user}\n  user:\n    ${credentials}\n`;
+}
+
 /** The credential files a build mounts, as their owners download or write them. */
 const SECRETS: Record<string, string> = {
   gcp_key: `${JSON.stringify(
@@ -46,6 +52,7 @@ const SECRETS: Record<string, string> = {
   app_env: `NODE_ENV=production\nLOG_LEVEL=info\nSTRIPE_SECRET_KEY=${token('sk_live_')}\n`,
   npmrc: `registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=${token('npm_')}\nalways-auth=true\n`,
   tls_bundle: `${certificate}${privateKey}`,
+  kubeconfig: kubeconfig('ci-deployer', `client-key-data: ${Buffer.from(privateKey).toString('base64')}`),
 };
 const secrets = Object.entries(SECRETS).map(([id, value]) => ({ id, value: SecretValue.from(value) }));
 
@@ -65,10 +72,12 @@ const ORDINARY_FILES: FixtureEntry[] = [
   { name: 'app/package.json', body: '{\n  "scripts": { "start": "NODE_ENV=production node server.js" },\n  "config": { "log": "LOG_LEVEL=info" }\n}\n' },
   { name: 'root/.npmrc', body: 'registry=https://registry.npmjs.org/\nalways-auth=true\n' },
   { name: 'usr/local/share/ca-certificates/internal-ca.crt', body: certificate },
+  // The application's own kubeconfig for the same cluster: another user, the same CA.
+  { name: 'app/config/kubeconfig', body: kubeconfig('app-reader', `token: ${randomBytes(24).toString('base64url')}`) },
 ];
 
 describe('credential files as secrets', () => {
-  it('raise no alarm on ordinary files that share their public lines (an SDK README, a config doc, package.json, .npmrc, the CA certificate)', async () => {
+  it('raise no alarm on ordinary files that share their public lines (an SDK README, a config doc, package.json, .npmrc, the CA certificate, another kubeconfig of the cluster)', async () => {
     const report = await auditImage({ archive: archive('ordinary.tar', ORDINARY_FILES), secrets });
     expect(report.findings).toEqual([]);
     expect(report.unscanned).toEqual([]);

@@ -158,6 +158,15 @@ describe('which lines of a multi-line value identify it', () => {
     expect(linesOf(bundle)).toEqual(privatePem.trim().split('\n').slice(1, -1));
   });
 
+  it('skips the base64 of a whole certificate (kubeconfig certificate-authority-data), counts that of a private key', () => {
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const publicBody = (key.publicKey.export({ type: 'spki', format: 'pem' }) as string).trim().split('\n').slice(1, -1).join('\n');
+    const certificate = Buffer.from(`-----BEGIN CERTIFICATE-----\n${publicBody}\n-----END CERTIFICATE-----\n`).toString('base64');
+    const privateKey = Buffer.from(key.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string).toString('base64');
+    expect(significant(`certificate-authority-data: ${certificate}`)).toBe(false);
+    expect(significant(`client-key-data: ${privateKey}`)).toBe(true);
+  });
+
   it('the entropy measure depends only on which bytes occur how often (order does not matter), and is 0 for one repeated byte', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), fc.nat(), (bytes, seed) => {

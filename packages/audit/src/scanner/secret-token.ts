@@ -8,8 +8,9 @@
  *
  * The measure, for one candidate piece of text:
  * - at least {@link MIN_TOKEN_BYTES} bytes carrying at least {@link MIN_TOKEN_BITS} bits (length ×
- *   the Shannon entropy of its own byte frequencies, as for whole lines before);
- * - not a host name or e-mail address (dot-separated labels ending in an alphabetic one);
+ *   the Shannon entropy of its own byte frequencies);
+ * - not a host name or e-mail address (dot-separated labels ending in an alphabetic one), nor the
+ *   base64 of a whole public PEM block (kubeconfig's `certificate-authority-data`);
  * - hexadecimal with both digits and letters counts as it is (hex letters pair like English ones);
  * - otherwise it must not read like words ({@link readsLikeWords}): pairs of adjacent letters that
  *   are mostly among the {@link COMMON_LETTER_PAIRS} of English text (words and identifiers score
@@ -94,11 +95,24 @@ export function readsLikeWords(text: string): boolean {
   return pairs >= MIN_PAIRS && common / pairs >= WORDY_SHARE && caseChanges / pairs <= MAX_CASE_CHANGES;
 }
 
-/** One candidate on its own: long and varied enough, no host name, and not words (hex always passes that test). */
+/** Base64 of `-----BEGIN ` (a PEM block encoded whole, as kubeconfig's `certificate-authority-data`). */
+const BASE64_PEM = 'LS0tLS1CRUdJTi';
+/** Labels of PEM blocks whose content is public (certificates, public keys, CRLs, signatures). */
+export const PUBLIC_PEM_LABEL = /^(?:.*\b(?:CERTIFICATE|PUBLIC KEY)\b|X509 CRL\b|PKCS7\b|CMS\b|PGP SIGNATURE\b)/;
+
+/** True for base64 of a whole PEM block whose label says it is public. */
+function isEncodedPublicPem(text: string): boolean {
+  if (!text.startsWith(BASE64_PEM)) return false;
+  const armour = Buffer.from(text.slice(0, 96), 'base64').toString('latin1').split('\n', 1)[0]!;
+  const label = /^-----BEGIN (.*?)-----/.exec(armour)?.[1];
+  return label !== undefined && PUBLIC_PEM_LABEL.test(label);
+}
+
+/** One candidate on its own: long and varied enough, no host name or encoded certificate, and not words (hex always passes that test). */
 function isSecretPiece(text: string): boolean {
   if (text.length < MIN_TOKEN_BYTES || textEntropyBits(text) < MIN_TOKEN_BITS) return false;
   if (HEX.test(text)) return /[0-9]/.test(text) && /[a-fA-F]/.test(text);
-  if (HOST_OR_EMAIL.test(text)) return false;
+  if (HOST_OR_EMAIL.test(text) || isEncodedPublicPem(text)) return false;
   return !readsLikeWords(text);
 }
 
