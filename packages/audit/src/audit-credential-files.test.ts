@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SecretValue } from '@buildsecrets/base';
+import { makeCanary } from '../../../test/setup/canary-values.js';
 import { dockerArchive, tar, type FixtureEntry } from './__fixtures__/tar-builder.js';
 import { auditImage } from './audit-image.js';
 
@@ -49,7 +50,8 @@ const SECRETS: Record<string, string> = {
     2,
   )}\n`,
   aws_credentials: `[default]\naws_access_key_id = AKIA${randomBytes(10).toString('hex').toUpperCase().slice(0, 16)}\naws_secret_access_key = ${randomBytes(30).toString('base64')}\nregion = us-east-1\noutput = json\n`,
-  app_env: `NODE_ENV=production\nLOG_LEVEL=info\nSTRIPE_SECRET_KEY=${token('sk_live_')}\n`,
+  // A log canary too: a test output that printed this file would fail the run.
+  app_env: `NODE_ENV=production\nLOG_LEVEL=info\nSTRIPE_SECRET_KEY=${token('sk_live_')}\nRELEASE_NOTE=${makeCanary('release-note')}\n`,
   npmrc: `registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=${token('npm_')}\nalways-auth=true\n`,
   tls_bundle: `${certificate}${privateKey}`,
   kubeconfig: kubeconfig('ci-deployer', `client-key-data: ${Buffer.from(privateKey).toString('base64')}`),
