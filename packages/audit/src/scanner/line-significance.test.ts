@@ -108,13 +108,13 @@ describe('which lines of a multi-line value identify it', () => {
     for (const text of [
       'glpat-xK9mQ2vL8pR4tN7wZ3cB',
       'deploy-token-generated-one-a1b2c3d4e5f60718',
-      'password ghp_Jd8xQ2mZr7LkV0pN4sT9bWc1YhE6uAgFiK3o',
+      'password tok_f5nQzksgEeOp6Eq0ZqQw561uQKQOm1h4skpj',
       '"private_key_id": "4c4331ccc6d6672b93e152e126385ec0a9f2b7d1",',
-      'aws_secret_access_key = wJ4lrXUtnFEMI/K7MDENG/bPxRfiCY9aX2mQ8kZp',
+      'aws_secret_access_key = Xk2r9QmV4pLs8TbN1wYh6ZcJ0dFg3uEa/Ro7iK5t',
       'DATABASE_URL=postgres://app:X9VtjBhcSxfRgXHrrgBEqn4k@db.internal.example.com:5432/app',
-      'webhook: https://hooks.slack.com/services/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',
+      'webhook: https://hooks.example.com/services/T0AB12CD3/B0EF45GH6/q8Zr2xKp9LmN4vB7tY1wQe3s',
       '//registry.npmjs.org/:_authToken=npm_RxfINVm06gBGNk2Lq9ZsT4wY8cPa7JdE3hUo',
-      'AGE-SECRET-KEY-1GQ9778VQXMMJVE8SK7J6VT8UJ4HDQAJUVSFCWCM02D8GEWQ72PVQ2Y5J33',
+      'AGE-SECRET-KEY-182MJJTSGJ2XEEX8NHM629EM260G0R8MFPD9CEA4RFF2WGTX4FTHR0VZ88S',
     ]) {
       expect(significant(text), text).toBe(true);
     }
