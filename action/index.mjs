@@ -34775,7 +34775,7 @@ function jsonEscapeSlashes(value) {
 var MIN_TOKEN_BYTES = 16;
 var MIN_TOKEN_BITS = 48;
 var WORDY_SHARE = 0.4;
-var MAX_CASE_CHANGES = 0.35;
+var MAX_CASE_CHANGES = 0.5;
 var MIN_PAIRS = 6;
 var COMMON_LETTER_PAIRS = new Set("er in re on te th st en de or es ti at co nt he an io se nd ar et ed le ec li ro pe ri ns tr ng to al me ma ce ta om is ra it rt ea po ex ut ne nc ct pr fi ve ge am od ty pa op ic ss as ou ac do yp ad ur pu un id ef si ll la ke pt tp ue ch be el na cl im lo tt ca mp il ts no em di va ie fo ot cr ul ha ol so us oc sc um mm of mi ag ht ck bu ig rr bl ev fa if".split(" "));
 var HEX = /^[0-9a-fA-F]+$/;
@@ -34805,14 +34805,20 @@ function readsLikeWords(text4) {
   for (let i = 0; i < text4.length; i++) {
     const ch = text4[i];
     const isLetter = ch >= "a" && ch <= "z" || ch >= "A" && ch <= "Z";
-    if (isLetter && previous) {
-      pairs++;
-      if (COMMON_LETTER_PAIRS.has((previous + ch).toLowerCase()))
-        common++;
-      if (previous <= "Z" !== ch <= "Z")
+    if (!isLetter)
+      continue;
+    if (previous) {
+      const upper = ch <= "Z";
+      const previousUpper = previous <= "Z";
+      if (upper !== previousUpper)
         caseChanges++;
+      if (previousUpper || !upper) {
+        pairs++;
+        if (COMMON_LETTER_PAIRS.has((previous + ch).toLowerCase()))
+          common++;
+      }
     }
-    previous = isLetter ? ch : "";
+    previous = ch;
   }
   return pairs >= MIN_PAIRS && common / pairs >= WORDY_SHARE && caseChanges / pairs <= MAX_CASE_CHANGES;
 }

@@ -18,8 +18,8 @@
  *   pairs) and seldom change case. Text with fewer than 6 such pairs (digits, symbols, non-ASCII)
  *   is judged by its entropy alone.
  *
- * A random token of 16–24 characters passes in ≥ 99 % of draws from mixed-case alphabets and in
- * ≈ 93–99 % from one-case ones, one of 32+ characters in ≥ 96 %; every body line of a key passes
+ * A random token of 16–24 characters passes in ≥ 97 % of draws from mixed-case alphabets and in
+ * ≈ 92–99 % from one-case ones, one of 32+ characters in ≥ 97 %; every body line of a key passes
  * (`line-significance.test.ts` measures both, with margins).
  */
 
@@ -29,8 +29,8 @@ export const MIN_TOKEN_BYTES = 16;
 export const MIN_TOKEN_BITS = 48;
 /** The share of common letter pairs from which text reads like words. */
 export const WORDY_SHARE = 0.4;
-/** Text whose letter pairs change case more often than this does not read like words. */
-export const MAX_CASE_CHANGES = 0.35;
+/** Text whose case changes more often than this per pair of letters inside words does not read like words. */
+export const MAX_CASE_CHANGES = 0.5;
 /** Fewer letter pairs than this are too few to tell words from random text. */
 const MIN_PAIRS = 6;
 
@@ -72,10 +72,12 @@ export function textEntropyBits(text: string): number {
 }
 
 /**
- * True when the letters of `text` pair like English words and identifiers: at least
- * {@link WORDY_SHARE} of the pairs of adjacent letters are {@link COMMON_LETTER_PAIRS}, and the
- * case changes inside at most {@link MAX_CASE_CHANGES} of them (words change case only where a
- * word starts, as in `camelCase`; random mixed-case text does in every other pair).
+ * True when the letters of `text` pair like English words and identifiers. Its letters are read in
+ * order (digits and symbols skipped) and split where a lower-case letter meets an upper-case one
+ * (`camelCase`); over the pairs of adjacent letters inside those words (at least 6 of them), at
+ * least {@link WORDY_SHARE} must be
+ * {@link COMMON_LETTER_PAIRS}, and the case may change at most {@link MAX_CASE_CHANGES} times per
+ * such pair (words change case only where one starts; random mixed-case text every other letter).
  */
 export function readsLikeWords(text: string): boolean {
   let pairs = 0;
@@ -85,12 +87,19 @@ export function readsLikeWords(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     const isLetter = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-    if (isLetter && previous) {
-      pairs++;
-      if (COMMON_LETTER_PAIRS.has((previous + ch).toLowerCase())) common++;
-      if ((previous <= 'Z') !== (ch <= 'Z')) caseChanges++;
+    // Other characters are skipped, not boundaries: `id_ed25519` pairs like `ided`.
+    if (!isLetter) continue;
+    if (previous) {
+      const upper = ch <= 'Z';
+      const previousUpper = previous <= 'Z';
+      if (upper !== previousUpper) caseChanges++;
+      // A lower-case letter followed by an upper-case one starts a new word: not a pair.
+      if (previousUpper || !upper) {
+        pairs++;
+        if (COMMON_LETTER_PAIRS.has((previous + ch).toLowerCase())) common++;
+      }
     }
-    previous = isLetter ? ch : '';
+    previous = ch;
   }
   return pairs >= MIN_PAIRS && common / pairs >= WORDY_SHARE && caseChanges / pairs <= MAX_CASE_CHANGES;
 }
