@@ -196,6 +196,30 @@ export async function processesMentioning(text: string): Promise<number[]> {
 }
 
 /**
+ * Why a process outlived its build, for a failure message: its state, parent and the working
+ * containers its mounts name (`overlay-containers/<id>`), and which of those still exist with which
+ * recorded run id. Ids and paths only: never a file's content.
+ */
+export async function describeSurvivors(pids: readonly number[], graphRoot = '/var/lib/containers/storage'): Promise<string> {
+  const lines: string[] = [];
+  for (const pid of pids) {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const mounts = await readFile(`/proc/${pid}/mountinfo`, 'utf8').catch(() => '');
+    const ids = [...new Set([...mounts.matchAll(/overlay-containers\/([0-9a-f]{64})\//g)].map((m) => m[1]!))];
+    const containers = await Promise.all(
+      ids.map(async (id) => {
+        const state = await readFile(join(graphRoot, 'overlay-containers', id, 'userdata', 'buildah.json'), 'utf8').catch(() => undefined);
+        const runId = state === undefined ? 'no buildah.json' : (/"BUILDSECRETS_RUN_ID":"([0-9a-f]+)"/.exec(state)?.[1] ?? 'no run id in buildah.json');
+        return `${id.slice(0, 12)} (${runId})`;
+      }),
+    );
+    lines.push(`pid ${pid} state ${rest[0] ?? '?'} ppid ${rest[1] ?? '?'}; mounts of working containers: ${containers.join(', ') || 'none'}`);
+  }
+  return lines.join('\n');
+}
+
+/**
  * Files podman/buildah keep for a working container's secret mounts
  * (`<graphroot>/overlay-containers/<id>/userdata/secrets/*`) that hold any of `values`: an
  * interrupted build must leave none.
