@@ -34824,12 +34824,13 @@ function readsLikeWords(text4) {
 }
 var BASE64_PEM = "LS0tLS1CRUdJTi";
 var PUBLIC_PEM_LABEL = /^(?:.*\b(?:CERTIFICATE|PUBLIC KEY)\b|X509 CRL\b|PKCS7\b|CMS\b|PGP SIGNATURE\b)/;
-function isEncodedPublicPem(text4) {
-  if (!text4.startsWith(BASE64_PEM))
-    return false;
-  const armour = Buffer.from(text4.slice(0, 96), "base64").toString("latin1").split("\n", 1)[0];
-  const label = /^-----BEGIN (.*?)-----/.exec(armour)?.[1];
+var BEGIN_ARMOUR = /^-{3,}\s*BEGIN (.*?)\s*-{3,}\s*$/;
+function opensPublicPemBlock(line) {
+  const label = BEGIN_ARMOUR.exec(line)?.[1];
   return label !== void 0 && PUBLIC_PEM_LABEL.test(label);
+}
+function isEncodedPublicPem(text4) {
+  return text4.startsWith(BASE64_PEM) && opensPublicPemBlock(Buffer.from(text4.slice(0, 96), "base64").toString("latin1").split("\n", 1)[0]);
 }
 function isSecretPiece(text4) {
   if (text4.length < MIN_TOKEN_BYTES || textEntropyBits(text4) < MIN_TOKEN_BITS)
@@ -34881,7 +34882,6 @@ function lineHoldsSecret(line) {
 // packages/audit/dist/scanner/line-significance.js
 var MIN_LINE_BYTES = MIN_TOKEN_BYTES;
 var ARMOUR = /^-{3,}\s*(BEGIN|END)\b.*-{3,}$/;
-var BLOCK_BEGIN = /^-{3,}\s*BEGIN (.*?)\s*-{3,}$/;
 var BLOCK_END = /^-{3,}\s*END\b/;
 var OPENSSH_HEADER = "b3BlbnNzaC1rZXktdjE";
 function isSignificantLine(line) {
@@ -34905,8 +34905,7 @@ function significantLines(value) {
         inPublicBlock = false;
       continue;
     }
-    const label = BLOCK_BEGIN.exec(line)?.[1];
-    if (label !== void 0 && PUBLIC_PEM_LABEL.test(label)) {
+    if (opensPublicPemBlock(line)) {
       inPublicBlock = true;
       continue;
     }

@@ -1,4 +1,4 @@
-import { lineHoldsSecret, MIN_TOKEN_BITS, MIN_TOKEN_BYTES, PUBLIC_PEM_LABEL, textEntropyBits } from './secret-token.js';
+import { lineHoldsSecret, MIN_TOKEN_BITS, MIN_TOKEN_BYTES, opensPublicPemBlock, textEntropyBits } from './secret-token.js';
 
 /**
  * Which lines of a multi-line value (a PEM or OpenSSH key, a service-account JSON, a credentials
@@ -24,8 +24,6 @@ export const MIN_LINE_BITS = MIN_TOKEN_BITS;
 
 /** `-----BEGIN …-----`, `-----END …-----` and `---- BEGIN SSH2 …----` armour. */
 const ARMOUR = /^-{3,}\s*(BEGIN|END)\b.*-{3,}$/;
-/** The armour that opens a block of public material: its body lines are public, not secret. */
-const BLOCK_BEGIN = /^-{3,}\s*BEGIN (.*?)\s*-{3,}$/;
 const BLOCK_END = /^-{3,}\s*END\b/;
 /**
  * Base64 of `openssh-key-v1\0`: every OpenSSH private key's first body line starts with it and is
@@ -68,8 +66,7 @@ export function significantLines(value: Buffer): Buffer[] {
       if (BLOCK_END.test(line)) inPublicBlock = false;
       continue;
     }
-    const label = BLOCK_BEGIN.exec(line)?.[1];
-    if (label !== undefined && PUBLIC_PEM_LABEL.test(label)) {
+    if (opensPublicPemBlock(line)) {
       inPublicBlock = true;
       continue;
     }

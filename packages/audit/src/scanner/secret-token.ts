@@ -75,9 +75,8 @@ export function textEntropyBits(text: string): number {
  * True when the letters of `text` pair like English words and identifiers. Its letters are read in
  * order (digits and symbols skipped) and split where a lower-case letter meets an upper-case one
  * (`camelCase`); over the pairs of adjacent letters inside those words (at least 6 of them), at
- * least {@link WORDY_SHARE} must be
- * {@link COMMON_LETTER_PAIRS}, and the case may change at most {@link MAX_CASE_CHANGES} times per
- * such pair (words change case only where one starts; random mixed-case text every other letter).
+ * least {@link WORDY_SHARE} must be {@link COMMON_LETTER_PAIRS}, and the case may change at most
+ * {@link MAX_CASE_CHANGES} times per such pair (words change case only where one starts; random mixed-case text every other letter).
  */
 export function readsLikeWords(text: string): boolean {
   let pairs = 0;
@@ -107,14 +106,19 @@ export function readsLikeWords(text: string): boolean {
 /** Base64 of `-----BEGIN ` (a PEM block encoded whole, as kubeconfig's `certificate-authority-data`). */
 const BASE64_PEM = 'LS0tLS1CRUdJTi';
 /** Labels of PEM blocks whose content is public (certificates, public keys, CRLs, signatures). */
-export const PUBLIC_PEM_LABEL = /^(?:.*\b(?:CERTIFICATE|PUBLIC KEY)\b|X509 CRL\b|PKCS7\b|CMS\b|PGP SIGNATURE\b)/;
+const PUBLIC_PEM_LABEL = /^(?:.*\b(?:CERTIFICATE|PUBLIC KEY)\b|X509 CRL\b|PKCS7\b|CMS\b|PGP SIGNATURE\b)/;
+/** `-----BEGIN <label>-----` (and `---- BEGIN <label> ----`), capturing the label. */
+const BEGIN_ARMOUR = /^-{3,}\s*BEGIN (.*?)\s*-{3,}\s*$/;
+
+/** True for the armour line that opens a PEM block of public material (its body is no secret). */
+export function opensPublicPemBlock(line: string): boolean {
+  const label = BEGIN_ARMOUR.exec(line)?.[1];
+  return label !== undefined && PUBLIC_PEM_LABEL.test(label);
+}
 
 /** True for base64 of a whole PEM block whose label says it is public. */
 function isEncodedPublicPem(text: string): boolean {
-  if (!text.startsWith(BASE64_PEM)) return false;
-  const armour = Buffer.from(text.slice(0, 96), 'base64').toString('latin1').split('\n', 1)[0]!;
-  const label = /^-----BEGIN (.*?)-----/.exec(armour)?.[1];
-  return label !== undefined && PUBLIC_PEM_LABEL.test(label);
+  return text.startsWith(BASE64_PEM) && opensPublicPemBlock(Buffer.from(text.slice(0, 96), 'base64').toString('latin1').split('\n', 1)[0]!);
 }
 
 /** One candidate on its own: long and varied enough, no host name or encoded certificate, and not words (hex always passes that test). */
