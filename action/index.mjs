@@ -33521,7 +33521,7 @@ function hexValue(b) {
 function mayStartDump(first) {
   return first === SPACE || first !== void 0 && hexValue(first) >= 0;
 }
-function decodeDumpLine(line) {
+function readDumpLine(line) {
   let n = line.length;
   if (n > 0 && line[n - 1] === CR)
     n--;
@@ -33540,6 +33540,7 @@ function decodeDumpLine(line) {
     return void 0;
   }
   const out = [];
+  let fenced = false;
   while (i < n) {
     let spaces = 0;
     while (i < n && line[i] === SPACE) {
@@ -33548,8 +33549,12 @@ function decodeDumpLine(line) {
     }
     if (i >= n || spaces === 0)
       break;
-    if (xxd && spaces >= 2 && out.length > 0 || line[i] === BAR)
+    if (xxd && spaces >= 2 && out.length > 0)
       break;
+    if (line[i] === BAR) {
+      fenced = true;
+      break;
+    }
     let j = i;
     while (j < n && hexValue(line[j]) >= 0)
       j++;
@@ -33559,14 +33564,121 @@ function decodeDumpLine(line) {
       out.push(hexValue(line[k]) * 16 + hexValue(line[k + 1]));
     i = j;
   }
-  return out.length > 0 ? Buffer.from(out) : void 0;
+  if (out.length === 0)
+    return void 0;
+  const offset = digits > 0 ? Buffer.from(line.subarray(0, digits)).toString("latin1") : void 0;
+  return { bytes: Buffer.from(out), offset, layout: xxd ? "xxd" : fenced ? "hexdump" : "od" };
 }
+
+// packages/audit/dist/dump-run.js
+var STAR = 42;
+var CR2 = 13;
+var EMPTY5 = Buffer.alloc(0);
+var OD_RADIXES_BY_WIDTH = { 6: [16, 8, 10], other: [8, 10, 16] };
+var HEX_ONLY = [16];
+var MAX_OFFSET_DIGITS = 12;
+function isCollapseMark(line, start, end) {
+  const last = end > start && line[end - 1] === CR2 ? end - 1 : end;
+  return last - start === 1 && line[start] === STAR;
+}
+function odRadixes(offset) {
+  return offset.length === 6 ? OD_RADIXES_BY_WIDTH[6] : OD_RADIXES_BY_WIDTH.other;
+}
+function parseOffset(digits, radix) {
+  if (digits.length > MAX_OFFSET_DIGITS)
+    return void 0;
+  let value = 0;
+  for (const ch of digits) {
+    const d = Number.parseInt(ch, 16);
+    if (!(d < radix))
+      return void 0;
+    value = value * radix + d;
+  }
+  return value;
+}
+var DumpRun = class {
+  #reach;
+  #last;
+  #lastIndex = Number.NaN;
+  #collapseIndex = Number.NaN;
+  /** `od`'s offset radix, once two consecutive lines showed it. */
+  #odRadix;
+  /** `reach`: the longest pattern searched in the dumped bytes. */
+  constructor(reach) {
+    this.#reach = Math.max(1, reach);
+  }
+  /** Line `index` is a `*`. Returns true when it continues a dump (the line before it was a dump line). */
+  collapse(index) {
+    if (this.#last === void 0 || this.#lastIndex !== index - 1)
+      return false;
+    this.#collapseIndex = index;
+    return true;
+  }
+  /**
+   * Line `index` is a dump line. Returns the bytes to search before its own: none when it follows
+   * on or starts a new dump, the left-out repeats after a `*`, or undefined when what a `*` left
+   * out cannot be told (the caller's run must start over).
+   */
+  next(line, index) {
+    const last = this.#last;
+    const lastIndex = this.#lastIndex;
+    const collapsed = this.#collapseIndex === index - 1;
+    this.#last = line;
+    this.#lastIndex = index;
+    if (last === void 0)
+      return EMPTY5;
+    if (lastIndex === index - 1) {
+      this.#learn(last, line);
+      return EMPTY5;
+    }
+    if (!collapsed || lastIndex !== index - 2) {
+      this.#odRadix = void 0;
+      return EMPTY5;
+    }
+    const gap = this.#gap(last, line);
+    if (gap === void 0)
+      return void 0;
+    const size = last.bytes.length;
+    const repeats = Math.min(gap / size, Math.ceil(this.#reach / size));
+    return repeats === 0 ? EMPTY5 : Buffer.concat(Array.from({ length: repeats }, () => last.bytes));
+  }
+  #learn(a, b) {
+    if (this.#odRadix !== void 0 || a.layout !== "od" || b.layout !== "od" || a.offset === void 0 || b.offset === void 0)
+      return;
+    for (const radix of odRadixes(a.offset)) {
+      const from = parseOffset(a.offset, radix);
+      const to = parseOffset(b.offset, radix);
+      if (from !== void 0 && to !== void 0 && to - from === a.bytes.length) {
+        this.#odRadix = radix;
+        return;
+      }
+    }
+  }
+  /** Bytes left out between `a` and `b` (a multiple of `a`'s length), or undefined when the offsets do not tell. */
+  #gap(a, b) {
+    if (a.layout !== b.layout || a.offset === void 0 || b.offset === void 0)
+      return void 0;
+    const radixes = a.layout !== "od" ? HEX_ONLY : this.#odRadix !== void 0 ? [this.#odRadix] : odRadixes(a.offset);
+    const size = a.bytes.length;
+    for (const radix of radixes) {
+      const from = parseOffset(a.offset, radix);
+      const to = parseOffset(b.offset, radix);
+      if (from === void 0 || to === void 0)
+        continue;
+      const gap = to - from - size;
+      if (gap >= 0 && gap % size === 0)
+        return gap;
+    }
+    return void 0;
+  }
+};
 
 // packages/audit/dist/line-views.js
 var LF = 10;
-var CR2 = 13;
+var CR3 = 13;
 var SPACE2 = 32;
 var TAB = 9;
+var STAR2 = 42;
 var MAX_DUMP_LINE = 256;
 var MIN_WRAPPED_LINE = 16;
 var SEPARATOR = Buffer.from([LF]);
@@ -33576,7 +33688,7 @@ for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 var isHex = (b) => b !== void 0 && (b >= 48 && b <= 57 || b >= 97 && b <= 102 || b >= 65 && b <= 70);
 function mayBeDumpLine(buf, start, end) {
   if (buf[start] === SPACE2)
-    return isHex(buf[start + 1]) && isHex(buf[start + 2]) && (start + 3 === end || buf[start + 3] === SPACE2 || buf[start + 3] === CR2);
+    return isHex(buf[start + 1]) && isHex(buf[start + 2]) && (start + 3 === end || buf[start + 3] === SPACE2 || buf[start + 3] === CR3);
   let i = start;
   while (i < end && i - start < 6 && isHex(buf[i]))
     i++;
@@ -33584,7 +33696,7 @@ function mayBeDumpLine(buf, start, end) {
 }
 function isOrdinaryLine(buf, start, end) {
   let last = end;
-  if (last > start && buf[last - 1] === CR2)
+  if (last > start && buf[last - 1] === CR3)
     last--;
   if (last - start >= MIN_WRAPPED_LINE && ALPHABET[buf[last - 1]] === 1) {
     let run = last - 1;
@@ -33594,6 +33706,8 @@ function isOrdinaryLine(buf, start, end) {
     if (run === stop)
       return false;
   }
+  if (buf[start] === STAR2)
+    return !isCollapseMark(buf, start, end);
   return !(end - start <= MAX_DUMP_LINE && mayBeDumpLine(buf, start, end));
 }
 var LineViews = class {
@@ -33604,10 +33718,14 @@ var LineViews = class {
   /** Something was pushed to the joined view since the last separator. */
   #open = false;
   #partial;
-  /** `reach`: the longest pattern searched in the joined view. */
-  constructor(sinks, reach) {
+  #dumps;
+  /** The number of the current line: a `*` continues a dump only right after a dump line. */
+  #index = 0;
+  /** `reach`: the longest pattern searched in the joined view; `dumpReach`: in the dumped view. */
+  constructor(sinks, reach, dumpReach = 0) {
     this.#sinks = sinks;
     this.#reach = Math.max(reach, MIN_WRAPPED_LINE);
+    this.#dumps = new DumpRun(dumpReach);
   }
   push(chunk2) {
     const n = chunk2.length;
@@ -33616,6 +33734,7 @@ var LineViews = class {
       const nl = chunk2.indexOf(LF, start);
       if (nl === -1)
         break;
+      this.#index++;
       if (this.#partial) {
         this.#extend(chunk2.subarray(0, nl));
         const p = this.#partial;
@@ -33633,6 +33752,7 @@ var LineViews = class {
   end() {
     const p = this.#partial;
     this.#partial = void 0;
+    this.#index++;
     if (p)
       this.#line(p.head, 0, p.head.length, p.tail, 0, p.tail.length, p.length);
     this.#close();
@@ -33656,14 +33776,22 @@ var LineViews = class {
    * once per line of every file, and a slice costs more than the checks.
    */
   #line(head, hs, he, tail, ts, te, length) {
-    if (length <= MAX_DUMP_LINE && he - hs === length && mayBeDumpLine(head, hs, he)) {
-      const bytes = decodeDumpLine(head.subarray(hs, he));
-      if (bytes)
-        this.#sinks.dumped(bytes);
+    if (length <= MAX_DUMP_LINE && he - hs === length) {
+      if (mayBeDumpLine(head, hs, he)) {
+        const shown = readDumpLine(head.subarray(hs, he));
+        if (shown) {
+          const leftOut = this.#dumps.next(shown, this.#index);
+          if (leftOut !== void 0 && leftOut.length > 0)
+            this.#sinks.dumped(leftOut);
+          this.#sinks.dumped(shown.bytes);
+        }
+      } else if (isCollapseMark(head, hs, he)) {
+        this.#dumps.collapse(this.#index);
+      }
     }
     const reach = this.#reach;
     let tailEnd = te;
-    if (tailEnd > ts && tail[tailEnd - 1] === CR2)
+    if (tailEnd > ts && tail[tailEnd - 1] === CR3)
       tailEnd--;
     let lead = hs;
     while (lead < he && (head[lead] === SPACE2 || head[lead] === TAB))
@@ -33708,7 +33836,7 @@ var LineViews = class {
 };
 
 // packages/audit/dist/stream-search.js
-var EMPTY5 = Buffer.alloc(0);
+var EMPTY6 = Buffer.alloc(0);
 var StreamSearch = class {
   /** Indexes of the patterns found so far. */
   found = /* @__PURE__ */ new Set();
@@ -33719,7 +33847,7 @@ var StreamSearch = class {
   #onMatch = (index) => {
     this.found.add(index);
   };
-  #carry = EMPTY5;
+  #carry = EMPTY6;
   /** `matcher` undefined: there is nothing to look for, only bytes are counted. */
   constructor(matcher) {
     this.#matcher = matcher;
@@ -33761,7 +33889,7 @@ var ContentSearch = class {
       const dumped = new StreamSearch(matchers.dumped);
       this.#joined = joined;
       this.#dumped = dumped;
-      this.#lines = new LineViews({ joined: (b) => joined.push(b), dumped: (b) => dumped.push(b) }, matchers.joined?.longest ?? 0);
+      this.#lines = new LineViews({ joined: (b) => joined.push(b), dumped: (b) => dumped.push(b) }, matchers.joined?.longest ?? 0, matchers.dumped?.longest ?? 0);
     }
   }
   /** Bytes pushed so far. */
@@ -35313,7 +35441,7 @@ function resolveAuditSettings(configured, override) {
 
 // packages/core/dist/redaction/log-line.js
 var LF2 = 10;
-var CR3 = 13;
+var CR4 = 13;
 var SPACE3 = 32;
 var TAB2 = 9;
 var HASH = 35;
@@ -35360,7 +35488,7 @@ function contentEnd(buf, from, to) {
   let end = to;
   if (end > from && buf[end - 1] === LF2)
     end--;
-  if (end > from && buf[end - 1] === CR3)
+  if (end > from && buf[end - 1] === CR4)
     end--;
   return end;
 }
@@ -35371,10 +35499,11 @@ function lineContent(buf, from = 0, to = buf.length) {
 
 // packages/core/dist/redaction/ordinary-lines.js
 var LF3 = 10;
-var CR4 = 13;
+var CR5 = 13;
 var SPACE4 = 32;
 var TAB3 = 9;
 var HASH2 = 35;
+var STAR3 = 42;
 var ALPHABET2 = new Uint8Array(256);
 for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_")
   ALPHABET2[ch.charCodeAt(0)] = 1;
@@ -35399,7 +35528,7 @@ function skipOrdinaryLines(data, from, test) {
     if (nl === -1)
       return start;
     let end = nl;
-    if (end > start && data[end - 1] === CR4)
+    if (end > start && data[end - 1] === CR5)
       end--;
     if (wrapped && end - start >= MIN_WRAPPED_LINE2 && ALPHABET2[data[end - 1]] === 1) {
       let trail = end - 1;
@@ -35409,10 +35538,15 @@ function skipOrdinaryLines(data, from, test) {
       if (trail === stop)
         return start;
     }
-    if (dump !== void 0 && HEX2[data[maybeContentStart(data, start, end)]] === 1) {
-      const content = contentStart(data, start, end);
-      if (end - content < MAX_DUMP_LINE2 && mayBeDumpLine2(data, content, end) && dump(data, content, end))
+    if (dump !== void 0) {
+      const first = maybeContentStart(data, start, end);
+      if (HEX2[data[first]] === 1) {
+        const content = contentStart(data, start, end);
+        if (end - content < MAX_DUMP_LINE2 && mayBeDumpLine2(data, content, end) && dump(data, content, end))
+          return start;
+      } else if (data[first] === STAR3 && first + 1 === end) {
         return start;
+      }
     }
     start = nl + 1;
   }
@@ -35469,7 +35603,7 @@ var View = class {
       for (const s of this.#segments) {
         const from = Math.max(matchStart, s.at);
         const to = Math.min(matchEnd, s.at + s.length);
-        if (from >= to)
+        if (from >= to || s.line === void 0)
           continue;
         const maskStart = s.maskEnd !== void 0 ? s.start : s.start + (from - s.at);
         const maskStop = s.maskEnd ?? s.start + (to - s.at);
@@ -35497,6 +35631,9 @@ var LineMasker = class {
   #ordinary;
   #joined;
   #dumped;
+  #dumps;
+  /** The number of the line taken last (ordinary lines passed at once count as one): a `*` continues a dump only right after a dump line. */
+  #index = 0;
   /** The line before continues into the next one's leading run. */
   #continues = false;
   #held = [];
@@ -35517,6 +35654,7 @@ var LineMasker = class {
         const next = skipOrdinaryLines(data, start, this.#ordinary);
         if (next > start) {
           this.#dumped.close();
+          this.#index++;
           start = next;
         }
       }
@@ -35566,7 +35704,8 @@ var LineMasker = class {
     this.#spec = spec;
     this.#joined = new View(spec.joined, spec.joinedReplacements, true);
     this.#dumped = new View(spec.dumped, spec.dumpedReplacements, false);
-    this.#ordinary = { wrapped: spec.joined !== void 0, dump: spec.dumped ? (b, start, end) => this.#dumpedBytes(b, start, end) !== void 0 : void 0 };
+    this.#dumps = new DumpRun(spec.dumped?.longest ?? 0);
+    this.#ordinary = { wrapped: spec.joined !== void 0, dump: spec.dumped ? (b, start, end) => this.#dumpLine(b, start, end) !== void 0 : void 0 };
     this.#continues = false;
     if (first)
       return;
@@ -35591,9 +35730,17 @@ var LineMasker = class {
     this.#held.push(line);
     const { start, end } = lineContent(bytes);
     const length = end - start;
-    const shown = length > 0 && length < MAX_DUMP_LINE2 && this.#dumped.matcher ? this.#dumpedBytes(bytes, start, end) : void 0;
+    const index = ++this.#index;
+    const shown = length > 0 && length < MAX_DUMP_LINE2 && this.#dumped.matcher ? this.#dumpLine(bytes, start, end) : void 0;
     if (shown) {
-      this.#dumped.feed(line, shown, start, end);
+      const leftOut = this.#dumps.next(shown, index);
+      if (leftOut === void 0)
+        this.#dumped.close();
+      else if (leftOut.length > 0)
+        this.#dumped.feed(void 0, leftOut, 0);
+      this.#dumped.feed(line, shown.bytes, start, end);
+      line.needDumped = this.#dumped.position;
+    } else if (this.#dumped.matcher && isCollapseMark(bytes, start, end) && this.#dumps.collapse(index)) {
       line.needDumped = this.#dumped.position;
     } else {
       this.#dumped.close();
@@ -35624,9 +35771,9 @@ var LineMasker = class {
     joined.feed(line, bytes.subarray(trail, end), trail);
     line.needJoined = joined.position;
   }
-  /** The bytes a dump line shows: an `od -An` line starts with a space of its own, taken for indentation. */
-  #dumpedBytes(bytes, start, end) {
-    return decodeDumpLine(bytes.subarray(start, end)) ?? (start > 0 && bytes[start - 1] === SPACE5 ? decodeDumpLine(bytes.subarray(start - 1, end)) : void 0);
+  /** The dump line `bytes[start, end)` is: an `od -An` line starts with a space of its own, taken for indentation. */
+  #dumpLine(bytes, start, end) {
+    return readDumpLine(bytes.subarray(start, end)) ?? (start > 0 && bytes[start - 1] === SPACE5 ? readDumpLine(bytes.subarray(start - 1, end)) : void 0);
   }
   /** The held lines, oldest first, that nothing can still reach back into, with their masks applied. */
   #release() {

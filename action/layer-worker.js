@@ -420,7 +420,7 @@ function hexValue(b) {
 function mayStartDump(first) {
   return first === SPACE || first !== void 0 && hexValue(first) >= 0;
 }
-function decodeDumpLine(line) {
+function readDumpLine(line) {
   let n = line.length;
   if (n > 0 && line[n - 1] === CR)
     n--;
@@ -439,6 +439,7 @@ function decodeDumpLine(line) {
     return void 0;
   }
   const out = [];
+  let fenced = false;
   while (i < n) {
     let spaces = 0;
     while (i < n && line[i] === SPACE) {
@@ -447,8 +448,12 @@ function decodeDumpLine(line) {
     }
     if (i >= n || spaces === 0)
       break;
-    if (xxd && spaces >= 2 && out.length > 0 || line[i] === BAR)
+    if (xxd && spaces >= 2 && out.length > 0)
       break;
+    if (line[i] === BAR) {
+      fenced = true;
+      break;
+    }
     let j = i;
     while (j < n && hexValue(line[j]) >= 0)
       j++;
@@ -458,14 +463,121 @@ function decodeDumpLine(line) {
       out.push(hexValue(line[k]) * 16 + hexValue(line[k + 1]));
     i = j;
   }
-  return out.length > 0 ? Buffer.from(out) : void 0;
+  if (out.length === 0)
+    return void 0;
+  const offset = digits > 0 ? Buffer.from(line.subarray(0, digits)).toString("latin1") : void 0;
+  return { bytes: Buffer.from(out), offset, layout: xxd ? "xxd" : fenced ? "hexdump" : "od" };
 }
+
+// packages/audit/dist/dump-run.js
+var STAR = 42;
+var CR2 = 13;
+var EMPTY3 = Buffer.alloc(0);
+var OD_RADIXES_BY_WIDTH = { 6: [16, 8, 10], other: [8, 10, 16] };
+var HEX_ONLY = [16];
+var MAX_OFFSET_DIGITS = 12;
+function isCollapseMark(line, start, end) {
+  const last = end > start && line[end - 1] === CR2 ? end - 1 : end;
+  return last - start === 1 && line[start] === STAR;
+}
+function odRadixes(offset) {
+  return offset.length === 6 ? OD_RADIXES_BY_WIDTH[6] : OD_RADIXES_BY_WIDTH.other;
+}
+function parseOffset(digits, radix) {
+  if (digits.length > MAX_OFFSET_DIGITS)
+    return void 0;
+  let value = 0;
+  for (const ch of digits) {
+    const d = Number.parseInt(ch, 16);
+    if (!(d < radix))
+      return void 0;
+    value = value * radix + d;
+  }
+  return value;
+}
+var DumpRun = class {
+  #reach;
+  #last;
+  #lastIndex = Number.NaN;
+  #collapseIndex = Number.NaN;
+  /** `od`'s offset radix, once two consecutive lines showed it. */
+  #odRadix;
+  /** `reach`: the longest pattern searched in the dumped bytes. */
+  constructor(reach) {
+    this.#reach = Math.max(1, reach);
+  }
+  /** Line `index` is a `*`. Returns true when it continues a dump (the line before it was a dump line). */
+  collapse(index) {
+    if (this.#last === void 0 || this.#lastIndex !== index - 1)
+      return false;
+    this.#collapseIndex = index;
+    return true;
+  }
+  /**
+   * Line `index` is a dump line. Returns the bytes to search before its own: none when it follows
+   * on or starts a new dump, the left-out repeats after a `*`, or undefined when what a `*` left
+   * out cannot be told (the caller's run must start over).
+   */
+  next(line, index) {
+    const last = this.#last;
+    const lastIndex = this.#lastIndex;
+    const collapsed = this.#collapseIndex === index - 1;
+    this.#last = line;
+    this.#lastIndex = index;
+    if (last === void 0)
+      return EMPTY3;
+    if (lastIndex === index - 1) {
+      this.#learn(last, line);
+      return EMPTY3;
+    }
+    if (!collapsed || lastIndex !== index - 2) {
+      this.#odRadix = void 0;
+      return EMPTY3;
+    }
+    const gap = this.#gap(last, line);
+    if (gap === void 0)
+      return void 0;
+    const size = last.bytes.length;
+    const repeats = Math.min(gap / size, Math.ceil(this.#reach / size));
+    return repeats === 0 ? EMPTY3 : Buffer.concat(Array.from({ length: repeats }, () => last.bytes));
+  }
+  #learn(a, b) {
+    if (this.#odRadix !== void 0 || a.layout !== "od" || b.layout !== "od" || a.offset === void 0 || b.offset === void 0)
+      return;
+    for (const radix of odRadixes(a.offset)) {
+      const from = parseOffset(a.offset, radix);
+      const to = parseOffset(b.offset, radix);
+      if (from !== void 0 && to !== void 0 && to - from === a.bytes.length) {
+        this.#odRadix = radix;
+        return;
+      }
+    }
+  }
+  /** Bytes left out between `a` and `b` (a multiple of `a`'s length), or undefined when the offsets do not tell. */
+  #gap(a, b) {
+    if (a.layout !== b.layout || a.offset === void 0 || b.offset === void 0)
+      return void 0;
+    const radixes = a.layout !== "od" ? HEX_ONLY : this.#odRadix !== void 0 ? [this.#odRadix] : odRadixes(a.offset);
+    const size = a.bytes.length;
+    for (const radix of radixes) {
+      const from = parseOffset(a.offset, radix);
+      const to = parseOffset(b.offset, radix);
+      if (from === void 0 || to === void 0)
+        continue;
+      const gap = to - from - size;
+      if (gap >= 0 && gap % size === 0)
+        return gap;
+    }
+    return void 0;
+  }
+};
 
 // packages/audit/dist/line-views.js
 var LF = 10;
-var CR2 = 13;
+var CR3 = 13;
 var SPACE2 = 32;
 var TAB = 9;
+var STAR2 = 42;
 var MAX_DUMP_LINE = 256;
 var MIN_WRAPPED_LINE = 16;
 var SEPARATOR = Buffer.from([LF]);
@@ -475,7 +587,7 @@ for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 var isHex = (b) => b !== void 0 && (b >= 48 && b <= 57 || b >= 97 && b <= 102 || b >= 65 && b <= 70);
 function mayBeDumpLine(buf, start, end) {
   if (buf[start] === SPACE2)
-    return isHex(buf[start + 1]) && isHex(buf[start + 2]) && (start + 3 === end || buf[start + 3] === SPACE2 || buf[start + 3] === CR2);
+    return isHex(buf[start + 1]) && isHex(buf[start + 2]) && (start + 3 === end || buf[start + 3] === SPACE2 || buf[start + 3] === CR3);
   let i = start;
   while (i < end && i - start < 6 && isHex(buf[i]))
     i++;
@@ -483,7 +595,7 @@ function mayBeDumpLine(buf, start, end) {
 }
 function isOrdinaryLine(buf, start, end) {
   let last = end;
-  if (last > start && buf[last - 1] === CR2)
+  if (last > start && buf[last - 1] === CR3)
     last--;
   if (last - start >= MIN_WRAPPED_LINE && ALPHABET[buf[last - 1]] === 1) {
     let run = last - 1;
@@ -493,6 +605,8 @@ function isOrdinaryLine(buf, start, end) {
     if (run === stop)
       return false;
   }
+  if (buf[start] === STAR2)
+    return !isCollapseMark(buf, start, end);
   return !(end - start <= MAX_DUMP_LINE && mayBeDumpLine(buf, start, end));
 }
 var LineViews = class {
@@ -503,10 +617,14 @@ var LineViews = class {
   /** Something was pushed to the joined view since the last separator. */
   #open = false;
   #partial;
-  /** `reach`: the longest pattern searched in the joined view. */
-  constructor(sinks, reach) {
+  #dumps;
+  /** The number of the current line: a `*` continues a dump only right after a dump line. */
+  #index = 0;
+  /** `reach`: the longest pattern searched in the joined view; `dumpReach`: in the dumped view. */
+  constructor(sinks, reach, dumpReach = 0) {
     this.#sinks = sinks;
     this.#reach = Math.max(reach, MIN_WRAPPED_LINE);
+    this.#dumps = new DumpRun(dumpReach);
   }
   push(chunk) {
     const n = chunk.length;
@@ -515,6 +633,7 @@ var LineViews = class {
       const nl = chunk.indexOf(LF, start);
       if (nl === -1)
         break;
+      this.#index++;
       if (this.#partial) {
         this.#extend(chunk.subarray(0, nl));
         const p = this.#partial;
@@ -532,6 +651,7 @@ var LineViews = class {
   end() {
     const p = this.#partial;
     this.#partial = void 0;
+    this.#index++;
     if (p)
       this.#line(p.head, 0, p.head.length, p.tail, 0, p.tail.length, p.length);
     this.#close();
@@ -555,14 +675,22 @@ var LineViews = class {
    * once per line of every file, and a slice costs more than the checks.
    */
   #line(head, hs, he, tail, ts, te, length) {
-    if (length <= MAX_DUMP_LINE && he - hs === length && mayBeDumpLine(head, hs, he)) {
-      const bytes = decodeDumpLine(head.subarray(hs, he));
-      if (bytes)
-        this.#sinks.dumped(bytes);
+    if (length <= MAX_DUMP_LINE && he - hs === length) {
+      if (mayBeDumpLine(head, hs, he)) {
+        const shown = readDumpLine(head.subarray(hs, he));
+        if (shown) {
+          const leftOut = this.#dumps.next(shown, this.#index);
+          if (leftOut !== void 0 && leftOut.length > 0)
+            this.#sinks.dumped(leftOut);
+          this.#sinks.dumped(shown.bytes);
+        }
+      } else if (isCollapseMark(head, hs, he)) {
+        this.#dumps.collapse(this.#index);
+      }
     }
     const reach = this.#reach;
     let tailEnd = te;
-    if (tailEnd > ts && tail[tailEnd - 1] === CR2)
+    if (tailEnd > ts && tail[tailEnd - 1] === CR3)
       tailEnd--;
     let lead = hs;
     while (lead < he && (head[lead] === SPACE2 || head[lead] === TAB))
@@ -607,7 +735,7 @@ var LineViews = class {
 };
 
 // packages/audit/dist/stream-search.js
-var EMPTY3 = Buffer.alloc(0);
+var EMPTY4 = Buffer.alloc(0);
 var StreamSearch = class {
   /** Indexes of the patterns found so far. */
   found = /* @__PURE__ */ new Set();
@@ -618,7 +746,7 @@ var StreamSearch = class {
   #onMatch = (index) => {
     this.found.add(index);
   };
-  #carry = EMPTY3;
+  #carry = EMPTY4;
   /** `matcher` undefined: there is nothing to look for, only bytes are counted. */
   constructor(matcher) {
     this.#matcher = matcher;
@@ -660,7 +788,7 @@ var ContentSearch = class {
       const dumped = new StreamSearch(matchers.dumped);
       this.#joined = joined;
       this.#dumped = dumped;
-      this.#lines = new LineViews({ joined: (b) => joined.push(b), dumped: (b) => dumped.push(b) }, matchers.joined?.longest ?? 0);
+      this.#lines = new LineViews({ joined: (b) => joined.push(b), dumped: (b) => dumped.push(b) }, matchers.joined?.longest ?? 0, matchers.dumped?.longest ?? 0);
     }
   }
   /** Bytes pushed so far. */
@@ -1070,7 +1198,7 @@ ${header.gname}`
 };
 
 // packages/audit/dist/tar-parser.js
-var EMPTY4 = Buffer.alloc(0);
+var EMPTY5 = Buffer.alloc(0);
 var TarParser = class {
   #visitor;
   #where;
@@ -1084,7 +1212,7 @@ var TarParser = class {
   #accepted = false;
   #pad = 0;
   #metaHeader;
-  #metaBody = EMPTY4;
+  #metaBody = EMPTY5;
   #metaHave = 0;
   constructor(visitor, where) {
     this.#visitor = visitor;
@@ -1175,7 +1303,7 @@ var TarParser = class {
   #finishMeta() {
     const header = this.#metaHeader;
     this.#meta.record(header, this.#metaBody.subarray(0, header.size), this.#where);
-    this.#metaBody = EMPTY4;
+    this.#metaBody = EMPTY5;
     this.#state = "header";
   }
   /** Move to `state` expecting `bytes` bytes; with none expected, straight on to the next header. */

@@ -91,3 +91,25 @@ describe('auditImage finds values written by independent encoders', () => {
     });
   }
 });
+
+/** Random bytes, a run of one byte (48+: two whole identical lines wherever it starts), random bytes. */
+const paddedValueArb = fc
+  .tuple(fc.noBias(fc.uint8Array({ minLength: 4, maxLength: 30 })), fc.nat(255), fc.integer({ min: 48, max: 120 }), fc.noBias(fc.uint8Array({ minLength: 4, maxLength: 30 })))
+  .map(([head, fill, n, tail]) => Buffer.concat([head, Buffer.alloc(n, fill), tail]))
+  .filter((v) => endsClean(v));
+
+describe('auditImage finds a value whose dump lines were collapsed to `*`', () => {
+  // The tools print `*` for lines identical to the one before; the offsets say how many were left out.
+  for (const args of [['hexdump', '-C'], ['od', '-tx1'], ['od', '-Ax', '-tx1'], ['od', '-Ad', '-tx1']]) {
+    it(`${args.join(' ')}: found, named hex-dump`, async () => {
+      await fc.assert(
+        fc.asyncProperty(paddedValueArb, fc.noBias(fc.uint8Array({ maxLength: 40 })), fc.noBias(fc.uint8Array({ maxLength: 40 })), async (value, before, after) => {
+          const body = tool(args, Buffer.concat([before, value, after]));
+          expect(body.toString('latin1')).toContain('\n*\n'); // the case under test
+          expect(await auditFile(body, value)).toContain('hex-dump');
+        }),
+        fcParams(25),
+      );
+    });
+  }
+});

@@ -30,7 +30,7 @@ export class ContentSearch {
       const dumped = new StreamSearch(matchers.dumped);
       this.#joined = joined;
       this.#dumped = dumped;
-      this.#lines = new LineViews({ joined: (b) => joined.push(b), dumped: (b) => dumped.push(b) }, matchers.joined?.longest ?? 0);
+      this.#lines = new LineViews({ joined: (b) => joined.push(b), dumped: (b) => dumped.push(b) }, matchers.joined?.longest ?? 0, matchers.dumped?.longest ?? 0);
     }
   }
 

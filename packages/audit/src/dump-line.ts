@@ -8,6 +8,7 @@
  *
  * Anything else decodes to nothing. A line of ordinary text that happens to fit decodes to junk
  * bytes, which cannot hold a value by chance: the result is only ever searched, never reported.
+ * Lines a tool collapsed to `*` are filled in by {@link DumpRun} (`dump-run.ts`), from the offsets.
  */
 
 const SPACE = 0x20;
@@ -27,8 +28,26 @@ export function mayStartDump(first: number | undefined): boolean {
   return first === SPACE || (first !== undefined && hexValue(first) >= 0);
 }
 
+/** One decoded dump line. */
+export interface DumpLine {
+  /** The bytes the line shows. */
+  readonly bytes: Buffer;
+  /** The offset column as printed (its digits), or undefined for `od -An`. */
+  readonly offset: string | undefined;
+  /**
+   * Which tool's layout: `xxd` (offset and `:`) and `hexdump` (`hexdump -C`, text column fenced
+   * with `|`) print hex offsets; `od` prints octal ones unless told otherwise (`-Ax`, `-Ad`).
+   */
+  readonly layout: 'xxd' | 'hexdump' | 'od';
+}
+
 /** The bytes a dump line shows, or undefined when `line` (without its `\n`) is not one. */
 export function decodeDumpLine(line: Uint8Array): Buffer | undefined {
+  return readDumpLine(line)?.bytes;
+}
+
+/** The bytes a dump line shows with its offset and layout, or undefined when `line` (without its `\n`) is not one. */
+export function readDumpLine(line: Uint8Array): DumpLine | undefined {
   let n = line.length;
   if (n > 0 && line[n - 1] === CR) n--;
   let i = 0;
@@ -44,6 +63,7 @@ export function decodeDumpLine(line: Uint8Array): Buffer | undefined {
     return undefined;
   }
   const out: number[] = [];
+  let fenced = false;
   while (i < n) {
     let spaces = 0;
     while (i < n && line[i] === SPACE) {
@@ -52,12 +72,18 @@ export function decodeDumpLine(line: Uint8Array): Buffer | undefined {
     }
     if (i >= n || spaces === 0) break;
     // xxd's text column follows two spaces; hexdump -C's is fenced with `|`.
-    if ((xxd && spaces >= 2 && out.length > 0) || line[i] === BAR) break;
+    if (xxd && spaces >= 2 && out.length > 0) break;
+    if (line[i] === BAR) {
+      fenced = true;
+      break;
+    }
     let j = i;
     while (j < n && hexValue(line[j]!) >= 0) j++;
     if (j === i || (j - i) % 2 !== 0 || (j < n && line[j] !== SPACE)) break;
     for (let k = i; k < j; k += 2) out.push(hexValue(line[k]!) * 16 + hexValue(line[k + 1]!));
     i = j;
   }
-  return out.length > 0 ? Buffer.from(out) : undefined;
+  if (out.length === 0) return undefined;
+  const offset = digits > 0 ? Buffer.from(line.subarray(0, digits)).toString('latin1') : undefined;
+  return { bytes: Buffer.from(out), offset, layout: xxd ? 'xxd' : fenced ? 'hexdump' : 'od' };
 }

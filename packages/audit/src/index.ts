@@ -60,6 +60,7 @@ export { compileMatcher, type Matcher, type MatchCallback } from './scanner/matc
 export { compileSetMatcher, type SetMatcher } from './scanner/skip-matcher.js';
 export { StreamMasker, type MaskSpec } from './scanner/masker.js';
 // Hex-dump lines decoded to the bytes they show: the audit searches them, core's redactor masks them.
-export { decodeDumpLine } from './dump-line.js';
+export { decodeDumpLine, readDumpLine, type DumpLine } from './dump-line.js';
+export { DumpRun, isCollapseMark } from './dump-run.js';
 // docker://: images read from a registry over the Registry HTTP API v2.
 export * from './sources/registry/index.js';

@@ -1,9 +1,11 @@
-import { decodeDumpLine, mayStartDump } from './dump-line.js';
+import { mayStartDump, readDumpLine } from './dump-line.js';
+import { DumpRun, isCollapseMark } from './dump-run.js';
 
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
 const TAB = 0x09;
+const STAR = 0x2a;
 /** Dump lines are < 100 bytes; a longer line is never decoded as one. */
 const MAX_DUMP_LINE = 256;
 /** A line starts a wrapped block when it ends in at least this many encoding bytes (tools wrap at 60+ columns). */
@@ -40,6 +42,7 @@ function isOrdinaryLine(buf: Buffer, start: number, end: number): boolean {
     while (run > stop && ALPHABET[buf[run - 1]!] === 1) run--;
     if (run === stop) return false;
   }
+  if (buf[start] === STAR) return !isCollapseMark(buf, start, end);
   return !(end - start <= MAX_DUMP_LINE && mayBeDumpLine(buf, start, end));
 }
 
@@ -67,7 +70,8 @@ interface PartialLine {
  *   and other widths, with `\n` or `\r\n`, indented or not, read as the unwrapped text. Only the
  *   last and first `reach` bytes (the longest pattern) around each break are joined: a pattern
  *   that spans a break lies within them.
- * - **dumped**: the bytes that classic hex-dump lines show (see {@link decodeDumpLine}).
+ * - **dumped**: the bytes that classic hex-dump lines show (see `readDumpLine`), with the lines a
+ *   `*` stands for put back (see {@link DumpRun}).
  *
  * Chunk splits anywhere give the same views.
  */
@@ -79,11 +83,15 @@ export class LineViews {
   /** Something was pushed to the joined view since the last separator. */
   #open = false;
   #partial: PartialLine | undefined;
+  readonly #dumps: DumpRun;
+  /** The number of the current line: a `*` continues a dump only right after a dump line. */
+  #index = 0;
 
-  /** `reach`: the longest pattern searched in the joined view. */
-  constructor(sinks: LineViewSinks, reach: number) {
+  /** `reach`: the longest pattern searched in the joined view; `dumpReach`: in the dumped view. */
+  constructor(sinks: LineViewSinks, reach: number, dumpReach = 0) {
     this.#sinks = sinks;
     this.#reach = Math.max(reach, MIN_WRAPPED_LINE);
+    this.#dumps = new DumpRun(dumpReach);
   }
 
   push(chunk: Buffer): void {
@@ -92,6 +100,7 @@ export class LineViews {
     for (;;) {
       const nl = chunk.indexOf(LF, start);
       if (nl === -1) break;
+      this.#index++;
       if (this.#partial) {
         this.#extend(chunk.subarray(0, nl));
         const p = this.#partial;
@@ -109,6 +118,7 @@ export class LineViews {
   end(): void {
     const p = this.#partial;
     this.#partial = undefined;
+    this.#index++;
     if (p) this.#line(p.head, 0, p.head.length, p.tail, 0, p.tail.length, p.length);
     this.#close();
     this.#continues = false;
@@ -131,9 +141,18 @@ export class LineViews {
    * once per line of every file, and a slice costs more than the checks.
    */
   #line(head: Buffer, hs: number, he: number, tail: Buffer, ts: number, te: number, length: number): void {
-    if (length <= MAX_DUMP_LINE && he - hs === length && mayBeDumpLine(head, hs, he)) {
-      const bytes = decodeDumpLine(head.subarray(hs, he));
-      if (bytes) this.#sinks.dumped(bytes);
+    if (length <= MAX_DUMP_LINE && he - hs === length) {
+      if (mayBeDumpLine(head, hs, he)) {
+        const shown = readDumpLine(head.subarray(hs, he));
+        if (shown) {
+          // A run the offsets cannot continue is still searched as one: dumped bytes are only searched, never reported.
+          const leftOut = this.#dumps.next(shown, this.#index);
+          if (leftOut !== undefined && leftOut.length > 0) this.#sinks.dumped(leftOut);
+          this.#sinks.dumped(shown.bytes);
+        }
+      } else if (isCollapseMark(head, hs, he)) {
+        this.#dumps.collapse(this.#index);
+      }
     }
     const reach = this.#reach;
     // Content: without the `\r` of `\r\n` and without indentation.

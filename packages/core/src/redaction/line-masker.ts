@@ -1,4 +1,4 @@
-import { decodeDumpLine } from '@buildsecrets/audit';
+import { DumpRun, isCollapseMark, readDumpLine, type DumpLine } from '@buildsecrets/audit';
 import { lineContent } from './log-line.js';
 import { ALPHABET, MAX_DUMP_LINE, MIN_WRAPPED_LINE, skipOrdinaryLines, type OrdinaryTest } from './ordinary-lines.js';
 import type { Matcher } from '@buildsecrets/audit';
@@ -32,9 +32,12 @@ interface HeldLine {
   needDumped: number;
 }
 
-/** A piece of a held line in one of the derived views: `view[at, at + length)` is `line.bytes[start, …)`. */
+/**
+ * A piece of a held line in one of the derived views: `view[at, at + length)` is `line.bytes[start, …)`.
+ * Without a line, the piece is bytes no line shows (what a dump's `*` stands for): nothing to mask.
+ */
 interface Segment {
-  readonly line: HeldLine;
+  readonly line: HeldLine | undefined;
   readonly start: number;
   readonly at: number;
   readonly length: number;
@@ -58,7 +61,7 @@ class View {
     this.#state = matcher?.initial ?? 0;
   }
 
-  feed(line: HeldLine, text: Uint8Array, start: number, maskEnd?: number): void {
+  feed(line: HeldLine | undefined, text: Uint8Array, start: number, maskEnd?: number): void {
     const matcher = this.matcher;
     if (!matcher || text.length === 0) return;
     const at = this.position;
@@ -71,7 +74,7 @@ class View {
       for (const s of this.#segments) {
         const from = Math.max(matchStart, s.at);
         const to = Math.min(matchEnd, s.at + s.length);
-        if (from >= to) continue;
+        if (from >= to || s.line === undefined) continue;
         const maskStart = s.maskEnd !== undefined ? s.start : s.start + (from - s.at);
         const maskStop = s.maskEnd ?? s.start + (to - s.at);
         s.line.masks.push({ start: maskStart, end: maskStop, replacement: this.replacements[rank]! });
@@ -102,7 +105,8 @@ class View {
  * It works on whole lines. A line that ends in 16+ encoding characters starts a run, continued by
  * lines made only of them and closed by the leading characters of the next line (as the audit
  * joins them); consecutive dump lines form a run of the bytes they show. Each run is searched as
- * one text; every line a match touches has the matched part replaced (a dump line: all its text).
+ * one text, with the lines a dump's `*` stands for put back ({@link DumpRun}); every line a match
+ * touches has the matched part replaced (a dump line: all its text).
  * A line is released only once nothing found later can reach back into it — when its run has
  * ended, or the text after it is longer than any pattern's unmatched rest — so the delay is at most
  * one line plus the longest pattern's length of wrapped text. Unfinished lines wait for their end,
@@ -117,6 +121,9 @@ export class LineMasker {
   #ordinary!: OrdinaryTest;
   #joined!: View;
   #dumped!: View;
+  #dumps!: DumpRun;
+  /** The number of the line taken last (ordinary lines passed at once count as one): a `*` continues a dump only right after a dump line. */
+  #index = 0;
   /** The line before continues into the next one's leading run. */
   #continues = false;
   #held: HeldLine[] = [];
@@ -141,6 +148,7 @@ export class LineMasker {
         const next = skipOrdinaryLines(data, start, this.#ordinary);
         if (next > start) {
           this.#dumped.close();
+          this.#index++;
           start = next;
         }
       }
@@ -189,7 +197,8 @@ export class LineMasker {
     this.#spec = spec;
     this.#joined = new View(spec.joined, spec.joinedReplacements, true);
     this.#dumped = new View(spec.dumped, spec.dumpedReplacements, false);
-    this.#ordinary = { wrapped: spec.joined !== undefined, dump: spec.dumped ? (b, start, end) => this.#dumpedBytes(b, start, end) !== undefined : undefined };
+    this.#dumps = new DumpRun(spec.dumped?.longest ?? 0);
+    this.#ordinary = { wrapped: spec.joined !== undefined, dump: spec.dumped ? (b, start, end) => this.#dumpLine(b, start, end) !== undefined : undefined };
     this.#continues = false;
     if (first) return;
     const held = this.#held;
@@ -216,9 +225,16 @@ export class LineMasker {
     const { start, end } = lineContent(bytes);
     const length = end - start;
 
-    const shown = length > 0 && length < MAX_DUMP_LINE && this.#dumped.matcher ? this.#dumpedBytes(bytes, start, end) : undefined;
+    const index = ++this.#index;
+    const shown = length > 0 && length < MAX_DUMP_LINE && this.#dumped.matcher ? this.#dumpLine(bytes, start, end) : undefined;
     if (shown) {
-      this.#dumped.feed(line, shown, start, end);
+      const leftOut = this.#dumps.next(shown, index);
+      if (leftOut === undefined) this.#dumped.close();
+      else if (leftOut.length > 0) this.#dumped.feed(undefined, leftOut, 0);
+      this.#dumped.feed(line, shown.bytes, start, end);
+      line.needDumped = this.#dumped.position;
+    } else if (this.#dumped.matcher && isCollapseMark(bytes, start, end) && this.#dumps.collapse(index)) {
+      // The dump goes on after the lines this `*` stands for; the `*` itself shows nothing.
       line.needDumped = this.#dumped.position;
     } else {
       this.#dumped.close();
@@ -245,9 +261,9 @@ export class LineMasker {
     line.needJoined = joined.position;
   }
 
-  /** The bytes a dump line shows: an `od -An` line starts with a space of its own, taken for indentation. */
-  #dumpedBytes(bytes: Buffer, start: number, end: number): Buffer | undefined {
-    return decodeDumpLine(bytes.subarray(start, end)) ?? (start > 0 && bytes[start - 1] === SPACE ? decodeDumpLine(bytes.subarray(start - 1, end)) : undefined);
+  /** The dump line `bytes[start, end)` is: an `od -An` line starts with a space of its own, taken for indentation. */
+  #dumpLine(bytes: Buffer, start: number, end: number): DumpLine | undefined {
+    return readDumpLine(bytes.subarray(start, end)) ?? (start > 0 && bytes[start - 1] === SPACE ? readDumpLine(bytes.subarray(start - 1, end)) : undefined);
   }
 
   /** The held lines, oldest first, that nothing can still reach back into, with their masks applied. */

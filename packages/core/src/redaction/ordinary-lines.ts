@@ -5,6 +5,7 @@ const CR = 0x0d;
 const SPACE = 0x20;
 const TAB = 0x09;
 const HASH = 0x23;
+const STAR = 0x2a;
 
 /** Encoding characters of base64, base64url and hex: a line ending in 16+ of them may start a wrapped value. */
 export const ALPHABET = new Uint8Array(256);
@@ -37,7 +38,7 @@ export interface OrdinaryTest {
 /**
  * The end of the run of complete ordinary lines starting at `from` (at a line start): lines that
  * neither end in {@link MIN_WRAPPED_LINE}+ encoding characters (a wrapped block may start there)
- * nor are hex-dump lines. Returns the start of the first line that is not ordinary, or of the
+ * nor are hex-dump lines or a dump's `*`. Returns the start of the first line that is not ordinary, or of the
  * unfinished line at the end. One tight loop with no allocation: it runs over every line of the
  * build output, and most lines are ordinary.
  */
@@ -55,9 +56,15 @@ export function skipOrdinaryLines(data: Buffer, from: number, test: OrdinaryTest
       while (trail > stop && ALPHABET[data[trail - 1]!] === 1) trail--;
       if (trail === stop) return start;
     }
-    if (dump !== undefined && HEX[data[maybeContentStart(data, start, end)]!] === 1) {
-      const content = contentStart(data, start, end);
-      if (end - content < MAX_DUMP_LINE && mayBeDumpLine(data, content, end) && dump(data, content, end)) return start;
+    if (dump !== undefined) {
+      const first = maybeContentStart(data, start, end);
+      if (HEX[data[first]!] === 1) {
+        const content = contentStart(data, start, end);
+        if (end - content < MAX_DUMP_LINE && mayBeDumpLine(data, content, end) && dump(data, content, end)) return start;
+      } else if (data[first] === STAR && first + 1 === end) {
+        // A dump's `*` (lines left out): the dump may go on after it.
+        return start;
+      }
     }
     start = nl + 1;
   }
