@@ -141,13 +141,26 @@ export class StreamMasker {
     this.#intervals = later;
     if (cur > base) {
       this.#before = data[cur - base - 1];
-      // Bytes before `limit` cannot begin a match; masked bytes from `limit` on still can.
+      // Bytes before `limit` cannot begin a match; masked bytes from `limit` on still can. When a
+      // mask ends past `limit`, that point may lie before `base`, in the masked tail kept last time.
       const longest = this.#spec?.matcher.longest ?? 1;
-      this.#maskedTail = cur > limit ? Buffer.from(data.subarray(Math.max(limit, cur - (longest - 1)) - base, cur - base)) : EMPTY;
+      this.#maskedTail = cur > limit ? this.#tailFrom(data, Math.max(limit, cur - (longest - 1)), cur) : EMPTY;
     }
     this.#pending = data.subarray(cur - base);
     this.#base = cur;
     return out;
+  }
+
+  /**
+   * A copy of the input bytes `[from, to)` (absolute), read from `data` (which starts at `#base`)
+   * and, before `#base`, from the masked tail kept by the previous emit (which ends at `#base`).
+   */
+  #tailFrom(data: Buffer, from: number, to: number): Buffer {
+    const base = this.#base;
+    const previous = this.#maskedTail;
+    const start = Math.max(from, base - previous.length);
+    if (start >= base) return Buffer.from(data.subarray(start - base, to - base));
+    return Buffer.concat([previous.subarray(previous.length - (base - start)), data.subarray(0, to - base)]);
   }
 
   /** True when the bytes around the match `iv` (in `data`, which starts at `#base`) are not word bytes. */
