@@ -329,11 +329,23 @@ var StreamMasker = class {
     if (cur > base) {
       this.#before = data[cur - base - 1];
       const longest = this.#spec?.matcher.longest ?? 1;
-      this.#maskedTail = cur > limit ? Buffer.from(data.subarray(Math.max(limit, cur - (longest - 1)) - base, cur - base)) : EMPTY2;
+      this.#maskedTail = cur > limit ? this.#tailFrom(data, Math.max(limit, cur - (longest - 1)), cur) : EMPTY2;
     }
     this.#pending = data.subarray(cur - base);
     this.#base = cur;
     return out;
+  }
+  /**
+   * A copy of the input bytes `[from, to)` (absolute), read from `data` (which starts at `#base`)
+   * and, before `#base`, from the masked tail kept by the previous emit (which ends at `#base`).
+   */
+  #tailFrom(data, from, to) {
+    const base = this.#base;
+    const previous = this.#maskedTail;
+    const start = Math.max(from, base - previous.length);
+    if (start >= base)
+      return Buffer.from(data.subarray(start - base, to - base));
+    return Buffer.concat([previous.subarray(previous.length - (base - start)), data.subarray(0, to - base)]);
   }
   /** True when the bytes around the match `iv` (in `data`, which starts at `#base`) are not word bytes. */
   #standsAlone(data, iv, final) {
